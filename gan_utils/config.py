@@ -1,0 +1,62 @@
+"""Paths, the GAN_UTILS_FAST workload knob and seeding, shared by every notebook (introduced in 00)."""
+from __future__ import annotations
+
+import os
+import random
+from pathlib import Path
+
+import numpy as np
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def repo_root() -> Path:
+    """Return the repository root, whatever the current folder (JupyterLab starts in notebooks/)."""
+    return REPO_ROOT
+
+
+def data_dir() -> Path:
+    """Return the project's data/ folder (user-provided mnist.npz, shipped weights)."""
+    return Path(os.environ.get("GAN_UTILS_DATA_DIR", REPO_ROOT / "data"))
+
+
+def runs_dir() -> Path:
+    """Return the folder where training runs are written (runs/ at the repository root)."""
+    return Path(os.environ.get("GAN_UTILS_RUNS_DIR", REPO_ROOT / "runs"))
+
+
+def cache_dir() -> Path:
+    """Return a writable cache folder for parsed data sets (kept out of git)."""
+    return Path(os.environ.get("GAN_UTILS_CACHE_DIR", data_dir() / "cache"))
+
+
+def _env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def is_fast() -> bool:
+    """Return True when GAN_UTILS_FAST is set (tests and CI shrink every workload)."""
+    return _env_flag("GAN_UTILS_FAST")
+
+
+def is_offline() -> bool:
+    """Return True when GAN_UTILS_OFFLINE is set: no download is ever attempted."""
+    return _env_flag("GAN_UTILS_OFFLINE")
+
+
+def fast(full, fast_value):
+    """Return `fast_value` under GAN_UTILS_FAST=1, else `full` (the one workload knob)."""
+    return fast_value if is_fast() else full
+
+
+def set_seed(seed: int = 0) -> None:
+    """Seed Python, NumPy and (if already imported or importable) TensorFlow/Keras, for repeatable runs."""
+    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    random.seed(int(seed))
+    np.random.seed(int(seed))
+    try:
+        import keras
+    except ImportError:  # pragma: no cover - TensorFlow is a pinned requirement
+        return
+    keras.utils.set_random_seed(int(seed))

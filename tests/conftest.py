@@ -1,0 +1,36 @@
+"""Shared fixtures: every test runs in fast mode with a private data folder and Keras cache."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+os.environ.setdefault("GAN_UTILS_FAST", "1")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED_MNIST = REPO.parent / "shared" / "data" / "mnist.npz"
+
+
+@pytest.fixture
+def isolated_data(tmp_path, monkeypatch):
+    """Point data/ and Keras' cache at empty temporary folders, so no user file is picked up."""
+    data = tmp_path / "data"
+    keras_home = tmp_path / "keras"
+    data.mkdir()
+    monkeypatch.setenv("GAN_UTILS_DATA_DIR", str(data))
+    monkeypatch.setenv("KERAS_HOME", str(keras_home))
+    return data, keras_home / "datasets"
+
+
+def fake_mnist_arrays(n_train: int = 40, n_test: int = 20, seed: int = 0) -> dict:
+    """Small random arrays in Keras' mnist.npz layout."""
+    rng = np.random.default_rng(seed)
+    return {
+        "x_train": rng.integers(0, 256, (n_train, 28, 28), dtype=np.uint8),
+        "y_train": rng.integers(0, 10, n_train).astype(np.uint8),
+        "x_test": rng.integers(0, 256, (n_test, 28, 28), dtype=np.uint8),
+        "y_test": rng.integers(0, 10, n_test).astype(np.uint8),
+    }
