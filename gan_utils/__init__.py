@@ -8,10 +8,21 @@ from __future__ import annotations
 
 import importlib
 import os
+import sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from .config import cache_dir, data_dir, fast, is_fast, is_offline, repo_root, runs_dir, set_seed
+from .config import (
+    cache_dir,
+    data_dir,
+    fast,
+    import_tensorflow_quietly,
+    is_fast,
+    is_offline,
+    repo_root,
+    runs_dir,
+    set_seed,
+)
 from .data import (
     MnistData,
     load_fashion_mnist,
@@ -23,6 +34,9 @@ from .data import (
 )
 
 __version__ = "0.1.0"
+
+if "ipykernel" in sys.modules:
+    import_tensorflow_quietly()
 
 # name -> module that defines it; imported lazily (PEP 562).
 _LAZY = {

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import random
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -60,3 +61,19 @@ def set_seed(seed: int = 0) -> None:
     except ImportError:  # pragma: no cover - TensorFlow is a pinned requirement
         return
     keras.utils.set_random_seed(int(seed))
+
+
+def import_tensorflow_quietly():
+    """Import TensorFlow with its start-up log lines (written straight to stderr by C++) silenced."""
+    if "tensorflow" in sys.modules:
+        return sys.modules["tensorflow"]
+    sys.stderr.flush()
+    saved, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    try:
+        import tensorflow
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+    return tensorflow

@@ -1,0 +1,49 @@
+# GAN Classroom. `make lab` to learn, `make test` to check everything. Python 3.11, no conda needed.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | cksum | cut -d' ' -f1)
+PORT ?= 8888
+NBVAL := --nbval-lax --nbval-current-env --nbval-cell-timeout=900
+export TF_CPP_MIN_LOG_LEVEL := 2
+
+.PHONY: help setup venv system-packages lab test unit-test notebooks train pretrained clean
+
+help:
+	@echo "make lab        set up .venv if needed and open JupyterLab on notebooks/"
+	@echo "make test       set up .venv if needed and run unit tests + every notebook (fast mode)"
+	@echo "make setup      .venv with every pinned requirement, plus system packages the tests use"
+	@echo "make notebooks  execute every notebook in place at full size (what readers see)"
+
+$(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required, found " + sys.version.split()[0] + ": set PYTHON=/path/to/python3.11")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e . || $(BIN)/python -m pip install --quiet --no-deps -e .
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+venv: $(STAMP)
+
+system-packages:
+	@bash tools/install_system_packages.sh
+
+setup: venv system-packages
+
+lab: venv
+	$(BIN)/jupyter lab --notebook-dir=notebooks --port=$(PORT) $(LAB_ARGS)
+
+test: venv
+	GAN_UTILS_FAST=1 $(BIN)/pytest tests notebooks $(NBVAL) $(PYTEST_ARGS)
+
+unit-test: venv
+	GAN_UTILS_FAST=1 $(BIN)/pytest tests $(PYTEST_ARGS)
+
+notebooks: venv
+	$(BIN)/python tools/notebooks.py build
+	env -u GAN_UTILS_FAST $(BIN)/python tools/notebooks.py execute
+
+clean:
+	rm -rf .pytest_cache notebooks/.ipynb_checkpoints
