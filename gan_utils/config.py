@@ -77,3 +77,8 @@ def import_tensorflow_quietly():
         os.close(saved)
         os.close(devnull)
     return tensorflow
+
+
+MODEL_NAMES = ("mlp", "dcgan", "cdcgan")
+LOSS_NAMES = ("minimax", "non_saturating", "wgan_gp", "hinge")
+DATA_NAMES = ("mnist", "fashion")

@@ -1,0 +1,276 @@
+"""Command line: train, sample and evaluate GANs without a notebook (`python -m gan_utils --help`).
+
+Every argument is checked before TensorFlow is imported, so a typo is answered at once with exit
+code 2 and nothing is written. Introduced in notebook 03; `make train` and `make pretrained` use it.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from pathlib import Path
+
+from .config import DATA_NAMES, LOSS_NAMES, MODEL_NAMES, runs_dir
+
+CHECKPOINT_FILE = "checkpoint.npz"
+DEFAULTS = {"model": "dcgan", "seconds": 300.0}
+
+
+class UsageError(Exception):
+    """A bad argument found after parsing (a missing run folder, a model mismatch): exit code 2."""
+
+
+def positive_float(text: str) -> float:
+    """argparse type: a finite number > 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be a positive number")
+    return value
+
+
+def positive_int(text: str) -> int:
+    """argparse type: an integer >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be an integer >= 1")
+    return value
+
+
+def non_negative_int(text: str) -> int:
+    """argparse type: an integer >= 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be an integer >= 0")
+    return value
+
+
+def digit_label(text: str) -> int:
+    """argparse type: a class label 0..9."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer label") from None
+    if not 0 <= value <= 9:
+        raise argparse.ArgumentTypeError(f"{text!r} must be a label in 0..9")
+    return value
+
+
+def smoothing(text: str) -> float:
+    """argparse type: one-sided label smoothing in [0, 0.5)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 <= value < 0.5:
+        raise argparse.ArgumentTypeError(f"{text!r} must be in [0, 0.5)")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every sub-command."""
+    parser = argparse.ArgumentParser(prog="python -m gan_utils", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    train = sub.add_parser("train", help="train a GAN and write a run folder")
+    budget = train.add_mutually_exclusive_group()
+    budget.add_argument("--seconds", type=positive_float, help="training-loop seconds (default 300)")
+    budget.add_argument("--steps", type=positive_int, help="training steps instead of seconds")
+    train.add_argument("--model", choices=MODEL_NAMES, default=DEFAULTS["model"])
+    train.add_argument("--data", choices=DATA_NAMES, default="mnist")
+    train.add_argument("--source", default="auto", help="data source: auto, embedded, keras, file, or a path")
+    train.add_argument("--loss", choices=LOSS_NAMES, default=None, help="default: the model's recipe")
+    train.add_argument("--lr-g", type=positive_float, default=None)
+    train.add_argument("--lr-d", type=positive_float, default=None)
+    train.add_argument("--batch-size", type=positive_int, default=None)
+    train.add_argument("--d-steps", type=positive_int, default=None)
+    train.add_argument("--label-smoothing", type=smoothing, default=None)
+    train.add_argument("--seed", type=non_negative_int, default=0)
+    train.add_argument("--out", type=Path, default=None, help="run folder (default runs/<model>-<time>)")
+    train.add_argument("--resume", action="store_true", help="continue the checkpoint in --out")
+    train.add_argument("--samples", type=positive_int, default=5000, help="samples for the final metrics")
+
+    sample = sub.add_parser("sample", help="draw digits from a trained run as a uint8 .npy")
+    sample.add_argument("--run", type=Path, required=True)
+    sample.add_argument("--n", type=positive_int, default=10000)
+    sample.add_argument("--out", type=Path, required=True)
+    sample.add_argument("--label", type=digit_label, default=None, help="digit to draw (conditional models)")
+    sample.add_argument("--seed", type=non_negative_int, default=0)
+
+    evaluate = sub.add_parser("evaluate", help="print the metrics of samples (.npy) or of a run, as JSON")
+    evaluate.add_argument("samples", nargs="?", type=Path, help="uint8 array (N, 28, 28) saved with np.save")
+    evaluate.add_argument("--run", type=Path, default=None)
+    evaluate.add_argument("--n", type=positive_int, default=5000, help="samples drawn from --run")
+    evaluate.add_argument("--source", default="auto")
+
+    classifier = sub.add_parser("train-classifier", help="train the reference digit classifier used by metrics")
+    classifier.add_argument("--source", default="auto")
+    classifier.add_argument("--epochs", type=positive_int, default=5)
+    classifier.add_argument("--out", type=Path, default=None, help="default runs/classifier")
+    return parser
+
+
+def _check_run(run: Path) -> Path:
+    path = run if run.suffix == ".npz" else run / CHECKPOINT_FILE
+    if not path.is_file():
+        raise UsageError(f"no trained run at {run}: expected {path} (written by `python -m gan_utils train`)")
+    return path
+
+
+def check_train_args(args: argparse.Namespace) -> argparse.Namespace:
+    """Finish checking train arguments that need the file system; fill defaults. No TensorFlow."""
+    if args.seconds is None and args.steps is None:
+        args.seconds = DEFAULTS["seconds"]
+    if args.out is None:
+        args.out = runs_dir() / f"{args.model}-{time.strftime('%Y%m%d-%H%M%S')}"
+    has_checkpoint = (args.out / CHECKPOINT_FILE).exists()
+    if args.resume and not has_checkpoint:
+        raise UsageError(f"--resume: no checkpoint in {args.out} to continue")
+    if has_checkpoint and not args.resume:
+        raise UsageError(f"{args.out} already holds a trained run; use --resume to continue it "
+                         f"or choose another --out (nothing was overwritten)")
+    if args.source not in ("auto", "embedded", "keras", "file", "debian") and not Path(args.source).exists():
+        raise UsageError(f"--source {args.source!r}: not a known source (auto, embedded, keras, file, debian) "
+                         f"nor an existing path")
+    return args
+
+
+def _load_data(name: str, source: str):
+    from .data import load_fashion_mnist, load_mnist
+
+    return load_mnist(source) if name == "mnist" else load_fashion_mnist(source)
+
+
+def _recipe(args: argparse.Namespace) -> dict:
+    from .recipes import recipe
+
+    settings = recipe(args.model)
+    overrides = {"loss": args.loss, "lr_g": args.lr_g, "lr_d": args.lr_d, "batch_size": args.batch_size,
+                 "d_steps": args.d_steps, "label_smoothing": args.label_smoothing}
+    settings.update({k: v for k, v in overrides.items() if v is not None})
+    settings["seed"] = args.seed
+    return settings
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    """Train (or resume) a run and write checkpoint, config.json, history.csv, samples.png, metrics.json."""
+    check_train_args(args)
+    data = _load_data(args.data, args.source)
+    if args.batch_size is not None and args.batch_size > len(data.x_train):
+        raise UsageError(f"--batch-size {args.batch_size} is larger than the {len(data.x_train)} training images")
+    from . import metrics, plotting
+    from .data import to_float, to_uint8
+    from .training import GANTrainer
+
+    images = to_float(data.x_train)
+    labels = data.y_train if args.model == "cdcgan" else None
+    if args.resume:
+        trainer = GANTrainer.restore(args.out, images, labels)
+        if trainer.config["model"] != args.model:
+            raise UsageError(f"{args.out} holds a {trainer.config['model']!r} model, not --model {args.model!r}")
+        print(f"resuming {args.out} at step {trainer.step_count}")
+    else:
+        settings = _recipe(args)
+        model_sizes = settings.pop("sizes", {})
+        trainer = GANTrainer(args.model, images, labels, **settings, **model_sizes)
+    print(f"training {args.model} on {data.name} for "
+          f"{f'{args.seconds:g} s' if args.steps is None else f'{args.steps} steps'} -> {args.out}")
+    trainer.fit(seconds=args.seconds if args.steps is None else None, steps=args.steps)
+    trainer.save(args.out)
+    plotting.save_image_grid(trainer.fixed_samples(), args.out / "samples.png")
+    result = {"data": data.describe(), "steps": trainer.step_count, "train_seconds": round(trainer.train_time, 1)}
+    if data.name == "MNIST":
+        result.update(metrics.evaluate(to_uint8(trainer.sample(args.samples)), data))
+    (args.out / "metrics.json").write_text(json.dumps(result, indent=2))
+    print(json.dumps(result, indent=2))
+    print(f"wrote {args.out}/: checkpoint.npz, config.json, history.csv, samples.png, metrics.json")
+    return 0
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    """Write n generated digits as uint8 (N, 28, 28), 0 = background, 255 = ink."""
+    _check_run(args.run)
+    if args.out.suffix != ".npy":
+        raise UsageError(f"--out {args.out}: must end in .npy")
+    import numpy as np
+
+    from .data import to_uint8
+    from .models import is_conditional
+    from .pretrained import generate, load_generator
+
+    generator = load_generator(args.run)
+    if args.label is not None and not is_conditional(generator):
+        raise UsageError(f"{args.run} holds an unconditional model; --label needs a conditional one (--model cdcgan)")
+    images = to_uint8(generate(generator, args.n, args.seed, args.label))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    np.save(args.out, images)
+    print(f"wrote {args.out}: {images.shape} uint8")
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    """Print the metrics of a .npy of samples, or of n samples drawn from a run, as JSON."""
+    if (args.samples is None) == (args.run is None):
+        raise UsageError("give either a samples .npy file or --run, not both or neither")
+    import numpy as np
+
+    if args.run is not None:
+        _check_run(args.run)
+        from .data import to_uint8
+        from .pretrained import generate, load_generator
+
+        images = to_uint8(generate(load_generator(args.run), args.n))
+    else:
+        if not args.samples.is_file():
+            raise UsageError(f"no samples file at {args.samples}")
+        try:
+            images = np.load(args.samples, allow_pickle=False)
+        except ValueError as err:
+            raise UsageError(f"{args.samples}: not a plain .npy array ({err})") from None
+        if images.dtype != np.uint8 or images.ndim != 3 or images.shape[1:] != (28, 28):
+            raise UsageError(f"{args.samples}: expected uint8 (N, 28, 28), got {images.dtype} {images.shape}")
+    from . import metrics
+
+    result = metrics.evaluate(images, _load_data("mnist", args.source))
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+def cmd_train_classifier(args: argparse.Namespace) -> int:
+    """Train the reference classifier on the chosen MNIST source and write it with its manifest."""
+    data = _load_data("mnist", args.source)
+    from . import metrics
+
+    manifest = metrics.train_classifier(data, epochs=args.epochs, out_dir=args.out)
+    print(json.dumps(manifest, indent=2))
+    return 0
+
+
+COMMANDS = {"train": cmd_train, "sample": cmd_sample, "evaluate": cmd_evaluate,
+            "train-classifier": cmd_train_classifier}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: parse, check, run; exit code 2 with a one-line message on bad arguments."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except UsageError as err:
+        parser.exit(2, f"{parser.prog} {args.command}: error: {err}\n")
+    except ValueError as err:
+        parser.exit(2, f"{parser.prog} {args.command}: error: {err}\n")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,83 @@
+"""GAN losses on discriminator logits (real = 1, fake = 0), in numerically stable softplus form.
+
+With D(x) = sigmoid(l):  -log D(x) = softplus(-l)  and  -log(1 - D(x)) = softplus(l).
+The discriminator loss of the BCE kinds is -V(D, G), so it equals log 4 when D(x) = 1/2 everywhere.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import tensorflow as tf
+
+LOSSES = ("minimax", "non_saturating", "wgan_gp", "hinge")
+BCE_LOSSES = ("minimax", "non_saturating")
+
+
+def check_loss(kind: str) -> str:
+    """Return `kind` if it names a loss in LOSSES, else raise ValueError listing them. Introduced in notebook 02."""
+    if kind not in LOSSES:
+        raise ValueError(f"loss kind must be one of {LOSSES}, got {kind!r}")
+    return kind
+
+
+def check_label_smoothing(label_smoothing, kind: str = "non_saturating") -> float:
+    """Return label_smoothing as a float if it is in [0, 0.5) and allowed for `kind`. Introduced in notebook 04."""
+    if isinstance(label_smoothing, bool) or not isinstance(label_smoothing, (int, float)) \
+            or not 0.0 <= label_smoothing < 0.5:
+        raise ValueError(f"label_smoothing must be a number in [0, 0.5), got {label_smoothing!r}")
+    if label_smoothing and kind not in BCE_LOSSES:
+        raise ValueError(
+            f"label_smoothing={label_smoothing!r} only applies to the BCE losses {BCE_LOSSES}, "
+            f"not {kind!r}; use label_smoothing=0.0"
+        )
+    return float(label_smoothing)
+
+
+def discriminator_loss(real_logits, fake_logits, kind: str = "non_saturating",
+                       label_smoothing=0.0) -> tf.Tensor:
+    """Return the discriminator's loss to minimise from its logits on real and fake batches. Introduced in notebook 02."""
+    check_loss(kind)
+    if not isinstance(label_smoothing, (tf.Tensor, tf.Variable)):
+        check_label_smoothing(label_smoothing, kind)
+    real = tf.convert_to_tensor(real_logits, tf.float32)
+    fake = tf.convert_to_tensor(fake_logits, tf.float32)
+    if kind in BCE_LOSSES:
+        target = 1.0 - tf.cast(label_smoothing, tf.float32)
+        real_term = target * tf.nn.softplus(-real) + (1.0 - target) * tf.nn.softplus(real)
+        return tf.reduce_mean(real_term) + tf.reduce_mean(tf.nn.softplus(fake))
+    if kind == "wgan_gp":
+        return tf.reduce_mean(fake) - tf.reduce_mean(real)
+    return tf.reduce_mean(tf.nn.relu(1.0 - real)) + tf.reduce_mean(tf.nn.relu(1.0 + fake))
+
+
+def generator_loss(fake_logits, kind: str = "non_saturating") -> tf.Tensor:
+    """Return the generator's loss to minimise from D's logits on generated images. Introduced in notebook 02."""
+    check_loss(kind)
+    fake = tf.convert_to_tensor(fake_logits, tf.float32)
+    if kind == "minimax":
+        return -tf.reduce_mean(tf.nn.softplus(fake))
+    if kind == "non_saturating":
+        return tf.reduce_mean(tf.nn.softplus(-fake))
+    return -tf.reduce_mean(fake)
+
+
+def gradient_penalty(discriminator: Callable, real, fake, alpha=None) -> tf.Tensor:
+    """Return WGAN-GP's mean (||grad D(x_hat)|| - 1)^2 on random interpolates x_hat of real and fake. Introduced in notebook 04."""
+    real = tf.convert_to_tensor(real, tf.float32)
+    fake = tf.convert_to_tensor(fake, tf.float32)
+    if real.shape.rank is not None and fake.shape.rank is not None and real.shape != fake.shape:
+        raise ValueError(f"real and fake must have the same shape, got {real.shape} and {fake.shape}")
+    weight_shape = tf.concat([tf.shape(real)[:1], tf.ones([tf.rank(real) - 1], tf.int32)], axis=0)
+    if alpha is None:
+        alpha = tf.random.uniform(weight_shape)
+    alpha = tf.convert_to_tensor(alpha, tf.float32)
+    if alpha.shape.rank == 1:
+        alpha = tf.reshape(alpha, weight_shape)
+    mixed = alpha * real + (1.0 - alpha) * fake
+    with tf.GradientTape() as tape:
+        tape.watch(mixed)
+        logits = discriminator(mixed)
+    grads = tape.gradient(logits, mixed)
+    axes = tf.range(1, tf.rank(grads))
+    norms = tf.sqrt(tf.reduce_sum(tf.square(grads), axis=axes) + 1e-12)
+    return tf.reduce_mean(tf.square(norms - 1.0))

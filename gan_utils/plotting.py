@@ -1,0 +1,119 @@
+"""Pictures of digits and of training curves, drawn the way MNIST looks: white ink on black."""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+
+
+def _to_unit(images) -> np.ndarray:
+    """Images as float32 in [0, 1] with shape (N, H, W), from float [-1, 1] or uint8."""
+    images = np.asarray(images)
+    if images.ndim == 2:
+        images = images[None]
+    if images.ndim == 4:
+        if images.shape[-1] != 1:
+            raise ValueError(f"images must have one channel, got shape {images.shape}")
+        images = images[..., 0]
+    if images.ndim != 3 or images.shape[0] == 0:
+        raise ValueError(f"images must have shape (N, H, W) or (N, H, W, 1) with N >= 1, got {images.shape}")
+    if images.dtype == np.uint8:
+        return images.astype(np.float32) / 255.0
+    if not np.issubdtype(images.dtype, np.floating):
+        raise ValueError(f"images must be uint8 in [0, 255] or float in [-1, 1], got dtype {images.dtype}")
+    low, high = float(np.min(images)), float(np.max(images))
+    if not (-1.0 - 1e-5 <= low and high <= 1.0 + 1e-5):
+        raise ValueError(f"float images must lie in [-1, 1] (see gu.to_float), got values in [{low:.4g}, {high:.4g}]")
+    return np.clip((images.astype(np.float32) + 1.0) / 2.0, 0.0, 1.0)
+
+
+def image_grid(images, nrow: int | None = None, pad: int = 1) -> np.ndarray:
+    """Tile images into one 2-D float array in [0, 1], `nrow` images per row, black between. Introduced in notebook 00."""
+    unit = _to_unit(images)
+    n, h, w = unit.shape
+    if nrow is None:
+        nrow = math.ceil(math.sqrt(n))
+    if isinstance(nrow, bool) or not isinstance(nrow, (int, np.integer)) or nrow < 1:
+        raise ValueError(f"nrow must be a positive integer (images per row), got {nrow!r}")
+    if isinstance(pad, bool) or not isinstance(pad, (int, np.integer)) or pad < 0:
+        raise ValueError(f"pad must be a non-negative integer, got {pad!r}")
+    cols = min(int(nrow), n)
+    rows = math.ceil(n / cols)
+    grid = np.zeros((rows * (h + pad) + pad, cols * (w + pad) + pad), dtype=np.float32)
+    for i, image in enumerate(unit):
+        r, c = divmod(i, cols)
+        top, left = pad + r * (h + pad), pad + c * (w + pad)
+        grid[top:top + h, left:left + w] = image
+    return grid
+
+
+def show_images(images, nrow: int | None = None, title: str | None = None, ax=None):
+    """Show images as a grid in gray, white ink on black like MNIST, no ticks; return the Axes. Introduced in notebook 00."""
+    import matplotlib.pyplot as plt
+
+    grid = image_grid(images, nrow)
+    if ax is None:
+        scale = 0.04
+        _, ax = plt.subplots(figsize=(max(2.0, grid.shape[1] * scale), max(2.0, grid.shape[0] * scale)))
+    ax.imshow(grid, cmap="gray", vmin=0.0, vmax=1.0, interpolation="nearest")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if title is not None:
+        ax.set_title(title)
+    return ax
+
+
+def save_image_grid(images, path, nrow: int | None = None, scale: int = 2) -> Path:
+    """Write images as one grayscale PNG grid (white ink on black), each pixel `scale` x `scale`. Introduced in notebook 03."""
+    import matplotlib.pyplot as plt
+
+    if isinstance(scale, bool) or not isinstance(scale, (int, np.integer)) or scale < 1:
+        raise ValueError(f"scale must be a positive integer, got {scale!r}")
+    grid = np.repeat(np.repeat(image_grid(images, nrow), scale, axis=0), scale, axis=1)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    plt.imsave(path, grid, cmap="gray", vmin=0.0, vmax=1.0)
+    return path
+
+
+def _history_dict(history) -> dict:
+    if hasattr(history, "history"):
+        history = history.history
+    if isinstance(history, (list, tuple)):
+        history = {key: [row[key] for row in history] for key in (history[0] if history else {})}
+    if not isinstance(history, dict):
+        raise ValueError(f"history must be a trainer, a dict of lists or a list of dicts, got {type(history).__name__}")
+    needed = ("step", "d_loss", "g_loss", "d_real", "d_fake")
+    missing = [key for key in needed if key not in history]
+    if missing:
+        raise ValueError(f"history lacks {missing}; it needs the keys {needed}")
+    if len(history["step"]) == 0:
+        raise ValueError("history is empty: train for a few steps first")
+    return history
+
+
+def plot_history(history, ax=None):
+    """Plot D and G losses, and D(x) against D(G(z)), per step; return the pair of Axes. Introduced in notebook 03."""
+    import matplotlib.pyplot as plt
+
+    h = _history_dict(history)
+    if ax is None:
+        _, ax = plt.subplots(1, 2, figsize=(10, 3.2))
+    axes = list(np.ravel(np.asarray(ax, dtype=object)))
+    if len(axes) != 2:
+        raise ValueError(f"ax must be a pair of Axes (losses, D outputs), got {len(axes)} Axes")
+    loss_ax, prob_ax = axes
+    loss_ax.plot(h["step"], h["d_loss"], label="D loss")
+    loss_ax.plot(h["step"], h["g_loss"], label="G loss")
+    loss_ax.set_xlabel("step")
+    loss_ax.set_ylabel("loss")
+    loss_ax.legend()
+    prob_ax.plot(h["step"], h["d_real"], label="D(x)")
+    prob_ax.plot(h["step"], h["d_fake"], label="D(G(z))")
+    prob_ax.axhline(0.5, color="gray", linestyle="--", linewidth=1)
+    prob_ax.set_ylim(0, 1)
+    prob_ax.set_xlabel("step")
+    prob_ax.set_ylabel("mean D output")
+    prob_ax.legend()
+    return axes

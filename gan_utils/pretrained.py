@@ -1,0 +1,84 @@
+"""Generators without training: rebuild one from a run's checkpoint, or load a shipped pretrained one.
+
+Introduced in notebook 03 (saving, resuming, loading); notebook 05 starts from ``gu.load_pretrained``.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from . import models as M
+from .config import repo_root
+from .training import read_checkpoint
+
+PRETRAINED_DIR = repo_root() / "data" / "pretrained"
+
+
+def generator_from_arrays(arrays: dict, meta: dict, path: Path, ema: bool = True) -> keras.Model:
+    """Rebuild a named model's generator and load its weights (the EMA copy when present and ema=True)."""
+    config = dict(meta["config"])
+    if config.get("model") not in M.MODELS:
+        raise ValueError(f"{path} holds a {config.get('model')!r} model; only {M.MODELS} can be rebuilt by name")
+    generator, _ = M.build_gan(**config)
+    group = "ema" if ema and any(k.startswith("ema/") for k in arrays) else "generator"
+    stored = sorted(k for k in arrays if k.startswith(group + "/"))
+    if [arrays[k].shape for k in stored] != [tuple(v.shape) for v in generator.variables]:
+        raise ValueError(f"{path}: its {group} weights do not fit a {config['model']!r} generator "
+                         f"built from its own config {config}")
+    for variable, key in zip(generator.variables, stored):
+        variable.assign(arrays[key])
+    generator.gan_config = config
+    return generator
+
+
+def load_generator(run: str | Path, ema: bool = True) -> keras.Model:
+    """Return the generator saved in a run folder (or checkpoint file), ready to sample."""
+    arrays, meta = read_checkpoint(run)
+    return generator_from_arrays(arrays, meta, Path(run), ema)
+
+
+def pretrained_names() -> list[str]:
+    """Names of the generators shipped in data/pretrained/."""
+    return sorted(p.stem for p in PRETRAINED_DIR.glob("*.npz"))
+
+
+def pretrained_manifest() -> dict:
+    """Return data/pretrained/manifest.json: per model, its data, steps, seconds and metrics."""
+    path = PRETRAINED_DIR / "manifest.json"
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def load_pretrained(name: str = "dcgan") -> keras.Model:
+    """Return a shipped pretrained generator by name (offline, no training). Introduced in notebook 03."""
+    names = pretrained_names()
+    if name not in names:
+        raise ValueError(f"no pretrained generator {name!r}; available: {names} (make pretrained builds them)")
+    path = PRETRAINED_DIR / f"{name}.npz"
+    arrays, meta = read_checkpoint(path)
+    entry = pretrained_manifest().get(name)
+    if entry is not None and entry.get("config") != meta["config"]:
+        raise ValueError(f"{path} does not match data/pretrained/manifest.json: "
+                         f"file says {meta['config']}, manifest says {entry.get('config')}")
+    return generator_from_arrays(arrays, meta, path)
+
+
+def generate(generator: keras.Model, n: int, seed: int = 0, labels=None) -> np.ndarray:
+    """Draw n images (float32 in [-1, 1]) from a generator with z ~ N(0, I); labels for a conditional one."""
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"n must be a positive integer, got {n!r}")
+    latent_dim = int(generator.inputs[0].shape[-1])
+    z = np.random.default_rng(seed).standard_normal((n, latent_dim)).astype(np.float32)
+    conditional = M.is_conditional(generator)
+    if conditional:
+        labels = np.arange(n) % 10 if labels is None else np.broadcast_to(np.asarray(labels), (n,))
+        labels = labels.astype(np.int32)
+    elif labels is not None:
+        raise ValueError("labels only apply to a conditional generator (model 'cdcgan')")
+    out = []
+    for i in range(0, n, 1000):
+        inputs = [z[i:i + 1000], labels[i:i + 1000]] if conditional else z[i:i + 1000]
+        out.append(np.asarray(generator(inputs, training=False)))
+    return np.concatenate(out).astype(np.float32)

@@ -1,0 +1,693 @@
+"""GANTrainer: a GAN training loop you can step, steer, interrupt, checkpoint and resume exactly.
+
+The training step is written with ``tf.GradientTape`` inside compiled ``tf.function``s. The whole
+training set lives in one tensor and every batch index and noise vector comes from one
+``tf.random.Generator``, whose state is saved with the weights, so a resumed run repeats the
+original bit for bit. Learning rates, ``d_steps`` and ``label_smoothing`` are TensorFlow
+variables: changing them between steps does not recompile anything.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import signal
+import tempfile
+import threading
+import time
+import zipfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterable
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from . import losses as L
+from . import models as M
+from .config import set_seed
+
+CHECKPOINT_FILE = "checkpoint.npz"
+CHECKPOINT_FORMAT = "gan_utils.GANTrainer/1"
+HISTORY_KEYS = ("step", "d_loss", "g_loss", "d_real", "d_fake", "lr_g", "lr_d", "time")
+MODES = ("both", "d", "g")
+SNAPSHOT_EVERY = 50
+
+
+class TrainingDiverged(RuntimeError):
+    """A loss became NaN or infinite; the trainer's weights were rolled back before this was raised."""
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+
+
+def _check_number(name: str, value, low: float, high: float = math.inf, low_open: bool = False) -> float:
+    inside = _is_number(value) and math.isfinite(value) and value < high and (
+        value > low if low_open else value >= low)
+    if not inside:
+        raise ValueError(f"{name} must be a number in {'(' if low_open else '['}{low}, {high}), got {value!r}")
+    return float(value)
+
+
+def _check_int(name: str, value, low: int = 1, high: float = math.inf) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not low <= value <= high:
+        allowed = f">= {low}" if high == math.inf else f"in [{low}, {high}]"
+        raise ValueError(f"{name} must be an integer {allowed}, got {value!r}")
+    return int(value)
+
+
+def check_images(images) -> np.ndarray:
+    """Return `images` if it is float32 (N, H, W, C) in [-1, 1], else raise ValueError saying what is wrong. Introduced in notebook 03."""
+    if isinstance(images, (tf.Tensor, tf.Variable)):
+        images = images.numpy()
+    if not isinstance(images, np.ndarray):
+        raise ValueError(f"images must be a NumPy array (N, 28, 28, 1) of float32 in [-1, 1], "
+                         f"got {type(images).__name__}; convert uint8 digits with gu.to_float")
+    if images.ndim != 4 or len(images) == 0:
+        raise ValueError(f"images must have shape (N, height, width, channels) such as (N, 28, 28, 1), "
+                         f"got {images.shape}; gu.to_float adds the channel axis")
+    if images.dtype != np.float32:
+        raise ValueError(f"images must be float32 in [-1, 1], got dtype {images.dtype}; "
+                         f"convert uint8 digits with gu.to_float")
+    low, high = float(images.min()), float(images.max())
+    if not (-1.0 <= low and high <= 1.0):
+        raise ValueError(f"images must lie in [-1, 1], got values in [{low:.4g}, {high:.4g}]; "
+                         f"convert uint8 digits with gu.to_float")
+    return images
+
+
+def _check_labels(labels, n: int, num_classes: int) -> np.ndarray:
+    labels = np.asarray(labels)
+    if labels.shape != (n,) or not np.issubdtype(labels.dtype, np.integer):
+        raise ValueError(f"labels must be integers of shape ({n},), got dtype {labels.dtype} shape {labels.shape}")
+    if n and (labels.min() < 0 or labels.max() >= num_classes):
+        raise ValueError(f"labels must lie in [0, {num_classes - 1}], got values in "
+                         f"[{labels.min()}, {labels.max()}]")
+    return labels.astype(np.int32)
+
+
+def _embedding_size(generator: keras.Model) -> int:
+    sizes = [layer.input_dim for layer in generator.layers if isinstance(layer, keras.layers.Embedding)]
+    if not sizes:
+        raise ValueError("a conditional generator given as a pair must embed its label with keras.layers.Embedding")
+    return int(sizes[0])
+
+
+def _write_arrays(file, arrays: dict) -> None:
+    np.savez(file, **arrays)
+
+
+def _atomic_write(path: Path, write: Callable) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+
+
+def _checkpoint_path(directory) -> Path:
+    path = Path(directory)
+    return path if path.suffix == ".npz" else path / CHECKPOINT_FILE
+
+
+def read_checkpoint(path) -> tuple[dict, dict]:
+    """Return (arrays, meta) of a checkpoint file; ValueError naming the file if it is corrupt. Introduced in notebook 03."""
+    path = _checkpoint_path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no checkpoint at {path}")
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            arrays = {key: data[key] for key in data.files}
+        meta = json.loads(str(arrays.pop("meta")))
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError) as err:
+        raise ValueError(f"{path} is not a readable GAN checkpoint (truncated or corrupt?): {err}") from None
+    if not isinstance(meta, dict) or meta.get("format") != CHECKPOINT_FORMAT:
+        raise ValueError(f"{path} is not a {CHECKPOINT_FORMAT} checkpoint")
+    return arrays, meta
+
+
+@contextmanager
+def _defer_sigint():
+    """Turn the first Ctrl-C (or Jupyter's interrupt) into a flag checked between steps."""
+    flag = {"hit": False}
+    if threading.current_thread() is not threading.main_thread():
+        yield flag
+        return
+
+    def handler(signum, frame):
+        if flag["hit"]:
+            raise KeyboardInterrupt
+        flag["hit"] = True
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield flag
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+class GANTrainer:
+    """Train a generator and a discriminator on images in [-1, 1]. Introduced in notebook 03.
+
+    ``model`` is a name in ``gu.models.MODELS`` (sized by ``**model_sizes``) or a
+    ``(generator, discriminator)`` pair of Keras models. ``seed`` seeds the weights of a named
+    model (through ``gu.set_seed``), the batch/noise generator and the fixed noise.
+    """
+
+    def __init__(self, model="dcgan", images=None, labels=None, *, loss: str = "non_saturating",
+                 lr_g: float = 2e-4, lr_d: float = 2e-4, beta_1: float = 0.5, beta_2: float = 0.999,
+                 batch_size: int = 64, d_steps: int = 1, label_smoothing: float = 0.0,
+                 gp_weight: float = 10.0, ema_decay: float | None = None, latent_dim: int | None = None,
+                 seed: int = 0, n_fixed: int = 64, jit_compile: bool = False, **model_sizes):
+        L.check_loss(loss)
+        L.check_label_smoothing(label_smoothing, loss)
+        lr_g, lr_d = _check_number("lr_g", lr_g, 0, low_open=True), _check_number("lr_d", lr_d, 0, low_open=True)
+        beta_1, beta_2 = _check_number("beta_1", beta_1, 0, 1), _check_number("beta_2", beta_2, 0, 1)
+        d_steps = _check_int("d_steps", d_steps)
+        gp_weight = _check_number("gp_weight", gp_weight, 0)
+        if ema_decay is not None:
+            ema_decay = _check_number("ema_decay", ema_decay, 0, 1, low_open=True)
+        seed, n_fixed = _check_int("seed", seed, 0), _check_int("n_fixed", n_fixed)
+        if not isinstance(jit_compile, bool):
+            raise ValueError(f"jit_compile must be True or False, got {jit_compile!r}")
+        if images is None:
+            raise ValueError("images is required: float32 (N, 28, 28, 1) in [-1, 1], e.g. gu.to_float(mnist.x_train)")
+        images = check_images(images)
+        batch_size = _check_int("batch_size", batch_size, 1, len(images))
+
+        if isinstance(model, str):
+            self.config = M.model_config(model, 100 if latent_dim is None else latent_dim,
+                                         images.shape[1:], **model_sizes)
+            set_seed(seed)
+            generator, discriminator = M.build_gan(**self.config)
+        else:
+            generator, discriminator = self._check_pair(model, images, latent_dim, model_sizes)
+            self.config = {"model": "custom", "latent_dim": int(generator.inputs[0].shape[-1]),
+                           "image_shape": list(images.shape[1:])}
+        self.generator, self.discriminator = generator, discriminator
+        self.conditional = M.is_conditional(generator)
+        self.num_classes = self.config.get("num_classes", _embedding_size(generator) if self.conditional else 0)
+        if self.conditional:
+            if labels is None:
+                raise ValueError("this conditional model needs labels: integers of shape (N,)")
+            labels = _check_labels(labels, len(images), self.num_classes)
+        elif labels is not None:
+            raise ValueError(f"labels are only used by a conditional model ('cdcgan'), not {self.config['model']!r}; "
+                             f"pass labels=None")
+
+        self.latent_dim = self.config["latent_dim"]
+        self._n_images = len(images)
+        self._images = tf.constant(images)
+        self._labels = tf.constant(labels) if self.conditional else None
+        self._loss, self._batch_size = loss, batch_size
+        self._lr_g, self._lr_d = lr_g, lr_d
+        self.beta_1, self.beta_2, self.seed, self.n_fixed = beta_1, beta_2, seed, n_fixed
+        self._jit_compile = jit_compile
+        self._ema_decay_value = ema_decay
+        self._ema_decay = tf.Variable(ema_decay or 0.0, dtype=tf.float32, trainable=False)
+        self._d_steps = tf.Variable(d_steps, dtype=tf.int32, trainable=False)
+        self._label_smoothing = tf.Variable(label_smoothing, dtype=tf.float32, trainable=False)
+        self._gp_weight = tf.Variable(gp_weight, dtype=tf.float32, trainable=False)
+        self._rng = tf.random.Generator.from_seed(seed)
+        self._opt_g = keras.optimizers.Adam(lr_g, beta_1=beta_1, beta_2=beta_2)
+        self._opt_d = keras.optimizers.Adam(lr_d, beta_1=beta_1, beta_2=beta_2)
+        self._opt_g.build(generator.trainable_variables)
+        self._opt_d.build(discriminator.trainable_variables)
+        self.ema_generator = None
+        if ema_decay is not None:
+            self.ema_generator = keras.models.clone_model(generator)
+            for target, source in zip(self.ema_generator.variables, generator.variables):
+                target.assign(source)
+
+        fixed = np.random.default_rng(seed)
+        self.fixed_z = fixed.standard_normal((n_fixed, self.latent_dim)).astype(np.float32)
+        self.fixed_labels = (np.arange(n_fixed) % self.num_classes).astype(np.int32) if self.conditional else None
+        self._sample_rng = np.random.default_rng(seed + 1)
+        self.history = {key: [] for key in HISTORY_KEYS}
+        self.step_count = 0
+        self.train_time = 0.0
+        self.trace_count = 0
+        self._snapshot_data = None
+        self._build_steps()
+
+    @staticmethod
+    def _check_pair(model, images, latent_dim, model_sizes):
+        if not (isinstance(model, (tuple, list)) and len(model) == 2
+                and all(isinstance(m, keras.Model) for m in model)):
+            raise ValueError(f"model must be one of {M.MODELS} or a (generator, discriminator) pair "
+                             f"of Keras models, got {model!r}")
+        if model_sizes:
+            raise ValueError(f"size arguments {sorted(model_sizes)} only apply to a named model, "
+                             f"not to a (generator, discriminator) pair")
+        generator, discriminator = model
+        z_dim = int(generator.inputs[0].shape[-1])
+        if latent_dim is not None and latent_dim != z_dim:
+            raise ValueError(f"latent_dim={latent_dim!r} but the generator takes z of size {z_dim}")
+        if tuple(generator.outputs[0].shape[1:]) != images.shape[1:]:
+            raise ValueError(f"the generator makes images of shape {tuple(generator.outputs[0].shape[1:])} "
+                             f"but images have shape {images.shape[1:]}")
+        return generator, discriminator
+
+    # ----- settings that can change between steps -------------------------------------------
+    @property
+    def lr_g(self) -> float:
+        """Generator learning rate; set it between steps (no recompiling)."""
+        return self._lr_g
+
+    @lr_g.setter
+    def lr_g(self, value: float) -> None:
+        self._lr_g = _check_number("lr_g", value, 0, low_open=True)
+        self._opt_g.learning_rate.assign(self._lr_g)
+
+    @property
+    def lr_d(self) -> float:
+        """Discriminator learning rate; set it between steps (no recompiling)."""
+        return self._lr_d
+
+    @lr_d.setter
+    def lr_d(self, value: float) -> None:
+        self._lr_d = _check_number("lr_d", value, 0, low_open=True)
+        self._opt_d.learning_rate.assign(self._lr_d)
+
+    @property
+    def d_steps(self) -> int:
+        """Discriminator updates per generator update (k in Goodfellow et al. 2014)."""
+        return int(self._d_steps.numpy())
+
+    @d_steps.setter
+    def d_steps(self, value: int) -> None:
+        self._d_steps.assign(_check_int("d_steps", value))
+
+    @property
+    def label_smoothing(self) -> float:
+        """One-sided label smoothing: real targets become 1 - label_smoothing (BCE losses only)."""
+        return float(self._label_smoothing.numpy())
+
+    @label_smoothing.setter
+    def label_smoothing(self, value: float) -> None:
+        self._label_smoothing.assign(L.check_label_smoothing(value, self._loss))
+
+    @property
+    def gp_weight(self) -> float:
+        """Weight of the WGAN-GP gradient penalty (used only when loss is 'wgan_gp')."""
+        return float(self._gp_weight.numpy())
+
+    @gp_weight.setter
+    def gp_weight(self, value: float) -> None:
+        self._gp_weight.assign(_check_number("gp_weight", value, 0))
+
+    @property
+    def loss(self) -> str:
+        """The loss kind, one of gu.losses.LOSSES; switching it recompiles but keeps weights and history."""
+        return self._loss
+
+    @loss.setter
+    def loss(self, value: str) -> None:
+        L.check_loss(value)
+        if self.label_smoothing and value not in L.BCE_LOSSES:
+            raise ValueError(f"cannot switch to loss {value!r} while label_smoothing={self.label_smoothing}; "
+                             f"set label_smoothing=0.0 first")
+        if value != self._loss:
+            self._loss = value
+            self._build_steps()
+
+    @property
+    def batch_size(self) -> int:
+        """Images per batch; changing it recompiles the steps."""
+        return self._batch_size
+
+    @batch_size.setter
+    def batch_size(self, value: int) -> None:
+        value = _check_int("batch_size", value, 1, self._n_images)
+        if value != self._batch_size:
+            self._batch_size = value
+            self._build_steps()
+
+    @property
+    def ema_decay(self) -> float | None:
+        """Decay of the generator's moving average used for samples, or None when off."""
+        return self._ema_decay_value
+
+    @ema_decay.setter
+    def ema_decay(self, value: float) -> None:
+        if self._ema_decay_value is None or value is None:
+            raise ValueError(f"ema_decay={value!r}: the EMA generator is switched on or off only when the "
+                             f"trainer is built (GANTrainer(..., ema_decay=0.999)); here it is {self.ema_decay!r}")
+        self._ema_decay_value = _check_number("ema_decay", value, 0, 1, low_open=True)
+        self._ema_decay.assign(self._ema_decay_value)
+
+    @property
+    def jit_compile(self) -> bool:
+        """Whether the steps are compiled with XLA (slower on CPU for these models, so off by default)."""
+        return self._jit_compile
+
+    def settings(self) -> dict:
+        """Return the trainer's hyperparameters as a plain dict (what a checkpoint records)."""
+        return {
+            "loss": self.loss, "lr_g": self.lr_g, "lr_d": self.lr_d, "beta_1": self.beta_1,
+            "beta_2": self.beta_2, "batch_size": self.batch_size, "d_steps": self.d_steps,
+            "label_smoothing": self.label_smoothing, "gp_weight": self.gp_weight,
+            "ema_decay": self.ema_decay, "seed": self.seed, "n_fixed": self.n_fixed,
+            "jit_compile": self.jit_compile,
+        }
+
+    # ----- the compiled training steps -------------------------------------------------------
+    def _build_steps(self) -> None:
+        compile_ = dict(jit_compile=self._jit_compile, autograph=True)
+        self._steps = {
+            "both": tf.function(self._both_step, **compile_),
+            "d": tf.function(self._d_only_step, **compile_),
+            "g": tf.function(self._g_only_step, **compile_),
+        }
+
+    def _G(self, z, y, training: bool, model=None):
+        model = model or self.generator
+        return model([z, y], training=training) if self.conditional else model(z, training=training)
+
+    def _D(self, x, y, training: bool):
+        return self.discriminator([x, y], training=training) if self.conditional \
+            else self.discriminator(x, training=training)
+
+    def _real_batch(self):
+        idx = self._rng.uniform([self._batch_size], 0, self._n_images, dtype=tf.int32)
+        y = tf.gather(self._labels, idx) if self.conditional else None
+        return tf.gather(self._images, idx), y
+
+    def _d_update(self, x, y):
+        fake = self._G(self._rng.normal([self._batch_size, self.latent_dim]), y, training=True)
+        with tf.GradientTape() as tape:
+            real_logits = self._D(x, y, training=True)
+            fake_logits = self._D(fake, y, training=True)
+            loss = L.discriminator_loss(real_logits, fake_logits, self._loss, self._label_smoothing)
+            if self._loss == "wgan_gp":
+                alpha = self._rng.uniform([self._batch_size, 1, 1, 1])
+                critic = lambda t: self._D(t, y, training=True)  # noqa: E731
+                loss += self._gp_weight * L.gradient_penalty(critic, x, fake, alpha)
+        variables = self.discriminator.trainable_variables
+        self._opt_d.apply_gradients(zip(tape.gradient(loss, variables), variables))
+        return loss, real_logits, fake_logits
+
+    def _g_update(self, y):
+        with tf.GradientTape() as tape:
+            fake = self._G(self._rng.normal([self._batch_size, self.latent_dim]), y, training=True)
+            fake_logits = self._D(fake, y, training=True)
+            loss = L.generator_loss(fake_logits, self._loss)
+        variables = self.generator.trainable_variables
+        self._opt_g.apply_gradients(zip(tape.gradient(loss, variables), variables))
+        if self.ema_generator is not None:
+            decay = self._ema_decay
+            for ema, w in zip(self.ema_generator.trainable_variables, variables):
+                ema.assign(decay * ema + (1.0 - decay) * w)
+            for ema, w in zip(self.ema_generator.non_trainable_variables, self.generator.non_trainable_variables):
+                ema.assign(w)
+        return loss, fake_logits
+
+    @staticmethod
+    def _mean_prob(logits):
+        return tf.reduce_mean(tf.sigmoid(logits))
+
+    def _both_step(self):
+        self.trace_count += 1
+        d_loss, d_real, d_fake = tf.constant(0.0), tf.constant(0.0), tf.constant(0.0)
+        for _ in tf.range(self._d_steps):
+            x, y = self._real_batch()
+            d_loss, real_logits, fake_logits = self._d_update(x, y)
+            d_real, d_fake = self._mean_prob(real_logits), self._mean_prob(fake_logits)
+        y = self._real_batch()[1] if self.conditional else None
+        g_loss, _ = self._g_update(y)
+        return tf.stack([d_loss, g_loss, d_real, d_fake])
+
+    def _d_only_step(self):
+        self.trace_count += 1
+        x, y = self._real_batch()
+        d_loss, real_logits, fake_logits = self._d_update(x, y)
+        g_loss = L.generator_loss(fake_logits, self._loss)
+        return tf.stack([d_loss, g_loss, self._mean_prob(real_logits), self._mean_prob(fake_logits)])
+
+    def _g_only_step(self):
+        self.trace_count += 1
+        x, y = self._real_batch()
+        g_loss, fake_logits = self._g_update(y)
+        real_logits = self._D(x, y, training=False)
+        d_loss = L.discriminator_loss(real_logits, fake_logits, self._loss, self._label_smoothing)
+        return tf.stack([d_loss, g_loss, self._mean_prob(real_logits), self._mean_prob(fake_logits)])
+
+    # ----- stepping, snapshots and divergence ------------------------------------------------
+    def _optimizer_state(self, optimizer) -> list:
+        return [v for v in optimizer.variables if v is not optimizer.learning_rate]
+
+    def _state(self) -> dict:
+        """Every variable that training changes, by group, in a fixed order."""
+        return {
+            "generator": list(self.generator.variables),
+            "discriminator": list(self.discriminator.variables),
+            "ema": list(self.ema_generator.variables) if self.ema_generator is not None else [],
+            "opt_g": self._optimizer_state(self._opt_g),
+            "opt_d": self._optimizer_state(self._opt_d),
+            "rng": [self._rng.state],
+        }
+
+    def _state_arrays(self) -> dict:
+        return {f"{group}/{i:04d}": np.array(v.numpy()) for group, variables in self._state().items()
+                for i, v in enumerate(variables)}
+
+    def _assign_state(self, arrays: dict) -> None:
+        for group, variables in self._state().items():
+            for i, v in enumerate(variables):
+                v.assign(arrays[f"{group}/{i:04d}"])
+
+    def _snapshot(self) -> None:
+        self._snapshot_data = (self._state_arrays(), self.step_count, self.train_time,
+                               len(self.history["step"]))
+
+    def _rollback(self) -> int:
+        arrays, self.step_count, self.train_time, length = self._snapshot_data
+        self._assign_state(arrays)
+        for key in HISTORY_KEYS:
+            del self.history[key][length:]
+        return self.step_count
+
+    def _one_step(self, mode: str) -> dict:
+        start = time.perf_counter()
+        d_loss, g_loss, d_real, d_fake = (float(v) for v in self._steps[mode]().numpy())
+        self.train_time += time.perf_counter() - start
+        self.step_count += 1
+        if not all(math.isfinite(v) for v in (d_loss, g_loss, d_real, d_fake)):
+            step = self.step_count
+            back_to = self._rollback()
+            raise TrainingDiverged(
+                f"training diverged at step {step}: d_loss={d_loss}, g_loss={g_loss} with "
+                f"lr_g={self.lr_g:g}, lr_d={self.lr_d:g}, loss={self.loss!r}. Weights, optimiser "
+                f"state and random state were rolled back to step {back_to}; lower the learning "
+                f"rates (e.g. 2e-4) before training on."
+            )
+        row = {"step": self.step_count, "d_loss": d_loss, "g_loss": g_loss, "d_real": d_real,
+               "d_fake": d_fake, "lr_g": self.lr_g, "lr_d": self.lr_d, "time": self.train_time}
+        for key in HISTORY_KEYS:
+            self.history[key].append(row[key])
+        if self.step_count % SNAPSHOT_EVERY == 0:
+            self._snapshot()
+        return row
+
+    def step(self, n: int = 1, mode: str = "both") -> dict:
+        """Run n steps ("both": d_steps D updates then one G update; "d" or "g": one alone); return the last row."""
+        n = _check_int("n", n)
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+        self._snapshot()
+        for _ in range(n):
+            row = self._one_step(mode)
+        return row
+
+    def fit(self, seconds: float | None = None, steps: int | None = None, callbacks: Iterable[Callable] = (),
+            callback_every: int = 100, progress: bool = True, mode: str = "both") -> "GANTrainer":
+        """Train for `seconds` of training time or for `steps` steps, calling each callback(trainer) every callback_every steps."""
+        if (seconds is None) == (steps is None):
+            raise ValueError(f"give exactly one of seconds= or steps=, got seconds={seconds!r}, steps={steps!r}")
+        if seconds is not None:
+            seconds = _check_number("seconds", seconds, 0, low_open=True)
+        else:
+            steps = _check_int("steps", steps)
+        callbacks = list(callbacks)
+        for cb in callbacks:
+            if not callable(cb):
+                raise ValueError(f"each callback must be callable as cb(trainer), got {cb!r}")
+        callback_every = _check_int("callback_every", callback_every)
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+
+        from tqdm.auto import tqdm
+
+        bar = None
+        if progress:
+            bar = tqdm(total=steps if steps is not None else seconds, unit="step" if steps else "s",
+                       bar_format=None if steps else "{l_bar}{bar}| {n:.0f}/{total:.0f}s [{elapsed}{postfix}]")
+        self._snapshot()
+        start_time, done, last_called, last_shown = self.train_time, 0, 0, 0.0
+        try:
+            with _defer_sigint() as interrupt:
+                while (done < steps) if steps is not None else (self.train_time - start_time < seconds):
+                    if interrupt["hit"]:
+                        raise KeyboardInterrupt
+                    row = self._one_step(mode)
+                    done += 1
+                    if bar is not None and (time.perf_counter() - last_shown > 0.5 or done == steps):
+                        last_shown = time.perf_counter()
+                        rate = done / max(self.train_time - start_time, 1e-9)
+                        bar.set_postfix(d_loss=f"{row['d_loss']:.3f}", g_loss=f"{row['g_loss']:.3f}",
+                                        steps_per_s=f"{rate:.1f}", refresh=False)
+                        bar.n = done if steps is not None else min(self.train_time - start_time, seconds)
+                        bar.refresh()
+                    if done % callback_every == 0:
+                        last_called = done
+                        for cb in callbacks:
+                            cb(self)
+                if callbacks and last_called != done:
+                    for cb in callbacks:
+                        cb(self)
+        except KeyboardInterrupt:
+            print(f"interrupted at step {self.step_count}")
+        finally:
+            if bar is not None:
+                bar.close()
+        return self
+
+    # ----- samples and history ---------------------------------------------------------------
+    def sample(self, n: int | None = None, z=None, labels=None) -> np.ndarray:
+        """Return generated images, float32 (n, 28, 28, 1) in [-1, 1] (from the EMA generator if enabled)."""
+        if z is None:
+            if n is None:
+                n = self.n_fixed if labels is None else len(np.atleast_1d(labels))
+            n = _check_int("n", n)
+            z = self._sample_rng.standard_normal((n, self.latent_dim)).astype(np.float32)
+        else:
+            z = np.asarray(z, dtype=np.float32)
+            if z.ndim != 2 or z.shape[1] != self.latent_dim:
+                raise ValueError(f"z must have shape (n, {self.latent_dim}), got {z.shape}")
+            if n is not None and n != len(z):
+                raise ValueError(f"n={n!r} disagrees with z, which holds {len(z)} vectors")
+        if self.conditional:
+            labels = np.arange(len(z)) % self.num_classes if labels is None else labels
+            labels = _check_labels(labels, len(z), self.num_classes)
+        elif labels is not None:
+            raise ValueError(f"labels are only used by a conditional model, not {self.config['model']!r}")
+        model = self.ema_generator or self.generator
+        chunks = [self._G(tf.constant(z[i:i + 512]), None if labels is None else tf.constant(labels[i:i + 512]),
+                          training=False, model=model).numpy() for i in range(0, len(z), 512)]
+        return np.concatenate(chunks).astype(np.float32)
+
+    def fixed_samples(self) -> np.ndarray:
+        """Return images for the fixed noise (and labels), to watch the same digits change over training."""
+        return self.sample(z=self.fixed_z, labels=self.fixed_labels)
+
+    def history_frame(self):
+        """Return the history as a pandas DataFrame, one row per step."""
+        import pandas as pd
+
+        return pd.DataFrame(self.history, columns=list(HISTORY_KEYS))
+
+    def history_csv(self, path) -> Path:
+        """Write the history to a CSV file (atomically) and return its path."""
+        path = Path(path)
+
+        def write(f):
+            text = f"{','.join(HISTORY_KEYS)}\n" + "".join(
+                ",".join(repr(self.history[k][i]) for k in HISTORY_KEYS) + "\n"
+                for i in range(len(self.history["step"])))
+            f.write(text.encode())
+
+        _atomic_write(path, write)
+        return path
+
+    # ----- checkpoints -----------------------------------------------------------------------
+    def save(self, directory) -> Path:
+        """Save everything needed to resume exactly into directory/checkpoint.npz (atomic), plus config.json and history.csv."""
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        meta = {"format": CHECKPOINT_FORMAT, "config": self.config, "settings": self.settings(),
+                "step": self.step_count, "train_time": self.train_time, "history": self.history,
+                "conditional": self.conditional}
+        arrays = self._state_arrays()
+        arrays["fixed_z"] = self.fixed_z
+        if self.conditional:
+            arrays["fixed_labels"] = self.fixed_labels
+        arrays["meta"] = np.array(json.dumps(meta))
+        path = directory / CHECKPOINT_FILE
+        _atomic_write(path, lambda f: _write_arrays(f, arrays))
+        readable = json.dumps({"config": self.config, "settings": self.settings(), "step": self.step_count},
+                              indent=2)
+        _atomic_write(directory / "config.json", lambda f: f.write(readable.encode()))
+        self.history_csv(directory / "history.csv")
+        return path
+
+    def load(self, directory) -> "GANTrainer":
+        """Load a checkpoint saved by save() into this trainer; ValueError if it holds a different model."""
+        path = _checkpoint_path(directory)
+        arrays, meta = read_checkpoint(path)
+        self._load_arrays(path, arrays, meta)
+        return self
+
+    @classmethod
+    def restore(cls, directory, images, labels=None, model=None, jit_compile: bool | None = None) -> "GANTrainer":
+        """Build a trainer from a checkpoint and the same images (a custom pair must be passed as model)."""
+        path = _checkpoint_path(directory)
+        arrays, meta = read_checkpoint(path)
+        config, settings = dict(meta["config"]), dict(meta["settings"])
+        if jit_compile is not None:
+            settings["jit_compile"] = jit_compile
+        name = config.pop("model")
+        if name == "custom":
+            if model is None:
+                raise ValueError(f"{path} holds a custom model: pass model=(generator, discriminator)")
+            config = {}
+        else:
+            model = name
+        config.pop("image_shape", None)
+        trainer = cls(model, images, labels, **settings, **config)
+        trainer._load_arrays(path, arrays, meta)
+        return trainer
+
+    def _load_arrays(self, path: Path, arrays: dict, meta: dict) -> None:
+        missing = [key for key in ("config", "settings", "step", "train_time", "history") if key not in meta]
+        if missing or "fixed_z" not in arrays:
+            raise ValueError(f"{path} is not a full trainer checkpoint: it lacks {missing or ['fixed_z']}")
+        theirs, ours, settings = meta["config"], self.config, meta["settings"]
+        diff = [f"{k}: checkpoint {theirs.get(k)!r}, trainer {ours.get(k)!r}"
+                for k in sorted(set(theirs) | set(ours)) if theirs.get(k) != ours.get(k)]
+        if (settings["ema_decay"] is None) != (self.ema_decay is None):
+            diff.append(f"ema_decay: checkpoint {settings['ema_decay']!r}, trainer {self.ema_decay!r}")
+        if settings["batch_size"] > self._n_images:
+            diff.append(f"batch_size: checkpoint {settings['batch_size']}, but only {self._n_images} images")
+        for group, variables in self._state().items():
+            stored = sorted(k for k in arrays if k.startswith(group + "/"))
+            shapes = [tuple(arrays[k].shape) for k in stored]
+            if shapes != [tuple(v.shape) for v in variables] and not diff:
+                diff.append(f"{group} variables: checkpoint has {len(shapes)}, trainer has {len(variables)} "
+                            f"(or their shapes differ)")
+        if diff:
+            raise ValueError(f"{path} does not match this trainer: " + "; ".join(diff))
+        self.label_smoothing = 0.0
+        self.loss = settings["loss"]
+        for key in ("lr_g", "lr_d", "batch_size", "d_steps", "label_smoothing", "gp_weight"):
+            setattr(self, key, settings[key])
+        if self.ema_decay is not None:
+            self.ema_decay = settings["ema_decay"]
+        self.beta_1, self.beta_2, self.seed = settings["beta_1"], settings["beta_2"], settings["seed"]
+        for optimizer in (self._opt_g, self._opt_d):
+            optimizer.beta_1, optimizer.beta_2 = self.beta_1, self.beta_2
+        self._build_steps()
+        self._assign_state(arrays)
+        self.fixed_z = arrays["fixed_z"]
+        self.fixed_labels = arrays.get("fixed_labels")
+        self.n_fixed = len(self.fixed_z)
+        self.history = {key: list(meta["history"][key]) for key in HISTORY_KEYS}
+        self.step_count, self.train_time = int(meta["step"]), float(meta["train_time"])
+        self._snapshot()

@@ -1,0 +1,104 @@
+"""The command line end to end at tiny size (train -> sample -> evaluate) and every bad argument."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from conftest import REPO
+
+PY = sys.executable
+
+
+def run_cli(*args: str, cwd=REPO) -> subprocess.CompletedProcess:
+    return subprocess.run([PY, "-m", "gan_utils", *args], cwd=cwd, capture_output=True, text=True, timeout=600)
+
+
+def cli_without_tensorflow(*args: str) -> tuple[int, bool, str]:
+    """Run cli.main in a fresh interpreter; return (exit code, whether TensorFlow got imported, stderr)."""
+    code = (
+        "import sys\nfrom gan_utils import cli\n"
+        f"try:\n    cli.main({list(args)!r})\nexcept SystemExit as e:\n    code = e.code\n"
+        "print(code, 'tensorflow' in sys.modules)"
+    )
+    proc = subprocess.run([PY, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
+    rc, imported = proc.stdout.split()[-2:]
+    return int(rc), imported == "True", proc.stderr
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["train", "--seconds", "-5"], "must be a positive number"),
+        (["train", "--seconds", "abc"], "is not a number"),
+        (["train", "--steps", "0"], "must be an integer >= 1"),
+        (["train", "--model", "gpt"], "invalid choice: 'gpt'"),
+        (["train", "--loss", "l2"], "invalid choice: 'l2'"),
+        (["train", "--data", "cifar"], "invalid choice: 'cifar'"),
+        (["train", "--lr-g", "0"], "must be a positive number"),
+        (["train", "--lr-d", "nan"], "must be a positive number"),
+        (["train", "--batch-size", "-1"], "must be an integer >= 1"),
+        (["train", "--source", "nowhere.npz"], "not a known source"),
+        (["train", "--seconds", "5", "--steps", "5"], "not allowed with argument"),
+        (["sample", "--run", "runs/does-not-exist", "--out", "x.npy"], "no trained run at runs/does-not-exist"),
+        (["sample", "--run", "runs/x", "--out", "x.npy", "--label", "12"], "must be a label in 0..9"),
+        (["evaluate"], "give either a samples .npy file or --run"),
+        (["evaluate", "missing.npy"], "no samples file at missing.npy"),
+    ],
+)
+def test_bad_arguments_exit_2_before_tensorflow(args, message):
+    rc, imported, stderr = cli_without_tensorflow(*args)
+    assert rc == 2, stderr
+    assert message in stderr
+    assert not imported, "TensorFlow was imported before the arguments were checked"
+
+
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cli") / "run"
+    proc = run_cli("train", "--steps", "3", "--source", "embedded", "--samples", "200", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    return out, proc
+
+
+def test_train_writes_every_output(tiny_run):
+    out, proc = tiny_run
+    for name in ("checkpoint.npz", "config.json", "history.csv", "samples.png", "metrics.json"):
+        assert (out / name).is_file(), name
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["steps"] == 3 and 1.0 <= metrics["mnist_score"] <= 10.0
+    assert "embedded" in proc.stdout and str(out) in proc.stdout
+    assert len((out / "history.csv").read_text().splitlines()) == 4
+
+
+def test_existing_run_is_not_overwritten_and_resume_continues(tiny_run):
+    out, _ = tiny_run
+    before = (out / "checkpoint.npz").read_bytes()
+    proc = run_cli("train", "--steps", "2", "--source", "embedded", "--out", str(out))
+    assert proc.returncode == 2 and "already holds a trained run" in proc.stderr
+    assert (out / "checkpoint.npz").read_bytes() == before
+    proc = run_cli("train", "--steps", "2", "--model", "mlp", "--resume", "--source", "embedded", "--out", str(out))
+    assert proc.returncode == 2 and "holds a 'dcgan' model" in proc.stderr
+    assert (out / "checkpoint.npz").read_bytes() == before
+
+
+def test_sample_and_evaluate(tiny_run, tmp_path):
+    out, _ = tiny_run
+    npy = tmp_path / "samples.npy"
+    proc = run_cli("sample", "--run", str(out), "--n", "64", "--out", str(npy))
+    assert proc.returncode == 0, proc.stderr
+    images = np.load(npy)
+    assert images.shape == (64, 28, 28) and images.dtype == np.uint8
+    proc = run_cli("sample", "--run", str(out), "--n", "8", "--out", str(npy), "--label", "3")
+    assert proc.returncode == 2 and "unconditional" in proc.stderr
+    proc = run_cli("evaluate", str(npy), "--source", "embedded")
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout[proc.stdout.index("{"):])
+    assert result["n_samples"] == 64 and "frechet_distance" in result
+    bad = tmp_path / "bad.npy"
+    np.save(bad, np.zeros((4, 28, 28), np.float32))
+    proc = run_cli("evaluate", str(bad))
+    assert proc.returncode == 2 and "expected uint8 (N, 28, 28)" in proc.stderr
