@@ -1,0 +1,119 @@
+"""Building blocks for the notebooks' interactive dashboards (ipywidgets).
+
+Introduced in notebook 01. ``PlayLoop`` runs a step function over and over inside the kernel's
+own event loop, yielding between steps, so Pause, sliders and other buttons keep working while
+it plays. Every dashboard (01's gradient-descent explorer, 02's toy GAN, 03's MNIST trainer) is
+built on it, and reports errors in its own output area instead of raising in the middle of a class.
+"""
+from __future__ import annotations
+
+import asyncio
+import traceback
+from typing import Callable
+
+import ipywidgets as W
+
+
+class PlayLoop:
+    """Call ``step()`` repeatedly as an asyncio task until ``stop()``; never more than one loop at a time."""
+
+    def __init__(self, step: Callable[[], object], on_error: Callable[[BaseException], None] | None = None,
+                 on_stop: Callable[[], None] | None = None, delay: float = 0.0):
+        if not callable(step):
+            raise ValueError(f"step must be callable, got {step!r}")
+        if not (isinstance(delay, (int, float)) and delay >= 0):
+            raise ValueError(f"delay must be a number of seconds >= 0, got {delay!r}")
+        self._step, self._on_error, self._on_stop, self.delay = step, on_error, on_stop, float(delay)
+        self._running = False
+        self._task: asyncio.Task | None = None
+        self.iterations = 0
+
+    @property
+    def running(self) -> bool:
+        """True while the loop is asked to keep stepping."""
+        return self._running
+
+    def start(self) -> bool:
+        """Start stepping (a no-op if already playing); return True if a new loop task was created."""
+        self._running = True
+        if self._task is not None and not self._task.done():
+            return False
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self._running = False
+            raise RuntimeError("PlayLoop.start needs a running event loop, as in a Jupyter kernel") from None
+        self._task = loop.create_task(self._run())
+        return True
+
+    def stop(self) -> None:
+        """Ask the loop to stop after the step in progress."""
+        self._running = False
+
+    async def wait(self) -> None:
+        """Wait until the loop task has finished (for tests and scripted demos)."""
+        if self._task is not None:
+            await self._task
+
+    async def _run(self) -> None:
+        try:
+            while self._running:
+                try:
+                    self._step()
+                except Exception as err:  # shown by the dashboard, never raised into the event loop
+                    self._running = False
+                    if self._on_error is not None:
+                        self._on_error(err)
+                    break
+                self.iterations += 1
+                await asyncio.sleep(self.delay)
+        finally:
+            self._running = False
+            if self._on_stop is not None:
+                self._on_stop()
+
+
+class ErrorBox:
+    """An output area that shows a friendly message for an exception instead of a stack trace."""
+
+    def __init__(self):
+        self.widget = W.HTML(value="")
+        self.last_error: BaseException | None = None
+
+    def show(self, err: BaseException, hint: str = "") -> None:
+        """Display `err` as one line (with an optional hint); keep it for inspection."""
+        self.last_error = err
+        text = f"{type(err).__name__}: {err}".replace("&", "&amp;").replace("<", "&lt;")
+        self.widget.value = f"<span style='color:#b00020'>&#9888; {text}</span> {hint}"
+
+    def clear(self) -> None:
+        """Remove the message."""
+        self.widget.value = ""
+
+    def details(self) -> str:
+        """Return the full traceback of the last error (for the curious, not shown by default)."""
+        if self.last_error is None:
+            return ""
+        return "".join(traceback.format_exception(self.last_error))
+
+
+def log_slider(description: str, value: float, low: float, high: float, readout_format: str = ".1e") -> W.FloatLogSlider:
+    """A log-scale slider between low and high (e.g. learning rates); continuous_update off."""
+    import math
+
+    if not (0 < low < high) or not (low <= value <= high):
+        raise ValueError(f"need 0 < low <= value <= high, got low={low!r}, value={value!r}, high={high!r}")
+    return W.FloatLogSlider(value=value, base=10, min=math.log10(low), max=math.log10(high), step=0.05,
+                            description=description, readout_format=readout_format, continuous_update=False,
+                            style={"description_width": "initial"})
+
+
+def play_button(description: str = "Play") -> W.ToggleButton:
+    """A Play/Pause toggle button (its label follows its state)."""
+    button = W.ToggleButton(value=False, description=description, icon="play", tooltip="Play / Pause")
+
+    def relabel(change):
+        button.description, button.icon = ("Pause", "pause") if change["new"] else (description, "play")
+
+    button.observe(relabel, names="value")
+    return button
