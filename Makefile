@@ -15,6 +15,8 @@ help:
 	@echo "make test       set up .venv if needed and run unit tests + every notebook (fast mode)"
 	@echo "make setup      .venv with every pinned requirement, plus system packages the tests use"
 	@echo "make notebooks  execute every notebook in place at full size (what readers see)"
+	@echo "make train      train the default GAN for 5 minutes (TRAIN_ARGS=\"--seconds 60\" to change)"
+	@echo "make pretrained train and ship the generators in data/pretrained/"
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required, found " + sys.version.split()[0] + ": set PYTHON=/path/to/python3.11")'
@@ -44,6 +46,12 @@ unit-test: venv
 notebooks: venv
 	$(BIN)/python tools/notebooks.py build
 	env -u GAN_UTILS_FAST $(BIN)/python tools/notebooks.py execute
+
+train: venv
+	$(BIN)/python -m gan_utils train $(TRAIN_ARGS)
+
+pretrained: venv
+	bash tools/make_pretrained.sh
 
 clean:
 	rm -rf .pytest_cache notebooks/.ipynb_checkpoints

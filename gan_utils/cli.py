@@ -113,6 +113,10 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--n", type=positive_int, default=5000, help="samples drawn from --run")
     evaluate.add_argument("--source", default="auto")
 
+    export = sub.add_parser("export", help="ship a run's generator as data/pretrained/NAME.npz (make pretrained)")
+    export.add_argument("--run", type=Path, required=True)
+    export.add_argument("--name", required=True, help="pretrained name, e.g. dcgan")
+
     classifier = sub.add_parser("train-classifier", help="train the reference digit classifier used by metrics")
     classifier.add_argument("--source", default="auto")
     classifier.add_argument("--epochs", type=positive_int, default=5)
@@ -246,6 +250,20 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    """Copy a run's generator weights (float16) into data/pretrained/ with its metrics in the manifest."""
+    _check_run(args.run)
+    if not args.name.isidentifier():
+        raise UsageError(f"--name {args.name!r}: use letters, digits and underscores")
+    metrics_file = args.run / "metrics.json"
+    info = json.loads(metrics_file.read_text()) if metrics_file.exists() else {}
+    from .pretrained import export_pretrained
+
+    path = export_pretrained(args.run, args.name, info)
+    print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB) and its manifest entry")
+    return 0
+
+
 def cmd_train_classifier(args: argparse.Namespace) -> int:
     """Train the reference classifier on the chosen MNIST source and write it with its manifest."""
     data = _load_data("mnist", args.source)
@@ -256,7 +274,7 @@ def cmd_train_classifier(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"train": cmd_train, "sample": cmd_sample, "evaluate": cmd_evaluate,
+COMMANDS = {"train": cmd_train, "sample": cmd_sample, "evaluate": cmd_evaluate, "export": cmd_export,
             "train-classifier": cmd_train_classifier}
 
 

@@ -29,8 +29,7 @@ def generator_from_arrays(arrays: dict, meta: dict, path: Path, ema: bool = True
         raise ValueError(f"{path}: its {group} weights do not fit a {config['model']!r} generator "
                          f"built from its own config {config}")
     for variable, key in zip(generator.variables, stored):
-        variable.assign(arrays[key])
-    generator.gan_config = config
+        variable.assign(arrays[key].astype(np.float32))
     return generator
 
 
@@ -82,3 +81,24 @@ def generate(generator: keras.Model, n: int, seed: int = 0, labels=None) -> np.n
         inputs = [z[i:i + 1000], labels[i:i + 1000]] if conditional else z[i:i + 1000]
         out.append(np.asarray(generator(inputs, training=False)))
     return np.concatenate(out).astype(np.float32)
+
+
+def export_pretrained(run: str | Path, name: str, info: dict, directory: Path | None = None) -> Path:
+    """Write a run's generator (EMA weights if any, float16) to data/pretrained/NAME.npz and record it in the manifest."""
+    from .training import CHECKPOINT_FORMAT
+
+    directory = Path(directory or PRETRAINED_DIR)
+    arrays, meta = read_checkpoint(run)
+    group = "ema" if any(k.startswith("ema/") for k in arrays) else "generator"
+    kept = {f"generator/{k.split('/')[1]}": arrays[k].astype(np.float16) if arrays[k].dtype == np.float32 else arrays[k]
+            for k in sorted(arrays) if k.startswith(group + "/")}
+    small_meta = {"format": CHECKPOINT_FORMAT, "config": meta["config"], "step": meta["step"]}
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{name}.npz"
+    np.savez_compressed(path, meta=np.array(json.dumps(small_meta)), **kept)
+    manifest_path = directory / "manifest.json"
+    manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
+    manifest[name] = {"config": meta["config"], "weights": path.name, "bytes": path.stat().st_size,
+                      "source_run": str(run), **info}
+    manifest_path.write_text(json.dumps(manifest, indent=2) + "\n")
+    return path

@@ -1,0 +1,311 @@
+"""A neuron (or a tiny network) trained by hand-written gradient descent, and a widget to watch it learn.
+
+Introduced in notebook 01. The NumPy pieces (``sigmoid``, ``bce``, ``gradients``) are the same
+formulas the notebook derives; ``GradientDescentExplorer`` draws the decision boundary over the
+data and the loss curve, updating one persistent figure in place. Its buttons call its methods
+(``step``, ``reset``, ``play``, ``pause``), so tests drive it with ``button.click()``.
+"""
+from __future__ import annotations
+
+import io
+import math
+
+import numpy as np
+
+DIVERGE_FACTOR = 10.0  # the loss rising this many times above its starting value means "diverged"
+MAX_HIDDEN = 64
+
+
+def sigmoid(z) -> np.ndarray:
+    """The logistic function 1 / (1 + exp(-z)), computed without overflow. Introduced in notebook 01."""
+    z = np.asarray(z, dtype=np.float64)
+    out = np.empty_like(z)
+    pos = z >= 0
+    out[pos] = 1.0 / (1.0 + np.exp(-z[pos]))
+    ez = np.exp(z[~pos])
+    out[~pos] = ez / (1.0 + ez)
+    return out
+
+
+def sigmoid_derivative(z) -> np.ndarray:
+    """The derivative of the sigmoid, sigma(z) * (1 - sigma(z)). Introduced in notebook 01."""
+    s = sigmoid(z)
+    return s * (1.0 - s)
+
+
+def bce(y, p, eps: float = 1e-12) -> float:
+    """Mean binary cross-entropy -[y log p + (1 - y) log(1 - p)] of probabilities p for labels y. Introduced in notebook 01."""
+    y, p = np.asarray(y, dtype=np.float64), np.asarray(p, dtype=np.float64)
+    if y.shape != p.shape:
+        raise ValueError(f"y and p must have the same shape, got {y.shape} and {p.shape}")
+    p = np.clip(p, eps, 1.0 - eps)
+    return float(-np.mean(y * np.log(p) + (1.0 - y) * np.log1p(-p)))
+
+
+def bce_with_logits(y, logits) -> float:
+    """Mean binary cross-entropy computed from logits, stable for any logit size. Introduced in notebook 01."""
+    y, logits = np.asarray(y, dtype=np.float64), np.asarray(logits, dtype=np.float64)
+    if y.shape != logits.shape:
+        raise ValueError(f"y and logits must have the same shape, got {y.shape} and {logits.shape}")
+    # log(1 + exp(l)) - y l, written so that exp never overflows
+    return float(np.mean(np.maximum(logits, 0) - y * logits + np.log1p(np.exp(-np.abs(logits)))))
+
+
+def make_two_blobs(n: int = 200, seed: int = 0, spread: float = 0.9) -> tuple[np.ndarray, np.ndarray]:
+    """Two overlapping Gaussian clouds in 2-D: x of shape (n, 2), labels y in {0, 1}. Introduced in notebook 01."""
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2 or n % 2:
+        raise ValueError(f"n must be an even integer >= 2, got {n!r}")
+    if not spread > 0:
+        raise ValueError(f"spread must be > 0, got {spread!r}")
+    rng = np.random.default_rng(seed)
+    half = n // 2
+    x0 = rng.normal([-1.0, -0.5], spread, (half, 2))
+    x1 = rng.normal([1.0, 0.7], spread, (half, 2))
+    x = np.concatenate([x0, x1])
+    y = np.concatenate([np.zeros(half), np.ones(half)])
+    order = rng.permutation(n)
+    return x[order], y[order]
+
+
+def init_params(hidden: int = 0, seed: int = 0) -> dict[str, np.ndarray]:
+    """Starting weights: one neuron (w, b) when hidden == 0, else a tanh hidden layer (W1, b1, w2, b2). Introduced in notebook 01."""
+    if isinstance(hidden, bool) or not isinstance(hidden, (int, np.integer)) or not 0 <= hidden <= MAX_HIDDEN:
+        raise ValueError(f"hidden must be an integer in 0..{MAX_HIDDEN} (0 = a single neuron), got {hidden!r}")
+    rng = np.random.default_rng(seed)
+    if hidden == 0:
+        return {"w": np.array([-1.0, 1.5]), "b": np.array(0.5)}  # a deliberately poor first guess
+    return {"W1": rng.normal(0, 1.0, (2, hidden)), "b1": np.zeros(hidden),
+            "w2": rng.normal(0, 1.0 / math.sqrt(hidden), hidden), "b2": np.array(0.0)}
+
+
+def logits(params: dict, x: np.ndarray) -> np.ndarray:
+    """The model's logit for every row of x (before the sigmoid). Introduced in notebook 01."""
+    if "w" in params:
+        return x @ params["w"] + params["b"]
+    return np.tanh(x @ params["W1"] + params["b1"]) @ params["w2"] + params["b2"]
+
+
+def gradients(params: dict, x: np.ndarray, y: np.ndarray) -> tuple[float, dict[str, np.ndarray]]:
+    """The BCE loss and its gradient with respect to every parameter, by backpropagation. Introduced in notebook 01."""
+    n = len(x)
+    if "w" in params:
+        z = x @ params["w"] + params["b"]
+        dz = (sigmoid(z) - y) / n  # dL/dz for sigmoid + BCE
+        return bce_with_logits(y, z), {"w": x.T @ dz, "b": np.array(dz.sum())}
+    h = np.tanh(x @ params["W1"] + params["b1"])
+    z = h @ params["w2"] + params["b2"]
+    dz = (sigmoid(z) - y) / n
+    da = np.outer(dz, params["w2"]) * (1.0 - h ** 2)  # back through tanh
+    grads = {"W1": x.T @ da, "b1": da.sum(0), "w2": h.T @ dz, "b2": np.array(dz.sum())}
+    return bce_with_logits(y, z), grads
+
+
+def gradient_step(params: dict, x: np.ndarray, y: np.ndarray, lr: float) -> tuple[float, dict[str, np.ndarray]]:
+    """One step of gradient descent, theta <- theta - lr * dL/dtheta; returns (loss before the step, new params). Introduced in notebook 01."""
+    if not (isinstance(lr, (int, float, np.floating)) and lr > 0 and math.isfinite(lr)):
+        raise ValueError(f"lr must be a finite number > 0, got {lr!r}")
+    loss, grads = gradients(params, x, y)
+    return loss, {k: params[k] - lr * grads[k] for k in params}
+
+
+class GradientDescentExplorer:
+    """Step, play and reset gradient descent on 2-D data, watching the boundary and the loss. Introduced in notebook 01."""
+
+    def __init__(self, x=None, y=None, lr: float = 0.1, hidden: int = 0, seed: int = 0,
+                 lr_range: tuple[float, float] = (1e-3, 1e2), play_steps: int = 2, grid: int = 60,
+                 diverge_factor: float = DIVERGE_FACTOR):
+        import ipywidgets as W
+
+        from . import widgets
+
+        if x is None and y is None:
+            x, y = make_two_blobs(seed=seed)
+        x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+        if x.ndim != 2 or x.shape[1] != 2 or len(x) < 2:
+            raise ValueError(f"x must have shape (n, 2) with n >= 2, got {x.shape}")
+        if y.shape != (len(x),) or not np.isin(y, (0.0, 1.0)).all():
+            raise ValueError(f"y must hold {len(x)} labels, each 0 or 1, got shape {y.shape}")
+        if isinstance(play_steps, bool) or not isinstance(play_steps, int) or play_steps < 1:
+            raise ValueError(f"play_steps must be a positive integer, got {play_steps!r}")
+        if not diverge_factor > 1:
+            raise ValueError(f"diverge_factor must be > 1, got {diverge_factor!r}")
+        self.x, self.y, self.hidden, self.seed = x, y, hidden, seed
+        self.play_steps, self.diverge_factor = play_steps, float(diverge_factor)
+        self._initial = init_params(hidden, seed)
+        self.lr_slider = widgets.log_slider("learning rate", lr, *lr_range, readout_format=".3g")
+        self.step_button = W.Button(description="Step", tooltip="one gradient-descent step")
+        self.step10_button = W.Button(description="Step x10", tooltip="ten steps")
+        self.play_button = widgets.play_button()
+        self.reset_button = W.Button(description="Reset", icon="undo", tooltip="back to the first weights")
+        self.status = W.HTML()
+        self.errors = widgets.ErrorBox()
+        self.image = W.Image(format="png")
+        self.loop = widgets.PlayLoop(self._play_step, on_error=self._on_error, on_stop=self._on_stop, delay=0.01)
+        self.step_button.on_click(lambda _: self._safely(self.step, 1))
+        self.step10_button.on_click(lambda _: self._safely(self.step, 10))
+        self.reset_button.on_click(lambda _: self._safely(self.reset))
+        self.play_button.observe(self._on_play_toggle, names="value")
+        self.widget = W.VBox([
+            W.HBox([self.lr_slider, self.step_button, self.step10_button, self.play_button, self.reset_button]),
+            self.status, self.errors.widget, self.image,
+        ])
+        self._build_figure(grid)
+        self.reset()
+
+    # ----- state -----------------------------------------------------------------------------
+    @property
+    def lr(self) -> float:
+        """The learning rate currently set on the slider."""
+        return float(self.lr_slider.value)
+
+    def reset(self) -> None:
+        """Restore the first weights, forget the loss curve and redraw."""
+        self.pause()
+        self.params = {k: v.copy() for k, v in self._initial.items()}
+        self.steps = 0
+        self.diverged = False
+        self.losses = [gradients(self.params, self.x, self.y)[0]]
+        self.errors.clear()
+        self.redraw()
+
+    def step(self, n: int = 1) -> float:
+        """Take n gradient-descent steps at the slider's learning rate, redraw once; return the loss."""
+        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+            raise ValueError(f"n must be a positive integer number of steps, got {n!r}")
+        for _ in range(n):
+            if self.diverged:
+                break
+            _, new = gradient_step(self.params, self.x, self.y, self.lr)
+            loss = gradients(new, self.x, self.y)[0] if all(np.isfinite(v).all() for v in new.values()) else math.inf
+            if not math.isfinite(loss) or loss > self.diverge_factor * self.losses[0]:
+                self.diverged = True  # keep the last finite weights on screen, never NaNs
+                self.diverged_loss = loss
+                if math.isfinite(loss):  # show the jump on the curve, then stop
+                    self.params, self.steps = new, self.steps + 1
+                    self.losses.append(loss)
+                break
+            self.params, self.steps = new, self.steps + 1
+            self.losses.append(loss)
+        if self.diverged:
+            self.pause()
+        self.redraw()
+        return self.losses[-1]
+
+    @property
+    def status_text(self) -> str:
+        """One line saying where training stands (plain text, also shown above the plot)."""
+        loss = self.losses[-1]
+        if self.diverged:
+            return (f"Diverged at step {self.steps} with learning rate {self.lr:.3g}: the loss jumped from "
+                    f"{self.losses[0]:.3f} to {self.diverged_loss:.3g}. Each step overshoots the minimum. "
+                    f"Lower the learning rate and press Reset.")
+        accuracy = float(np.mean((logits(self.params, self.x) > 0) == (self.y > 0.5)))
+        return f"step {self.steps}   loss {loss:.4f}   training accuracy {accuracy:.1%}   learning rate {self.lr:.3g}"
+
+    # ----- Play / Pause ------------------------------------------------------------------------
+    def play(self) -> bool:
+        """Start stepping in the kernel's event loop (returns at once); Pause or divergence stops it."""
+        if self.diverged:
+            self.play_button.value = False
+            return False
+        if not self.play_button.value:
+            self.play_button.value = True  # the observer starts the loop
+            return self.loop.running
+        return self.loop.start()
+
+    def pause(self) -> None:
+        """Stop playing after the step in progress."""
+        self.loop.stop()
+        if self.play_button.value:
+            self.play_button.value = False
+
+    def _on_play_toggle(self, change) -> None:
+        if change["new"]:
+            if self.diverged:
+                self.play_button.value = False
+                return
+            self._safely(self.loop.start)
+        else:
+            self.loop.stop()
+
+    def _play_step(self) -> None:
+        self.step(self.play_steps)
+
+    def _on_error(self, err: BaseException) -> None:
+        self.errors.show(err, hint="Press Reset to start again.")
+
+    def _on_stop(self) -> None:
+        if self.play_button.value:
+            self.play_button.value = False
+
+    def _safely(self, fn, *args) -> None:
+        try:
+            fn(*args)
+        except Exception as err:  # a button callback must show its error, not lose it in the kernel log
+            self.pause()
+            self._on_error(err)
+
+    # ----- drawing -----------------------------------------------------------------------------
+    def _build_figure(self, grid: int) -> None:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        pad = 0.5
+        lo, hi = self.x.min(0) - pad, self.x.max(0) + pad
+        self._extent = (lo[0], hi[0], lo[1], hi[1])
+        gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], grid), np.linspace(lo[1], hi[1], grid))
+        self._grid_x, self._grid_shape = np.column_stack([gx.ravel(), gy.ravel()]), gx.shape
+        self._gx, self._gy = gx, gy
+        self.fig = Figure(figsize=(9, 3.6), dpi=72, layout="constrained")
+        FigureCanvasAgg(self.fig)
+        ax, loss_ax = self.fig.subplots(1, 2, width_ratios=[1, 1.15])
+        self._field = ax.imshow(np.zeros(self._grid_shape), origin="lower", extent=self._extent, cmap="RdBu_r",
+                                vmin=0, vmax=1, alpha=0.35, aspect="auto", interpolation="bilinear")
+        ax.scatter(*self.x[self.y == 0].T, s=12, c="tab:blue", edgecolors="white", linewidths=0.4, label="class 0")
+        ax.scatter(*self.x[self.y == 1].T, s=12, c="tab:red", edgecolors="white", linewidths=0.4, label="class 1")
+        self._boundary = None
+        ax.set_xlim(lo[0], hi[0])
+        ax.set_ylim(lo[1], hi[1])
+        ax.set_xlabel("$x_1$")
+        ax.set_ylabel("$x_2$")
+        ax.legend(loc="upper left", fontsize=8)
+        (self._loss_line,) = loss_ax.plot([], [], color="black", lw=1.5)
+        loss_ax.set_yscale("log")
+        loss_ax.set_xlabel("step")
+        loss_ax.set_ylabel("BCE loss (log scale)")
+        loss_ax.grid(True, which="both", alpha=0.3)
+        self._ax, self._loss_ax = ax, loss_ax
+
+    def redraw(self) -> None:
+        """Update the figure's artists from the current weights and loss curve, then refresh the image."""
+        p = sigmoid(logits(self.params, self._grid_x)).reshape(self._grid_shape)
+        self._field.set_data(p)
+        if self._boundary is not None:
+            self._boundary.remove()
+            self._boundary = None
+        if p.min() < 0.5 < p.max():
+            self._boundary = self._ax.contour(self._gx, self._gy, p, levels=[0.5], colors="black", linewidths=2)
+        self._ax.set_title(f"P(class 1) and the boundary P = 0.5, step {self.steps}", fontsize=10)
+        steps = np.arange(len(self.losses))
+        self._loss_line.set_data(steps, self.losses)
+        self._loss_ax.set_xlim(0, max(10, len(self.losses) - 1))
+        low, high = min(self.losses), max(self.losses)
+        self._loss_ax.set_ylim(low / 1.5, high * 1.5)
+        self._loss_ax.set_title("diverged" if self.diverged else f"loss {self.losses[-1]:.4f}",
+                                color="#b00020" if self.diverged else "black", fontsize=10)
+        colour = "#b00020" if self.diverged else "black"
+        self.status.value = f"<span style='color:{colour}'>{self.status_text}</span>"
+        self.image.value = self.png()
+
+    def png(self) -> bytes:
+        """The current figure as PNG bytes (what the widget shows)."""
+        buffer = io.BytesIO()
+        self.fig.canvas.print_png(buffer)
+        return buffer.getvalue()
+
+    # ----- display -----------------------------------------------------------------------------
+    def _repr_mimebundle_(self, **kwargs) -> dict:
+        bundle = dict(self.widget._repr_mimebundle_(**kwargs) or {})
+        bundle["image/png"] = self.png()  # what a static viewer (GitHub, nbviewer) shows instead of the widget
+        bundle["text/plain"] = self.status_text
+        return bundle

@@ -1,0 +1,60 @@
+"""Generators rebuilt from runs and shipped pretrained weights sample what the trainer sampled."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+import gan_utils as gu
+from gan_utils import pretrained
+
+
+@pytest.fixture(scope="module")
+def saved_run(tmp_path_factory):
+    rng = np.random.default_rng(0)
+    images = rng.uniform(-1, 1, (64, 28, 28, 1)).astype(np.float32)
+    trainer = gu.GANTrainer("dcgan", images, batch_size=16, g_filters=16, d_filters=8, ema_decay=0.9)
+    trainer.step(3)
+    run = tmp_path_factory.mktemp("run")
+    trainer.save(run)
+    return trainer, run
+
+
+def test_load_generator_matches_trainer_samples(saved_run):
+    trainer, run = saved_run
+    generator = pretrained.load_generator(run)
+    z = np.random.default_rng(1).standard_normal((5, 100)).astype(np.float32)
+    assert np.allclose(np.asarray(generator(z, training=False)), trainer.sample(z=z), atol=1e-6)
+
+
+def test_export_and_load_pretrained(saved_run, tmp_path, monkeypatch):
+    trainer, run = saved_run
+    monkeypatch.setattr(pretrained, "PRETRAINED_DIR", tmp_path)
+    path = pretrained.export_pretrained(run, "tiny", {"mnist_score": 1.5})
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["tiny"]["mnist_score"] == 1.5 and manifest["tiny"]["config"]["g_filters"] == 16
+    assert pretrained.pretrained_names() == ["tiny"]
+    generator = gu.load_pretrained("tiny")
+    images = pretrained.generate(generator, 7, seed=3)
+    z = np.random.default_rng(3).standard_normal((7, 100)).astype(np.float32)
+    assert images.shape == (7, 28, 28, 1)
+    assert np.allclose(images, trainer.sample(z=z), atol=2e-2)
+    assert path.stat().st_size < 200_000
+
+
+def test_pretrained_errors(saved_run, tmp_path, monkeypatch):
+    _, run = saved_run
+    monkeypatch.setattr(pretrained, "PRETRAINED_DIR", tmp_path)
+    with pytest.raises(ValueError, match="no pretrained generator 'nope'"):
+        gu.load_pretrained("nope")
+    pretrained.export_pretrained(run, "tiny", {})
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    manifest["tiny"]["config"]["g_filters"] = 32
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(ValueError, match="does not match data/pretrained/manifest.json"):
+        gu.load_pretrained("tiny")
+    with pytest.raises(ValueError, match="n must be a positive integer"):
+        pretrained.generate(pretrained.load_generator(run), 0)
+    with pytest.raises(ValueError, match="conditional"):
+        pretrained.generate(pretrained.load_generator(run), 2, labels=3)
