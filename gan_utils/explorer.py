@@ -7,6 +7,7 @@ data and the loss curve, updating one persistent figure in place. Its buttons ca
 """
 from __future__ import annotations
 
+import base64
 import io
 import math
 
@@ -59,8 +60,8 @@ def make_two_blobs(n: int = 200, seed: int = 0, spread: float = 0.9) -> tuple[np
         raise ValueError(f"spread must be > 0, got {spread!r}")
     rng = np.random.default_rng(seed)
     half = n // 2
-    x0 = rng.normal([-1.0, -0.5], spread, (half, 2))
-    x1 = rng.normal([1.0, 0.7], spread, (half, 2))
+    x0 = rng.normal([1.0, 1.5], spread, (half, 2))  # not centred on 0, as raw features rarely are
+    x1 = rng.normal([3.0, 2.7], spread, (half, 2))
     x = np.concatenate([x0, x1])
     y = np.concatenate([np.zeros(half), np.ones(half)])
     order = rng.permutation(n)
@@ -246,66 +247,109 @@ class GradientDescentExplorer:
             self._on_error(err)
 
     # ----- drawing -----------------------------------------------------------------------------
+    # The axes, ticks and labels are drawn once into a cached background; a redraw restores it and
+    # draws only what changes (the probability field, the points over it, the boundary, the loss
+    # curve, the titles), then encodes the pixels as PNG: a few milliseconds instead of a full draw.
     def _build_figure(self, grid: int) -> None:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
+        from matplotlib.ticker import NullFormatter
 
+        if isinstance(grid, bool) or not isinstance(grid, int) or not 10 <= grid <= 400:
+            raise ValueError(f"grid must be an integer in 10..400 (points per side), got {grid!r}")
         pad = 0.5
         lo, hi = self.x.min(0) - pad, self.x.max(0) + pad
-        self._extent = (lo[0], hi[0], lo[1], hi[1])
         gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], grid), np.linspace(lo[1], hi[1], grid))
-        self._grid_x, self._grid_shape = np.column_stack([gx.ravel(), gy.ravel()]), gx.shape
         self._gx, self._gy = gx, gy
-        self.fig = Figure(figsize=(9, 3.6), dpi=72, layout="constrained")
+        self._grid_x = np.column_stack([gx.ravel(), gy.ravel()])
+        self.fig = Figure(figsize=(9, 3.6), dpi=72)
         FigureCanvasAgg(self.fig)
         ax, loss_ax = self.fig.subplots(1, 2, width_ratios=[1, 1.15])
-        self._field = ax.imshow(np.zeros(self._grid_shape), origin="lower", extent=self._extent, cmap="RdBu_r",
-                                vmin=0, vmax=1, alpha=0.35, aspect="auto", interpolation="bilinear")
-        ax.scatter(*self.x[self.y == 0].T, s=12, c="tab:blue", edgecolors="white", linewidths=0.4, label="class 0")
-        ax.scatter(*self.x[self.y == 1].T, s=12, c="tab:red", edgecolors="white", linewidths=0.4, label="class 1")
+        self.fig.subplots_adjust(left=0.07, right=0.98, bottom=0.15, top=0.9, wspace=0.22)
+        self._field = ax.imshow(np.zeros(gx.shape), origin="lower", extent=(lo[0], hi[0], lo[1], hi[1]),
+                                cmap="RdBu_r", vmin=0, vmax=1, alpha=0.35, aspect="auto", interpolation="bilinear")
+        self._points = [
+            ax.scatter(*self.x[self.y == label].T, s=12, c=colour, edgecolors="white", linewidths=0.4,
+                       label=f"class {label}")
+            for label, colour in ((0, "tab:blue"), (1, "tab:red"))
+        ]
         self._boundary = None
         ax.set_xlim(lo[0], hi[0])
         ax.set_ylim(lo[1], hi[1])
         ax.set_xlabel("$x_1$")
         ax.set_ylabel("$x_2$")
-        ax.legend(loc="upper left", fontsize=8)
+        ax.legend(loc="lower right", fontsize=8)
         (self._loss_line,) = loss_ax.plot([], [], color="black", lw=1.5)
         loss_ax.set_yscale("log")
+        loss_ax.yaxis.set_minor_formatter(NullFormatter())
         loss_ax.set_xlabel("step")
         loss_ax.set_ylabel("BCE loss (log scale)")
         loss_ax.grid(True, which="both", alpha=0.3)
         self._ax, self._loss_ax = ax, loss_ax
+        # plain texts above the axes (an axes title moves itself when hidden for the background)
+        self._title, self._loss_title = (a.text(0.5, 1.03, "", transform=a.transAxes, ha="center", fontsize=10)
+                                         for a in (ax, loss_ax))
+        self._background, self._background_key = None, None
+
+    def _dynamic_artists(self) -> list:
+        artists = [self._field, *self._points, self._loss_line, self._title, self._loss_title]
+        return artists + ([self._boundary] if self._boundary is not None else [])
+
+    def _loss_limits(self) -> tuple:
+        """Axis limits for the loss curve that change rarely (so the cached background stays valid)."""
+        n = len(self.losses) - 1
+        right = 10 if n <= 10 else 2 ** math.ceil(math.log2(n))
+        low, high = min(self.losses), max(self.losses)
+        return right, 10.0 ** math.floor(math.log10(low)), 10.0 ** math.ceil(math.log10(high) + 1e-9)
 
     def redraw(self) -> None:
         """Update the figure's artists from the current weights and loss curve, then refresh the image."""
-        p = sigmoid(logits(self.params, self._grid_x)).reshape(self._grid_shape)
+        p = sigmoid(logits(self.params, self._grid_x)).reshape(self._gx.shape)
         self._field.set_data(p)
         if self._boundary is not None:
             self._boundary.remove()
             self._boundary = None
         if p.min() < 0.5 < p.max():
             self._boundary = self._ax.contour(self._gx, self._gy, p, levels=[0.5], colors="black", linewidths=2)
-        self._ax.set_title(f"P(class 1) and the boundary P = 0.5, step {self.steps}", fontsize=10)
-        steps = np.arange(len(self.losses))
-        self._loss_line.set_data(steps, self.losses)
-        self._loss_ax.set_xlim(0, max(10, len(self.losses) - 1))
-        low, high = min(self.losses), max(self.losses)
-        self._loss_ax.set_ylim(low / 1.5, high * 1.5)
-        self._loss_ax.set_title("diverged" if self.diverged else f"loss {self.losses[-1]:.4f}",
-                                color="#b00020" if self.diverged else "black", fontsize=10)
+        self._title.set_text(f"P(class 1) and the boundary P = 0.5, step {self.steps}")
+        self._loss_line.set_data(np.arange(len(self.losses)), self.losses)
         colour = "#b00020" if self.diverged else "black"
+        self._loss_title.set_text(f"diverged: loss {self.losses[-1]:.3g}" if self.diverged else f"loss {self.losses[-1]:.4f}")
+        self._loss_title.set_color(colour)
         self.status.value = f"<span style='color:{colour}'>{self.status_text}</span>"
         self.image.value = self.png()
 
+    def _render(self) -> None:
+        """Draw into the canvas: the cached background plus the artists that change every step."""
+        canvas = self.fig.canvas
+        key = self._loss_limits()
+        if key != self._background_key or self._background is None:
+            right, low, high = key
+            self._loss_ax.set_xlim(0, right)
+            self._loss_ax.set_ylim(low, high)
+            dynamic = self._dynamic_artists()
+            for artist in dynamic:
+                artist.set_visible(False)
+            canvas.draw()
+            for artist in dynamic:
+                artist.set_visible(True)
+            self._background, self._background_key = canvas.copy_from_bbox(self.fig.bbox), key
+        canvas.restore_region(self._background)
+        for artist in self._dynamic_artists():
+            artist.axes.draw_artist(artist)
+
     def png(self) -> bytes:
         """The current figure as PNG bytes (what the widget shows)."""
+        from PIL import Image
+
+        self._render()
         buffer = io.BytesIO()
-        self.fig.canvas.print_png(buffer)
+        Image.fromarray(np.asarray(self.fig.canvas.buffer_rgba())).save(buffer, format="png", compress_level=1)
         return buffer.getvalue()
 
     # ----- display -----------------------------------------------------------------------------
     def _repr_mimebundle_(self, **kwargs) -> dict:
         bundle = dict(self.widget._repr_mimebundle_(**kwargs) or {})
-        bundle["image/png"] = self.png()  # what a static viewer (GitHub, nbviewer) shows instead of the widget
+        bundle["image/png"] = base64.b64encode(self.png()).decode("ascii")  # what a static viewer (GitHub, nbviewer) shows instead of the widget
         bundle["text/plain"] = self.status_text
         return bundle

@@ -166,7 +166,8 @@ class GANTrainer:
                  lr_g: float = 2e-4, lr_d: float = 2e-4, beta_1: float = 0.5, beta_2: float = 0.999,
                  batch_size: int = 64, d_steps: int = 1, label_smoothing: float = 0.0,
                  gp_weight: float = 10.0, ema_decay: float | None = None, latent_dim: int | None = None,
-                 seed: int = 0, n_fixed: int = 64, jit_compile: bool = False, **model_sizes):
+                 seed: int = 0, n_fixed: int = 64, jit_compile: bool = False, simultaneous: bool = False,
+                 **model_sizes):
         L.check_loss(loss)
         L.check_label_smoothing(label_smoothing, loss)
         lr_g, lr_d = _check_number("lr_g", lr_g, 0, low_open=True), _check_number("lr_d", lr_d, 0, low_open=True)
@@ -211,6 +212,9 @@ class GANTrainer:
         self._lr_g, self._lr_d = lr_g, lr_d
         self.beta_1, self.beta_2, self.seed, self.n_fixed = beta_1, beta_2, seed, n_fixed
         self._jit_compile = jit_compile
+        if not isinstance(simultaneous, bool):
+            raise ValueError(f"simultaneous must be True or False, got {simultaneous!r}")
+        self.simultaneous = simultaneous
         self._ema_decay_value = ema_decay
         self._ema_decay = tf.Variable(ema_decay or 0.0, dtype=tf.float32, trainable=False)
         self._d_steps = tf.Variable(d_steps, dtype=tf.int32, trainable=False)
@@ -356,7 +360,7 @@ class GANTrainer:
             "beta_2": self.beta_2, "batch_size": self.batch_size, "d_steps": self.d_steps,
             "label_smoothing": self.label_smoothing, "gp_weight": self.gp_weight,
             "ema_decay": self.ema_decay, "seed": self.seed, "n_fixed": self.n_fixed,
-            "jit_compile": self.jit_compile,
+            "jit_compile": self.jit_compile, "simultaneous": self.simultaneous,
         }
 
     # ----- the compiled training steps -------------------------------------------------------
@@ -402,13 +406,36 @@ class GANTrainer:
             loss = L.generator_loss(fake_logits, self._loss)
         variables = self.generator.trainable_variables
         self._opt_g.apply_gradients(zip(tape.gradient(loss, variables), variables))
-        if self.ema_generator is not None:
-            decay = self._ema_decay
-            for ema, w in zip(self.ema_generator.trainable_variables, variables):
-                ema.assign(decay * ema + (1.0 - decay) * w)
-            for ema, w in zip(self.ema_generator.non_trainable_variables, self.generator.non_trainable_variables):
-                ema.assign(w)
+        self._update_ema()
         return loss, fake_logits
+
+    def _joint_update(self, x, y):
+        """One D update and one G update sharing a single forward pass (the TF DCGAN tutorial's step)."""
+        with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
+            fake = self._G(self._rng.normal([self._batch_size, self.latent_dim]), y, training=True)
+            real_logits = self._D(x, y, training=True)
+            fake_logits = self._D(fake, y, training=True)
+            d_loss = L.discriminator_loss(real_logits, fake_logits, self._loss, self._label_smoothing)
+            if self._loss == "wgan_gp":
+                alpha = self._rng.uniform([self._batch_size, 1, 1, 1])
+                critic = lambda t: self._D(t, y, training=True)  # noqa: E731
+                d_loss += self._gp_weight * L.gradient_penalty(critic, x, fake, alpha)
+            g_loss = L.generator_loss(fake_logits, self._loss)
+        d_vars, g_vars = self.discriminator.trainable_variables, self.generator.trainable_variables
+        d_grads, g_grads = d_tape.gradient(d_loss, d_vars), g_tape.gradient(g_loss, g_vars)
+        self._opt_d.apply_gradients(zip(d_grads, d_vars))
+        self._opt_g.apply_gradients(zip(g_grads, g_vars))
+        self._update_ema()
+        return d_loss, g_loss, real_logits, fake_logits
+
+    def _update_ema(self) -> None:
+        if self.ema_generator is None:
+            return
+        decay = self._ema_decay
+        for ema, w in zip(self.ema_generator.trainable_variables, self.generator.trainable_variables):
+            ema.assign(decay * ema + (1.0 - decay) * w)
+        for ema, w in zip(self.ema_generator.non_trainable_variables, self.generator.non_trainable_variables):
+            ema.assign(w)
 
     @staticmethod
     def _mean_prob(logits):
@@ -417,10 +444,15 @@ class GANTrainer:
     def _both_step(self):
         self.trace_count += 1
         d_loss, d_real, d_fake = tf.constant(0.0), tf.constant(0.0), tf.constant(0.0)
-        for _ in tf.range(self._d_steps):
+        separate_d_steps = self._d_steps - 1 if self.simultaneous else self._d_steps
+        for _ in tf.range(separate_d_steps):
             x, y = self._real_batch()
             d_loss, real_logits, fake_logits = self._d_update(x, y)
             d_real, d_fake = self._mean_prob(real_logits), self._mean_prob(fake_logits)
+        if self.simultaneous:
+            x, y = self._real_batch()
+            d_loss, g_loss, real_logits, fake_logits = self._joint_update(x, y)
+            return tf.stack([d_loss, g_loss, self._mean_prob(real_logits), self._mean_prob(fake_logits)])
         y = self._real_batch()[1] if self.conditional else None
         g_loss, _ = self._g_update(y)
         return tf.stack([d_loss, g_loss, d_real, d_fake])

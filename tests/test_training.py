@@ -309,3 +309,23 @@ def test_bad_step_and_fit_arguments(images):
 
 def test_trainer_is_exported_lazily():
     assert gu.GANTrainer is GANTrainer
+
+
+def test_simultaneous_step_updates_both_and_restores_exactly(tmp_path):
+    rng = np.random.default_rng(5)
+    images = rng.uniform(-1, 1, (128, 28, 28, 1)).astype(np.float32)
+    kwargs = dict(batch_size=16, g_filters=16, d_filters=8, simultaneous=True, d_steps=2)
+    a = gu.GANTrainer("dcgan", images, **kwargs)
+    g0 = [v.numpy().copy() for v in a.generator.trainable_variables]
+    d0 = [v.numpy().copy() for v in a.discriminator.trainable_variables]
+    a.step(3)
+    assert not np.array_equal(g0[0], a.generator.trainable_variables[0].numpy())
+    assert not np.array_equal(d0[0], a.discriminator.trainable_variables[0].numpy())
+    a.save(tmp_path)
+    b = gu.GANTrainer.restore(tmp_path, images)
+    assert b.simultaneous and b.d_steps == 2
+    ra, rb = a.step(2), b.step(2)
+    assert {k: ra[k] for k in ("step", "d_loss", "g_loss", "d_real", "d_fake")} == \
+        {k: rb[k] for k in ("step", "d_loss", "g_loss", "d_real", "d_fake")}
+    with pytest.raises(ValueError, match="simultaneous must be True or False"):
+        gu.GANTrainer("dcgan", images, simultaneous="yes", **{k: v for k, v in kwargs.items() if k != "simultaneous"})

@@ -1,0 +1,567 @@
+# %% [markdown]
+# # 01 · Neural networks: from one neuron to a digit classifier
+#
+# A GAN is two neural networks trained against each other, and one of them, the discriminator, is
+# nothing more than a classifier. This notebook builds everything you need to understand it: a
+# neuron, a loss, gradient descent by hand, backpropagation, and finally Keras classifiers that
+# read handwritten digits.
+#
+# It runs top to bottom in about 10 minutes on a 2-core laptop, with no GPU and no network.
+
+# %%
+import gan_utils as gu  # first: it imports TensorFlow without its start-up log noise
+
+import keras
+import matplotlib.pyplot as plt
+import numpy as np
+import tensorflow as tf
+from IPython.display import Image, display
+from keras import layers
+
+gu.set_seed(0)  # extra code – makes every run of this notebook repeatable on a CPU
+
+# %% [markdown]
+# ## 1. A neuron
+#
+# A neuron takes inputs $x_1, \dots, x_d$, multiplies each by a **weight** $w_j$, adds a **bias**
+# $b$ and passes the sum through an **activation function** $f$:
+#
+# $$z = \sum_{j=1}^{d} w_j x_j + b = \mathbf{w}^\top \mathbf{x} + b, \qquad a = f(z).$$
+#
+# The weights and bias are what learning adjusts; $z$ is called the **logit** when $f$ is the sigmoid.
+
+# %% [markdown]
+# Here is one neuron with two inputs and the sigmoid $\sigma(z) = 1/(1+e^{-z})$ as its activation.
+# Check the arithmetic by hand: $z = 0.5 \cdot 2 + 0.25 \cdot (-1) + 0.1 = 0.85$.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+x_one = np.array([2.0, -1.0])
+w_one = np.array([0.5, 0.25])
+b_one = 0.1
+z_one = w_one @ x_one + b_one
+print(f"z = {z_one:.4f}")
+print(f"sigmoid(z) = {gu.explorer.sigmoid(z_one):.4f}")
+
+# %% [markdown]
+# Four activations appear again and again. In the plot below, the top row shows each function and
+# the bottom row its **derivative**. Look at the bottom row: the derivative decides how much of a
+# training signal gets through the neuron.
+
+# %%
+z = np.linspace(-5, 5, 401)
+activations = {
+    "sigmoid": (gu.explorer.sigmoid(z), gu.explorer.sigmoid_derivative(z)),
+    "tanh": (np.tanh(z), 1 - np.tanh(z) ** 2),
+    "ReLU": (np.maximum(z, 0), (z > 0).astype(float)),
+    "LeakyReLU (0.2)": (np.where(z > 0, z, 0.2 * z), np.where(z > 0, 1.0, 0.2)),
+}
+fig, axes = plt.subplots(2, 4, figsize=(12, 4.5), sharex=True)
+for col, (name, (value, slope)) in enumerate(activations.items()):
+    axes[0, col].plot(z, value, color="tab:blue")
+    axes[0, col].set_title(name)
+    axes[1, col].plot(z, slope, color="tab:orange")
+    axes[1, col].set_ylim(-0.1, 1.1)
+    axes[1, col].set_xlabel("z")
+    for ax in axes[:, col]:
+        ax.axhline(0, color="gray", lw=0.5)
+        ax.axvline(0, color="gray", lw=0.5)
+axes[0, 0].set_ylabel("f(z)")
+axes[1, 0].set_ylabel("f'(z)")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# What each does to a gradient:
+#
+# - **sigmoid**: $\sigma'(z) = \sigma(z)(1-\sigma(z)) \le 0.25$, and nearly 0 for large $|z|$. A
+#   saturated sigmoid passes almost no gradient back.
+# - **tanh**: the same S-shape centred on 0, with slope up to 1. Our generators end in $\tanh$.
+# - **ReLU**: slope 1 for $z>0$, exactly 0 for $z<0$: a neuron stuck negative stops learning.
+# - **LeakyReLU**: a small slope (0.2 here) for $z<0$ keeps gradients alive; GAN discriminators use it.
+
+# %% [markdown]
+# Backpropagation multiplies derivatives layer by layer (the chain rule). Stack ten sigmoids and the
+# gradient shrinks by at least $0.25^{10}$, about one in a million: the **vanishing gradient**. The
+# cell below prints the largest slope of each activation.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+for name, (_, slope) in activations.items():
+    print(f"{name:16s} largest slope {slope.max():.2f}")
+print(f"ten sigmoid layers shrink a gradient by at least {0.25 ** 10:.1e}")
+
+# %% [markdown]
+# ## 2. Loss and gradient descent by hand
+#
+# Our first learning problem: 200 points in 2-D from two overlapping clouds, labelled 1 (red) and
+# 0 (blue). One neuron with a sigmoid will learn $p = \sigma(\mathbf{w}^\top\mathbf{x} + b)$, its
+# estimate of "probability of class 1". Later, class 1 becomes "real image" and class 0 "fake".
+
+# %%
+x, y = gu.explorer.make_two_blobs(200, seed=0)
+print("x:", x.shape, " y:", y.shape, " class counts:", np.bincount(y.astype(int)).tolist())
+fig, ax = plt.subplots(figsize=(4.5, 3.5))
+ax.scatter(*x[y == 0].T, s=12, c="tab:blue", label="class 0")
+ax.scatter(*x[y == 1].T, s=12, c="tab:red", label="class 1")
+ax.set_xlabel("$x_1$")
+ax.set_ylabel("$x_2$")
+ax.legend()
+plt.show()
+
+# %% [markdown]
+# To learn, we need a number that says how wrong the neuron is: the **binary cross-entropy** (BCE),
+# averaged over the $n$ examples:
+#
+# $$L(\mathbf{w}, b) = -\frac{1}{n}\sum_{i=1}^{n}\Big[y_i \log p_i + (1-y_i)\log(1-p_i)\Big], \qquad p_i = \sigma(\mathbf{w}^\top\mathbf{x}_i + b).$$
+#
+# For a class-1 example only $-\log p_i$ counts; for a class-0 example only $-\log(1-p_i)$.
+
+# %% [markdown]
+# The plot shows the loss of a single example against the neuron's output $p$. Being confidently
+# wrong is punished without limit: $-\log p \to \infty$ as $p \to 0$ for a class-1 example. Guessing
+# $p = 0.5$ costs $\log 2 \approx 0.693$ whatever the label.
+
+# %%
+p = np.linspace(0.001, 0.999, 500)
+fig, ax = plt.subplots(figsize=(5, 3))
+ax.plot(p, -np.log(p), color="tab:red", label="label y = 1:  $-\\log p$")
+ax.plot(p, -np.log(1 - p), color="tab:blue", label="label y = 0:  $-\\log(1-p)$")
+ax.axhline(np.log(2), color="gray", ls="--", lw=1)
+ax.set_xlabel("neuron output p")
+ax.set_ylabel("loss")
+ax.set_ylim(0, 5)
+ax.legend()
+plt.show()
+
+# %% [markdown]
+# To lower the loss, we need its **gradient**. The chain rule goes through $p_i = \sigma(z_i)$ with
+# $z_i = \mathbf{w}^\top\mathbf{x}_i + b$. Per example,
+#
+# $$\frac{\partial L_i}{\partial p_i} = -\frac{y_i}{p_i} + \frac{1-y_i}{1-p_i}, \qquad
+# \frac{\partial p_i}{\partial z_i} = p_i(1-p_i).$$
+
+# %% [markdown]
+# Multiply them and almost everything cancels:
+#
+# $$\frac{\partial L_i}{\partial z_i} = -y_i(1-p_i) + (1-y_i)p_i = p_i - y_i.$$
+#
+# Since $\partial z_i/\partial \mathbf{w} = \mathbf{x}_i$ and $\partial z_i/\partial b = 1$, averaging
+# over examples gives
+#
+# $$\nabla_{\mathbf{w}} L = \frac{1}{n}\sum_i (p_i - y_i)\,\mathbf{x}_i, \qquad
+# \frac{\partial L}{\partial b} = \frac{1}{n}\sum_i (p_i - y_i).$$
+#
+# The error $p_i - y_i$ times the input: a wrong, confident neuron gets a large push.
+
+# %% [markdown]
+# **Gradient descent** takes a small step against the gradient, scaled by the **learning rate** $\eta$:
+#
+# $$\mathbf{w} \leftarrow \mathbf{w} - \eta\,\nabla_{\mathbf{w}} L, \qquad b \leftarrow b - \eta\,\frac{\partial L}{\partial b}.$$
+#
+# The cell below does one step, written out, from a deliberately poor starting guess. Look at the
+# loss before and after: it must go down.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+w = np.array([-1.0, 1.5])  # a poor first guess
+b = 0.5
+lr = 0.3
+n = len(x)
+
+p = gu.explorer.sigmoid(x @ w + b)  # forward pass: every example's probability of class 1
+loss_before = gu.explorer.bce(y, p)
+grad_w = x.T @ (p - y) / n  # the gradient derived above
+grad_b = np.mean(p - y)
+w = w - lr * grad_w  # the update
+b = b - lr * grad_b
+loss_after = gu.explorer.bce(y, gu.explorer.sigmoid(x @ w + b))
+print(f"gradient: dL/dw = {np.round(grad_w, 4).tolist()}, dL/db = {grad_b:.4f}")
+print(f"loss before {loss_before:.4f} -> after one step {loss_after:.4f}")
+
+# %% [markdown]
+# ## 3. An interactive gradient-descent explorer
+#
+# Now repeat that step many times and watch. The left panel colours the plane by the neuron's
+# $p$ (red: class 1, blue: class 0) with the **decision boundary** $p = 0.5$ as a black line; the
+# right panel shows the loss after every step. The explorer starts from the same poor guess.
+
+# %% [markdown]
+# Things to try:
+#
+# 1. Press **Step** a few times, then **Step x10**: the line swings towards the gap between the clouds.
+# 2. Press **Play**, then **Pause**. Press **Reset** to go back to the start.
+# 3. Set the learning rate to 0.01 and play: progress is slow. Try 1, then 3: faster, then bumpy.
+# 4. Set it to 10 or more and step: the loss shoots up and the explorer says it **diverged**.
+
+# %%
+explorer = gu.explorer.GradientDescentExplorer(x, y, lr=0.3)
+explorer
+
+# %% [markdown]
+# The buttons call ordinary methods, so you can drive the explorer from code as well. This cell
+# takes 150 steps (the widget above moves too) and shows the result: the boundary now runs
+# between the two clouds and the loss is levelling off. The overlapping points can never all be
+# classified right by a straight line.
+
+# %%
+explorer.step(150)
+print(explorer.status_text)
+display(Image(explorer.png()))
+
+# %% [markdown]
+# A learning rate that is too large overshoots: each step jumps past the minimum to a place where
+# the loss is higher. Here is the explorer at $\eta = 10$. Instead of drawing garbage (or NaNs,
+# which is what a runaway network eventually produces), it stops and says what happened.
+
+# %%
+too_fast = gu.explorer.GradientDescentExplorer(x, y, lr=10.0)
+too_fast.step(10)
+print(too_fast.status_text)
+display(Image(too_fast.png()))
+
+# %% [markdown]
+# Why does $\eta = 10$ fail here? The clouds sit far from the origin, so the bias and the weights
+# pull against each other and the loss surface is a long, narrow valley. A big step jumps across
+# the valley instead of down it. Centring the inputs (subtracting their mean) widens the valley;
+# Exercise 4 lets you check that.
+
+# %% [markdown]
+# ## 4. Backpropagation: a two-layer network by hand
+#
+# One neuron draws a straight line. Add a **hidden layer** of $k$ tanh units and the boundary can
+# bend:
+#
+# $$\mathbf{h} = \tanh(\mathbf{x} W_1 + \mathbf{b}_1), \qquad z = \mathbf{h}^\top \mathbf{w}_2 + b_2, \qquad p = \sigma(z).$$
+#
+# Its gradients come from the chain rule applied backwards, layer by layer: **backpropagation**.
+
+# %% [markdown]
+# Going backwards, each line reuses the one before it (for a batch, $\boldsymbol\delta$ has one row per example):
+#
+# $$\delta_z = \tfrac{1}{n}(p - y), \quad \nabla_{\mathbf{w}_2} L = \mathbf{h}^\top \delta_z, \quad \tfrac{\partial L}{\partial b_2} = \textstyle\sum \delta_z,$$
+#
+# $$\boldsymbol\delta_a = (\delta_z\, \mathbf{w}_2^\top) \odot (1 - \mathbf{h}^2), \quad \nabla_{W_1} L = \mathbf{x}^\top \boldsymbol\delta_a, \quad \nabla_{\mathbf{b}_1} L = \textstyle\sum \boldsymbol\delta_a.$$
+#
+# $1-\mathbf{h}^2$ is tanh's derivative; $\odot$ multiplies element by element.
+
+# %% [markdown]
+# The cell below codes those six lines in NumPy, then asks TensorFlow for the same gradients with
+# `tf.GradientTape`, which records the forward pass and differentiates it automatically. If our
+# algebra is right, the two agree to rounding error (we use 64-bit floats for both).
+
+# %%
+# NBVAL_CHECK_OUTPUT
+rng = np.random.default_rng(0)
+params = {"W1": rng.normal(size=(2, 8)), "b1": rng.normal(size=8) * 0.1,
+          "w2": rng.normal(size=8) * 0.3, "b2": np.array(0.1)}
+
+# Backpropagation by hand
+h = np.tanh(x @ params["W1"] + params["b1"])
+z = h @ params["w2"] + params["b2"]
+p = gu.explorer.sigmoid(z)
+delta_z = (p - y) / len(x)
+delta_a = np.outer(delta_z, params["w2"]) * (1 - h ** 2)
+by_hand = {"W1": x.T @ delta_a, "b1": delta_a.sum(axis=0), "w2": h.T @ delta_z, "b2": delta_z.sum()}
+
+# The same gradients from TensorFlow's automatic differentiation
+variables = {name: tf.Variable(value, dtype=tf.float64) for name, value in params.items()}
+x_tf, y_tf = tf.constant(x), tf.constant(y)
+with tf.GradientTape() as tape:
+    h_tf = tf.tanh(x_tf @ variables["W1"] + variables["b1"])
+    z_tf = tf.linalg.matvec(h_tf, variables["w2"]) + variables["b2"]
+    loss_tf = tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=y_tf, logits=z_tf))
+by_tape = dict(zip(variables, tape.gradient(loss_tf, list(variables.values()))))
+
+for name in params:
+    diff = np.max(np.abs(by_hand[name] - by_tape[name].numpy()))
+    print(f"{name:2s} shape {str(np.shape(by_hand[name])):7s} max |diff| {'< 1e-12' if diff < 1e-12 else f'= {diff:.1e}'}")
+
+# %% [markdown]
+# The explorer takes the same network with `hidden=8`. Trained for a few hundred steps on centred
+# inputs (a wide valley, as section 3 explained), its boundary is no longer a straight line: the
+# hidden layer lets it bend around the overlap.
+
+# %%
+x_centred = x - x.mean(axis=0)
+curved = gu.explorer.GradientDescentExplorer(x_centred, y, lr=3.0, hidden=8)
+curved.step(300)
+print(curved.status_text)
+display(Image(curved.png()))
+
+# %% [markdown]
+# ## 5. Keras: the same idea at scale
+#
+# Real networks have thousands of weights, so we let **Keras** build the layers and TensorFlow
+# compute the gradients. The data: MNIST digits from `gu.load_mnist()`, scaled to $[-1, 1]$ with
+# `gu.to_float` as in notebook 00. We hold out the test digits: accuracy is measured on images the
+# network never trained on.
+
+# %%
+data = gu.load_mnist()
+n_train = min(len(data.x_train), gu.fast(12_000, 1_000))  # extra code – caps the work on full MNIST
+x_train, y_train = gu.to_float(data.x_train[:n_train]), data.y_train[:n_train]
+x_test, y_test = gu.to_float(data.x_test), data.y_test
+epochs_mlp, epochs_cnn = gu.fast(30, 1), gu.fast(20, 1)
+print(f"training on {len(x_train):,} digits, testing on {len(x_test):,}")
+
+# %% [markdown]
+# First a **multi-layer perceptron** (MLP): flatten the $28 \times 28$ image into 784 numbers, then
+# two hidden layers of ReLU neurons and 10 outputs, one logit per digit. **Dropout** switches off
+# 30% of the hidden units at random during training, so the network cannot rely on any one of them.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+def make_mlp() -> keras.Model:
+    """An MLP digit classifier: 784 -> 256 -> 128 -> 10 logits."""
+    return keras.Sequential([
+        keras.Input((28, 28, 1)),
+        layers.Flatten(),
+        layers.Dense(256, activation="relu"),
+        layers.Dropout(0.3),
+        layers.Dense(128, activation="relu"),
+        layers.Dropout(0.3),
+        layers.Dense(10),  # logits: softmax is inside the loss
+    ], name="mlp")
+
+
+mlp = make_mlp()
+print(f"MLP parameters: {mlp.count_params():,}")
+
+# %% [markdown]
+# With ten classes, BCE becomes the **categorical cross-entropy**, $-\log p_{\text{true class}}$,
+# where a softmax turns the 10 logits into probabilities. Adam is gradient descent with a
+# per-weight adaptive step; we let its learning rate decay to zero over training. Expect about a
+# minute; the printed number is the held-out accuracy.
+
+# %%
+def compile_and_fit(model: keras.Model, epochs: int) -> keras.callbacks.History:
+    """Train a digit classifier with Adam (cosine-decayed learning rate) and cross-entropy on logits."""
+    gu.set_seed(0)
+    batch_size = 64
+    schedule = keras.optimizers.schedules.CosineDecay(1e-3, decay_steps=epochs * (len(x_train) // batch_size))
+    model.compile(optimizer=keras.optimizers.Adam(schedule),
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
+    return model.fit(x_train, y_train, epochs=epochs, batch_size=batch_size, verbose=0,
+                     validation_data=(x_test, y_test))
+
+
+history_mlp = compile_and_fit(mlp, epochs_mlp)
+mlp_accuracy = mlp.evaluate(x_test, y_test, verbose=0)[1]
+print(f"MLP held-out accuracy: {mlp_accuracy:.1%} on {len(x_test):,} test digits")
+
+# %% [markdown]
+# An MLP ignores that neighbouring pixels belong together. A **convolutional network** (CNN)
+# slides small $3 \times 3$ filters over the image, so a stroke detector learnt in one place
+# works everywhere; pooling halves the resolution between layers. Notice that it has about as many
+# parameters as the MLP.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+def make_cnn(outputs: int = 10, name: str = "cnn") -> keras.Model:
+    """A small CNN: two conv + pool blocks, then a dense layer and one logit per class."""
+    return keras.Sequential([
+        keras.Input((28, 28, 1)),
+        layers.Conv2D(32, 3, activation="relu"),
+        layers.MaxPooling2D(),
+        layers.Conv2D(64, 3, activation="relu"),
+        layers.MaxPooling2D(),
+        layers.Flatten(),
+        layers.Dropout(0.4),
+        layers.Dense(128, activation="relu"),
+        layers.Dense(outputs),
+    ], name=name)
+
+
+cnn = make_cnn()
+print(f"CNN parameters: {cnn.count_params():,}")
+
+# %% [markdown]
+# Training the CNN takes a minute or two on a laptop CPU. Compare its held-out accuracy with the MLP's.
+
+# %%
+history_cnn = compile_and_fit(cnn, epochs_cnn)
+cnn_accuracy = cnn.evaluate(x_test, y_test, verbose=0)[1]
+print(f"CNN held-out accuracy: {cnn_accuracy:.1%} on {len(x_test):,} test digits")
+
+# %% [markdown]
+# The curves below show held-out accuracy after every epoch. The CNN climbs faster and ends higher;
+# both flatten out as the learning rate decays.
+
+# %%
+fig, ax = plt.subplots(figsize=(6, 3))
+for name, history in (("MLP", history_mlp), ("CNN", history_cnn)):
+    accuracy = history.history["val_accuracy"]
+    ax.plot(range(1, len(accuracy) + 1), accuracy, marker=".", label=name)
+ax.set_xlabel("epoch")
+ax.set_ylabel("held-out accuracy")
+ax.legend()
+plt.show()
+
+# %% [markdown]
+# A single accuracy hides *which* digits get confused. The **confusion matrix** counts, for every
+# true digit (row), what the CNN predicted (column). The diagonal holds the correct answers; look
+# for the few bright cells off it.
+
+# %%
+test_logits = cnn.predict(x_test, verbose=0)
+predicted = test_logits.argmax(axis=1)
+confusion = np.zeros((10, 10), dtype=int)
+np.add.at(confusion, (y_test, predicted), 1)
+
+fig, ax = plt.subplots(figsize=(5, 4.5))
+ax.imshow(np.log1p(confusion), cmap="Blues")
+for i in range(10):
+    for j in range(10):
+        if confusion[i, j]:
+            ax.text(j, i, confusion[i, j], ha="center", va="center", fontsize=8,
+                    color="white" if i == j else "black")
+ax.set_xticks(range(10))
+ax.set_yticks(range(10))
+ax.set_xlabel("predicted digit")
+ax.set_ylabel("true digit")
+ax.set_title("CNN confusion matrix (colour: log count)")
+plt.show()
+
+# %% [markdown]
+# Finally, the mistakes the CNN was most sure of. Many are digits a person would hesitate over
+# too; some are plain errors. Either way, a classifier's confidence is not the same as being right.
+
+# %%
+probabilities = tf.nn.softmax(test_logits).numpy()
+wrong = np.flatnonzero(predicted != y_test)
+worst = wrong[np.argsort(-probabilities[wrong, predicted[wrong]])][:8]
+fig, axes = plt.subplots(1, 8, figsize=(12, 2))
+for ax, i in zip(axes, worst):
+    gu.show_images(x_test[i:i + 1], ax=ax,
+                   title=f"true {y_test[i]}, said {predicted[i]}\n({probabilities[i, predicted[i]]:.0%} sure)")
+for ax in axes[len(worst):]:
+    ax.axis("off")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# ## 6. Bridge to GANs
+#
+# A **discriminator** is this classifier with two classes, real and fake. It outputs one logit;
+# $D(x) = \sigma(\text{logit})$ is its "probability real". Labels: real = 1, fake = 0 (the
+# convention throughout this course; some tutorials flip it).
+
+# %% [markdown]
+# Its loss is exactly the BCE of section 2. On real images $x$ (label 1) and fakes $G(z)$ (label 0):
+#
+# $$L_D = -\mathbb{E}_{x\sim p_{data}}[\log D(x)] - \mathbb{E}_{z\sim p_z}[\log(1-D(G(z)))] = -V(D,G).$$
+#
+# So minimising the discriminator's BCE is maximising $V(D,G)$, the discriminator's half of the
+# game $\min_G \max_D V(D,G)$ of Goodfellow et al. (2014). Notebook 02 takes it from here.
+
+# %% [markdown]
+# Building one is a one-line change to our CNN: a single logit instead of ten. Untrained, it says
+# about 50% "real" to everything; training it is what the next notebooks do, with the generator
+# $G$ fighting back.
+
+# %%
+discriminator = make_cnn(outputs=1, name="discriminator")
+d_real = tf.sigmoid(discriminator(x_test[:5])).numpy().ravel()
+print(f"discriminator parameters: {discriminator.count_params():,}")
+print("untrained D(x) on five real digits:", [round(float(d), 2) for d in d_real])
+
+# %% [markdown]
+# ## Summary
+#
+# - A neuron computes $\sigma(\mathbf{w}^\top\mathbf{x}+b)$; the activation's slope decides how much
+#   gradient flows back (sigmoid at most 0.25, LeakyReLU never 0).
+# - Binary cross-entropy punishes confident mistakes; through a sigmoid its gradient is simply
+#   $(p-y)\,\mathbf{x}$.
+# - Gradient descent steps against the gradient; too large a learning rate overshoots and diverges.
+# - Backpropagation is the chain rule applied layer by layer, and matches `tf.GradientTape`.
+# - Keras trains an MLP and a CNN on digits; the CNN is more accurate with a similar parameter count.
+# - A discriminator is a two-class classifier (real = 1, fake = 0) trained with BCE.
+
+# %% [markdown]
+# ## Exercises
+#
+# Each exercise cell below holds a stub for you to fill in and a check that tries your function on
+# several inputs and says what is wrong, with a hint. The solutions are collapsed at the end.
+#
+# 1. Write `sigmoid_derivative(z)`, the slope $\sigma(z)(1-\sigma(z))$ for an array of logits.
+# 2. Write `bce_loss(y, p)`, the mean binary cross-entropy of probabilities `p` for labels `y`.
+# 3. Write `gradient_step(w, b, x, y, lr)` returning the new `(w, b)` after one step of section 2.
+# 4. In the explorer, find the largest learning rate that still converges. Then centre the data,
+#    `x - x.mean(axis=0)`, and try again. Finally try `hidden=8`.
+
+# %%
+def sigmoid_derivative(z):
+    """The slope of the sigmoid at z, element by element."""
+    # Your code here: replace `None` with your answer.
+    return None
+
+
+gu.checks.check_sigmoid_derivative(sigmoid_derivative);
+
+# %%
+def bce_loss(y, p):
+    """Mean binary cross-entropy of probabilities p for labels y (0 or 1)."""
+    # Your code here: replace `None` with your answer.
+    return None
+
+
+gu.checks.check_bce_loss(bce_loss);
+
+# %%
+def gradient_step(w, b, x, y, lr):
+    """One gradient-descent step for a sigmoid neuron with BCE loss; return (new_w, new_b)."""
+    # Your code here: replace `None, None` with your answer.
+    return None, None
+
+
+gu.checks.check_gradient_step(gradient_step);
+
+# %%
+# Exercise 4: your experiments here, for example
+# gu.explorer.GradientDescentExplorer(x - x.mean(axis=0), y, lr=3.0)
+
+# %% [markdown]
+# ## Solutions
+#
+# Open the collapsed cells to compare with your answers.
+
+# %% [solution]
+def sigmoid_derivative(z):
+    """The slope of the sigmoid at z, element by element."""
+    s = 1 / (1 + np.exp(-np.asarray(z, dtype=float)))
+    return s * (1 - s)
+
+
+gu.checks.check_sigmoid_derivative(sigmoid_derivative);
+
+# %% [solution]
+def bce_loss(y, p):
+    """Mean binary cross-entropy of probabilities p for labels y (0 or 1)."""
+    return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+
+gu.checks.check_bce_loss(bce_loss);
+
+# %% [solution]
+def gradient_step(w, b, x, y, lr):
+    """One gradient-descent step for a sigmoid neuron with BCE loss; return (new_w, new_b)."""
+    p = 1 / (1 + np.exp(-(x @ w + b)))
+    grad_w = x.T @ (p - y) / len(x)
+    grad_b = np.mean(p - y)
+    return w - lr * grad_w, b - lr * grad_b
+
+
+gu.checks.check_gradient_step(gradient_step);
+
+# %% [solution]
+# Exercise 4: with the raw data, learning rates up to about 3-5 converge (bumpily) and 10 diverges.
+# Centred, the valley is round enough that 10 converges smoothly and 30 only bumps.
+for name, data_x in (("raw", x), ("centred", x - x.mean(axis=0))):
+    for rate in (3.0, 10.0, 30.0):
+        trial = gu.explorer.GradientDescentExplorer(data_x, y, lr=rate, grid=20)
+        trial.step(300)
+        print(f"{name:8s} lr {rate:4.0f}: {'diverged' if trial.diverged else f'loss {trial.losses[-1]:.3f}'}")
+bendy = gu.explorer.GradientDescentExplorer(x - x.mean(axis=0), y, lr=3.0, hidden=8)
+bendy.step(300)
+bendy
