@@ -54,6 +54,7 @@ _LAZY = {
     "cli": "cli",
     "pretrained": "pretrained",
     "GANTrainer": "training",
+    "TrainingDashboard": "dashboard", "dashboard": "dashboard",
     "load_pretrained": "pretrained",
     "show_images": "plotting",
     "image_grid": "plotting",

@@ -119,13 +119,18 @@ def _check_densities(p_data, p_g) -> tuple[np.ndarray, np.ndarray]:
 def optimal_discriminator(p_data, p_g) -> np.ndarray:
     """D*(x) = p_data(x) / (p_data(x) + p_g(x)), elementwise; 1/2 where both densities are 0. Introduced in notebook 02."""
     p, q = _check_densities(p_data, p_g)
-    total = p + q
-    return np.where(total > 0, p / np.where(total > 0, total, 1.0), 0.5)
+    return _share(p, p + q)
 
 
 def _xlogy(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """x * log(y) with 0 * log(0) = 0."""
-    return np.where(x > 0, x * np.log(np.where(x > 0, y, 1.0)), 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(x > 0, x * np.log(np.where(x > 0, y, 1.0)), 0.0)
+
+
+def _share(a: np.ndarray, total: np.ndarray) -> np.ndarray:
+    """a / total, with 1/2 where total is 0 (so that 0 * log(share) stays 0)."""
+    return np.where(total > 0, a / np.where(total > 0, total, 1.0), 0.5)
 
 
 def _integrate(values: np.ndarray, x) -> float:
@@ -137,16 +142,16 @@ def _integrate(values: np.ndarray, x) -> float:
 def virtual_criterion(p_data, p_g, x=None) -> float:
     """C(G) = V(D*, G) = E_data[log D*] + E_g[log(1 - D*)], on a grid x (densities) or for probability vectors. Introduced in notebook 02."""
     p, q = _check_densities(p_data, p_g)
-    d_star = optimal_discriminator(p, q)
-    return _integrate(_xlogy(p, d_star) + _xlogy(q, 1.0 - d_star), x)
+    # D* = p / (p + q) and 1 - D* = q / (p + q), each computed as a ratio so a tiny q keeps its digits
+    return _integrate(_xlogy(p, _share(p, p + q)) + _xlogy(q, _share(q, p + q)), x)
 
 
 def js_divergence(p, q, x=None) -> float:
     """Jensen-Shannon divergence in nats (0 to log 2): densities on the grid x, or probability vectors if x is None. Introduced in notebook 02."""
     p, q = _check_densities(p, q)
     m = 0.5 * (p + q)
-    kl_pm = _integrate(_xlogy(p, p / np.where(m > 0, m, 1.0)), x)
-    kl_qm = _integrate(_xlogy(q, q / np.where(m > 0, m, 1.0)), x)
+    kl_pm = _integrate(_xlogy(p, _share(p, m)), x)  # KL(p || m), m the mixture
+    kl_qm = _integrate(_xlogy(q, _share(q, m)), x)
     return 0.5 * (kl_pm + kl_qm)
 
 
@@ -442,15 +447,25 @@ class ToyGAN:
         n = _check_int("n", n)
         rng = np.random.default_rng(seed)
         z = rng.standard_normal((n, self.latent_dim)).astype(np.float32)
-        return self.generator(z, training=False).numpy()
+        return self._forward("g", z)
 
     def discriminate(self, x) -> np.ndarray:
         """D(x) as probabilities for points x of shape (n, dim) (each point repeated `pack` times if packing)."""
         x = np.asarray(x, np.float32).reshape(-1, self.data.dim)
         if self.pack > 1:
             x = np.tile(x, (1, self.pack))
-        logits = self.discriminator(x, training=False).numpy().ravel().astype(np.float64)
+        logits = self._forward("d", x).ravel().astype(np.float64)
         return 1.0 / (1.0 + np.exp(-logits))
+
+    def _forward(self, which: str, inputs: np.ndarray) -> np.ndarray:
+        """G(z) or D's logits through a compiled function (an eager Keras call costs milliseconds)."""
+        import tensorflow as tf
+
+        key = ("forward", which)
+        if key not in self._steps:
+            model = self.generator if which == "g" else self.discriminator
+            self._steps[key] = tf.function(lambda x: model(x, training=False), reduce_retracing=True)
+        return self._steps[key](inputs).numpy()
 
     def js(self, n: int = 5000) -> float:
         """JS(p_data, p_g) estimated from n generator samples (1-D data only)."""
@@ -467,3 +482,33 @@ class ToyGAN:
     def settings(self) -> dict:
         """The current settings (loss, learning rates, k) and the fixed ones (sizes, seed)."""
         return {"loss": self.loss, "lr_g": self.lr_g, "lr_d": self.lr_d, "k": self.k, **self._shape}
+
+
+def plot_toy(gan: ToyGAN, ax=None, n: int = 4000, title: str | None = None):
+    """Draw a toy GAN's state: in 1-D p_data, p_g and D(x); in 2-D real and generated samples. Introduced in notebook 02."""
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4, 3) if gan.data.dim == 1 else (3.2, 3.2))
+    samples = gan.sample(n)
+    lo, hi = gan.data.support(margin=8.0 if gan.data.dim == 1 else 10.0)
+    if gan.data.dim == 1:
+        grid = np.linspace(lo, hi, 300)
+        edges = np.linspace(lo, hi, 81)
+        ax.plot(grid, gan.data.pdf(grid), color="black", linestyle=":", linewidth=2, label="$p_{data}$")
+        ax.plot(0.5 * (edges[1:] + edges[:-1]), histogram_density(samples, edges), color="tab:green", label="$p_g$")
+        ax.plot(grid, gan.discriminate(grid[:, None]), color="tab:blue", label="$D(x)$")
+        ax.set_ylim(0, max(1.05, 1.15 * float(gan.data.pdf(gan.data.centres[:, 0]).max())))
+        ax.set_xlabel("$x$")
+    else:
+        real = gan.data.sample(1000, np.random.default_rng(123))
+        ax.scatter(real[:, 0], real[:, 1], s=2, color="black", label="real")
+        ax.scatter(samples[:1000, 0], samples[:1000, 1], s=2, color="tab:green", alpha=0.5, label="$G(z)$")
+        ax.set_ylim(lo, hi)
+        ax.set_aspect("equal")
+        ax.set_xticks([])
+        ax.set_yticks([])
+    ax.set_xlim(lo, hi)
+    if title is not None:
+        ax.set_title(title, fontsize=10)
+    return ax
