@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | cksum | cut -d' ' -f1)
 PORT ?= 8888
 NBVAL := --nbval-lax --nbval-current-env --nbval-cell-timeout=900
-export TF_CPP_MIN_LOG_LEVEL := 2
+export TF_CPP_MIN_LOG_LEVEL := 3
 
 .PHONY: help setup venv system-packages lab test unit-test notebooks train pretrained clean
 

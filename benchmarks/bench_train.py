@@ -1,6 +1,6 @@
 """Quality per CPU-second: the TF DCGAN tutorial's GAN against ours, trained in the same run on the same data.
 
-    python benchmarks/bench_train.py                       # reference vs default, 60 s and 300 s
+    python benchmarks/bench_train.py                       # reference vs default (cdcgan) vs dcgan, 60 s and 300 s
     python benchmarks/bench_train.py --budgets 30,120 --variants default,mlp
     python benchmarks/bench_train.py --variant "wide:model=dcgan,g_filters=96,lr_d=4e-4"
 
@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import gan_utils as gu  # noqa: E402
 
@@ -52,8 +52,16 @@ def tutorial_models(latent_dim: int = 100):
 
 
 REFERENCE = {"model": "tutorial", "lr_g": 1e-4, "lr_d": 1e-4, "beta_1": 0.9, "batch_size": 256}
-DEFAULT = {"model": "dcgan"}
-PRESETS = {"reference": REFERENCE, "default": DEFAULT, "mlp": {"model": "mlp"}}
+PRESETS = {"reference": REFERENCE}
+
+
+def _recipe_preset(model: str) -> dict:
+    settings = gu.recipes.recipe(model)
+    return {"model": model, **settings.pop("sizes"), **settings}
+
+
+PRESETS.update({"default": _recipe_preset(gu.recipes.DEFAULT_MODEL), "dcgan": _recipe_preset("dcgan"),
+                "mlp": _recipe_preset("mlp"), "cdcgan": _recipe_preset("cdcgan")})
 
 
 def parse_variant(text: str) -> tuple[str, dict]:
@@ -112,7 +120,7 @@ def run_variant(name: str, settings: dict, data, budgets: list[float], n_samples
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--variants", default="reference,default", help="comma-separated preset names")
+    parser.add_argument("--variants", default="reference,default,dcgan", help="comma-separated preset names")
     parser.add_argument("--variant", action="append", default=[], help="name:key=value,... (repeatable)")
     parser.add_argument("--budgets", default="60,300", help="training-loop seconds at which to evaluate")
     parser.add_argument("--samples", type=int, default=5000, help="samples per evaluation")

@@ -9,14 +9,20 @@ import copy
 
 from .config import MODEL_NAMES
 
+# Measured on the embedded digits, 2 CPU cores, 1,500 steps (~60 s): hinge loss, lr 8e-4 with
+# beta_1 = 0, a 128-filter generator, one shared forward pass per step (simultaneous) and an EMA of
+# G's weights took the unconditional DCGAN's MNIST score from 4.5 (non-saturating, 2e-4) to 6.8,
+# and the conditional one to 9.7 (FD 3.0, real-vs-real floor 1.5). benchmarks/bench_train.py.
+_FAST_RECIPE = {"loss": "hinge", "lr_g": 8e-4, "lr_d": 8e-4, "beta_1": 0.0, "batch_size": 64,
+                "simultaneous": True, "ema_decay": 0.99}
+
 RECIPES: dict[str, dict] = {
     "mlp": {"loss": "non_saturating", "lr_g": 2e-4, "lr_d": 2e-4, "beta_1": 0.5, "batch_size": 64,
             "sizes": {}},
-    "dcgan": {"loss": "non_saturating", "lr_g": 2e-4, "lr_d": 2e-4, "beta_1": 0.5, "batch_size": 64,
-              "sizes": {}},
-    "cdcgan": {"loss": "non_saturating", "lr_g": 2e-4, "lr_d": 2e-4, "beta_1": 0.5, "batch_size": 64,
-               "sizes": {}},
+    "dcgan": {**_FAST_RECIPE, "sizes": {"g_filters": 128}},
+    "cdcgan": {**_FAST_RECIPE, "sizes": {"g_filters": 128}},
 }
+DEFAULT_MODEL = "cdcgan"
 
 
 def recipe(model: str) -> dict:

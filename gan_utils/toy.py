@@ -267,7 +267,7 @@ class ToyGAN:
     """A small GAN on a toy distribution: step D, G or both (k D steps per G step), sample, reset. Introduced in notebook 02."""
 
     def __init__(self, data: GaussianMixture | None = None, *, loss: str = "non_saturating", lr_g: float = 1e-3,
-                 lr_d: float = 1e-3, k: int = 1, batch_size: int = 128, latent_dim: int = 1,
+                 lr_d: float = 3e-3, k: int = 5, batch_size: int = 128, latent_dim: int = 1,
                  hidden: tuple = (32, 32), activation: str = "tanh", pack: int = 1, beta_1: float = 0.5,
                  seed: int = 0):
         import tensorflow as tf
@@ -464,7 +464,8 @@ class ToyGAN:
         key = ("forward", which)
         if key not in self._steps:
             model = self.generator if which == "g" else self.discriminator
-            self._steps[key] = tf.function(lambda x: model(x, training=False), reduce_retracing=True)
+            spec = tf.TensorSpec((None, model.input_shape[-1]), tf.float32)  # any batch size, one trace
+            self._steps[key] = tf.function(lambda x: model(x, training=False), input_signature=[spec])
         return self._steps[key](inputs).numpy()
 
     def js(self, n: int = 5000) -> float:

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 os.environ.setdefault("GAN_UTILS_FAST", "1")
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_MNIST = REPO.parent / "shared" / "data" / "mnist.npz"

@@ -59,9 +59,21 @@ def test_bad_arguments_exit_2_before_tensorflow(args, message):
 @pytest.fixture(scope="module")
 def tiny_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("cli") / "run"
-    proc = run_cli("train", "--steps", "3", "--source", "embedded", "--samples", "200", "--out", str(out))
+    proc = run_cli("train", "--model", "dcgan", "--steps", "3", "--source", "embedded", "--samples", "200",
+                   "--out", str(out))
     assert proc.returncode == 0, proc.stderr
     return out, proc
+
+
+def test_default_conditional_run_samples_a_chosen_digit(tmp_path):
+    out = tmp_path / "cond"
+    proc = run_cli("train", "--steps", "2", "--source", "embedded", "--samples", "100", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads((out / "config.json").read_text())["config"]["model"] == "cdcgan"
+    npy = tmp_path / "sevens.npy"
+    proc = run_cli("sample", "--run", str(out), "--n", "20", "--out", str(npy), "--label", "7")
+    assert proc.returncode == 0, proc.stderr
+    assert np.load(npy).shape == (20, 28, 28)
 
 
 def test_train_writes_every_output(tiny_run):

@@ -88,7 +88,7 @@ def main(argv: list[str]) -> int:
         print(__doc__)
         return 2
     names = argv[1:] or sorted(p.stem for p in SOURCES.glob("[0-9][0-9]_*.py"))
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     for name in names:
         print(build(name) if argv[0] == "build" else execute(name))
     return 0

@@ -1,0 +1,217 @@
+"""Broken GANs on purpose: small, safe reproductions of classic bugs, for notebook 03's "debug a broken GAN".
+
+Introduced in notebook 03. The first five bugs come from the article this course grew from (its
+code does not run); the last three are mistakes learners make every year. Each function builds a
+tiny model, shows the bug's symptom and returns it as plain data (an error message, a few steps
+of losses, some samples); none of them raises, so a notebook cell always runs to the end.
+"""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+BUGS = (
+    "no_flatten", "overwritten_data", "too_many_d_steps", "generator_alone", "generator_step_trains_d",
+    "swapped_labels", "sigmoid_then_logits", "pixels_0_255",
+)
+
+
+def _message(err: BaseException) -> str:
+    text = str(err).strip().splitlines()[0] if str(err).strip() else ""
+    return f"{type(err).__name__}: {text}"
+
+
+def _check_int(name: str, value, low: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
+    return int(value)
+
+
+def _demo_images(n: int = 256, seed: int = 0) -> np.ndarray:
+    """Real digits in [-1, 1] when available offline, else random images (only shapes matter here)."""
+    from .data import load_mnist, to_float
+
+    try:
+        return to_float(load_mnist(verbose=False).x_train[:n])
+    except Exception:  # noqa: BLE001 - the shape demos work with any images
+        rng = np.random.default_rng(seed)
+        return rng.uniform(-1, 1, (n, 28, 28, 1)).astype(np.float32)
+
+
+def mlp_pair(latent_dim: int = 100, hidden: int = 256, sigmoid_output: bool = False, flatten: bool = True,
+             seed: int = 0):
+    """Return (generator, discriminator) in the seed's MLP shape; the switches reintroduce bugs. Introduced in notebook 03."""
+    import keras
+    from keras import layers
+
+    from .config import set_seed
+
+    set_seed(seed)
+    generator = keras.Sequential([
+        keras.Input((latent_dim,)), layers.Dense(hidden), layers.LeakyReLU(0.2),
+        layers.Dense(784, activation="tanh"), layers.Reshape((28, 28, 1)),
+    ], name="generator")
+    body = [layers.Flatten()] if flatten else []
+    discriminator = keras.Sequential([
+        keras.Input((28, 28, 1)), *body, layers.Dense(hidden), layers.LeakyReLU(0.2),
+        layers.Dense(1, activation="sigmoid" if sigmoid_output else None),
+    ], name="discriminator")
+    return generator, discriminator
+
+
+# ----- bug 1: no Flatten before the discriminator's Dense layers ------------------------------
+def no_flatten(batch: int = 8) -> dict:
+    """Train a discriminator that lacks Flatten for one step; return its output shape and the caught error. Introduced in notebook 03."""
+    import keras
+
+    batch = _check_int("batch", batch)
+    _, discriminator = mlp_pair(flatten=False)
+    x = _demo_images(batch)
+    out_shape = tuple(discriminator(x).shape)
+    discriminator.compile(optimizer=keras.optimizers.Adam(2e-4), loss=keras.losses.BinaryCrossentropy(from_logits=True))
+    try:
+        discriminator.train_on_batch(x, np.ones(batch, np.float32))
+        error = None
+    except Exception as err:  # noqa: BLE001 - the error is the symptom we show
+        error = _message(err)
+    return {"output_shape": out_shape, "error": error}
+
+
+# ----- bug 2: the real images overwritten by their own batch ----------------------------------
+def overwritten_data(n_images: int = 4500, batch_size: int = 128, steps: int = 6, seed: int = 0) -> list[int]:
+    """Repeat `real = real[random batch]` as the seed's loop does; return how many distinct images are left after each step. Introduced in notebook 03."""
+    n_images, batch_size, steps = (_check_int(k, v) for k, v in
+                                   (("n_images", n_images), ("batch_size", batch_size), ("steps", steps)))
+    rng = np.random.default_rng(seed)
+    real = np.arange(n_images)  # stands for the images: each number is one digit's index
+    left = [len(np.unique(real))]
+    for _ in range(steps):
+        real = real[rng.integers(0, len(real), batch_size)]  # the bug: the batch replaces the data set
+        left.append(len(np.unique(real)))
+    return left
+
+
+# ----- a tiny MLP GAN whose loss can be broken in several ways --------------------------------
+def train_mlp_gan(images=None, steps: int = 100, d_steps: int = 1, swap_labels: bool = False,
+                  sigmoid_then_logits: bool = False, batch_size: int = 64, lr: float = 2e-4,
+                  hidden: int = 128, seed: int = 0) -> dict:
+    """Train a small MLP GAN with optional bugs; return per-step d_loss, g_loss, D(x), D(G(z)) and 16 samples. Introduced in notebook 03.
+
+    ``swap_labels`` trains D with real = 0, fake = 1; ``sigmoid_then_logits`` ends D in a sigmoid
+    but still feeds its output to a loss that expects logits. D(x) is reported as the loss reads
+    it: sigmoid of whatever D outputs.
+    """
+    import keras
+    import tensorflow as tf
+
+    steps, d_steps, batch_size = (_check_int(k, v) for k, v in
+                                  (("steps", steps), ("d_steps", d_steps), ("batch_size", batch_size)))
+    x_all = _demo_images(1000) if images is None else np.asarray(images, dtype=np.float32)
+    if x_all.ndim != 4 or x_all.shape[1:] != (28, 28, 1):
+        raise ValueError(f"images must have shape (N, 28, 28, 1), got {x_all.shape}")
+    generator, discriminator = mlp_pair(hidden=hidden, sigmoid_output=sigmoid_then_logits, seed=seed)
+    opt_g = keras.optimizers.Adam(lr, beta_1=0.5)
+    opt_d = keras.optimizers.Adam(lr, beta_1=0.5)
+    real_label, fake_label = (0.0, 1.0) if swap_labels else (1.0, 0.0)
+
+    def bce(labels, logits):  # binary cross-entropy on logits, as gu.losses computes it
+        return tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels, logits))
+
+    data = tf.constant(x_all)
+    rng = tf.random.Generator.from_seed(seed)
+
+    @tf.function
+    def step():
+        for _ in tf.range(d_steps):
+            x = tf.gather(data, rng.uniform([batch_size], 0, len(x_all), dtype=tf.int32))
+            z = rng.normal([batch_size, 100])
+            with tf.GradientTape() as tape:
+                real_out, fake_out = discriminator(x), discriminator(generator(z))
+                d_loss = (bce(tf.fill(tf.shape(real_out), real_label), real_out)
+                          + bce(tf.fill(tf.shape(fake_out), fake_label), fake_out))
+            grads = tape.gradient(d_loss, discriminator.trainable_variables)
+            opt_d.apply_gradients(zip(grads, discriminator.trainable_variables))
+        with tf.GradientTape() as tape:
+            fake_out = discriminator(generator(rng.normal([batch_size, 100])))
+            g_loss = bce(tf.ones_like(fake_out), fake_out)  # the generator wants D to say "real" (1)
+        grads = tape.gradient(g_loss, generator.trainable_variables)
+        opt_g.apply_gradients(zip(grads, generator.trainable_variables))
+        return tf.stack([d_loss, g_loss, tf.reduce_mean(tf.sigmoid(real_out)), tf.reduce_mean(tf.sigmoid(fake_out))])
+
+    rows = np.array([step().numpy() for _ in range(steps)], dtype=np.float64)
+    samples = generator(np.random.default_rng(seed).standard_normal((16, 100)).astype(np.float32)).numpy()
+    return {"d_loss": rows[:, 0].tolist(), "g_loss": rows[:, 1].tolist(), "d_real": rows[:, 2].tolist(),
+            "d_fake": rows[:, 3].tolist(), "samples": samples}
+
+
+# ----- bug 4 and 5: the seed's "generator step" ------------------------------------------------
+def _changed(before: list, model) -> bool:
+    return any(not np.array_equal(a, v.numpy()) for a, v in zip(before, model.weights))
+
+
+def seed_generator_step(batch: int = 16) -> dict:
+    """Run the seed's two "generator" updates on tiny models; return which weights each one changed. Introduced in notebook 03.
+
+    Update A: the discriminator is set ``trainable = False`` and trained on fakes labelled real
+    (G never sees a gradient). Update B: the generator is trained on its own towards an all-zero
+    target (D never takes part). Any error is caught and returned as a message.
+    """
+    batch = _check_int("batch", batch)
+    with warnings.catch_warnings():
+        return _seed_generator_step(batch)
+
+
+def _seed_generator_step(batch: int) -> dict:
+    import keras
+
+    generator, discriminator = mlp_pair(hidden=32, sigmoid_output=True)
+    generator.compile(optimizer="adam", loss="binary_crossentropy")
+    discriminator.compile(optimizer="adam", loss="binary_crossentropy")
+    z = np.random.default_rng(0).standard_normal((batch, 100)).astype(np.float32)
+    result = {}
+    warnings.simplefilter("ignore")  # Keras warns that a frozen model has nothing to train: that is the point
+    g0, d0 = [w.numpy() for w in generator.weights], [w.numpy() for w in discriminator.weights]
+    discriminator.trainable = False
+    try:
+        discriminator.train_on_batch(generator.predict(z, verbose=0), np.ones((batch, 1), np.float32))
+        result["A_error"] = None
+    except Exception as err:  # noqa: BLE001
+        result["A_error"] = _message(err)
+    result["A_generator_changed"] = _changed(g0, generator)
+    result["A_discriminator_changed"] = _changed(d0, discriminator)
+    try:  # the seed's own call: a (batch,) target for (batch, 28, 28, 1) images
+        generator.train_on_batch(z, np.zeros(batch, np.float32))
+        result["B_error"] = None
+    except Exception as err:  # noqa: BLE001
+        result["B_error"] = _message(err)
+    g1 = [w.numpy() for w in generator.weights]
+    target = np.zeros((batch, 28, 28, 1), np.float32)  # what it would do with matching shapes
+    generator.compile(optimizer=keras.optimizers.Adam(1e-2), loss="mse")
+    for _ in range(30):
+        generator.train_on_batch(z, target)
+    result["B_generator_changed"] = _changed(g1, generator)
+    result["B_discriminator_changed"] = _changed(d0, discriminator)
+    result["B_samples"] = generator.predict(z, verbose=0)
+    return result
+
+
+# ----- bug 8: pixels left in [0, 255] ---------------------------------------------------------
+def pixels_0_255(n: int = 256) -> dict:
+    """Hand raw 0..255 pixels to gu.GANTrainer and to a discriminator; return the caught error and what D sees. Introduced in notebook 03."""
+    from .data import load_mnist
+
+    n = _check_int("n", n, 2)
+    try:
+        raw = load_mnist(verbose=False).x_train[:n]
+    except Exception:  # noqa: BLE001
+        raw = np.random.default_rng(0).integers(0, 256, (n, 28, 28), dtype=np.uint8)
+    x = raw[..., None].astype(np.float32)  # floats, but still 0..255
+    from .training import GANTrainer
+
+    try:
+        GANTrainer("mlp", x, batch_size=min(64, n))
+        error = None
+    except ValueError as err:
+        error = _message(err)
+    return {"real_range": (float(x.min()), float(x.max())), "fake_range": (-1.0, 1.0), "trainer_error": error}
