@@ -132,8 +132,10 @@ def main(argv: list[str] | None = None) -> int:
         budgets, args.samples = [min(budgets[0], 5.0)], min(args.samples, 500)
     variants = [parse_variant(v) for v in args.variants.split(",") if v] + [parse_variant(v) for v in args.variant]
     data = gu.load_mnist(args.source)
-    floor = gu.metrics.classifier_manifest().get("frechet_floor")
-    print(f"budgets {budgets} s, {args.samples} samples per evaluation, real-vs-real FD floor {floor}")
+    floor = gu.metrics.frechet_distance(data.x_train[:args.samples], data.x_test)
+    print(f"budgets {budgets} s, {args.samples} samples per evaluation; real-vs-real floor: "
+          f"FD of {min(args.samples, len(data.x_train))} training digits to the {len(data.x_test)} test digits "
+          f"= {floor:.2f}")
     all_results = [run_variant(name, s, data, budgets, args.samples, args.seed) for name, s in variants]
     base = all_results[0]
     print(f"\nratios against {base['name']!r} (same run, same machine):")

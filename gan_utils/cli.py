@@ -22,59 +22,33 @@ class UsageError(Exception):
     """A bad argument found after parsing (a missing run folder, a model mismatch): exit code 2."""
 
 
-def positive_float(text: str) -> float:
-    """argparse type: a finite number > 0."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be a positive number")
-    return value
+def _number_type(convert, low: float, high: float = math.inf, low_open: bool = False, what: str = "a number"):
+    """Build an argparse type converting with `convert` and checking low <= value (< or <=) high."""
+    kind = "an integer" if convert is int else "a number"
+    if convert is int:
+        allowed = f"must be {what} >= {low}" if high == math.inf else f"must be {what} in {low}..{high}"
+    else:
+        allowed = f"must be {what}" if high == math.inf else f"must be in [{low}, {high})"
+
+    def parse(text: str):
+        try:
+            value = convert(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {kind}") from None
+        inside = math.isfinite(value) and (value > low if low_open else value >= low) and (
+            value <= high if convert is int else value < high)
+        if not inside:
+            raise argparse.ArgumentTypeError(f"{text!r} {allowed}")
+        return value
+
+    return parse
 
 
-def positive_int(text: str) -> int:
-    """argparse type: an integer >= 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} must be an integer >= 1")
-    return value
-
-
-def non_negative_int(text: str) -> int:
-    """argparse type: an integer >= 0."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be an integer >= 0")
-    return value
-
-
-def digit_label(text: str) -> int:
-    """argparse type: a class label 0..9."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an integer label") from None
-    if not 0 <= value <= 9:
-        raise argparse.ArgumentTypeError(f"{text!r} must be a label in 0..9")
-    return value
-
-
-def smoothing(text: str) -> float:
-    """argparse type: one-sided label smoothing in [0, 0.5)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not 0 <= value < 0.5:
-        raise argparse.ArgumentTypeError(f"{text!r} must be in [0, 0.5)")
-    return value
+positive_float = _number_type(float, 0, low_open=True, what="a positive number")
+positive_int = _number_type(int, 1, what="an integer")
+non_negative_int = _number_type(int, 0, what="an integer")
+digit_label = _number_type(int, 0, 9, what="a label")
+smoothing = _number_type(float, 0, 0.5)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -314,7 +314,10 @@ gu.checks.check_prepare_images(prepare_images);
 #
 # The DCGAN in `gu.models` replaces the MLPs with (transposed) convolutions and BatchNorm.
 # `gu.GANTrainer` runs the same two-tape step as section 2, plus checkpoints and divergence checks.
-# Its settings come from `gu.recipes`, chosen by measurement.
+# Its settings come from `gu.recipes`, chosen by measuring quality per CPU-second: the **hinge loss**
+# $\max(0, 1 - D(x)) + \max(0, 1 + D(G(z)))$ on raw scores, a high learning rate with Adam's
+# $\beta_1 = 0$, one shared forward pass for both updates, and an exponential moving average of
+# $G$'s weights for sampling (notebook 04 compares these choices).
 
 # %%
 settings = gu.recipes.recipe("dcgan")
@@ -382,17 +385,20 @@ dash.snapshot()
 # %% [markdown]
 # ## 5. Reading the curves
 #
-# At the game's equilibrium $p_g = p_{data}$ and $D^* = \tfrac12$ everywhere, so the D loss is
-# $\log 4 \approx 1.386$ and $D(x) = D(G(z)) = 0.5$. In practice neither player wins: the curves
-# **hover** around these values. A healthy run shows:
+# At the game's equilibrium $p_g = p_{data}$ and D cannot tell real from fake: $D(x) = D(G(z)) = 0.5$.
+# D's loss is then $\log 4 \approx 1.386$ for the cross-entropy losses, and 2 for the hinge loss
+# (D outputs a score of 0 for everything). In practice neither player wins: the curves **hover**
+# near these values. A healthy run shows:
 #
-# - D loss between about 0.5 and 1.4, G loss between about 0.7 and 3, both noisy but not trending;
+# - a D loss near its equilibrium value, noisy but not trending towards 0;
 # - $D(x)$ a little above $D(G(z))$, both away from 0 and 1.
 
 # %%
 h = trainer.history
 last = slice(-min(200, len(h["step"])), None)
-print(f"last {len(h['step'][last])} steps: mean D loss {np.mean(h['d_loss'][last]):.3f} (log 4 = {np.log(4):.3f}), "
+equilibrium = {"hinge": 2.0, "wgan_gp": 0.0}.get(trainer.loss, np.log(4))
+print(f"last {len(h['step'][last])} steps: mean D loss {np.mean(h['d_loss'][last]):.3f} "
+      f"(equilibrium for the {trainer.loss} loss: {equilibrium:.3f}), "
       f"mean D(x) {np.mean(h['d_real'][last]):.2f}, mean D(G(z)) {np.mean(h['d_fake'][last]):.2f}")
 
 # %% [markdown]
