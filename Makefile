@@ -53,5 +53,10 @@ train: venv
 pretrained: venv
 	bash tools/make_pretrained.sh
 
+# docs/dashboard.png and docs/toy_gan.png, clicked in JupyterLab in headless Chromium (needs /usr/bin/chromium)
+.PHONY: screenshots
+screenshots: venv
+	$(BIN)/python tools/screenshots.py $(SCREENSHOT_ARGS)
+
 clean:
 	rm -rf .pytest_cache notebooks/.ipynb_checkpoints

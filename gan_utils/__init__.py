@@ -53,6 +53,7 @@ _LAZY = {
     "recipes": "recipes",
     "cli": "cli",
     "pretrained": "pretrained",
+    "parzen": "parzen", "latent": "latent", "LatentExplorer": "latent",
     "GANTrainer": "training",
     "TrainingDashboard": "dashboard", "dashboard": "dashboard",
     "load_pretrained": "pretrained",
