@@ -8,16 +8,11 @@ variables: changing them between steps does not recompile anything.
 """
 from __future__ import annotations
 
-import json
 import math
-import os
 import signal
-import tempfile
 import threading
 import time
-import zipfile
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Callable, Iterable
 
 import keras
@@ -25,12 +20,16 @@ import numpy as np
 import tensorflow as tf
 
 from . import losses as L
+from .checkpoints import (  # noqa: F401  (re-exported: gu.training.read_checkpoint)
+    CHECKPOINT_FILE,
+    CHECKPOINT_FORMAT,
+    HISTORY_KEYS,
+    CheckpointMixin,
+    read_checkpoint,
+)
 from . import models as M
 from .config import set_seed
 
-CHECKPOINT_FILE = "checkpoint.npz"
-CHECKPOINT_FORMAT = "gan_utils.GANTrainer/1"
-HISTORY_KEYS = ("step", "d_loss", "g_loss", "d_real", "d_fake", "lr_g", "lr_d", "time")
 MODES = ("both", "d", "g")
 SNAPSHOT_EVERY = 50
 
@@ -95,45 +94,6 @@ def _embedding_size(generator: keras.Model) -> int:
     return int(sizes[0])
 
 
-def _write_arrays(file, arrays: dict) -> None:
-    np.savez(file, **arrays)
-
-
-def _atomic_write(path: Path, write: Callable) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
-
-
-def _checkpoint_path(directory) -> Path:
-    path = Path(directory)
-    return path if path.suffix == ".npz" else path / CHECKPOINT_FILE
-
-
-def read_checkpoint(path) -> tuple[dict, dict]:
-    """Return (arrays, meta) of a checkpoint file; ValueError naming the file if it is corrupt. Introduced in notebook 03."""
-    path = _checkpoint_path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"no checkpoint at {path}")
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            arrays = {key: data[key] for key in data.files}
-        meta = json.loads(str(arrays.pop("meta")))
-    except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError) as err:
-        raise ValueError(f"{path} is not a readable GAN checkpoint (truncated or corrupt?): {err}") from None
-    if not isinstance(meta, dict) or meta.get("format") != CHECKPOINT_FORMAT:
-        raise ValueError(f"{path} is not a {CHECKPOINT_FORMAT} checkpoint")
-    return arrays, meta
-
-
 @contextmanager
 def _defer_sigint():
     """Turn the first Ctrl-C (or Jupyter's interrupt) into a flag checked between steps."""
@@ -154,7 +114,7 @@ def _defer_sigint():
         signal.signal(signal.SIGINT, previous)
 
 
-class GANTrainer:
+class GANTrainer(CheckpointMixin):
     """Train a generator and a discriminator on images in [-1, 1]. Introduced in notebook 03.
 
     ``model`` is a name in ``gu.models.MODELS`` (sized by ``**model_sizes``) or a
@@ -625,101 +585,3 @@ class GANTrainer:
         import pandas as pd
 
         return pd.DataFrame(self.history, columns=list(HISTORY_KEYS))
-
-    def history_csv(self, path) -> Path:
-        """Write the history to a CSV file (atomically) and return its path."""
-        path = Path(path)
-
-        def write(f):
-            text = f"{','.join(HISTORY_KEYS)}\n" + "".join(
-                ",".join(repr(self.history[k][i]) for k in HISTORY_KEYS) + "\n"
-                for i in range(len(self.history["step"])))
-            f.write(text.encode())
-
-        _atomic_write(path, write)
-        return path
-
-    # ----- checkpoints -----------------------------------------------------------------------
-    def save(self, directory) -> Path:
-        """Save everything needed to resume exactly into directory/checkpoint.npz (atomic), plus config.json and history.csv."""
-        directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True)
-        meta = {"format": CHECKPOINT_FORMAT, "config": self.config, "settings": self.settings(),
-                "step": self.step_count, "train_time": self.train_time, "history": self.history,
-                "conditional": self.conditional}
-        arrays = self._state_arrays()
-        arrays["fixed_z"] = self.fixed_z
-        if self.conditional:
-            arrays["fixed_labels"] = self.fixed_labels
-        arrays["meta"] = np.array(json.dumps(meta))
-        path = directory / CHECKPOINT_FILE
-        _atomic_write(path, lambda f: _write_arrays(f, arrays))
-        readable = json.dumps({"config": self.config, "settings": self.settings(), "step": self.step_count},
-                              indent=2)
-        _atomic_write(directory / "config.json", lambda f: f.write(readable.encode()))
-        self.history_csv(directory / "history.csv")
-        return path
-
-    def load(self, directory) -> "GANTrainer":
-        """Load a checkpoint saved by save() into this trainer; ValueError if it holds a different model."""
-        path = _checkpoint_path(directory)
-        arrays, meta = read_checkpoint(path)
-        self._load_arrays(path, arrays, meta)
-        return self
-
-    @classmethod
-    def restore(cls, directory, images, labels=None, model=None, jit_compile: bool | None = None) -> "GANTrainer":
-        """Build a trainer from a checkpoint and the same images (a custom pair must be passed as model)."""
-        path = _checkpoint_path(directory)
-        arrays, meta = read_checkpoint(path)
-        config, settings = dict(meta["config"]), dict(meta["settings"])
-        if jit_compile is not None:
-            settings["jit_compile"] = jit_compile
-        name = config.pop("model")
-        if name == "custom":
-            if model is None:
-                raise ValueError(f"{path} holds a custom model: pass model=(generator, discriminator)")
-            config = {}
-        else:
-            model = name
-        config.pop("image_shape", None)
-        trainer = cls(model, images, labels, **settings, **config)
-        trainer._load_arrays(path, arrays, meta)
-        return trainer
-
-    def _load_arrays(self, path: Path, arrays: dict, meta: dict) -> None:
-        missing = [key for key in ("config", "settings", "step", "train_time", "history") if key not in meta]
-        if missing or "fixed_z" not in arrays:
-            raise ValueError(f"{path} is not a full trainer checkpoint: it lacks {missing or ['fixed_z']}")
-        theirs, ours, settings = meta["config"], self.config, meta["settings"]
-        diff = [f"{k}: checkpoint {theirs.get(k)!r}, trainer {ours.get(k)!r}"
-                for k in sorted(set(theirs) | set(ours)) if theirs.get(k) != ours.get(k)]
-        if (settings["ema_decay"] is None) != (self.ema_decay is None):
-            diff.append(f"ema_decay: checkpoint {settings['ema_decay']!r}, trainer {self.ema_decay!r}")
-        if settings["batch_size"] > self._n_images:
-            diff.append(f"batch_size: checkpoint {settings['batch_size']}, but only {self._n_images} images")
-        for group, variables in self._state().items():
-            stored = sorted(k for k in arrays if k.startswith(group + "/"))
-            shapes = [tuple(arrays[k].shape) for k in stored]
-            if shapes != [tuple(v.shape) for v in variables] and not diff:
-                diff.append(f"{group} variables: checkpoint has {len(shapes)}, trainer has {len(variables)} "
-                            f"(or their shapes differ)")
-        if diff:
-            raise ValueError(f"{path} does not match this trainer: " + "; ".join(diff))
-        self.label_smoothing = 0.0
-        self.loss = settings["loss"]
-        for key in ("lr_g", "lr_d", "batch_size", "d_steps", "label_smoothing", "gp_weight"):
-            setattr(self, key, settings[key])
-        if self.ema_decay is not None:
-            self.ema_decay = settings["ema_decay"]
-        self.beta_1, self.beta_2, self.seed = settings["beta_1"], settings["beta_2"], settings["seed"]
-        for optimizer in (self._opt_g, self._opt_d):
-            optimizer.beta_1, optimizer.beta_2 = self.beta_1, self.beta_2
-        self._build_steps()
-        self._assign_state(arrays)
-        self.fixed_z = arrays["fixed_z"]
-        self.fixed_labels = arrays.get("fixed_labels")
-        self.n_fixed = len(self.fixed_z)
-        self.history = {key: list(meta["history"][key]) for key in HISTORY_KEYS}
-        self.step_count, self.train_time = int(meta["step"]), float(meta["train_time"])
-        self._snapshot()

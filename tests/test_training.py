@@ -9,6 +9,7 @@ import pytest
 
 import gan_utils as gu
 from gan_utils import models as M
+from gan_utils import checkpoints as C
 from gan_utils import training as T
 from gan_utils.training import GANTrainer, TrainingDiverged
 
@@ -149,7 +150,7 @@ def test_atomic_save_survives_a_crash_mid_write(images, tmp_path, monkeypatch):
         file.write(b"PK\x03\x04 half a zip")
         raise OSError("disk full")
 
-    monkeypatch.setattr(T, "_write_arrays", crash)
+    monkeypatch.setattr(C, "_write_arrays", crash)
     with pytest.raises(OSError, match="disk full"):
         trainer.save(tmp_path)
     _, meta = T.read_checkpoint(tmp_path)
