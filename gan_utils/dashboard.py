@@ -37,7 +37,7 @@ def _binned(x: list, y: list, max_points: int = MAX_POINTS) -> tuple[np.ndarray,
     return (np.add.reduceat(x, edges[:-1]) / np.diff(edges), np.add.reduceat(y, edges[:-1]) / np.diff(edges))
 
 
-class TrainingDashboard:
+class TrainingDashboard(widgets.PlayControls):
     """Buttons, sliders and a live view around a gu.GANTrainer. Introduced in notebook 03.
 
     ``update_every`` is how many steps Play trains between redraws; the MNIST score of
@@ -279,59 +279,15 @@ class TrainingDashboard:
         self._note = f"loaded step {self.trainer.step_count} from {self.run_dir}"
         self.redraw()
 
-    # ----- Play / Pause ------------------------------------------------------------------------
-    def play(self) -> bool:
-        """Start training in the kernel's event loop (returns at once); Pause or a divergence stops it."""
-        if self.diverged:
-            self.play_button.value = False
-            return False
-        if not self.play_button.value:
-            self.play_button.value = True  # the observer starts the loop
-            return self.loop.running
-        return self.loop.start()
-
-    def pause(self) -> None:
-        """Stop playing after the chunk of steps in progress."""
-        self.loop.stop()
-        self._last_chunk_end = None
-        if self.play_button.value:
-            self.play_button.value = False
-
-    @property
-    def playing(self) -> bool:
-        """True while Play is training."""
-        return self.loop.running
-
-    async def wait(self) -> None:
-        """Wait until the Play loop has stopped (for tests and scripted demos)."""
-        await self.loop.wait()
-
-    def _on_play_toggle(self, change) -> None:
-        if change["new"]:
-            if self.diverged:
-                self.play_button.value = False
-                return
-            self._safely(self.loop.start)
-        else:
-            self.loop.stop()
-
+    # ----- Play / Pause (play, pause, playing, wait come from gu.widgets.PlayControls) ----------
     def _play_chunk(self) -> None:
         self.step(self.update_every)
 
     def _on_error(self, err: BaseException) -> None:
         self.errors.show(err)
 
-    def _on_stop(self) -> None:
+    def _after_stop(self) -> None:
         self._last_chunk_end = None
-        if self.play_button.value:
-            self.play_button.value = False
-
-    def _safely(self, fn, *args) -> None:
-        try:
-            fn(*args)
-        except Exception as err:  # a button callback must show its error, not lose it in the kernel log
-            self.pause()
-            self._on_error(err)
 
     # ----- drawing -----------------------------------------------------------------------------
     def _build_figure(self) -> None:

@@ -13,6 +13,8 @@ import math
 
 import numpy as np
 
+from .widgets import PlayControls
+
 DIVERGE_FACTOR = 10.0  # the loss rising this many times above its starting value means "diverged"
 MAX_HIDDEN = 64
 
@@ -109,7 +111,7 @@ def gradient_step(params: dict, x: np.ndarray, y: np.ndarray, lr: float) -> tupl
     return loss, {k: params[k] - lr * grads[k] for k in params}
 
 
-class GradientDescentExplorer:
+class GradientDescentExplorer(PlayControls):
     """Step, play and reset gradient descent on 2-D data, watching the boundary and the loss. Introduced in notebook 01."""
 
     def __init__(self, x=None, y=None, lr: float = 0.1, hidden: int = 0, seed: int = 0,
@@ -203,48 +205,12 @@ class GradientDescentExplorer:
         accuracy = float(np.mean((logits(self.params, self.x) > 0) == (self.y > 0.5)))
         return f"step {self.steps}   loss {loss:.4f}   training accuracy {accuracy:.1%}   learning rate {self.lr:.3g}"
 
-    # ----- Play / Pause ------------------------------------------------------------------------
-    def play(self) -> bool:
-        """Start stepping in the kernel's event loop (returns at once); Pause or divergence stops it."""
-        if self.diverged:
-            self.play_button.value = False
-            return False
-        if not self.play_button.value:
-            self.play_button.value = True  # the observer starts the loop
-            return self.loop.running
-        return self.loop.start()
-
-    def pause(self) -> None:
-        """Stop playing after the step in progress."""
-        self.loop.stop()
-        if self.play_button.value:
-            self.play_button.value = False
-
-    def _on_play_toggle(self, change) -> None:
-        if change["new"]:
-            if self.diverged:
-                self.play_button.value = False
-                return
-            self._safely(self.loop.start)
-        else:
-            self.loop.stop()
-
+    # ----- Play / Pause (play, pause, playing, wait come from gu.widgets.PlayControls) ----------
     def _play_step(self) -> None:
         self.step(self.play_steps)
 
     def _on_error(self, err: BaseException) -> None:
         self.errors.show(err, hint="Press Reset to start again.")
-
-    def _on_stop(self) -> None:
-        if self.play_button.value:
-            self.play_button.value = False
-
-    def _safely(self, fn, *args) -> None:
-        try:
-            fn(*args)
-        except Exception as err:  # a button callback must show its error, not lose it in the kernel log
-            self.pause()
-            self._on_error(err)
 
     # ----- drawing -----------------------------------------------------------------------------
     # The axes, ticks and labels are drawn once into a cached background; a redraw restores it and

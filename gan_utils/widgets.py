@@ -73,6 +73,62 @@ class PlayLoop:
                 self._on_stop()
 
 
+class PlayControls:
+    """Play/Pause shared by the dashboards: a ``play_button`` toggle drives ``self.loop`` (a PlayLoop).
+
+    A class using it sets ``self.loop``, ``self.play_button`` (observed with ``_on_play_toggle``),
+    ``self.diverged`` and ``_on_error(err)``; it may override ``_after_stop`` to tidy up.
+    """
+
+    def play(self) -> bool:
+        """Start stepping in the kernel's event loop (returns at once); Pause or a divergence stops it."""
+        if self.diverged:
+            self.play_button.value = False
+            return False
+        if not self.play_button.value:
+            self.play_button.value = True  # the observer starts the loop
+            return self.loop.running
+        return self.loop.start()
+
+    def pause(self) -> None:
+        """Stop playing after the step in progress."""
+        self.loop.stop()
+        self._on_stop()
+
+    @property
+    def playing(self) -> bool:
+        """True while Play is stepping."""
+        return self.loop.running
+
+    async def wait(self) -> None:
+        """Wait until the Play loop has stopped (for tests and scripted demos)."""
+        await self.loop.wait()
+
+    def _after_stop(self) -> None:
+        """Hook run whenever playing stops."""
+
+    def _on_play_toggle(self, change) -> None:
+        if change["new"]:
+            if self.diverged:
+                self.play_button.value = False
+                return
+            self._safely(self.loop.start)
+        else:
+            self.loop.stop()
+
+    def _on_stop(self) -> None:
+        self._after_stop()
+        if self.play_button.value:
+            self.play_button.value = False
+
+    def _safely(self, fn, *args) -> None:
+        try:
+            fn(*args)
+        except Exception as err:  # a button callback must show its error, not lose it in the kernel log
+            self.pause()
+            self._on_error(err)
+
+
 class ErrorBox:
     """An output area that shows a friendly message for an exception instead of a stack trace."""
 
