@@ -7,13 +7,13 @@ and swapped into place, so a crash mid-save leaves the previous checkpoint intac
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import zipfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+from .config import atomic_write
 
 if TYPE_CHECKING:
     from .training import GANTrainer
@@ -27,18 +27,6 @@ def _write_arrays(file, arrays: dict) -> None:
     np.savez(file, **arrays)
 
 
-def _atomic_write(path: Path, write: Callable) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
 
 
 def _checkpoint_path(directory) -> Path:
@@ -75,7 +63,7 @@ class CheckpointMixin:
                 for i in range(len(self.history["step"])))
             f.write(text.encode())
 
-        _atomic_write(path, write)
+        atomic_write(path, write)
         return path
 
     # ----- checkpoints -----------------------------------------------------------------------
@@ -92,10 +80,10 @@ class CheckpointMixin:
             arrays["fixed_labels"] = self.fixed_labels
         arrays["meta"] = np.array(json.dumps(meta))
         path = directory / CHECKPOINT_FILE
-        _atomic_write(path, lambda f: _write_arrays(f, arrays))
+        atomic_write(path, lambda f: _write_arrays(f, arrays))
         readable = json.dumps({"config": self.config, "settings": self.settings(), "step": self.step_count},
                               indent=2)
-        _atomic_write(directory / "config.json", lambda f: f.write(readable.encode()))
+        atomic_write(directory / "config.json", lambda f: f.write(readable.encode()))
         self.history_csv(directory / "history.csv")
         return path
 

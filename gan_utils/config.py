@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import os
 import random
+import tempfile
 import sys
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -82,3 +84,19 @@ def import_tensorflow_quietly():
 MODEL_NAMES = ("mlp", "dcgan", "cdcgan")
 LOSS_NAMES = ("minimax", "non_saturating", "wgan_gp", "hinge")
 DATA_NAMES = ("mnist", "fashion")
+
+
+def atomic_write(path: Path, write: Callable) -> None:
+    """Call write(file) on a temporary file beside `path`, then swap it into place; on any error keep the old file."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise

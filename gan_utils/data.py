@@ -10,7 +10,6 @@ import hashlib
 import os
 import socket
 import struct
-import tempfile
 import threading
 import time
 import urllib.request
@@ -20,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .config import data_dir, is_offline
+from .config import atomic_write, data_dir, is_offline
 
 KERAS_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
 MNIST_SHA256 = "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"
@@ -199,10 +198,10 @@ def download(url: str, dest: Path, sha256: str | None = None, deadline: float = 
         raise DataError(f"{url}: not downloaded because GAN_UTILS_OFFLINE is set")
     dest.parent.mkdir(parents=True, exist_ok=True)
     start = time.monotonic()
-    digest = hashlib.sha256()
-    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=dest.name, suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url, timeout=PROBE_TIMEOUT_S * 3) as resp:
+
+    def fetch(out) -> None:
+        digest = hashlib.sha256()
+        with urllib.request.urlopen(url, timeout=PROBE_TIMEOUT_S * 3) as resp:
             while chunk := resp.read(1 << 16):
                 if time.monotonic() - start > deadline:
                     raise DataError(f"{url}: download took longer than {deadline:.0f} s; gave up")
@@ -210,12 +209,11 @@ def download(url: str, dest: Path, sha256: str | None = None, deadline: float = 
                 digest.update(chunk)
         if sha256 and digest.hexdigest() != sha256:
             raise DataError(f"{url}: downloaded file has the wrong SHA-256; not kept")
-        os.replace(tmp, dest)
+
+    try:
+        atomic_write(dest, fetch)
     except OSError as err:
         raise DataError(f"{url}: download failed ({err})") from None
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
     return dest
 
 

@@ -260,3 +260,22 @@ def test_fast_knob(monkeypatch):
     assert gu.fast(3000, 30) == 30
     monkeypatch.setenv("GAN_UTILS_FAST", "0")
     assert gu.fast(3000, 30) == 3000
+
+
+def test_download_is_atomic_and_checks_the_hash(tmp_path, monkeypatch):
+    import hashlib
+
+    monkeypatch.delenv("GAN_UTILS_OFFLINE", raising=False)
+    source = tmp_path / "remote.bin"
+    source.write_bytes(b"digits" * 1000)
+    good = hashlib.sha256(source.read_bytes()).hexdigest()
+    dest = tmp_path / "cache" / "mnist.npz"
+    gdata.download(source.as_uri(), dest, sha256=good)
+    assert dest.read_bytes() == source.read_bytes()
+    dest.write_bytes(b"previous good file")
+    with pytest.raises(gdata.DataError, match="wrong SHA-256"):
+        gdata.download(source.as_uri(), dest, sha256="0" * 64)
+    assert dest.read_bytes() == b"previous good file"
+    assert [p.name for p in dest.parent.iterdir()] == ["mnist.npz"]
+    with pytest.raises(gdata.DataError, match="download failed"):
+        gdata.download((tmp_path / "absent.bin").as_uri(), tmp_path / "x.bin")
