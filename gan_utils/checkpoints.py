@@ -27,8 +27,6 @@ def _write_arrays(file, arrays: dict) -> None:
     np.savez(file, **arrays)
 
 
-
-
 def _checkpoint_path(directory) -> Path:
     path = Path(directory)
     return path if path.suffix == ".npz" else path / CHECKPOINT_FILE
