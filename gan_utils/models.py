@@ -162,7 +162,7 @@ def dcgan_discriminator(base_filters: int = 32, kernel_size: int = 4, extra_laye
 def conditional_generator(latent_dim: int = 100, num_classes: int = 10, base_filters: int = 64,
                           kernel_size: int = 4, embed_dim: int = 50, extra_layers: int = 0,
                           activation: str = "relu", image_shape: tuple = IMAGE_SHAPE) -> keras.Model:
-    """Conditional DCGAN generator: [z, label] -> image, the label embedded and joined to z. Introduced in notebook 05."""
+    """Conditional DCGAN generator: [z, label] -> image, the label embedded and joined to z. Introduced in notebook 03; used in 05."""
     latent_dim = _check_int("latent_dim", latent_dim)
     num_classes = _check_int("num_classes", num_classes, minimum=2)
     base_filters = _check_int("g_filters", base_filters)
@@ -181,7 +181,7 @@ def conditional_generator(latent_dim: int = 100, num_classes: int = 10, base_fil
 def conditional_discriminator(num_classes: int = 10, base_filters: int = 32, kernel_size: int = 4,
                               extra_layers: int = 0, dropout: float = 0.0,
                               image_shape: tuple = IMAGE_SHAPE) -> keras.Model:
-    """Projection discriminator: logit = w.h(x) + embed(label).h(x) on the DCGAN trunk h. Introduced in notebook 05."""
+    """Projection discriminator: logit = w.h(x) + embed(label).h(x) on the DCGAN trunk h. Introduced in notebook 03; used in 05."""
     num_classes = _check_int("num_classes", num_classes, minimum=2)
     base_filters = _check_int("d_filters", base_filters)
     kernel_size = _check_int("kernel_size", kernel_size)
