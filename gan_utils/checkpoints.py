@@ -32,6 +32,13 @@ def _checkpoint_path(directory) -> Path:
     return path if path.suffix == ".npz" else path / CHECKPOINT_FILE
 
 
+def _with_defaults(config: dict) -> dict:
+    """Fill in size arguments added since a checkpoint was written (e.g. spectral_norm=False)."""
+    from .models import _SIZES
+
+    return {**_SIZES.get(config.get("model"), {}), **config}
+
+
 def read_checkpoint(path) -> tuple[dict, dict]:
     """Return (arrays, meta) of a checkpoint file; ValueError naming the file if it is corrupt. Introduced in notebook 03."""
     path = _checkpoint_path(path)
@@ -116,7 +123,7 @@ class CheckpointMixin:
         missing = [key for key in ("config", "settings", "step", "train_time", "history") if key not in meta]
         if missing or "fixed_z" not in arrays:
             raise ValueError(f"{path} is not a full trainer checkpoint: it lacks {missing or ['fixed_z']}")
-        theirs, ours, settings = meta["config"], self.config, meta["settings"]
+        theirs, ours, settings = _with_defaults(meta["config"]), self.config, meta["settings"]
         diff = [f"{k}: checkpoint {theirs.get(k)!r}, trainer {ours.get(k)!r}"
                 for k in sorted(set(theirs) | set(ours)) if theirs.get(k) != ours.get(k)]
         if (settings["ema_decay"] is None) != (self.ema_decay is None):

@@ -11,6 +11,8 @@ import keras
 import numpy as np
 from keras import layers
 
+from .layers import MinibatchStdDev, SpectralNorm
+
 MODELS = ("mlp", "dcgan", "cdcgan")
 IMAGE_SHAPE = (28, 28, 1)
 
@@ -19,15 +21,17 @@ _SIZES = {
     "mlp": {"hidden": 256},
     "dcgan": {
         "g_filters": 64, "d_filters": 32, "kernel_size": 4, "g_extra_layers": 0,
-        "d_extra_layers": 0, "dropout": 0.0, "g_activation": "relu",
+        "d_extra_layers": 0, "dropout": 0.0, "g_activation": "relu", "spectral_norm": False,
+        "minibatch_std": False,
     },
     "cdcgan": {
         "g_filters": 64, "d_filters": 32, "kernel_size": 4, "g_extra_layers": 0,
         "d_extra_layers": 0, "dropout": 0.0, "g_activation": "relu", "num_classes": 10,
-        "embed_dim": 50,
+        "embed_dim": 50, "spectral_norm": False, "minibatch_std": False,
     },
 }
 _ACTIVATIONS = ("relu", "leaky_relu")
+_SWITCHES = ("spectral_norm", "minibatch_std")
 
 
 def _check_int(name: str, value, minimum: int = 1) -> int:
@@ -60,6 +64,12 @@ def _check_activation(activation) -> str:
     if activation not in _ACTIVATIONS:
         raise ValueError(f"g_activation must be one of {_ACTIVATIONS}, got {activation!r}")
     return activation
+
+
+def _check_switch(name: str, value) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
 
 
 def _activation(name: str) -> layers.Layer:
@@ -118,15 +128,22 @@ def _dcgan_generator_body(h, base_filters: int, kernel_size: int, extra_layers: 
     return layers.Conv2DTranspose(channels, kernel_size, strides=2, padding="same", activation="tanh")(h)
 
 
-def _dcgan_discriminator_trunk(x, base_filters: int, kernel_size: int, extra_layers: int, dropout: float):
+def _maybe_sn(layer: layers.Layer, spectral_norm: bool) -> layers.Layer:
+    return SpectralNorm(layer) if spectral_norm else layer
+
+
+def _dcgan_discriminator_trunk(x, base_filters: int, kernel_size: int, extra_layers: int, dropout: float,
+                               spectral_norm: bool = False, minibatch_std: bool = False):
     h = x
     for filters in (base_filters, 2 * base_filters):
-        h = layers.Conv2D(filters, kernel_size, strides=2, padding="same")(h)
+        h = _maybe_sn(layers.Conv2D(filters, kernel_size, strides=2, padding="same"), spectral_norm)(h)
         h = layers.LeakyReLU(negative_slope=0.2)(h)
         if dropout:
             h = layers.Dropout(dropout)(h)
+    if minibatch_std:
+        h = MinibatchStdDev()(h)
     for _ in range(extra_layers):
-        h = layers.Conv2D(2 * base_filters, kernel_size, padding="same")(h)
+        h = _maybe_sn(layers.Conv2D(2 * base_filters, kernel_size, padding="same"), spectral_norm)(h)
         h = layers.LeakyReLU(negative_slope=0.2)(h)
     return layers.Flatten()(h)
 
@@ -147,16 +164,24 @@ def dcgan_generator(latent_dim: int = 100, base_filters: int = 64, kernel_size: 
 
 
 def dcgan_discriminator(base_filters: int = 32, kernel_size: int = 4, extra_layers: int = 0,
-                        dropout: float = 0.0, image_shape: tuple = IMAGE_SHAPE) -> keras.Model:
-    """Compact DCGAN discriminator: Conv(base, s2) -> Conv(2*base, s2), LeakyReLU(0.2), one logit. Introduced in notebook 03."""
+                        dropout: float = 0.0, image_shape: tuple = IMAGE_SHAPE, spectral_norm: bool = False,
+                        minibatch_std: bool = False) -> keras.Model:
+    """Compact DCGAN discriminator: Conv(base, s2) -> Conv(2*base, s2), LeakyReLU(0.2), one logit. Introduced in notebook 03.
+
+    ``spectral_norm`` wraps every Conv2D and Dense in gu.layers.SpectralNorm and ``minibatch_std``
+    adds a minibatch standard-deviation channel (both notebook 04).
+    """
     base_filters = _check_int("d_filters", base_filters)
     kernel_size = _check_int("kernel_size", kernel_size)
     extra_layers = _check_int("d_extra_layers", extra_layers, minimum=0)
     dropout = _check_dropout(dropout)
     image_shape = _check_image_shape(image_shape, divisible_by=4)
+    spectral_norm = _check_switch("spectral_norm", spectral_norm)
+    minibatch_std = _check_switch("minibatch_std", minibatch_std)
     x = keras.Input(image_shape, name="x")
-    h = _dcgan_discriminator_trunk(x, base_filters, kernel_size, extra_layers, dropout)
-    return keras.Model(x, layers.Dense(1, name="logit")(h), name="dcgan_discriminator")
+    h = _dcgan_discriminator_trunk(x, base_filters, kernel_size, extra_layers, dropout, spectral_norm, minibatch_std)
+    logit = _maybe_sn(layers.Dense(1, name="logit"), spectral_norm)(h)
+    return keras.Model(x, logit, name="dcgan_discriminator")
 
 
 def conditional_generator(latent_dim: int = 100, num_classes: int = 10, base_filters: int = 64,
@@ -180,7 +205,8 @@ def conditional_generator(latent_dim: int = 100, num_classes: int = 10, base_fil
 
 def conditional_discriminator(num_classes: int = 10, base_filters: int = 32, kernel_size: int = 4,
                               extra_layers: int = 0, dropout: float = 0.0,
-                              image_shape: tuple = IMAGE_SHAPE) -> keras.Model:
+                              image_shape: tuple = IMAGE_SHAPE, spectral_norm: bool = False,
+                              minibatch_std: bool = False) -> keras.Model:
     """Projection discriminator: logit = w.h(x) + embed(label).h(x) on the DCGAN trunk h. Introduced in notebook 03; used in 05."""
     num_classes = _check_int("num_classes", num_classes, minimum=2)
     base_filters = _check_int("d_filters", base_filters)
@@ -188,11 +214,13 @@ def conditional_discriminator(num_classes: int = 10, base_filters: int = 32, ker
     extra_layers = _check_int("d_extra_layers", extra_layers, minimum=0)
     dropout = _check_dropout(dropout)
     image_shape = _check_image_shape(image_shape, divisible_by=4)
+    spectral_norm = _check_switch("spectral_norm", spectral_norm)
+    minibatch_std = _check_switch("minibatch_std", minibatch_std)
     x = keras.Input(image_shape, name="x")
     label = keras.Input((), dtype="int32", name="label")
-    h = _dcgan_discriminator_trunk(x, base_filters, kernel_size, extra_layers, dropout)
+    h = _dcgan_discriminator_trunk(x, base_filters, kernel_size, extra_layers, dropout, spectral_norm, minibatch_std)
     projection = layers.Dot(axes=1)([h, layers.Embedding(num_classes, h.shape[-1])(label)])
-    logit = layers.Add(name="logit")([layers.Dense(1)(h), projection])
+    logit = layers.Add(name="logit")([_maybe_sn(layers.Dense(1), spectral_norm)(h), projection])
     return keras.Model([x, label], logit, name="conditional_discriminator")
 
 
@@ -213,8 +241,11 @@ def model_config(model: str, latent_dim: int = 100, image_shape: tuple = IMAGE_S
         config["dropout"] = _check_dropout(config["dropout"])
     if "g_activation" in config:
         _check_activation(config["g_activation"])
+    for key in _SWITCHES:
+        if key in config:
+            config[key] = _check_switch(key, config[key])
     for key, value in config.items():
-        if key not in ("model", "image_shape", "dropout", "g_activation"):
+        if key not in ("model", "image_shape", "dropout", "g_activation", *_SWITCHES):
             config[key] = _check_int(key, value, minimum=0 if key.endswith("extra_layers") else 1)
     if model == "cdcgan" and config["num_classes"] < 2:
         raise ValueError(f"num_classes must be an integer >= 2, got {config['num_classes']!r}")
@@ -231,7 +262,8 @@ def build_gan(model: str, latent_dim: int = 100, image_shape: tuple = IMAGE_SHAP
     common_g = dict(kernel_size=c["kernel_size"], extra_layers=c["g_extra_layers"],
                     activation=c["g_activation"], image_shape=shape)
     common_d = dict(kernel_size=c["kernel_size"], extra_layers=c["d_extra_layers"],
-                    dropout=c["dropout"], image_shape=shape)
+                    dropout=c["dropout"], image_shape=shape, spectral_norm=c["spectral_norm"],
+                    minibatch_std=c["minibatch_std"])
     if model == "dcgan":
         return (dcgan_generator(c["latent_dim"], c["g_filters"], **common_g),
                 dcgan_discriminator(c["d_filters"], **common_d))
