@@ -253,10 +253,26 @@ COMMANDS = {"train": cmd_train, "sample": cmd_sample, "evaluate": cmd_evaluate, 
             "train-classifier": cmd_train_classifier}
 
 
+def _join_negative_values(argv: list[str]) -> list[str]:
+    """Write `--lr-d -1e-3` as `--lr-d=-1e-3`, so argparse names the bad value instead of saying none was given."""
+    joined: list[str] = []
+    for token in argv:
+        if joined and joined[-1].startswith("--") and "=" not in joined[-1] and token.startswith("-"):
+            try:
+                float(token)
+            except ValueError:
+                pass
+            else:
+                joined[-1] = f"{joined[-1]}={token}"
+                continue
+        joined.append(token)
+    return joined
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: parse, check, run; exit code 2 with a one-line message on bad arguments."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_join_negative_values(sys.argv[1:] if argv is None else list(argv)))
     try:
         return COMMANDS[args.command](args)
     except UsageError as err:

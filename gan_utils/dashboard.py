@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import math
+import numbers
 import shutil
 import tempfile
 import time
@@ -60,7 +61,9 @@ class TrainingDashboard(widgets.PlayControls):
             raise ValueError(f"score_samples must be >= 2 when score_every > 0, got {score_samples!r}")
         if not isinstance(run_name, str) or not run_name or "/" in run_name or run_name.startswith("."):
             raise ValueError(f"run_name must be a plain folder name such as '03_dashboard', got {run_name!r}")
-        low, high = lr_range
+        is_pair = (isinstance(lr_range, (tuple, list)) and len(lr_range) == 2
+                   and all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in lr_range))
+        low, high = lr_range if is_pair else (0, 0)
         if not (0 < low < high) or not (low <= trainer.lr_g <= high and low <= trainer.lr_d <= high):
             raise ValueError(f"lr_range={lr_range!r} must satisfy 0 < low < high and contain the trainer's "
                              f"lr_g={trainer.lr_g:g} and lr_d={trainer.lr_d:g}")
@@ -284,7 +287,10 @@ class TrainingDashboard(widgets.PlayControls):
         self.step(self.update_every)
 
     def _on_error(self, err: BaseException) -> None:
-        self.errors.show(err)
+        hint = ""
+        if isinstance(err, KeyboardInterrupt):
+            hint = f"Stopped at step {self.trainer.step_count}; the trainer is intact: press Play or Step to go on."
+        self.errors.show(err, hint=hint)
 
     def _after_stop(self) -> None:
         self._last_chunk_end = None

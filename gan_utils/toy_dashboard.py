@@ -125,7 +125,7 @@ class ToyDashboard:
         """Run a button's or slider's action, showing any error in the dashboard instead of raising."""
         try:
             action()
-        except Exception as err:  # shown to the learner, never raised in the middle of a class
+        except (Exception, KeyboardInterrupt) as err:  # shown to the learner, never raised in a class
             self.errors.show(err, HINT)
             return False
         self.errors.clear()

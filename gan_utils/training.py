@@ -32,10 +32,13 @@ from .config import set_seed
 
 MODES = ("both", "d", "g")
 SNAPSHOT_EVERY = 50
+# A loss this large has diverged even if still finite: BCE losses stay finite through log-sigmoid,
+# so at lr 10 they jump to 1e5-1e9 within three steps instead of becoming NaN. Healthy runs stay < 10.
+LOSS_LIMIT = 1e4
 
 
 class TrainingDiverged(RuntimeError):
-    """A loss became NaN or infinite; the trainer's weights were rolled back before this was raised."""
+    """A loss became NaN, infinite or larger than LOSS_LIMIT; the weights were rolled back before this was raised."""
 
 
 def _is_number(value) -> bool:
@@ -472,11 +475,13 @@ class GANTrainer(CheckpointMixin):
         d_loss, g_loss, d_real, d_fake = (float(v) for v in self._steps[mode]().numpy())
         self.train_time += time.perf_counter() - start
         self.step_count += 1
-        if not all(math.isfinite(v) for v in (d_loss, g_loss, d_real, d_fake)):
+        if not (all(math.isfinite(v) for v in (d_loss, g_loss, d_real, d_fake))
+                and abs(d_loss) <= LOSS_LIMIT and abs(g_loss) <= LOSS_LIMIT):
             step = self.step_count
             back_to = self._rollback()
             raise TrainingDiverged(
-                f"training diverged at step {step}: d_loss={d_loss}, g_loss={g_loss} with "
+                f"training diverged at step {step}: d_loss={d_loss:.4g}, g_loss={g_loss:.4g} (NaN, infinite "
+                f"or beyond +-{LOSS_LIMIT:g}) with "
                 f"lr_g={self.lr_g:g}, lr_d={self.lr_d:g}, loss={self.loss!r}. Weights, optimiser "
                 f"state and random state were rolled back to step {back_to}; lower the learning "
                 f"rates (e.g. 2e-4) before training on."

@@ -60,7 +60,8 @@ class PlayLoop:
             while self._running:
                 try:
                     self._step()
-                except Exception as err:  # shown by the dashboard, never raised into the event loop
+                except (Exception, KeyboardInterrupt) as err:  # shown by the dashboard, never raised into
+                    # the event loop: a KeyboardInterrupt escaping a task would stop the kernel's loop
                     self._running = False
                     if self._on_error is not None:
                         self._on_error(err)
@@ -124,7 +125,8 @@ class PlayControls:
     def _safely(self, fn, *args) -> None:
         try:
             fn(*args)
-        except Exception as err:  # a button callback must show its error, not lose it in the kernel log
+        except (Exception, KeyboardInterrupt) as err:  # a button callback must show its error (or an
+            # interrupt of a long Step x100), not lose it in the kernel log
             self.pause()
             self._on_error(err)
 
@@ -139,7 +141,8 @@ class ErrorBox:
     def show(self, err: BaseException, hint: str = "") -> None:
         """Display `err` as one line (with an optional hint); keep it for inspection."""
         self.last_error = err
-        text = f"{type(err).__name__}: {err}".replace("&", "&amp;").replace("<", "&lt;")
+        text = f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
+        text = text.replace("&", "&amp;").replace("<", "&lt;")
         self.widget.value = f"<span style='color:#b00020'>&#9888; {text}</span> {hint}"
 
     def clear(self) -> None:
