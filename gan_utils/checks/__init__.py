@@ -24,7 +24,7 @@ from .nb03 import (
     check_prepare_images,
     check_real_batches,
 )
-# notebook 04's checks: from .stability import ...
+from .stability import check_gradient_penalty, check_label_smoothing
 from .nb05 import check_frechet_gaussian, check_nearest_distance, check_parzen_log_density
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "check_discriminator", "check_real_batches", "check_d_steps", "check_generator_loss",
     "check_discriminator_loss", "check_generator_step", "check_prepare_images", "check_mean_d_outputs",
     # notebook 04
+    "check_gradient_penalty", "check_label_smoothing",
     # notebook 05
     "check_frechet_gaussian", "check_nearest_distance", "check_parzen_log_density",
 ]

@@ -1,0 +1,458 @@
+# %% [markdown]
+# # 04 · Why GANs are hard to train, and what fixes them, measured
+#
+# A GAN is two networks playing a game, and games do not settle down the way a single loss does.
+# First you will watch four classic failures happen in real runs: oscillation, a discriminator
+# that wins, mode collapse and divergence. Then you will meet the fixes from the literature, and
+# measure them side by side: the same architecture, the same time budget, the same seeds.
+#
+# Running time on a 2-core laptop: about 15 minutes (11 of them are the comparison in section 3).
+
+# %%
+import gan_utils as gu  # first: it imports TensorFlow without its start-up log noise
+
+import time
+
+import keras
+import matplotlib.pyplot as plt
+import numpy as np
+import tensorflow as tf
+from IPython.display import display
+
+start_time = time.perf_counter()
+gu.set_seed(0)
+FAST = gu.is_fast()  # extra code – True only in the test suite, which shrinks every workload
+
+data = gu.load_mnist()
+x_real = gu.to_float(data.x_train)
+
+# %% [markdown]
+# ## 1. A gallery of failures
+#
+# ### 1.1 Oscillation: a game is not a descent
+#
+# The smallest game: player $x$ minimises $f(x, y) = xy$ and player $y$ maximises it. The only
+# equilibrium is $(0, 0)$. Taking **simultaneous** gradient steps of size $\eta$,
+#
+# $$x \leftarrow x - \eta\, y, \qquad y \leftarrow y + \eta\, x,$$
+#
+# multiplies the distance from the equilibrium by $\sqrt{1+\eta^2}$ at every step: the players
+# circle the answer and spiral away from it. Letting $y$ react to the *new* $x$ (alternating
+# steps, which is what a GAN trainer does) keeps the orbit bounded, but it still never arrives.
+
+# %%
+def play_bilinear_game(eta, steps, alternating):
+    """Run gradient descent (x) / ascent (y) on f(x, y) = x*y from (1, 1); return the path."""
+    x, y, path = 1.0, 1.0, [(1.0, 1.0)]
+    for _ in range(steps):
+        x_new = x - eta * y
+        y = y + eta * (x_new if alternating else x)
+        x = x_new
+        path.append((x, y))
+    return np.array(path)
+
+
+fig, ax = plt.subplots(figsize=(4.5, 4.5))
+for alternating, colour in ((False, "tab:red"), (True, "tab:blue")):
+    path = play_bilinear_game(eta=0.1, steps=150, alternating=alternating)
+    ax.plot(path[:, 0], path[:, 1], color=colour, lw=1,
+            label=("alternating" if alternating else "simultaneous") + f": ends {np.hypot(*path[-1]):.1f} away")
+ax.plot(0, 0, "k*", ms=12, label="equilibrium")
+ax.set_xlabel("x (minimises xy)"), ax.set_ylabel("y (maximises xy)"), ax.set_aspect("equal")
+ax.legend(fontsize=8, loc="lower left"), ax.set_title("gradient play on f(x, y) = xy")
+plt.show()
+
+# %% [markdown]
+# The same thing happens to a real GAN when the steps are large and carry momentum. Below, the
+# MLP GAN of notebook 03 trains with a learning rate of $10^{-3}$ and Adam's $\beta_1 = 0.9$
+# (plain Adam; GAN papers lower it to 0.5 or 0). Watch $D(x)$ and $D(G(z))$ swing back and forth
+# instead of settling, and the samples of the same noise change character between the swings.
+
+# %%
+oscillating = gu.GANTrainer("mlp", x_real, loss="non_saturating", lr_g=1e-3, lr_d=1e-3, beta_1=0.9, seed=0)
+snapshots = []  # (step, images of the fixed noise)
+oscillating.fit(steps=gu.fast(1500, 40), callbacks=[lambda t: snapshots.append((t.step_count, t.fixed_samples()[:8]))],
+                callback_every=gu.fast(300, 10), progress=False)
+
+
+def smooth(values, width=25):
+    """Running mean, so a noisy per-step curve shows its trend."""
+    values = np.asarray(values, dtype=float)
+    width = max(1, min(width, len(values)))
+    return np.convolve(values, np.ones(width) / width, mode="valid")
+
+
+def plot_d_outputs(ax, trainer, title):
+    """Plot the running means of D(x) on real digits and D(G(z)) on generated ones."""
+    h = trainer.history
+    for key, label in (("d_real", "D(x), real"), ("d_fake", "D(G(z)), fake")):
+        ax.plot(h["step"][len(h["step"]) - len(smooth(h[key])):], smooth(h[key]), label=label)
+    ax.set_ylim(0, 1), ax.set_xlabel("step"), ax.set_title(title, fontsize=10), ax.legend(fontsize=8)
+
+
+fig = plt.figure(figsize=(11, 3.6))
+plot_d_outputs(fig.add_subplot(1, 2, 1), oscillating, "MLP GAN, lr 1e-3, β₁ = 0.9")
+ax = fig.add_subplot(1, 2, 2)
+ax.imshow(gu.image_grid(np.concatenate([images for _, images in snapshots]), nrow=8), cmap="gray")
+ax.set_yticks([(i + 0.5) * 29 for i in range(len(snapshots))], [f"step {s}" for s, _ in snapshots], fontsize=8)
+ax.set_xticks([]), ax.set_title("the same 8 noise vectors over time", fontsize=10)
+plt.show()
+
+# %% [markdown]
+# ### 1.2 The discriminator wins, and the minimax loss stops teaching $G$
+#
+# Give $D$ a learning rate ten times $G$'s and it soon rejects every fake: $D(G(z)) \approx 0$.
+# How much does $G$ then learn? With the logit $l$ of a fake, $D(G(z)) = \sigma(l)$, and the
+# chain rule through $l$ gives, for the original **minimax** loss and the **non-saturating** one
+# (Goodfellow et al. 2014, section 3):
+#
+# $$\frac{\partial}{\partial l}\log\bigl(1 - \sigma(l)\bigr) = -\sigma(l) \;\to\; 0,
+# \qquad \frac{\partial}{\partial l}\bigl(-\log \sigma(l)\bigr) = -(1 - \sigma(l)) \;\to\; -1 .$$
+#
+# The minimax gradient vanishes exactly when $G$ is worst, the non-saturating one is largest there.
+# Two runs from the same seed, the same learning rates ($G$: $2\cdot10^{-4}$, $D$: $2\cdot10^{-3}$),
+# differing only in $G$'s loss:
+
+# %%
+d_wins = {}
+for kind in ("minimax", "non_saturating"):
+    d_wins[kind] = gu.GANTrainer("dcgan", x_real, loss=kind, lr_g=2e-4, lr_d=2e-3, beta_1=0.5, seed=0)
+    d_wins[kind].fit(steps=gu.fast(400, 20), progress=False)
+
+fig, axes = plt.subplots(1, 3, figsize=(13, 3.4), gridspec_kw={"width_ratios": [1.2, 1, 1]})
+for kind, colour in (("minimax", "tab:red"), ("non_saturating", "tab:blue")):
+    h = d_wins[kind].history
+    axes[0].plot(h["step"][len(h["step"]) - len(smooth(h["d_fake"])):], smooth(h["d_fake"]), color=colour, label=kind)
+axes[0].set_ylim(0, 0.6), axes[0].set_xlabel("step"), axes[0].set_title("D(G(z)), running mean", fontsize=10)
+axes[0].legend(fontsize=8)
+for ax, kind in zip(axes[1:], d_wins):
+    samples = d_wins[kind].fixed_samples()[:32]
+    gu.show_images(samples, nrow=8, ax=ax, title=f"{kind}: MNIST score {gu.metrics.mnist_score(samples):.2f}")
+plt.show()
+
+# %% [markdown]
+# The figure above is the symptom. The cause is a number you can compute: the size of $G$'s
+# gradient under each loss, at the state the minimax run ended in ($D$ winning). The cell writes it
+# out with a `GradientTape` ($\lVert\cdot\rVert$ over all of $G$'s weights together).
+
+# %%
+def generator_gradient_norm(trainer, kind, n=256):
+    """Norm of the gradient of G's loss `kind` with respect to all of G's weights, at the current D."""
+    z = tf.random.stateless_normal([n, trainer.latent_dim], seed=[0, 4])
+    with tf.GradientTape() as tape:
+        fake_logits = trainer.discriminator(trainer.generator(z, training=True), training=False)
+        loss = gu.losses.generator_loss(fake_logits, kind)
+    grads = tape.gradient(loss, trainer.generator.trainable_variables)
+    return float(tf.linalg.global_norm(grads))
+
+
+stuck = d_wins["minimax"]
+norms = {kind: generator_gradient_norm(stuck, kind) for kind in ("minimax", "non_saturating")}
+print(f"mean D(G(z)) now: {np.mean(stuck.history['d_fake'][-50:]):.4f}")
+for kind, norm in norms.items():
+    print(f"|grad G| with the {kind:>14} loss: {norm:.2e}   (gu.stability says "
+          f"{gu.stability.generator_gradient_norm(stuck, kind):.2e})")
+print(f"ratio: {norms['non_saturating'] / norms['minimax']:.0f}x")
+
+# %% [markdown]
+# Adam divides each step by a running average of the gradient's size, so a small gradient alone does
+# not stop learning: what hurts is that the minimax gradient is dominated by the few fakes $D$ is
+# unsure about, and says almost nothing about the many it rejects confidently.
+#
+# ### 1.3 Mode collapse: chasing a discriminator that stands still
+#
+# For a **fixed** $D$, the best generator puts all its mass on the single image $D$ likes most.
+# Only $D$ adapting, and punishing that image, keeps $G$ spread over all the digits. So: train a
+# healthy GAN, then freeze $D$ and keep training $G$ alone, watching the class histogram from the
+# shipped digit classifier (`gu.metrics`).
+
+# %%
+recipe = gu.recipes.recipe("dcgan")
+sizes = recipe.pop("sizes")
+recipe["ema_decay"] = None  # look at G itself, not a slow average of it
+healthy = gu.GANTrainer("dcgan", x_real, seed=0, **recipe, **sizes)
+healthy.fit(steps=gu.fast(700, 30), progress=False)
+n_eval = gu.fast(1000, 200)
+before = healthy.sample(n_eval)
+collapse_steps = gu.fast(250, 10)
+healthy.step(collapse_steps, mode="g")  # D stands still
+after = healthy.sample(n_eval)
+
+fig, axes = plt.subplots(1, 4, figsize=(14, 3.2), gridspec_kw={"width_ratios": [1.2, 1, 1.2, 1]})
+for (ax_hist, ax_img), images, title in ((axes[:2], before, f"after {healthy.step_count - collapse_steps} steps"),
+                                         (axes[2:], after, f"then {collapse_steps} G-only steps")):
+    ax_hist.bar(range(10), gu.metrics.class_histogram(images), color="tab:blue")
+    ax_hist.set_xticks(range(10)), ax_hist.set_ylim(0, 1)
+    ax_hist.set_title(f"{title}: {gu.metrics.classes_covered(images)} classes", fontsize=10)
+    gu.show_images(images[:36], nrow=6, ax=ax_img, title=f"score {gu.metrics.mnist_score(images):.2f}")
+plt.show()
+
+# %% [markdown]
+# In a normal run $D$ does keep learning, but if $G$ moves faster than $D$ can follow, the same
+# thing happens piecemeal: $G$ crowds onto whatever $D$ currently likes, $D$ catches up, $G$ jumps
+# to the next favourite. The class histogram is how you see it; a loss curve does not show it.
+#
+# ### 1.4 Divergence: a learning rate that is simply too large
+#
+# With a learning rate of 10 every update overshoots, and within a few steps the losses are
+# astronomically large or NaN. `GANTrainer` checks every step: it stops, rolls the weights back to
+# the last good snapshot (taken every 50 steps and at the start of each call) and says what happened.
+
+# %%
+hot = gu.GANTrainer("dcgan", x_real, loss="non_saturating", lr_g=10.0, lr_d=10.0, seed=0)
+try:
+    hot.fit(steps=100, progress=False)
+except gu.training.TrainingDiverged as err:
+    print(err)
+print("\nthe trainer is usable again, at step", hot.step_count)
+
+warm = gu.GANTrainer("dcgan", x_real, loss="non_saturating", lr_g=2e-2, lr_d=2e-2, beta_1=0.5, seed=0)
+warm.fit(steps=gu.fast(150, 10), progress=False)
+fig, axes = plt.subplots(1, 2, figsize=(10, 3.2))
+axes[0].plot(warm.history["step"], warm.history["d_loss"], label="D loss")
+axes[0].plot(warm.history["step"], warm.history["g_loss"], label="G loss")
+axes[0].set_yscale("symlog"), axes[0].set_xlabel("step"), axes[0].legend(fontsize=8)
+axes[0].set_title("lr 2e-2: finite, but no longer learning", fontsize=10)
+gu.show_images(warm.fixed_samples()[:32], nrow=8, ax=axes[1], title="its samples")
+plt.show()
+
+# %% [markdown]
+# ## 2. The fixes, one idea each
+#
+# | fix | what it targets | source |
+# |---|---|---|
+# | non-saturating $G$ loss | $D$ winning (1.2) | Goodfellow et al. 2014 |
+# | DCGAN architecture rules | everything, by making the networks easy to train | Radford et al. 2015 |
+# | one-sided label smoothing | an over-confident $D$ | Salimans et al. 2016 |
+# | feature matching, minibatch discrimination | mode collapse (1.3) | Salimans et al. 2016 |
+# | Wasserstein loss with gradient penalty | vanishing gradients, oscillation | Arjovsky et al. 2017; Gulrajani et al. 2017 |
+# | spectral normalisation | an over-steep $D$, divergence | Miyato et al. 2018 |
+# | two time-scale learning rates (TTUR) | $D$ too slow to follow $G$ | Heusel et al. 2017 |
+#
+# **Non-saturating loss.** $G$ maximises $\log D(G(z))$ instead of minimising
+# $\log(1 - D(G(z)))$: the same fixed point, a strong gradient where $G$ is bad (1.2).
+
+# %% [markdown]
+# **DCGAN rules** (Radford et al. 2015). Strided convolutions instead of pooling; batch
+# normalisation in $G$; ReLU in $G$ with $\tanh$ at the output; LeakyReLU(0.2) in $D$; no
+# fully-connected hidden layers; Adam with learning rate $2\cdot10^{-4}$ and $\beta_1 = 0.5$.
+# `gu.models.dcgan_generator` and `dcgan_discriminator` follow them (one Dense layer projects
+# $z$ to the first $7\times7$ feature map, as in the paper). Every run in section 3 uses them.
+
+# %% [markdown]
+# **One-sided label smoothing** (Salimans et al. 2016). Train $D$ towards $0.9$ instead of $1$ on
+# real images, so it gains nothing from becoming extremely confident; its gradients for $G$ stay
+# informative. With target $t = 1 - s$ on real logits $l_r$ and $0$ on fake logits $l_f$:
+#
+# $$L_D = \mathbb{E}\bigl[t\,\mathrm{softplus}(-l_r) + (1-t)\,\mathrm{softplus}(l_r)\bigr]
+# + \mathbb{E}\bigl[\mathrm{softplus}(l_f)\bigr].$$
+#
+# *One-sided*: smoothing the fake targets too would reward $D$ for calling fakes a bit real, and
+# stop it pushing $G$ away from them. You write this loss in exercise 2.
+
+# %% [markdown]
+# **Feature matching and minibatch discrimination** (Salimans et al. 2016). $D$ judges one image
+# at a time, so it cannot see that a whole batch is the same digit. Minibatch discrimination
+# gives it features of the batch as a whole. The simplest form (Karras et al. 2018) appends one
+# channel: the standard deviation of each feature across the batch, averaged. Compare that
+# number on real digits, the healthy samples of 1.3 and the collapsed ones:
+
+# %%
+minibatch_std = gu.layers.MinibatchStdDev()
+for name, images in (("real digits", x_real[:256]), ("healthy G", before[:256]), ("collapsed G", after[:256])):
+    spread = float(minibatch_std(tf.constant(images))[0, 0, 0, -1])
+    print(f"{name:>12}: batch spread {spread:.3f}")
+
+# %% [markdown]
+# **Wasserstein loss with gradient penalty** (Arjovsky et al. 2017; Gulrajani et al. 2017). The
+# critic $D$ outputs a score, not a probability; it maximises $\mathbb{E}[D(x)] - \mathbb{E}[D(G(z))]$
+# and $G$ minimises $-\mathbb{E}[D(G(z))]$. This estimates the earth-mover distance between the
+# two distributions only if $D$ is 1-Lipschitz, which the gradient penalty encourages at points
+# $\hat x = \alpha x + (1-\alpha) G(z)$, $\alpha \sim U(0, 1)$ drawn per sample:
+#
+# $$L_D = \mathbb{E}[D(G(z))] - \mathbb{E}[D(x)] + \lambda\,\mathbb{E}\bigl[(\lVert\nabla_{\hat x} D(\hat x)\rVert_2 - 1)^2\bigr],
+# \qquad \lambda = 10 .$$
+#
+# The price: a second backward pass through $D$, and $k = 5$ critic steps per generator step. You
+# write the penalty in exercise 1.
+
+# %% [markdown]
+# **Spectral normalisation** (Miyato et al. 2018). A layer $h \mapsto Wh$ can stretch its input by
+# at most $\sigma(W)$, $W$'s largest singular value. Dividing every weight matrix of $D$ by its
+# $\sigma(W)$ makes $D$ 1-Lipschitz layer by layer, with no penalty term. Computing $\sigma(W)$
+# exactly (an SVD) every step would be slow; **power iteration** refines a vector $u$ by one
+# step per training step, and $v W u^\top$ converges to $\sigma(W)$:
+
+# %%
+rng = np.random.default_rng(0)
+W = rng.normal(size=(4 * 4 * 32, 64)) * 0.05  # a conv kernel (4, 4, 32, 64) reshaped to (fan_in, units)
+u = rng.normal(size=(1, 64))
+estimates = []
+for _ in range(20):
+    v = u @ W.T
+    v /= np.linalg.norm(v)
+    u = v @ W
+    u /= np.linalg.norm(u)
+    estimates.append((v @ W @ u.T).item())
+exact = np.linalg.svd(W, compute_uv=False)[0]
+print(f"power iteration after 1, 3, 20 steps: {estimates[0]:.4f}, {estimates[2]:.4f}, {estimates[-1]:.4f}")
+print(f"exact largest singular value (SVD):    {exact:.4f}")
+
+# %% [markdown]
+# `gu.layers.SpectralNorm` wraps a `Dense` or `Conv2D` layer this way: it keeps one $u$ per layer,
+# refines it once per training call, and applies $W / \sigma$ (the gradient flows through
+# $\sigma$ too, as in the paper). `build_gan("dcgan", spectral_norm=True)` wraps every layer of $D$.
+
+# %%
+conv = gu.layers.SpectralNorm(keras.layers.Conv2D(64, 4, strides=2, padding="same"))
+batch = tf.constant(x_real[:8])
+conv(batch)
+print(f"raw kernel:        sigma = {gu.layers.largest_singular_value(conv.layer.kernel.numpy()):.3f}")
+for _ in range(10):
+    conv(batch, training=True)
+print(f"normalised kernel: sigma = {gu.layers.largest_singular_value(conv.normalized_kernel().numpy()):.3f}")
+
+# %% [markdown]
+# **Two time-scale update rule** (Heusel et al. 2017). Give $D$ a larger learning rate than $G$
+# (say $4\cdot10^{-4}$ against $10^{-4}$), so $D$ stays close to its best response while $G$
+# moves; the paper proves convergence to a local equilibrium under this condition. (Section 1.2
+# shows that the ratio can also be pushed too far.)
+#
+# ## 3. The fixes, measured side by side
+#
+# Every variant below trains the **same** DCGAN ($G$ with 128 filters, $D$ with 32, batch 64)
+# from scratch for the **same** training time, once per seed, and is scored on fresh samples by
+# the reference classifier of notebook 05: MNIST score (10 is best), Fréchet distance (0 is best),
+# classes holding at least 2% of the samples, and the share of samples closer to a training
+# digit than real test digits usually are ("memorised"). The first compile of each model is not
+# counted. The "course recipe" row is the one notebook 03 uses.
+
+# %%
+SECONDS = gu.fast(40, 2)
+SEEDS = (0, 1)
+print(f"budget: {SECONDS} s of training per run, seeds {SEEDS}, on {gu.stability.machine()}")
+results = gu.stability.compare(gu.stability.VARIANTS, data, seconds=SECONDS, seeds=SEEDS)
+
+# %%
+table = gu.stability.summary_table(results)
+display(table.style.set_caption(
+    f"{SECONDS} s of training per run, mean [min–max] over seeds {SEEDS}; {gu.stability.machine()}; "
+    f"data: {data.source}"))
+
+# %% [markdown]
+# One row of samples per variant (seed 0, the same noise vectors everywhere), and every single
+# run's score, so you can see how far apart two seeds of the same recipe land:
+
+# %%
+gu.stability.plot_strips(results)
+plt.show()
+
+fig, ax = plt.subplots(figsize=(9, 3.2))
+names = list(dict.fromkeys(r.variant for r in results))
+for r in results:
+    ax.plot(names.index(r.variant), r.scores["mnist_score"], "o", color=f"C{r.seed}",
+            label=f"seed {r.seed}" if names.index(r.variant) == 0 else None)
+ax.set_xticks(range(len(names)), names, rotation=25, ha="right", fontsize=8)
+ax.set_ylabel("MNIST score"), ax.set_ylim(0.8, 10.2), ax.legend(fontsize=8), ax.grid(axis="y", alpha=0.3)
+ax.set_title(f"every run, {SECONDS} s each", fontsize=10)
+plt.show()
+
+# %% [markdown]
+# **Reading the table.** At this budget what matters is how much each step teaches and how many
+# steps fit in the time. WGAN-GP pays for $k = 5$ critic steps and a second backward pass, so it
+# gets far fewer generator steps. The course recipe wins mostly by stepping harder (learning rate
+# $8\cdot10^{-4}$ with $\beta_1=0$, which hinge loss tolerates) and by averaging $G$'s weights. Two
+# seeds are not many: treat differences smaller than the spread between seeds as noise.
+#
+# ## 4. Break it, then fix it
+#
+# Your turn. Pick a loss, learning rates, $k$, label smoothing, spectral normalisation or the
+# minibatch channel; press **Train** (press again to stop early). Each run trains a fresh GAN
+# with the architecture above and joins the table under "yours: …". Try to reproduce each
+# failure of section 1, then rescue it by changing one thing.
+
+# %%
+panel = gu.BreakItPanel(data, results, seconds=20)
+panel
+
+# %% [markdown]
+# The panel can also be driven from code: here a learning rate of $5\cdot10^{-3}$ for both players.
+
+# %%
+panel.lr_g_slider.value = panel.lr_d_slider.value = 5e-3
+mine = panel.train(seconds=gu.fast(20, 2))
+print(f"{mine.variant}: {mine.steps} steps, MNIST score {mine.scores['mnist_score']:.2f}, "
+      f"{mine.scores['classes_covered']} classes {mine.note}")
+
+# %% [markdown]
+# ## Summary
+#
+# - GAN training is a game: steps can circle an equilibrium (1.1), one player can overpower the
+#   other (1.2), $G$ can collapse onto what a lagging $D$ likes (1.3), and large steps diverge (1.4).
+# - The minimax loss gives $G$ almost no gradient when $D$ wins; the non-saturating loss fixes that.
+# - Label smoothing, minibatch features, a Lipschitz $D$ (gradient penalty or spectral norm) and
+#   separate learning rates each target one failure; none is free, and the clock decides.
+# - Compare variants on the same budget, the same architecture and several seeds, with scores
+#   that see diversity (classes covered, Fréchet distance), never by one lucky picture.
+#
+# ## Exercises
+#
+# 1. **Gradient penalty.** Write `gradient_penalty(critic, real, fake, alpha)`: mix
+#    $\hat x = \alpha\,\text{real} + (1-\alpha)\,\text{fake}$ (`alpha` has shape $(N, 1, 1, 1)$,
+#    one weight per sample), take the gradient of `critic(x_hat)` with respect to $\hat x$ in a
+#    `tf.GradientTape` (call `tape.watch(x_hat)`), and return the mean over samples of
+#    $(\lVert g\rVert_2 - 1)^2$, one norm per sample.
+# 2. **One-sided label smoothing.** Write `smoothed_d_loss(real_logits, fake_logits, smoothing)`
+#    returning $L_D$ of section 2 with real target $1 - s$ (NumPy is fine; use
+#    `np.logaddexp(0, x)` for $\mathrm{softplus}(x)$).
+# 3. **Open.** With the panel: find the smallest ratio `lr_d / lr_g` at which the minimax loss
+#    stalls (MNIST score below 2 after 20 s), then check whether the non-saturating loss survives it.
+
+# %%
+def gradient_penalty(critic, real, fake, alpha):
+    """Return mean over samples of (||grad critic(x_hat)|| - 1)^2 at x_hat = alpha*real + (1-alpha)*fake."""
+    # Your code here: replace `None` with your answer.
+    return None
+
+
+def smoothed_d_loss(real_logits, fake_logits, smoothing):
+    """Return D's BCE loss with real targets 1 - smoothing and fake targets 0."""
+    # Your code here
+    return None
+
+
+gu.checks.check_gradient_penalty(gradient_penalty)
+gu.checks.check_label_smoothing(smoothed_d_loss);
+
+# %% [markdown]
+# Running time of this notebook on your machine (about 15 minutes on a 2-core laptop):
+
+# %%
+print(f"{time.perf_counter() - start_time:.0f} s")
+
+# %% [markdown]
+# ## Solutions
+#
+# Open the collapsed cells to compare with your answers.
+
+# %% [solution]
+def gradient_penalty(critic, real, fake, alpha):
+    """Return mean over samples of (||grad critic(x_hat)|| - 1)^2 at x_hat = alpha*real + (1-alpha)*fake."""
+    x_hat = alpha * real + (1 - alpha) * fake
+    with tf.GradientTape() as tape:
+        tape.watch(x_hat)  # x_hat is a tensor, not a variable: the tape must be told to follow it
+        scores = critic(x_hat)
+    grads = tape.gradient(scores, x_hat)
+    norms = tf.sqrt(tf.reduce_sum(tf.square(grads), axis=[1, 2, 3]))  # one norm per sample
+    return tf.reduce_mean(tf.square(norms - 1.0))
+
+
+def smoothed_d_loss(real_logits, fake_logits, smoothing):
+    """Return D's BCE loss with real targets 1 - smoothing and fake targets 0."""
+    target = 1.0 - smoothing
+    real_term = target * np.logaddexp(0, -real_logits) + (1 - target) * np.logaddexp(0, real_logits)
+    return np.mean(real_term) + np.mean(np.logaddexp(0, fake_logits))
+
+
+gu.checks.check_gradient_penalty(gradient_penalty)
+gu.checks.check_label_smoothing(smoothed_d_loss);
