@@ -5,17 +5,13 @@ import asyncio
 
 import pytest
 
-import gan_utils as gu
 from gan_utils import stability as S
 from gan_utils.break_it import BreakItPanel
-from gan_utils.data import MnistData
 
 
 @pytest.fixture
-def data(monkeypatch):
-    monkeypatch.setattr(S, "ARCHITECTURE", {"model": "dcgan", "g_filters": 16, "d_filters": 8})
-    full = gu.load_mnist(verbose=False)
-    return MnistData(full.x_train[:256], full.y_train[:256], full.x_test[:100], full.y_test[:100])
+def data(small_stability):
+    return small_stability
 
 
 def test_controls_describe_the_variant(data):

@@ -100,6 +100,21 @@ def test_gradient_penalty_uses_the_interpolates():
     assert float(penalty) == pytest.approx((0.5 - 1.0) ** 2, rel=1e-5)
 
 
+def test_gradient_penalty_draws_one_uniform_weight_per_sample():
+    """With f(x) = 0.5 * sum(x^2), fake = 0 and ||real|| = 0.5 the penalty is (0.5 a - 1)^2 per sample.
+
+    a ~ U(0, 1) drawn per sample averages to 1 - 1/2 + 1/12 = 0.5833; one weight for the whole batch
+    would give (0.5 a - 1)^2 for a single a, and a constant a = 1/2 gives 0.5625.
+    """
+    tf.random.set_seed(0)
+    n = 20_000
+    real = np.full((n, 2, 2, 1), 0.25, np.float32)
+    critic = lambda x: 0.5 * tf.reduce_sum(x ** 2, axis=[1, 2, 3])  # noqa: E731
+    values = [float(L.gradient_penalty(critic, real, np.zeros_like(real))) for _ in range(3)]
+    assert values == pytest.approx([1 - 0.5 + 1 / 12] * 3, abs=0.006)
+    assert len(set(values)) == 3, "each call draws new weights"
+
+
 @pytest.mark.parametrize("kwargs, match", [
     ({"kind": "least_squares"}, r"minimax.*hinge.*'least_squares'"),
     ({"label_smoothing": 0.5}, r"label_smoothing.*\[0, 0.5\).*0.5"),

@@ -4,17 +4,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import gan_utils as gu
 from gan_utils import stability as S
-from gan_utils.data import MnistData
 
 
 @pytest.fixture
-def small(monkeypatch):
-    """Shrink the shared architecture so a run takes a second; return a small real-format data set."""
-    monkeypatch.setattr(S, "ARCHITECTURE", {"model": "dcgan", "g_filters": 16, "d_filters": 8})
-    data = gu.load_mnist(verbose=False)
-    return MnistData(data.x_train[:512], data.y_train[:512], data.x_test[:200], data.y_test[:200])
+def small(small_stability):
+    return small_stability
 
 
 def test_every_variant_names_its_source_and_builds_the_same_architecture(small):
