@@ -19,7 +19,9 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
-from browser_support import NOTEBOOKS, REPO, LabNotebook, chromium, chromium_available, lab_server
+from browser_support import NOTEBOOKS, REPO, UI_S, LabNotebook, chromium, chromium_available, lab_server
+
+UI_TIMEOUT_MS = UI_S * 1000
 
 pytestmark = pytest.mark.browser
 
@@ -192,6 +194,38 @@ def exercise_latent_slider(nb: LabNotebook, marker: str = "display(explorer)", v
     nb.wait_kernel_idle()
     nb.assert_no_kernel_errors(dashboard=i)
     nb.screenshot("2-moved")
+
+
+NOTEBOOK_04 = "04_training_stability.ipynb"
+
+
+@pytest.mark.skipif(not (NOTEBOOKS / NOTEBOOK_04).exists(), reason=f"notebooks/{NOTEBOOK_04} is not written yet")
+def test_break_it_panel_in_jupyterlab(open_notebook):
+    exercise_break_it_panel(open_notebook(NOTEBOOK_04))
+
+
+def exercise_break_it_panel(nb: LabNotebook, marker: str = "panel = gu.BreakItPanel(") -> None:
+    """Notebook 04's panel: ticking spectral norm and pressing Train trains in the background and adds a row."""
+    i = nb.cell_index(marker)
+    nb.run_through(i)
+    nb.button(i, "Train").first.wait_for(state="visible")
+    nb.screenshot("1-built")
+    rows = int(nb.kernel_exec("print(len(panel.results))"))
+    nb.kernel_exec("panel.seconds_slider.value = 3")
+    nb.cell(i).locator(".widget-checkbox").filter(has_text="spectral norm in D").locator("input").check()
+    nb.button(i, "Train").click()
+    nb.button(i, "Stop").first.wait_for(state="visible")
+    nb.wait_for(lambda: any("step" in t for t in nb.texts(i)), "the panel's status line to count steps")
+    nb.screenshot("2-training")
+    nb.button(i, "Train").first.wait_for(state="visible", timeout=UI_TIMEOUT_MS)
+    nb.wait_for(lambda: int(nb.kernel_exec("print(len(panel.results))")) == rows + 1,
+                "the finished run to join the panel's results")
+    variant = nb.kernel_exec("print(panel.results[-1].variant)").strip()
+    assert variant.endswith("spectral norm"), f"the checkbox did not reach the kernel: {variant!r}"
+    nb.wait_for(lambda: any(variant in t for t in nb.texts(i)), f"the table to show the row {variant!r}")
+    nb.wait_kernel_idle()
+    nb.assert_no_kernel_errors(dashboard=i)
+    nb.screenshot("3-trained")
 
 
 def test_missing_chromium_skips_locally_and_fails_in_ci(monkeypatch, tmp_path):
