@@ -7,27 +7,14 @@ code and tests.
 """
 from __future__ import annotations
 
-import io
-
-import numpy as np
-
 from . import losses as L
 from . import widgets
 from .data import MnistData
-from .stability import RunResult, Variant, make_trainer, measure, summary_table
+from .plotting import grid_png
+from .stability import RunResult, Variant, finish_run, start_run, summary_table
 from .training import TrainingDiverged
 
 CHUNK_STEPS = 5
-
-
-def _png(images: np.ndarray) -> bytes:
-    import matplotlib.image
-
-    from .plotting import image_grid
-
-    buffer = io.BytesIO()
-    matplotlib.image.imsave(buffer, image_grid(images, nrow=len(images)), cmap="gray", vmin=0, vmax=1, format="png")
-    return buffer.getvalue()
 
 
 class BreakItPanel(widgets.PlayControls):
@@ -123,9 +110,7 @@ class BreakItPanel(widgets.PlayControls):
         self.errors.clear()
         self.status.value = f"building and compiling <b>{v.name}</b>…"
         self._variant, self._budget, self._note = v, budget, ""
-        self.trainer = make_trainer(v, self.data, int(self.seed_box.value))
-        self.trainer.step(1)
-        self.trainer.train_time = 0.0
+        self.trainer = start_run(v, self.data, int(self.seed_box.value))
 
     def _steps(self) -> None:
         try:
@@ -156,13 +141,11 @@ class BreakItPanel(widgets.PlayControls):
         if t is None:
             return None
         note = self._note or ("" if t.train_time >= self._budget else f"stopped at {t.train_time:.0f} s")
-        result = RunResult(self._variant.name, t.seed, t.step_count, t.train_time, measure(t, self.data),
-                           t.sample(z=t.fixed_z[:10]), {k: list(t.history[k]) for k in ("step", "d_loss", "g_loss")},
-                           note)
+        result = finish_run(t, self._variant.name, self.data, note)
         self.results.append(result)
         self.status.value = (f"<b>{result.variant}</b>: {result.steps} steps in {result.seconds:.0f} s, "
                              f"MNIST score {result.scores['mnist_score']:.2f}" + (f" ({note})" if note else ""))
-        self.strip.value = _png(result.samples)
+        self.strip.value = grid_png(result.samples, nrow=len(result.samples))
         self._render()
         return result
 

@@ -11,7 +11,6 @@ the tests use them.
 from __future__ import annotations
 
 import base64
-import io
 import time
 from dataclasses import dataclass
 from typing import Callable
@@ -19,6 +18,7 @@ from typing import Callable
 import numpy as np
 
 from .models import is_conditional
+from .plotting import grid_png
 
 METHODS = ("spherical", "linear")
 NUM_DIGITS = 10
@@ -249,19 +249,6 @@ def conditional_accuracy(generator, n_per_class: int = 100, seed: int = 0,
 
 # ----- widgets ----------------------------------------------------------------------------------
 
-def _png(images, nrow: int, scale: int) -> bytes:
-    from PIL import Image
-
-    from .plotting import image_grid
-
-    grid = (image_grid(images, nrow=nrow, pad=1) * 255).round().astype(np.uint8)
-    img = Image.fromarray(grid, mode="L")
-    img = img.resize((grid.shape[1] * scale, grid.shape[0] * scale), Image.NEAREST)
-    buffer = io.BytesIO()
-    img.save(buffer, format="png", compress_level=1)
-    return buffer.getvalue()
-
-
 class _GeneratorView:
     """Shared machinery: a generator, an image that redraws in place, timings, a static snapshot."""
 
@@ -327,7 +314,7 @@ class _GeneratorView:
         """Generate the images for the current settings and show them; record how long it took."""
         start = time.perf_counter()
         self.images = render(self.generator, self._latents(), self.label)
-        self.image.value = _png(self.images, self._nrow(), self.scale)
+        self.image.value = grid_png(self.images, self._nrow(), self.scale)
         self.redraw_ms.append((time.perf_counter() - start) * 1000.0)
         self.status.value = f"{self._status_text()} &nbsp; <span style='color:gray'>redrawn in {self.redraw_ms[-1]:.0f} ms</span>"
 

@@ -1,6 +1,7 @@
 """Pictures of digits and of training curves, drawn the way MNIST looks: white ink on black."""
 from __future__ import annotations
 
+import io
 import math
 from pathlib import Path
 
@@ -62,6 +63,18 @@ def show_images(images, nrow: int | None = None, title: str | None = None, ax=No
     if title is not None:
         ax.set_title(title)
     return ax
+
+
+def grid_png(images, nrow: int | None = None, scale: int = 1) -> bytes:
+    """Return an image grid as grey PNG bytes, each pixel drawn scale x scale (for ipywidgets.Image)."""
+    from PIL import Image
+
+    grid = (image_grid(images, nrow=nrow, pad=1) * 255).round().astype(np.uint8)
+    img = Image.fromarray(grid, mode="L")
+    img = img.resize((grid.shape[1] * scale, grid.shape[0] * scale), Image.NEAREST)
+    buffer = io.BytesIO()
+    img.save(buffer, format="png", compress_level=1)
+    return buffer.getvalue()
 
 
 def save_image_grid(images, path, nrow: int | None = None, scale: int = 2) -> Path:

@@ -111,22 +111,33 @@ def measure(trainer: GANTrainer, data: MnistData, n: int | None = None) -> dict:
     return {key: result[key] for key in METRIC_NAMES} | {"class_histogram": result["class_histogram"]}
 
 
+def start_run(v: Variant, data: MnistData, seed: int = 0) -> GANTrainer:
+    """Build variant v's trainer and compile its step, so that a time budget counts training only."""
+    trainer = make_trainer(v, data, seed)
+    trainer.step(1)
+    trainer.train_time = 0.0
+    return trainer
+
+
+def finish_run(trainer: GANTrainer, name: str, data: MnistData, note: str = "", n_samples: int | None = None,
+               strip: int = 10) -> RunResult:
+    """Measure a trained run and package it (scores, a strip of fixed-noise samples, its history)."""
+    return RunResult(name, trainer.seed, trainer.step_count, trainer.train_time, measure(trainer, data, n_samples),
+                     trainer.sample(z=trainer.fixed_z[:strip]),
+                     {k: list(trainer.history[k]) for k in ("step", "d_loss", "g_loss", "d_real", "d_fake")}, note)
+
+
 def run_variant(v: Variant, data: MnistData, seconds: float, seed: int = 0, n_samples: int | None = None,
                 strip: int = 10) -> RunResult:
     """Train variant v from scratch for `seconds` of training time, then measure it."""
     seconds = _check_seconds(seconds)
-    trainer = make_trainer(v, data, seed)
-    trainer.step(1)
-    trainer.train_time = 0.0
+    trainer = start_run(v, data, seed)
     note = ""
     try:
         trainer.fit(seconds=seconds, progress=False)
     except TrainingDiverged as err:
         note = f"diverged: {err}".split(". Weights")[0]
-    scores = measure(trainer, data, n_samples)
-    samples = trainer.sample(z=trainer.fixed_z[:strip])
-    return RunResult(v.name, seed, trainer.step_count, trainer.train_time, scores, samples,
-                     {k: list(trainer.history[k]) for k in ("step", "d_loss", "g_loss", "d_real", "d_fake")}, note)
+    return finish_run(trainer, v.name, data, note, n_samples, strip)
 
 
 def compare(variants=VARIANTS, data: MnistData | None = None, seconds: float | None = None,

@@ -113,14 +113,14 @@ def test_rapid_train_stop_clicks_never_run_two_trainings(data):
 
 
 def test_a_diverging_run_is_reported_and_kept(data, monkeypatch):
-    import gan_utils.break_it as B
+    make_trainer = S.make_trainer
 
     def too_hot(v, data, seed=0):
-        trainer = S.make_trainer(v, data, seed)
+        trainer = make_trainer(v, data, seed)
         trainer.lr_g = trainer.lr_d = 10.0
         return trainer
 
-    monkeypatch.setattr(B, "make_trainer", too_hot)
+    monkeypatch.setattr(S, "make_trainer", too_hot)
     panel = BreakItPanel(data)
     r = panel.train(seconds=30)
     assert r.note.startswith("training diverged") and r.seconds < 30

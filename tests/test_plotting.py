@@ -92,3 +92,16 @@ def test_plot_history_draws_losses_and_d_outputs():
 
 def test_exported_from_the_package():
     assert gu.show_images is show_images and gu.image_grid is image_grid and gu.plot_history is plot_history
+
+
+def test_grid_png_is_a_grey_png_of_the_grid_scaled():
+    import io
+
+    from PIL import Image
+
+    images = np.linspace(-1, 1, 6 * 28 * 28, dtype=np.float32).reshape(6, 28, 28, 1)
+    png = gu.plotting.grid_png(images, nrow=3, scale=2)
+    img = Image.open(io.BytesIO(png))
+    grid = gu.image_grid(images, nrow=3)
+    assert img.mode == "L" and img.size == (grid.shape[1] * 2, grid.shape[0] * 2)
+    np.testing.assert_array_equal(np.asarray(img)[::2, ::2], (grid * 255).round().astype(np.uint8))
