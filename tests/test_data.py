@@ -253,6 +253,36 @@ def test_paths_resolve_from_repo_root(monkeypatch, tmp_path):
     monkeypatch.delenv("GAN_UTILS_DATA_DIR", raising=False)
     assert gu.data_dir() == gu.repo_root() / "data"
     assert (gu.repo_root() / "gan_utils" / "__init__.py").exists()
+    assert gu.config.in_checkout()
+    assert gu.config.shipped_path("classifier") == gu.repo_root() / "data" / "classifier"
+
+
+def test_outside_a_checkout_user_files_go_to_the_user_folders(monkeypatch, tmp_path):
+    from gan_utils import config
+
+    monkeypatch.setattr(config, "in_checkout", lambda: False)
+    monkeypatch.setattr(config.sys, "platform", "linux")
+    monkeypatch.chdir(tmp_path)
+    for name in ("GAN_UTILS_DATA_DIR", "GAN_UTILS_RUNS_DIR", "GAN_UTILS_CACHE_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    assert config.runs_dir() == tmp_path / "runs"
+    assert config.data_dir() == tmp_path / "xdg" / "gan-classroom"
+    assert config.cache_dir() == tmp_path / "xdg" / "gan-classroom" / "cache"
+    assert config.shipped_path("pretrained") == config.PACKAGE_DIR / "_shipped" / "pretrained"
+    assert "xdg/gan-classroom/" in gdata.full_mnist_hint()
+    monkeypatch.setenv("GAN_UTILS_RUNS_DIR", str(tmp_path / "r"))
+    monkeypatch.setenv("GAN_UTILS_DATA_DIR", str(tmp_path / "d"))
+    assert config.runs_dir() == tmp_path / "r" and config.data_dir() == tmp_path / "d"
+
+
+def test_paths_are_named_as_a_user_sees_them(monkeypatch, tmp_path):
+    from gan_utils import config
+
+    monkeypatch.chdir(gu.repo_root() / "notebooks")
+    assert config.display_path(gu.repo_root() / "data" / "mnist.npz") == "data/mnist.npz"
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert config.display_path(tmp_path / ".keras" / "datasets" / "mnist.npz") == "~/.keras/datasets/mnist.npz"
 
 
 def test_fast_knob(monkeypatch):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+from pathlib import Path
 
 import pytest
 
@@ -42,8 +43,80 @@ def test_committed_notebook_is_clean(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_matches_its_source(path):
     source = REPO / "notebooks" / "src" / f"{path.stem}.py"
-    assert source.exists(), f"{source.name} missing: notebooks are built from notebooks/src/"
-    expected = [(c.cell_type, c.source) for c in nbtool.parse_source(source.read_text())]
-    nb = json.loads(path.read_text())
-    actual = [(c["cell_type"], "".join(c["source"])) for c in nb["cells"]]
-    assert actual == expected, "notebook differs from its source: run `make notebooks`"
+    assert source.exists(), f"{source.name} missing: each notebook is paired with notebooks/src/"
+    problem = nbtool.differs(path.stem)
+    assert problem is None, f"{problem}: run `make notebooks` (or save the notebook in JupyterLab)"
+
+
+def test_a_changed_cell_is_reported(tmp_path, monkeypatch):
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "99_demo.py").write_text("# %% [markdown]\n# Hello\n\n# %%\nprint(1)\n")
+    monkeypatch.setattr(nbtool, "NOTEBOOKS", tmp_path)
+    monkeypatch.setattr(nbtool, "SOURCES", tmp_path / "src")
+    nbtool.build("99_demo")
+    assert nbtool.differs("99_demo") is None
+    text = (tmp_path / "src" / "99_demo.py").read_text()
+    assert text.startswith("# %%\n" + nbtool.INSTALL_CELL), "build puts the install cell first"
+    (tmp_path / "src" / "99_demo.py").write_text(text.replace("print(1)", "print(2)"))
+    assert "cell 2 differs" in nbtool.differs("99_demo")
+
+
+def test_solution_cells_stay_collapsed_and_tagged():
+    for path in NOTEBOOKS:
+        cells = json.loads(path.read_text())["cells"]
+        solutions = [c for c in cells if "solution" in c["metadata"].get("tags", [])]
+        assert all(c["metadata"].get("jupyter", {}).get("source_hidden") for c in solutions), path.name
+        assert solutions, f"{path.name} has no solution cells"
+
+
+def test_build_keeps_outputs_of_unchanged_cells(tmp_path, monkeypatch):
+    import nbformat
+
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "99_demo.py").write_text("# %%\nprint(1)\n\n# %%\nprint(2)\n")
+    monkeypatch.setattr(nbtool, "NOTEBOOKS", tmp_path)
+    monkeypatch.setattr(nbtool, "SOURCES", tmp_path / "src")
+    path = nbtool.build("99_demo")
+    nb = nbformat.read(path, as_version=4)
+    assert nb.cells[1].source == "print(1)"
+    nb.cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text="1\n")]
+    nb.cells[1].execution_count = 1
+    nbformat.write(nb, path)
+    source = tmp_path / "src" / "99_demo.py"
+    source.write_text(source.read_text().replace("print(2)", "print(3)"))
+    nb = nbformat.read(nbtool.build("99_demo"), as_version=4)
+    assert nb.cells[1].outputs[0]["text"] == "1\n" and nb.cells[2].source == "print(3)"
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+
+
+def test_an_edit_saved_in_jupyterlab_reaches_the_source(tmp_path):
+    """JupyterLab saves through jupytext's contents manager (server extension jupyterlab_jupytext)."""
+    import asyncio
+    import shutil
+
+    from jupyter_server.services.contents.largefilemanager import AsyncLargeFileManager
+    from jupytext.async_contentsmanager import build_async_jupytext_contents_manager_class
+
+    (tmp_path / "src").mkdir()
+    shutil.copy(REPO / "notebooks" / "jupytext.toml", tmp_path)
+    shutil.copy(REPO / "notebooks" / "00_start_here.ipynb", tmp_path)
+    shutil.copy(REPO / "notebooks" / "src" / "00_start_here.py", tmp_path / "src")
+    manager = build_async_jupytext_contents_manager_class(AsyncLargeFileManager)(root_dir=str(tmp_path))
+
+    async def edit_and_save():
+        model = await manager.get("00_start_here.ipynb")
+        model["content"]["cells"][1]["source"] += "\n\nAn instructor added this line."
+        await manager.save(model, "00_start_here.ipynb")
+
+    asyncio.run(edit_and_save())
+    text = (tmp_path / "src" / "00_start_here.py").read_text()
+    assert "# An instructor added this line." in text
+    assert text.startswith("# %% [markdown]"), "the source gained a header: check notebooks/jupytext.toml"
+
+
+def test_jupyterlab_loads_the_jupytext_server_extension():
+    import jupyter_core.paths
+
+    configs = [Path(d) / "jupyter_server_config.d" / "jupytext.json" for d in jupyter_core.paths.jupyter_config_path()]
+    found = [json.loads(p.read_text()) for p in configs if p.is_file()]
+    assert any(c["ServerApp"]["jpserver_extensions"].get("jupyterlab_jupytext") for c in found)

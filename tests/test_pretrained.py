@@ -30,7 +30,7 @@ def test_load_generator_matches_trainer_samples(saved_run):
 
 def test_export_and_load_pretrained(saved_run, tmp_path, monkeypatch):
     trainer, run = saved_run
-    monkeypatch.setattr(pretrained, "PRETRAINED_DIR", tmp_path)
+    monkeypatch.setattr(pretrained, "pretrained_dir", lambda: tmp_path)
     path = pretrained.export_pretrained(run, "tiny", {"mnist_score": 1.5})
     manifest = json.loads((tmp_path / "manifest.json").read_text())
     assert manifest["tiny"]["mnist_score"] == 1.5 and manifest["tiny"]["config"]["g_filters"] == 16
@@ -45,7 +45,7 @@ def test_export_and_load_pretrained(saved_run, tmp_path, monkeypatch):
 
 def test_pretrained_errors(saved_run, tmp_path, monkeypatch):
     _, run = saved_run
-    monkeypatch.setattr(pretrained, "PRETRAINED_DIR", tmp_path)
+    monkeypatch.setattr(pretrained, "pretrained_dir", lambda: tmp_path)
     with pytest.raises(ValueError, match="no pretrained generator 'nope'"):
         gu.load_pretrained("nope")
     pretrained.export_pretrained(run, "tiny", {})

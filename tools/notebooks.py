@@ -1,64 +1,86 @@
-"""Build notebooks from their percent-format sources and execute them in place at full size.
+"""Pair, build and execute the notebooks through jupytext (notebooks/jupytext.toml holds the pairing).
 
-    python tools/notebooks.py build [NAME ...]     notebooks/src/NN_topic.py -> notebooks/NN_topic.ipynb
+    python tools/notebooks.py build [NAME ...]     notebooks/src/NN_topic.py -> notebooks/NN_topic.ipynb (outputs kept)
     python tools/notebooks.py execute [NAME ...]   run each notebook top to bottom, store outputs
+    python tools/notebooks.py check [NAME ...]     exit 1 if a notebook's cells differ from its source
 
-Sources use `# %%` for a code cell, `# %% [markdown]` for a markdown cell (each line starting
-with "# "), and `# %% [solution]` for a code cell shown collapsed (exercise solutions).
+Each `notebooks/NN_topic.ipynb` is paired with `notebooks/src/NN_topic.py` (jupytext's percent
+format): JupyterLab, with jupytext installed, writes an edit made in the notebook back to the
+source. In a source, `# %% [markdown]` starts a markdown cell and a solution cell is written
+`# %% jupyter={"source_hidden": true} tags=["solution"]` (shown collapsed).
 """
 from __future__ import annotations
 
 import os
-import re
 import sys
 import time
 from pathlib import Path
 
+import jupytext
+import jupytext.cli
 import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 SOURCES = NOTEBOOKS / "src"
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
-MARKER = re.compile(r"^# %%(?: \[(markdown|solution)\])?\s*$")
+COMPARED_METADATA = ("tags", "jupyter", "slideshow")
+REPOSITORY = "https://github.com/gan-classroom/gan-classroom"  # pyproject.toml [project.urls] names the same
+# The first cell of every notebook, kept here once; `build` writes it into each source.
+INSTALL_CELL = f"""\
+# extra code – on Colab, Kaggle or a JupyterHub without the course, install gan_utils first (nothing happens in a checkout)
+import importlib.util, os, subprocess, sys
+
+if importlib.util.find_spec("gan_utils") is None:
+    GAN_UTILS_SOURCE = os.environ.get("GAN_UTILS_SOURCE", "git+{REPOSITORY}")
+    print("installing gan_utils from", GAN_UTILS_SOURCE)
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", GAN_UTILS_SOURCE], check=True)
+    importlib.invalidate_caches()"""
+INSTALL_MARK = INSTALL_CELL.splitlines()[0]
 
 
-def parse_source(text: str) -> list:
-    """Split a percent-format script into notebook cells."""
-    cells, kind, lines = [], None, []
+def read_source(name: str) -> nbformat.NotebookNode:
+    """Read notebooks/src/NAME.py (percent format) as a notebook without outputs."""
+    return jupytext.read(SOURCES / f"{name}.py", fmt="py:percent")
 
-    def flush() -> None:
-        body = "\n".join(lines).strip("\n")
-        if kind is None or not body:
-            return
-        if kind == "markdown":
-            body = "\n".join(line[2:] if line.startswith("# ") else line.lstrip("#") for line in body.splitlines())
-            cells.append(nbformat.v4.new_markdown_cell(body))
-        else:
-            cell = nbformat.v4.new_code_cell(body)
-            if kind == "solution":
-                cell.metadata["jupyter"] = {"source_hidden": True}
-                cell.metadata["tags"] = ["solution"]
-            cells.append(cell)
 
-    for line in text.splitlines():
-        match = MARKER.match(line)
-        if match:
-            flush()
-            kind, lines = match.group(1) or "code", []
-        else:
-            lines.append(line)
-    flush()
-    return cells
+def cell_inputs(nb) -> list[tuple]:
+    """What a source holds of each cell: type, text and the metadata that the pairing keeps."""
+    return [(c["cell_type"], "".join(c["source"]),
+             {k: c["metadata"][k] for k in COMPARED_METADATA if k in c["metadata"]}) for c in nb["cells"]]
+
+
+def _tidy(nb) -> None:
+    nb.metadata.pop("widgets", None)
+    nb.metadata.pop("jupytext", None)
+    nb.metadata["kernelspec"] = dict(KERNELSPEC)
+    nb.metadata.setdefault("language_info", {"name": "python"})
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+
+
+def ensure_install_cell(name: str) -> bool:
+    """Make INSTALL_CELL the first cell of notebooks/src/NAME.py (replacing an older version); True if it changed."""
+    source = SOURCES / f"{name}.py"
+    text = source.read_text()
+    wanted = f"# %%\n{INSTALL_CELL}\n\n"
+    if text.startswith(wanted):
+        return False
+    if text.startswith(f"# %%\n{INSTALL_MARK}"):
+        text = text[text.index("\n# %%", 1) + 1:]
+    source.write_text(wanted + text.lstrip("\n"))
+    return True
 
 
 def build(name: str) -> Path:
-    """Write notebooks/NAME.ipynb from notebooks/src/NAME.py (outputs cleared)."""
-    nb = nbformat.v4.new_notebook()
-    nb.cells = parse_source((SOURCES / f"{name}.py").read_text())
-    nb.metadata["kernelspec"] = dict(KERNELSPEC)
-    nb.metadata["language_info"] = {"name": "python"}
+    """Update notebooks/NAME.ipynb from its source, keeping the outputs of cells whose code is unchanged."""
     path = NOTEBOOKS / f"{name}.ipynb"
+    if ensure_install_cell(name):
+        print(f"{name}: wrote the install cell into its source")
+    keep_outputs = ["--update"] if path.exists() else []
+    jupytext.cli.jupytext(["--quiet", *keep_outputs, "--to", "ipynb", str(SOURCES / f"{name}.py"), "-o", str(path)])
+    nb = nbformat.read(path, as_version=4)
+    _tidy(nb)
     nbformat.write(nb, path)
     return path
 
@@ -73,22 +95,37 @@ def execute(name: str, timeout: int = 3600) -> Path:
                             resources={"metadata": {"path": str(NOTEBOOKS)}})
     start = time.monotonic()
     client.execute()
-    nb.metadata.pop("widgets", None)
-    nb.metadata["kernelspec"] = dict(KERNELSPEC)
-    for cell in nb.cells:
-        cell.metadata.pop("execution", None)
+    _tidy(nb)
     nbformat.write(nb, path)
     print(f"{path.relative_to(ROOT)}: executed in {time.monotonic() - start:.0f} s, "
           f"{path.stat().st_size / 1e6:.2f} MB")
     return path
 
 
+def differs(name: str) -> str | None:
+    """Return why notebooks/NAME.ipynb differs from its source, or None when they agree."""
+    path = NOTEBOOKS / f"{name}.ipynb"
+    if not path.exists():
+        return f"{path.relative_to(ROOT)} is missing"
+    ours, theirs = cell_inputs(nbformat.read(path, as_version=4)), cell_inputs(read_source(name))
+    if len(ours) != len(theirs):
+        return f"{name}: the notebook has {len(ours)} cells, its source {len(theirs)}"
+    for i, (a, b) in enumerate(zip(ours, theirs)):
+        if a != b:
+            return f"{name}: cell {i} differs from its source ({a[1][:60]!r} vs {b[1][:60]!r})"
+    return None
+
+
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"build", "execute"}:
+    if not argv or argv[0] not in {"build", "execute", "check"}:
         print(__doc__)
         return 2
     names = argv[1:] or sorted(p.stem for p in SOURCES.glob("[0-9][0-9]_*.py"))
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    if argv[0] == "check":
+        problems = [p for p in map(differs, names) if p]
+        print("\n".join(problems) or "every notebook matches its source")
+        return 1 if problems else 0
     for name in names:
         print(build(name) if argv[0] == "build" else execute(name))
     return 0

@@ -1,3 +1,13 @@
+# %%
+# extra code – on Colab, Kaggle or a JupyterHub without the course, install gan_utils first (nothing happens in a checkout)
+import importlib.util, os, subprocess, sys
+
+if importlib.util.find_spec("gan_utils") is None:
+    GAN_UTILS_SOURCE = os.environ.get("GAN_UTILS_SOURCE", "git+https://github.com/gan-classroom/gan-classroom")
+    print("installing gan_utils from", GAN_UTILS_SOURCE)
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", GAN_UTILS_SOURCE], check=True)
+    importlib.invalidate_caches()
+
 # %% [markdown]
 # # 00 · Start here
 #
@@ -109,6 +119,7 @@ ax.set_xlabel("scaled pixel value")
 ax.set_ylabel("count (log)")
 plt.show()
 
+
 # %% [markdown]
 # ## 4. The road ahead
 #
@@ -149,12 +160,13 @@ def scale_images(images):
 
 gu.checks.check_scale_images(scale_images);
 
+
 # %% [markdown]
 # ## Solutions
 #
 # Open the collapsed cells to compare with your answers.
 
-# %% [solution]
+# %% jupyter={"source_hidden": true} tags=["solution"]
 def scale_images(images):
     """Map uint8 pixels 0..255 to float32 in [-1, 1]."""
     return images.astype(np.float32) / 127.5 - 1.0
@@ -162,7 +174,7 @@ def scale_images(images):
 
 gu.checks.check_scale_images(scale_images);
 
-# %% [solution]
+# %% jupyter={"source_hidden": true} tags=["solution"]
 ink = [data.x_train[data.y_train == digit].mean() for digit in range(10)]
 print("mean pixel value per digit:", np.round(ink, 1).tolist())
 print("most ink:", int(np.argmax(ink)), " least ink:", int(np.argmin(ink)))

@@ -1,3 +1,13 @@
+# %%
+# extra code – on Colab, Kaggle or a JupyterHub without the course, install gan_utils first (nothing happens in a checkout)
+import importlib.util, os, subprocess, sys
+
+if importlib.util.find_spec("gan_utils") is None:
+    GAN_UTILS_SOURCE = os.environ.get("GAN_UTILS_SOURCE", "git+https://github.com/gan-classroom/gan-classroom")
+    print("installing gan_utils from", GAN_UTILS_SOURCE)
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", GAN_UTILS_SOURCE], check=True)
+    importlib.invalidate_caches()
+
 # %% [markdown]
 # # 01 · Neural networks: from one neuron to a digit classifier
 #
@@ -305,6 +315,7 @@ x_test, y_test = gu.to_float(data.x_test), data.y_test
 epochs_mlp, epochs_cnn = gu.fast(30, 1), gu.fast(20, 1)
 print(f"training on {len(x_train):,} digits, testing on {len(x_test):,}")
 
+
 # %% [markdown]
 # First a **multi-layer perceptron** (MLP): flatten the $28 \times 28$ image into 784 numbers, then
 # two hidden layers of ReLU neurons and 10 outputs, one logit per digit. **Dropout** switches off
@@ -328,6 +339,7 @@ def make_mlp() -> keras.Model:
 mlp = make_mlp()
 print(f"MLP parameters: {mlp.count_params():,}")
 
+
 # %% [markdown]
 # With ten classes, BCE becomes the **categorical cross-entropy**, $-\log p_{\text{true class}}$,
 # where a softmax turns the 10 logits into probabilities. Adam is gradient descent with a
@@ -349,6 +361,7 @@ def compile_and_fit(model: keras.Model, epochs: int) -> keras.callbacks.History:
 history_mlp = compile_and_fit(mlp, epochs_mlp)
 mlp_accuracy = mlp.evaluate(x_test, y_test, verbose=0)[1]
 print(f"MLP held-out accuracy: {mlp_accuracy:.1%} on {len(x_test):,} test digits")
+
 
 # %% [markdown]
 # An MLP ignores that neighbouring pixels belong together. A **convolutional network** (CNN)
@@ -466,6 +479,7 @@ d_real = tf.sigmoid(discriminator(x_test[:5])).numpy().ravel()
 print(f"discriminator parameters: {discriminator.count_params():,}")
 print("untrained D(x) on five real digits:", [round(float(d), 2) for d in d_real])
 
+
 # %% [markdown]
 # ## Summary
 #
@@ -499,6 +513,7 @@ def sigmoid_derivative(z):
 
 gu.checks.check_sigmoid_derivative(sigmoid_derivative);
 
+
 # %%
 def bce_loss(y, p):
     """Mean binary cross-entropy of probabilities p for labels y (0 or 1)."""
@@ -507,6 +522,7 @@ def bce_loss(y, p):
 
 
 gu.checks.check_bce_loss(bce_loss);
+
 
 # %%
 def gradient_step(w, b, x, y, lr):
@@ -517,6 +533,7 @@ def gradient_step(w, b, x, y, lr):
 
 gu.checks.check_gradient_step(gradient_step);
 
+
 # %%
 # Exercise 4: your experiments here, for example
 # gu.explorer.GradientDescentExplorer(x - x.mean(axis=0), y, lr=3.0)
@@ -526,7 +543,7 @@ gu.checks.check_gradient_step(gradient_step);
 #
 # Open the collapsed cells to compare with your answers.
 
-# %% [solution]
+# %% jupyter={"source_hidden": true} tags=["solution"]
 def sigmoid_derivative(z):
     """The slope of the sigmoid at z, element by element."""
     s = 1 / (1 + np.exp(-np.asarray(z, dtype=float)))
@@ -535,7 +552,8 @@ def sigmoid_derivative(z):
 
 gu.checks.check_sigmoid_derivative(sigmoid_derivative);
 
-# %% [solution]
+
+# %% jupyter={"source_hidden": true} tags=["solution"]
 def bce_loss(y, p):
     """Mean binary cross-entropy of probabilities p for labels y (0 or 1)."""
     return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
@@ -543,7 +561,8 @@ def bce_loss(y, p):
 
 gu.checks.check_bce_loss(bce_loss);
 
-# %% [solution]
+
+# %% jupyter={"source_hidden": true} tags=["solution"]
 def gradient_step(w, b, x, y, lr):
     """One gradient-descent step for a sigmoid neuron with BCE loss; return (new_w, new_b)."""
     p = 1 / (1 + np.exp(-(x @ w + b)))
@@ -554,7 +573,7 @@ def gradient_step(w, b, x, y, lr):
 
 gu.checks.check_gradient_step(gradient_step);
 
-# %% [solution]
+# %% jupyter={"source_hidden": true} tags=["solution"]
 # Exercise 4: with the raw data, learning rates up to about 3-5 converge (bumpily) and 10 diverges.
 # Centred, the valley is round enough that 10 converges smoothly and 30 only bumps.
 for name, data_x in (("raw", x), ("centred", x - x.mean(axis=0))):

@@ -1,3 +1,13 @@
+# %%
+# extra code – on Colab, Kaggle or a JupyterHub without the course, install gan_utils first (nothing happens in a checkout)
+import importlib.util, os, subprocess, sys
+
+if importlib.util.find_spec("gan_utils") is None:
+    GAN_UTILS_SOURCE = os.environ.get("GAN_UTILS_SOURCE", "git+https://github.com/gan-classroom/gan-classroom")
+    print("installing gan_utils from", GAN_UTILS_SOURCE)
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", GAN_UTILS_SOURCE], check=True)
+    importlib.invalidate_caches()
+
 # %% [markdown]
 # # 02 · The GAN objective
 #
@@ -294,6 +304,7 @@ for name, gan in ring_gans.items():
 ring_dash = gu.toy_dashboard.ToyDashboard(gu.toy.ToyGAN(ring, seed=0, **plain), n_samples=1000)
 ring_dash
 
+
 # %% [markdown]
 # ## Summary
 #
@@ -324,6 +335,7 @@ def discriminator_loss(real_logits, fake_logits):
 
 gu.checks.check_gan_d_loss(discriminator_loss);
 
+
 # %%
 def generator_loss_minimax(fake_logits):
     """The minimax generator loss mean(log(1 - D(G(z)))), from logits."""
@@ -332,6 +344,7 @@ def generator_loss_minimax(fake_logits):
 
 
 gu.checks.check_gan_g_loss(generator_loss_minimax, "minimax");
+
 
 # %%
 def generator_loss_non_saturating(fake_logits):
@@ -342,6 +355,7 @@ def generator_loss_non_saturating(fake_logits):
 
 gu.checks.check_gan_g_loss(generator_loss_non_saturating, "non_saturating");
 
+
 # %%
 def optimal_discriminator(p_data, p_g):
     """D*(x) = p_data(x) / (p_data(x) + p_g(x)), elementwise."""
@@ -351,6 +365,7 @@ def optimal_discriminator(p_data, p_g):
 
 gu.checks.check_optimal_discriminator(optimal_discriminator);
 
+
 # %% [markdown]
 # ## Solutions
 #
@@ -358,7 +373,7 @@ gu.checks.check_optimal_discriminator(optimal_discriminator);
 # is clearest for learning. In real code prefer the softplus forms used by `gu.losses`: $\log D$ of a
 # logit of 40 rounds to $\log 1 = 0$ and $\log(1 - D)$ to $\log 0$, while softplus stays finite.
 
-# %% [solution]
+# %% jupyter={"source_hidden": true} tags=["solution"]
 def sigmoid(logits):
     return 1.0 / (1.0 + np.exp(-np.asarray(logits, dtype=np.float64)))
 
@@ -370,7 +385,8 @@ def discriminator_loss(real_logits, fake_logits):
 
 gu.checks.check_gan_d_loss(discriminator_loss);
 
-# %% [solution]
+
+# %% jupyter={"source_hidden": true} tags=["solution"]
 def generator_loss_minimax(fake_logits):
     """The minimax generator loss mean(log(1 - D(G(z)))), from logits."""
     return np.mean(np.log(1.0 - sigmoid(fake_logits)))
@@ -378,7 +394,8 @@ def generator_loss_minimax(fake_logits):
 
 gu.checks.check_gan_g_loss(generator_loss_minimax, "minimax");
 
-# %% [solution]
+
+# %% jupyter={"source_hidden": true} tags=["solution"]
 def generator_loss_non_saturating(fake_logits):
     """The non-saturating generator loss -mean(log D(G(z))), from logits."""
     return -np.mean(np.log(sigmoid(fake_logits)))
@@ -386,7 +403,8 @@ def generator_loss_non_saturating(fake_logits):
 
 gu.checks.check_gan_g_loss(generator_loss_non_saturating, "non_saturating");
 
-# %% [solution]
+
+# %% jupyter={"source_hidden": true} tags=["solution"]
 def optimal_discriminator(p_data, p_g):
     """D*(x) = p_data(x) / (p_data(x) + p_g(x)), elementwise."""
     return p_data / (p_data + p_g)

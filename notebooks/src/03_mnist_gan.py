@@ -1,3 +1,13 @@
+# %%
+# extra code – on Colab, Kaggle or a JupyterHub without the course, install gan_utils first (nothing happens in a checkout)
+import importlib.util, os, subprocess, sys
+
+if importlib.util.find_spec("gan_utils") is None:
+    GAN_UTILS_SOURCE = os.environ.get("GAN_UTILS_SOURCE", "git+https://github.com/gan-classroom/gan-classroom")
+    print("installing gan_utils from", GAN_UTILS_SOURCE)
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", GAN_UTILS_SOURCE], check=True)
+    importlib.invalidate_caches()
+
 # %% [markdown]
 # # 03 · An MNIST GAN, from scratch to a live dashboard
 #
@@ -68,6 +78,7 @@ discriminator = keras.Sequential([
 print(f"generator:     {generator.count_params():,} parameters, output {generator.output_shape}")
 print(f"discriminator: {discriminator.count_params():,} parameters, output {discriminator.output_shape}")
 
+
 # %% [markdown]
 # ### The losses
 #
@@ -84,6 +95,7 @@ def d_loss_fn(real_logits, fake_logits):
 def g_loss_fn(fake_logits):
     """Non-saturating generator loss: -log D(G(z))."""
     return tf.reduce_mean(tf.nn.softplus(-fake_logits))
+
 
 # %% [markdown]
 # ### One training step
@@ -115,6 +127,7 @@ def train_step(x_batch):
     g_grads = g_tape.gradient(g_loss, generator.trainable_variables)
     opt_g.apply_gradients(zip(g_grads, generator.trainable_variables))
     return d_loss, g_loss, tf.reduce_mean(tf.sigmoid(real_logits)), tf.reduce_mean(tf.sigmoid(fake_logits))
+
 
 # %% [markdown]
 # ### Train it
@@ -158,6 +171,7 @@ result = broken.no_flatten()
 print("D output shape:", result["output_shape"])
 print("caught:", result["error"])
 
+
 # %% [markdown]
 # **Fix it:** write `build_discriminator()` returning an MLP discriminator with one logit per image
 # (and, see bug 7, no sigmoid at the end).
@@ -179,6 +193,7 @@ gu.checks.check_discriminator(build_discriminator);
 
 # %%
 print("distinct real images left after each step:", broken.overwritten_data())
+
 
 # %% [markdown]
 # **Fix it:** write `real_batches(images, batch_size, steps, seed)` returning an array of shape
@@ -226,6 +241,7 @@ print("update B with matching shapes changed G:", r["B_generator_changed"], "| c
 gu.show_images(np.clip(r["B_samples"] * 2 - 1, -1, 1), nrow=16, title="G fitted to zeros, never shown D")
 plt.show()
 
+
 # %% [markdown]
 # **Fix it (4):** write `generator_loss(fake_logits)`, the non-saturating loss $-\mathbb{E}[\log D(G(z))]$
 # from logits. **Fix it (5):** write `generator_step(generator, discriminator, optimizer, z)` that
@@ -256,6 +272,7 @@ gu.checks.check_generator_step(generator_step);
 # %%
 h = broken.train_mlp_gan(x_real[:1000], steps=gu.fast(100, 10), swap_labels=True)
 print(f"labels swapped: D(x) {h['d_real'][-1]:.3f}  D(G(z)) {h['d_fake'][-1]:.3f}  G loss {h['g_loss'][-1]:.3f}")
+
 
 # %% [markdown]
 # **Fix it:** write `discriminator_loss(real_logits, fake_logits)` with real = 1 and fake = 0.
@@ -296,6 +313,7 @@ for bug in (False, True):
 r = broken.pixels_0_255()
 print("real pixel range:", r["real_range"], " generator range:", r["fake_range"])
 print("caught:", r["trainer_error"])
+
 
 # %% [markdown]
 # **Fix it:** write `prepare_images(images)`: `uint8` $(N, 28, 28)$ to `float32` $(N, 28, 28, 1)$ in $[-1, 1]$.
@@ -477,6 +495,7 @@ print("using", where)
 gu.show_images(gu.pretrained.generate(final_generator, 64, seed=1), nrow=16, title=where)
 plt.show()
 
+
 # %% [markdown]
 # ## Summary
 #
@@ -505,12 +524,13 @@ def mean_d_outputs(real_logits, fake_logits):
 
 gu.checks.check_mean_d_outputs(mean_d_outputs);
 
+
 # %% [markdown]
 # ## Solutions
 #
 # Open the collapsed cells to compare with your answers.
 
-# %% [solution]
+# %% jupyter={"source_hidden": true} tags=["solution"]
 def build_discriminator():
     """Return a Keras model mapping (N, 28, 28, 1) images to (N, 1) logits."""
     return keras.Sequential([
@@ -530,7 +550,8 @@ gu.checks.check_discriminator(build_discriminator)
 gu.checks.check_real_batches(real_batches)
 gu.checks.check_d_steps(d_steps);
 
-# %% [solution]
+
+# %% jupyter={"source_hidden": true} tags=["solution"]
 def generator_loss(fake_logits):
     """Return -mean log D(G(z)) from the discriminator's logits on fakes."""
     return tf.reduce_mean(tf.nn.softplus(-fake_logits))
@@ -560,7 +581,8 @@ gu.checks.check_generator_step(generator_step)
 gu.checks.check_discriminator_loss(discriminator_loss)
 gu.checks.check_prepare_images(prepare_images);
 
-# %% [solution]
+
+# %% jupyter={"source_hidden": true} tags=["solution"]
 def mean_d_outputs(real_logits, fake_logits):
     """Return (mean D(x), mean D(G(z))) from the discriminator's logits."""
     return float(tf.reduce_mean(tf.sigmoid(real_logits))), float(tf.reduce_mean(tf.sigmoid(fake_logits)))

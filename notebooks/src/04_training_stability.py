@@ -1,3 +1,13 @@
+# %%
+# extra code – on Colab, Kaggle or a JupyterHub without the course, install gan_utils first (nothing happens in a checkout)
+import importlib.util, os, subprocess, sys
+
+if importlib.util.find_spec("gan_utils") is None:
+    GAN_UTILS_SOURCE = os.environ.get("GAN_UTILS_SOURCE", "git+https://github.com/gan-classroom/gan-classroom")
+    print("installing gan_utils from", GAN_UTILS_SOURCE)
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", GAN_UTILS_SOURCE], check=True)
+    importlib.invalidate_caches()
+
 # %% [markdown]
 # # 04 · Why GANs are hard to train, and what fixes them, measured
 #
@@ -25,6 +35,7 @@ FAST = gu.is_fast()  # extra code – True only in the test suite, which shrinks
 
 data = gu.load_mnist()
 x_real = gu.to_float(data.x_train)
+
 
 # %% [markdown]
 # ## 1. A gallery of failures
@@ -131,6 +142,7 @@ for ax, kind in zip(axes[1:], d_wins):
     samples = d_wins[kind].fixed_samples()[:32]
     gu.show_images(samples, nrow=8, ax=ax, title=f"{kind}: MNIST score {gu.metrics.mnist_score(samples):.2f}")
 plt.show()
+
 
 # %% [markdown]
 # The figure above is the symptom. The cause is a number you can compute: the size of $G$'s
@@ -407,6 +419,7 @@ mine = panel.train(seconds=gu.fast(20, 2))
 print(f"{mine.variant}: {mine.steps} steps, MNIST score {mine.scores['mnist_score']:.2f}, "
       f"{mine.scores['classes_covered']} classes {mine.note}")
 
+
 # %% [markdown]
 # ## Summary
 #
@@ -453,12 +466,13 @@ gu.checks.check_label_smoothing(smoothed_d_loss);
 # %%
 print(f"{time.perf_counter() - start_time:.0f} s")
 
+
 # %% [markdown]
 # ## Solutions
 #
 # Open the collapsed cells to compare with your answers.
 
-# %% [solution]
+# %% jupyter={"source_hidden": true} tags=["solution"]
 def gradient_penalty(critic, real, fake, alpha):
     """Return mean over samples of (||grad critic(x_hat)|| - 1)^2 at x_hat = alpha*real + (1-alpha)*fake."""
     x_hat = alpha * real + (1 - alpha) * fake

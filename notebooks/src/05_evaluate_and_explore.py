@@ -1,3 +1,13 @@
+# %%
+# extra code – on Colab, Kaggle or a JupyterHub without the course, install gan_utils first (nothing happens in a checkout)
+import importlib.util, os, subprocess, sys
+
+if importlib.util.find_spec("gan_utils") is None:
+    GAN_UTILS_SOURCE = os.environ.get("GAN_UTILS_SOURCE", "git+https://github.com/gan-classroom/gan-classroom")
+    print("installing gan_utils from", GAN_UTILS_SOURCE)
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", GAN_UTILS_SOURCE], check=True)
+    importlib.invalidate_caches()
+
 # %% [markdown]
 # # 05 · Evaluate honestly, then explore the latent space
 #
@@ -542,12 +552,13 @@ gu.checks.check_parzen_log_density(parzen_log_density);
 # %%
 print(f"{time.perf_counter() - start_time:.0f} s")
 
+
 # %% [markdown]
 # ## Solutions
 #
 # Open the collapsed cells to compare with your answers.
 
-# %% [solution]
+# %% jupyter={"source_hidden": true} tags=["solution"]
 def frechet_gaussian(mu1, sigma1, mu2, sigma2):
     """Return the Fréchet distance between N(mu1, sigma1) and N(mu2, sigma2)."""
     root = np.real(scipy.linalg.sqrtm(sigma1 @ sigma2))  # rounding can leave a tiny imaginary part

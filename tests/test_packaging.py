@@ -1,0 +1,195 @@
+"""gan_utils as a package: the wheel works outside the repository, its ranges admit the lock, and the
+notebooks' first cell installs it where it is missing (a cloud notebook)."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import sysconfig
+import tomllib
+from pathlib import Path
+
+import pytest
+from packaging.requirements import Requirement
+
+from conftest import REPO
+
+PY = sys.executable
+# requirements.txt locks the CPU build of TensorFlow on Linux; the package asks for plain "tensorflow".
+LOCK_ALIASES = {"tensorflow-cpu": "tensorflow"}
+
+
+def pyproject() -> dict:
+    return tomllib.loads((REPO / "pyproject.toml").read_text())
+
+
+def locked_versions() -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for line in (REPO / "requirements.txt").read_text().splitlines():
+        line = line.split("#")[0].strip()
+        if line:
+            req = Requirement(line)
+            version = next(iter(req.specifier)).version
+            found.setdefault(LOCK_ALIASES.get(req.name.lower(), req.name.lower()), []).append(version)
+    return found
+
+
+def declared() -> list[Requirement]:
+    project = pyproject()["project"]
+    extras = [r for group in project["optional-dependencies"].values() for r in group]
+    return [Requirement(r) for r in project["dependencies"] + extras]
+
+
+def test_every_locked_version_satisfies_the_declared_range():
+    locked = locked_versions()
+    reqs = declared()
+    assert {r.name for r in reqs} >= {"tensorflow", "keras", "numpy", "scipy", "matplotlib", "ipywidgets", "tqdm",
+                                      "mlxtend"}
+    for req in reqs:
+        assert req.specifier, f"{req.name} has no version range in pyproject.toml"
+        assert req.name in locked, f"{req.name} is declared in pyproject.toml but not locked in requirements.txt"
+        for version in locked[req.name]:
+            assert req.specifier.contains(version), f"locked {req.name}=={version} is outside {req}"
+
+
+def test_runtime_dependencies_ask_for_tensorflow_not_the_cpu_build():
+    names = [Requirement(r).name for r in pyproject()["project"]["dependencies"]]
+    assert "tensorflow" in names and "tensorflow-cpu" not in names
+
+
+def test_the_version_is_defined_once_and_printed_by_the_cli():
+    import gan_utils
+
+    assert pyproject()["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "gan_utils.__version__"}
+    assert "version" not in pyproject()["project"]
+    proc = subprocess.run([PY, "-m", "gan_utils", "--version"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0 and proc.stdout.strip() == f"gan_utils {gan_utils.__version__}"
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    proc = subprocess.run([PY, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet", "-w", str(out),
+                           str(REPO)], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    (path,) = out.glob("gan_utils-*.whl")
+    return path
+
+
+def test_the_wheel_carries_every_module_and_the_shipped_files(wheel):
+    import zipfile
+
+    names = set(zipfile.ZipFile(wheel).namelist())
+    modules = {p.relative_to(REPO).as_posix() for p in (REPO / "gan_utils").rglob("*.py")}
+    assert modules <= names, f"missing from the wheel: {sorted(modules - names)}"
+    shipped = {"gan_utils/_shipped/" + p.relative_to(REPO / "data").as_posix()
+               for pattern in ("classifier/*", "pretrained/*", "results/*.json") for p in (REPO / "data").glob(pattern)}
+    assert shipped and shipped <= names, f"missing from the wheel: {sorted(shipped - names)}"
+    assert not [n for n in names if "cache/" in n or n.endswith("mnist.npz")], "user data must not ship"
+
+
+def _outside_env(tmp_path: Path, pythonpath: Path | None = None) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GAN_UTILS_")}
+    env.update(GAN_UTILS_OFFLINE="1", GAN_UTILS_FAST="1", XDG_DATA_HOME=str(tmp_path / "xdg"),
+               KERAS_HOME=str(tmp_path / "keras"), TF_CPP_MIN_LOG_LEVEL="3")
+    if pythonpath is not None:
+        env["PYTHONPATH"] = str(pythonpath)
+    return env
+
+
+@pytest.mark.slow
+def test_the_installed_wheel_works_outside_the_repository(wheel, tmp_path):
+    target = tmp_path / "site"
+    proc = subprocess.run([PY, "-m", "pip", "install", "--no-deps", "--quiet", "--target", str(target), str(wheel)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    env = _outside_env(tmp_path, target)
+    script = (
+        "import json, numpy as np, gan_utils as gu\n"
+        "from gan_utils import config, metrics\n"
+        "images = gu.pretrained.generate(gu.load_pretrained('cdcgan'), 20, labels=7)\n"
+        "pred = np.argmax(metrics.classify(images), axis=1)\n"
+        "print(json.dumps({'file': gu.__file__, 'checkout': config.in_checkout(), 'shape': list(images.shape),\n"
+        "                  'sevens': float(np.mean(pred == 7)), 'runs': str(gu.runs_dir()),\n"
+        "                  'data': str(gu.data_dir())}))\n"
+    )
+    proc = subprocess.run([PY, "-c", script], cwd=work, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    info = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert Path(info["file"]).resolve().is_relative_to(target.resolve()), info["file"]
+    assert info["checkout"] is False and info["shape"] == [20, 28, 28, 1]
+    assert info["sevens"] >= 0.8, "the shipped conditional generator, judged by the shipped classifier"
+    assert info["runs"] == str(work / "runs") and info["data"] == str(tmp_path / "xdg" / "gan-classroom")
+    run = tmp_path / "run"
+    proc = subprocess.run([PY, "-m", "gan_utils", "train", "--steps", "3", "--samples", "100", "--out", str(run)],
+                          cwd=work, env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert {"checkpoint.npz", "config.json", "metrics.json", "samples.png"} <= {p.name for p in run.iterdir()}
+    assert "put Keras' mnist.npz in " in proc.stdout and "gan-classroom/" in proc.stdout, "name the user data folder"
+
+
+# -- the notebooks' install cell --------------------------------------------------------------
+
+def _nbtool():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("nbtool", REPO / "tools" / "notebooks.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_notebook_starts_with_the_same_install_cell():
+    nbtool = _nbtool()
+    for path in sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        first = json.loads(path.read_text())["cells"][0]
+        assert first["cell_type"] == "code" and "".join(first["source"]) == nbtool.INSTALL_CELL, path.name
+    url = pyproject()["project"]["urls"]["Repository"]
+    assert f"git+{url}" in nbtool.INSTALL_CELL, "the install cell and pyproject.toml name different repositories"
+
+
+def _venv_without_gan_utils(tmp_path: Path) -> Path:
+    """A new venv that sees the test venv's packages (through a .pth) but cannot import gan_utils."""
+    venv = tmp_path / "cloud"
+    subprocess.run([PY, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
+    python = venv / "bin" / "python"
+    site = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    (Path(site) / "test_venv.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    return python
+
+
+@pytest.mark.slow
+def test_the_install_cell_installs_gan_utils_where_it_is_missing(wheel, tmp_path):
+    python = _venv_without_gan_utils(tmp_path)
+    env = _outside_env(tmp_path)
+    env.update(GAN_UTILS_SOURCE=str(wheel), PIP_NO_DEPS="1", PIP_NO_INDEX="1", PIP_DISABLE_PIP_VERSION_CHECK="1")
+    cell = _nbtool().INSTALL_CELL
+    script = (
+        "import importlib.util, json\n"
+        "before = importlib.util.find_spec('gan_utils') is not None\n"
+        f"exec({cell!r})\n"
+        "import gan_utils as gu\n"
+        "print(json.dumps({'before': before, 'file': gu.__file__, 'names': gu.pretrained.pretrained_names()}))\n"
+    )
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    proc = subprocess.run([python, "-c", script], cwd=work, env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    info = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert info["before"] is False, "the test venv's gan_utils leaked into the cloud environment"
+    assert Path(info["file"]).resolve().is_relative_to((tmp_path / "cloud").resolve())
+    assert {"cdcgan", "dcgan"} <= set(info["names"])
+    again = subprocess.run([python, "-c", cell + "\nprint('ok')"], cwd=work, env={**env, "GAN_UTILS_SOURCE": "/nope"},
+                           capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0 and again.stdout.strip() == "ok", "a second run must not reinstall"
+
+
+def test_the_install_cell_does_nothing_in_a_checkout():
+    proc = subprocess.run([PY, "-c", _nbtool().INSTALL_CELL], env={**os.environ, "GAN_UTILS_SOURCE": "/nope"},
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0 and not re.search(r"pip|install", proc.stdout + proc.stderr, re.I)
