@@ -8,13 +8,14 @@ PORT ?= 8888
 NBVAL := --nbval-lax --nbval-current-env --nbval-cell-timeout=900
 export TF_CPP_MIN_LOG_LEVEL := 3
 
-.PHONY: help setup venv system-packages lab test unit-test notebooks train pretrained clean
+.PHONY: help setup venv system-packages lab test unit-test notebooks student train pretrained clean
 
 help:
 	@echo "make lab        set up .venv if needed and open JupyterLab on notebooks/"
 	@echo "make test       set up .venv if needed and run unit tests + every notebook (fast mode)"
 	@echo "make setup      .venv with every pinned requirement, plus system packages the tests use"
 	@echo "make notebooks  execute every notebook in place at full size (what readers see)"
+	@echo "make student    write the student edition, student/NN_topic.ipynb: no solutions, no outputs"
 	@echo "make train      train the default GAN for 5 minutes (TRAIN_ARGS=\"--seconds 60\" to change)"
 	@echo "make pretrained train and ship the generators in data/pretrained/"
 
@@ -46,6 +47,9 @@ unit-test: venv
 notebooks: venv
 	$(BIN)/python tools/notebooks.py build
 	env -u GAN_UTILS_FAST $(BIN)/python tools/notebooks.py execute
+
+student: venv
+	$(BIN)/python tools/notebooks.py student
 
 train: venv
 	$(BIN)/python -m gan_utils train $(TRAIN_ARGS)

@@ -90,6 +90,19 @@ def save_image_grid(images, path, nrow: int | None = None, scale: int = 2) -> Pa
     return path
 
 
+def smooth(values, weight: float = 0.9) -> np.ndarray:
+    """Exponential moving average of a noisy curve, started at its first value (notebook 03 reads losses with it)."""
+    values = np.asarray(values, dtype=np.float64).ravel()
+    if not 0.0 <= weight < 1.0:
+        raise ValueError(f"weight must be in [0, 1), got {weight!r}")
+    out = np.empty_like(values)
+    running = values[0] if len(values) else 0.0
+    for i, value in enumerate(values):
+        running = weight * running + (1.0 - weight) * value
+        out[i] = running
+    return out
+
+
 def _history_dict(history) -> dict:
     if hasattr(history, "history"):
         history = history.history

@@ -32,7 +32,7 @@ def test_stubs_and_crashes_get_hints():
     for check in (gu.checks.check_frechet_gaussian, gu.checks.check_nearest_distance,
                   gu.checks.check_parzen_log_density):
         stub = check(lambda *args: None)
-        assert not stub and "not written yet" in stub.message and "Hint" in stub.message
+        assert not stub and "not written yet" in stub.message and "Idea:" in str(stub)
 
         def crash(*args):
             raise IndexError("boom")
@@ -54,18 +54,18 @@ def test_frechet_mistakes_are_named():
         return frechet_right(m1, s1, m2, s2) - np.sum((m1 - m2) ** 2) + np.linalg.norm(m1 - m2)
 
     assert "separately" in gu.checks.check_frechet_gaussian(sqrt_each).message
-    assert "factor 2" in gu.checks.check_frechet_gaussian(no_two).message
+    assert "factor of two" in gu.checks.check_frechet_gaussian(no_two).message
     assert "SQUARED" in gu.checks.check_frechet_gaussian(unsquared).message
     means_only = gu.checks.check_frechet_gaussian(lambda m1, s1, m2, s2: float(np.sum((m1 - m2) ** 2)))
-    assert "Only the mean term" in means_only.message
+    assert "only the mean term" in means_only.message
 
 
 def test_nearest_distance_mistakes_are_named():
     check = gu.checks.check_nearest_distance
-    assert "square root" in check(lambda s, t: nearest_right(s, t) ** 2).message
+    assert "squared distances" in check(lambda s, t: nearest_right(s, t) ** 2).message
     all_d = lambda s, t: np.sqrt(((s[:, None] - t[None]) ** 2).sum(-1))  # noqa: E731
     assert "NEAREST" in check(lambda s, t: all_d(s, t).mean(1)).message
-    assert "index" in check(lambda s, t: all_d(s, t).argmin(1)).message
+    assert "position of the nearest row" in check(lambda s, t: all_d(s, t).argmin(1)).message
 
 
 def test_parzen_mistakes_are_named():
@@ -77,6 +77,14 @@ def test_parzen_mistakes_are_named():
             return np.log(np.exp(-d2 / (2 * s ** 2)).mean(1)) - 0.5 * x.shape[1] * np.log(2 * np.pi * s ** 2)
 
     assert "log-sum-exp" in check(naive).message
-    assert "subtract log n" in check(lambda x, c, s: parzen_right(x, c, s) + np.log(len(c))).message
+    assert "AVERAGES them" in check(lambda x, c, s: parzen_right(x, c, s) + np.log(len(c))).message
     no_norm = lambda x, c, s: parzen_right(x, c, s) + 0.5 * x.shape[1] * np.log(2 * np.pi * s ** 2)  # noqa: E731
-    assert "normaliser" in check(no_norm).message
+    assert "normalising constant" in check(no_norm).message
+
+
+def test_predict_fid_samples_reads_the_measurement():
+    measured = {500: 12.0, 5000: 6.0}
+    assert gu.checks.check_predict_fid_samples("higher", measured=measured)
+    wrong = gu.checks.check_predict_fid_samples("lower", measured=measured)
+    assert not wrong and "the run says 'higher'" in wrong.message and "12.00 from 500" in wrong.message
+    assert "measuring cell first" in gu.checks.check_predict_fid_samples("higher").message

@@ -17,8 +17,15 @@ def mlp_d(flatten=True, activation=None):
 def test_check_discriminator():
     assert checks.check_discriminator(lambda: mlp_d())
     assert not checks.check_discriminator(lambda: None)
-    assert "Flatten" in checks.check_discriminator(lambda: mlp_d(flatten=False)).message
-    assert "logits" in checks.check_discriminator(lambda: mlp_d(activation="sigmoid")).message
+    assert "one vector first" in checks.check_discriminator(lambda: mlp_d(flatten=False)).message
+    for bounded in ("sigmoid", "relu", "softplus", "tanh"):
+        result = checks.check_discriminator(lambda: mlp_d(activation=bounded))
+        assert not result and f"your last layer ends in {bounded}" in result.message
+    relu_layer = lambda: keras.Sequential([keras.Input((28, 28, 1)), layers.Flatten(), layers.Dense(8),  # noqa: E731
+                                           layers.LeakyReLU(0.2), layers.Dense(1), layers.ReLU()])
+    assert "ends in relu" in checks.check_discriminator(relu_layer).message
+    linear = lambda: keras.Sequential([keras.Input((28, 28, 1)), layers.Flatten(), layers.Dense(1)])  # noqa: E731
+    assert "no hidden layer" in checks.check_discriminator(linear).message
 
 
 def good_batches(images, batch_size, steps, seed):
@@ -39,14 +46,42 @@ def test_check_real_batches():
     assert "seed's bug" in checks.check_real_batches(seed_bug_batches).message
     assert "not written" in checks.check_real_batches(lambda *a: None).message
 
+    def unseeded(images, batch_size, steps, seed):
+        return good_batches(images, batch_size, steps, np.random.randint(1 << 30))
+
+    def ignores_seed(images, batch_size, steps, seed):
+        return good_batches(images, batch_size, steps, 0)
+
+    assert "same seed (0) gave different batches" in checks.check_real_batches(unseeded).message
+    assert "seed 0 and seed 1 gave the same batches" in checks.check_real_batches(ignores_seed).message
+
 
 def test_check_d_steps():
-    assert checks.check_d_steps(1) and not checks.check_d_steps(128) and not checks.check_d_steps("1")
+    from gan_utils.broken import QUIZ_ORDER
+
+    five = next(label for label, k in QUIZ_ORDER.items() if k == 5)
+    assert checks.check_d_steps(five) and checks.check_d_steps(five.lower())
+    wrong = next(label for label in QUIZ_ORDER if label != five)
+    result = checks.check_d_steps(wrong)
+    assert not result and f"run {wrong} used k = {QUIZ_ORDER[wrong]}, not 5" in result.message
+    assert "k = 5" not in result.message.replace("not 5", ""), "a wrong answer must not reveal the right one"
+    assert not checks.check_d_steps(1) and not checks.check_d_steps(None)
+    runs = {label: {"d_loss": [1.0 / k] * 20, "d_fake": [0.5 / k] * 20} for label, k in QUIZ_ORDER.items()}
+    assert "D loss 0.20" in checks.check_d_steps(five, runs=runs).message
+
+
+def test_check_predict_swap_reads_the_run():
+    history = {"d_fake": [0.95] * 10, "d_real": [0.1] * 10}
+    assert checks.check_predict_swap("near 1", history=history)
+    wrong = checks.check_predict_swap("near 0", history=history)
+    assert not wrong and "the run says 'near 1'" in wrong.message and "0.950" in wrong.message
+    assert "prediction first" in checks.check_predict_swap(None).message
+    assert "training cell first" in checks.check_predict_swap("near 1").message
 
 
 def test_check_generator_loss():
     assert checks.check_generator_loss(lambda l: tf.reduce_mean(tf.nn.softplus(-l)))
-    assert "labelling the fakes 0" in checks.check_generator_loss(lambda l: tf.reduce_mean(tf.nn.softplus(l))).message
+    assert "labelling the fakes fake" in checks.check_generator_loss(lambda l: tf.reduce_mean(tf.nn.softplus(l))).message
     assert "minimax" in checks.check_generator_loss(lambda l: -tf.reduce_mean(tf.nn.softplus(l))).message
 
 
@@ -73,14 +108,39 @@ def test_check_generator_step():
     assert "did not change" in checks.check_generator_step(lambda g, d, o, z: 0.0).message
 
 
+def test_check_generator_step_rejects_gradient_ascent_and_a_second_step():
+    def ascent(generator, discriminator, optimizer, z):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(tf.nn.softplus(-discriminator(generator(z))))
+            ascent_loss = -loss
+        grads = tape.gradient(ascent_loss, generator.trainable_variables)
+        optimizer.apply_gradients(zip(grads, generator.trainable_variables))
+        return loss
+
+    def twice(generator, discriminator, optimizer, z):
+        g_step()(generator, discriminator, optimizer, z)
+        return g_step()(generator, discriminator, optimizer, z)
+
+    def minimax(generator, discriminator, optimizer, z):
+        with tf.GradientTape() as tape:
+            loss = -tf.reduce_mean(tf.nn.softplus(discriminator(generator(z))))
+        grads = tape.gradient(loss, generator.trainable_variables)
+        optimizer.apply_gradients(zip(grads, generator.trainable_variables))
+        return tf.reduce_mean(tf.nn.softplus(-discriminator(generator(z))))
+
+    assert "gradient ascent" in checks.check_generator_step(ascent).message
+    assert "differ from one reference Adam step" in checks.check_generator_step(twice).message
+    assert not checks.check_generator_step(minimax)
+
+
 def test_check_prepare_images():
     assert checks.check_prepare_images(lambda x: (x.astype(np.float32) / 127.5 - 1)[..., None])
     assert "channel" in checks.check_prepare_images(lambda x: x.astype(np.float32) / 127.5 - 1).message
-    assert "0..255" in checks.check_prepare_images(lambda x: x.astype(np.float32)[..., None]).message
+    assert "0 to 255 scale" in checks.check_prepare_images(lambda x: x.astype(np.float32)[..., None]).message
 
 
 def test_check_mean_d_outputs():
     sig = lambda v: 1 / (1 + np.exp(-v))  # noqa: E731
     assert checks.check_mean_d_outputs(lambda r, f: (sig(r).mean(), sig(f).mean()))
-    assert "mean logits" in checks.check_mean_d_outputs(lambda r, f: (r.mean(), f.mean())).message
-    assert "Sigmoid of the mean" in checks.check_mean_d_outputs(lambda r, f: (sig(r.mean()), sig(f.mean()))).message
+    assert "average logits" in checks.check_mean_d_outputs(lambda r, f: (r.mean(), f.mean())).message
+    assert "averaged the logits, then took the sigmoid" in checks.check_mean_d_outputs(lambda r, f: (sig(r.mean()), sig(f.mean()))).message

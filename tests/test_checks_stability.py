@@ -36,11 +36,11 @@ def test_gradient_penalty_check_passes_the_solution_and_the_library_version():
 
 
 @pytest.mark.parametrize("wrong, message", [
-    (_penalty(lambda n: tf.reduce_mean((n ** 2 - 1) ** 2)), "square root"),
-    (_penalty(lambda n: (n - 1) ** 2, per_sample=False), "PER SAMPLE"),
-    (_penalty(lambda n: tf.reduce_mean(tf.abs(n - 1))), "Square the difference"),
+    (_penalty(lambda n: tf.reduce_mean((n ** 2 - 1) ** 2)), "squared length"),
+    (_penalty(lambda n: (n - 1) ** 2, per_sample=False), "one norm for the whole batch"),
+    (_penalty(lambda n: tf.reduce_mean(tf.abs(n - 1))), "absolute gap"),
     (_penalty(lambda n: tf.reduce_mean(tf.nn.relu(n - 1) ** 2)), "two-sided"),
-    (_penalty(lambda n: tf.reduce_mean((n - 1) ** 2), swap=True), "alpha \\* real"),
+    (_penalty(lambda n: tf.reduce_mean((n - 1) ** 2), swap=True), "this check fixes alpha"),
 ])
 def test_gradient_penalty_check_names_the_mistake(wrong, message):
     result = gu.checks.check_gradient_penalty(wrong)
@@ -72,8 +72,8 @@ def _sp(x):
 @pytest.mark.parametrize("wrong, message", [
     (lambda r, f, s: good_smoothed_d_loss(r, f, 0.0), "changes nothing"),
     (lambda r, f, s: np.mean((1 - s) * _sp(-r) + s * _sp(r)) + np.mean((1 - s) * _sp(f) + s * _sp(-f)), "one-sided"),
-    (lambda r, f, s: good_smoothed_d_loss(r, f, 1 - s), "not smoothing itself"),
-    (lambda r, f, s: np.mean((1 - s) * _sp(-r)) + np.mean(_sp(f)), "(1 - t) term"),
+    (lambda r, f, s: good_smoothed_d_loss(r, f, 1 - s), "the smoothing amount itself"),
+    (lambda r, f, s: np.mean((1 - s) * _sp(-r)) + np.mean(_sp(f)), "dropped its partner"),
 ])
 def test_label_smoothing_check_names_the_mistake(wrong, message):
     result = gu.checks.check_label_smoothing(wrong)
@@ -86,3 +86,11 @@ def test_label_smoothing_check_reports_an_unstable_log():
     with np.errstate(all="ignore"):
         result = gu.checks.check_label_smoothing(naive)
     assert not result
+
+
+def test_minimax_gradient_derive_it():
+    sig = lambda l: 1 / (1 + np.exp(-l))  # noqa: E731
+    assert gu.checks.check_minimax_gradient(lambda l: -sig(l))
+    assert "sign is flipped" in gu.checks.check_minimax_gradient(sig).message
+    assert "NON-saturating" in gu.checks.check_minimax_gradient(lambda l: -(1 - sig(l))).message
+    assert "with respect to D(G(z))" in gu.checks.check_minimax_gradient(lambda l: -1 / (1 - sig(l))).message

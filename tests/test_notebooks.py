@@ -48,6 +48,22 @@ def test_notebook_matches_its_source(path):
     assert problem is None, f"{problem}: run `make notebooks` (or save the notebook in JupyterLab)"
 
 
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_exercises_show_a_first_verdict_and_solutions_keep_no_output(path):
+    """A reader of the committed notebook sees each stub's NOT YET verdict with its idea, never a solution's output."""
+    cells = [c for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code"]
+    solutions = [c for c in cells if "solution" in c["metadata"].get("tags", [])]
+    assert all(c["execution_count"] is not None and not c["outputs"] for c in solutions), \
+        "solution cells are executed (their asserts run) but store no output"
+    assert any("assert gu.checks.check_" in "".join(c["source"]) for c in solutions)
+    checked = [c for c in cells if c not in solutions and "gu.checks.check_" in "".join(c["source"])]
+    assert checked, "every notebook has checked exercises"
+    for cell in checked:
+        printed = "".join(o.get("text", "") for o in cell["outputs"])
+        assert "NOT YET" in printed and "Idea:" in printed, f"no first verdict stored for {cell['source'][:2]}"
+        assert "PASSED" not in printed, "a stub passed its check"
+
+
 def test_a_changed_cell_is_reported(tmp_path, monkeypatch):
     (tmp_path / "src").mkdir()
     (tmp_path / "src" / "99_demo.py").write_text("# %% [markdown]\n# Hello\n\n# %%\nprint(1)\n")

@@ -105,3 +105,15 @@ def test_grid_png_is_a_grey_png_of_the_grid_scaled():
     grid = gu.image_grid(images, nrow=3)
     assert img.mode == "L" and img.size == (grid.shape[1] * 2, grid.shape[0] * 2)
     np.testing.assert_array_equal(np.asarray(img)[::2, ::2], (grid * 255).round().astype(np.uint8))
+
+
+def test_smooth_follows_the_curve_without_lag_at_the_start():
+    from gan_utils.plotting import smooth
+
+    values = np.r_[np.ones(50), np.zeros(50)]
+    out = smooth(values, 0.9)
+    assert out.shape == values.shape and out[0] == 1.0 and out[49] == 1.0
+    assert 0.0 < out[55] < 1.0 and out[-1] < 0.01
+    assert np.array_equal(smooth(values, 0.0), values)
+    with pytest.raises(ValueError, match="weight must be in"):
+        smooth(values, 1.0)

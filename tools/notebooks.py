@@ -3,6 +3,7 @@
     python tools/notebooks.py build [NAME ...]     notebooks/src/NN_topic.py -> notebooks/NN_topic.ipynb (outputs kept)
     python tools/notebooks.py execute [NAME ...]   run each notebook top to bottom, store outputs
     python tools/notebooks.py check [NAME ...]     exit 1 if a notebook's cells differ from its source
+    python tools/notebooks.py student [NAME ...]   write student/NN_topic.ipynb: no solutions, no outputs
 
 Each `notebooks/NN_topic.ipynb` is paired with `notebooks/src/NN_topic.py` (jupytext's percent
 format): JupyterLab, with jupytext installed, writes an edit made in the notebook back to the
@@ -50,13 +51,21 @@ def cell_inputs(nb) -> list[tuple]:
              {k: c["metadata"][k] for k in COMPARED_METADATA if k in c["metadata"]}) for c in nb["cells"]]
 
 
+def is_solution(cell) -> bool:
+    """True for an exercise's solution cell (tagged "solution" in the source)."""
+    return "solution" in cell.get("metadata", {}).get("tags", [])
+
+
 def _tidy(nb) -> None:
+    """Keep what a reader needs: no widget state, no timing metadata, and no stored output of a solution cell."""
     nb.metadata.pop("widgets", None)
     nb.metadata.pop("jupytext", None)
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
     nb.metadata.setdefault("language_info", {"name": "python"})
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
+        if cell.cell_type == "code" and is_solution(cell):
+            cell.outputs = []
 
 
 def ensure_install_cell(name: str) -> bool:
@@ -116,8 +125,45 @@ def differs(name: str) -> str | None:
     return None
 
 
+STUDENT = ROOT / "student"
+STUDENT_HEADER = """\
+**Student edition.** The solutions are removed from this copy; your instructor has them. Every
+exercise still has its check: it says which case failed and which known mistake it recognised,
+and `gu.checks.hint("name")` gives more help when you ask for it, one level at a time."""
+SOLUTIONS_NOTE = """\
+## Solutions
+
+Not in the student edition: ask your instructor, or compare with the full notebook once you have
+tried every exercise."""
+
+
+def student_notebook(name: str) -> nbformat.NotebookNode:
+    """The student edition of one notebook: its source without solution cells or outputs, with a header."""
+    nb = read_source(name)
+    cells = []
+    for cell in nb.cells:
+        if is_solution(cell):
+            continue
+        if cell.cell_type == "markdown" and cell.source.lstrip().startswith("## Solutions"):
+            cell = nbformat.v4.new_markdown_cell(SOLUTIONS_NOTE)
+        cells.append(cell)
+    first_markdown = next(i for i, c in enumerate(cells) if c.cell_type == "markdown")
+    cells.insert(first_markdown + 1, nbformat.v4.new_markdown_cell(STUDENT_HEADER))
+    nb.cells = cells
+    _tidy(nb)
+    return nb
+
+
+def student(name: str, out_dir: Path = STUDENT) -> Path:
+    """Write student/NAME.ipynb (generated, git-ignored) for handing out."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"{name}.ipynb"
+    nbformat.write(student_notebook(name), path)
+    return path
+
+
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"build", "execute", "check"}:
+    if not argv or argv[0] not in {"build", "execute", "check", "student"}:
         print(__doc__)
         return 2
     names = argv[1:] or sorted(p.stem for p in SOURCES.glob("[0-9][0-9]_*.py"))
@@ -126,8 +172,10 @@ def main(argv: list[str]) -> int:
         problems = [p for p in map(differs, names) if p]
         print("\n".join(problems) or "every notebook matches its source")
         return 1 if problems else 0
+    action = {"build": build, "execute": execute, "student": student}[argv[0]]
     for name in names:
-        print(build(name) if argv[0] == "build" else execute(name))
+        path = action(name)
+        print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
     return 0
 
 

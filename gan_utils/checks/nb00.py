@@ -6,7 +6,7 @@ from typing import Callable
 import numpy as np
 
 from ..data import to_float
-from .core import CheckResult, check_function
+from .core import CheckResult, _report, _run_safely, check_function
 
 
 def _scale_cases() -> list[tuple]:
@@ -20,16 +20,34 @@ def _scale_cases() -> list[tuple]:
 
 def _diagnose_scale(got: np.ndarray, expected: np.ndarray) -> str | None:
     if got.min() >= 0 and got.max() <= 1.0 + 1e-6:
-        return "Your values lie in [0, 1]; the generator's tanh outputs [-1, 1], so map 0 -> -1 and 255 -> 1."
+        return ("Recognised mistake: your values lie between 0 and 1, but the generator's tanh reaches from -1 "
+                "to 1, so black must land on -1.")
     if got.max() > 1.5:
-        return "Values above 1: divide by 127.5 (not 255) after converting to float, then subtract 1."
+        return "Recognised mistake: some values are above 1: the pixels are still on the 0 to 255 scale."
+    return None
+
+
+def float32_problem(name: str, fn: Callable, cases: list[tuple]) -> CheckResult | None:
+    """A failed verdict if fn does not give back float32 arrays on every case (None if it does)."""
+    for args in cases:
+        got, failed = _run_safely(name, fn, *args)
+        if failed is not None:
+            return failed
+        dtype = getattr(got, "dtype", type(got).__name__)
+        if dtype != np.float32:
+            return CheckResult(name, False, f"your images come back as {dtype}; the models and the trainer expect "
+                                            f"float32 (half the memory of float64, and what Keras computes in).")
     return None
 
 
 def check_scale_images(scale_images: Callable | None) -> CheckResult:
     """Check notebook 00's exercise: uint8 pixels 0..255 -> float32 in [-1, 1] (channel axis optional)."""
-    return check_function(
-        "scale_images", scale_images, lambda x: to_float(x)[..., 0], _scale_cases(),
-        hint="convert to float first (uint8 arithmetic wraps around), then x / 127.5 - 1.",
-        diagnose=_diagnose_scale,
-    )
+    cases = _scale_cases()
+    result = check_function("scale_images", scale_images, lambda x: to_float(x)[..., 0], cases,
+                            diagnose=_diagnose_scale, verbose=False, arg_names=["images"])
+    if result.passed:
+        problem = float32_problem("scale_images", scale_images, cases)
+        if problem is not None:
+            problem.exercise = "scale_images"
+            result = problem
+    return _report(result)

@@ -13,21 +13,22 @@ def _sigmoid_cases() -> list[tuple]:
 
 
 def check_sigmoid_derivative(sigmoid_derivative: Callable | None) -> CheckResult:
-    """Check notebook 01's exercise: the derivative of the sigmoid, sigma(z) * (1 - sigma(z)). Introduced in notebook 01."""
+    """Check notebook 01's exercise: the derivative of the sigmoid with respect to its pre-activation a. Introduced in notebook 01."""
     from ..explorer import sigmoid
     from ..explorer import sigmoid_derivative as reference
 
     cases = _sigmoid_cases()
     mistake = _known_mistake(sigmoid_derivative, cases, [
-        (lambda z: sigmoid(z), "You returned sigma(z) itself; the derivative is sigma(z) * (1 - sigma(z))."),
-        (lambda z: np.asarray(z) * (1 - np.asarray(z)),
-         "You computed z * (1 - z): apply the formula to s = sigma(z), not to z."),
-        (lambda z: sigmoid(z) * (1 + sigmoid(z)), "Check the sign: it is 1 - sigma(z), not 1 + sigma(z)."),
+        (lambda a: sigmoid(a), "you gave back the sigmoid itself, not its slope: at 0 the slope is 0.25, "
+                               "while the sigmoid is 0.5."),
+        (lambda a: np.asarray(a) * (1 - np.asarray(a)),
+         "you used the input a where the sigmoid's output belongs: compute the sigmoid first, then its slope."),
+        (lambda a: sigmoid(a) * (1 + sigmoid(a)), "one factor has the wrong sign: the slope must fall to 0 as the "
+                                                  "sigmoid's output approaches 1."),
     ])
     return check_function(
         "sigmoid_derivative", sigmoid_derivative, reference, cases,
-        hint="compute s = 1 / (1 + np.exp(-z)) first, then return s * (1 - s); it peaks at 0.25 for z = 0.",
-        diagnose=lambda got, expected: mistake,
+        diagnose=lambda got, expected: mistake, arg_names=["a"],
     )
 
 
@@ -49,17 +50,46 @@ def check_bce_loss(bce_loss: Callable | None) -> CheckResult:
 
     cases = _bce_cases()
     mistake = _known_mistake(bce_loss, cases, [
-        (lambda y, p: -bce(y, p), "Your loss is negative: put a minus sign in front, -[y log p + (1 - y) log(1 - p)]."),
-        (summed, "You summed over the examples; take the mean (np.mean), so the loss does not grow with the batch size."),
+        (lambda y, p: -bce(y, p), "your loss comes out negative: the logarithm of a probability is negative, "
+                                  "so the loss needs a minus sign in front to be a positive surprise."),
+        (summed, "you summed over the examples instead of averaging: the loss would then grow with the batch size."),
         (lambda y, p: -np.mean(y * np.log(p)),
-         "You kept only the y log p term; fake examples (y = 0) need (1 - y) log(1 - p) too."),
-        (lambda y, p: bce(1 - y, p), "The labels are swapped: y multiplies log p, and (1 - y) multiplies log(1 - p)."),
+         "only the real examples count in your loss: the fake ones (label 0) need their own term, the surprise "
+         "at the probability of fake."),
+        (lambda y, p: bce(1 - y, p), "the labels are swapped: the probability p belongs with the examples labelled 1."),
+        (lambda y, p: -np.log(np.mean(y * p + (1 - y) * (1 - p))),
+         "you averaged over the batch before taking the logarithm: take the logarithm per example, then average."),
     ])
     return check_function(
         "bce_loss", bce_loss, bce, cases,
-        hint="return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)); for p = 0.5 everywhere it is log 2 = 0.693.",
-        diagnose=lambda got, expected: mistake,
+        diagnose=lambda got, expected: mistake, arg_names=["y", "p"],
     )
+
+
+def _bce_gradient_cases() -> list[tuple]:
+    rng = np.random.default_rng(3)
+    return [
+        (np.array([0.5, 0.5]), np.array([1.0, 0.0])),
+        (np.array([0.9, 0.1, 0.2, 0.7]), np.array([1.0, 0.0, 1.0, 0.0])),
+        (rng.uniform(0.02, 0.98, 20), rng.integers(0, 2, 20).astype(np.float64)),
+    ]
+
+
+def check_bce_gradient(bce_gradient: Callable | None) -> CheckResult:
+    """Check notebook 01's derive-it exercise: dL/da of one example's BCE through the sigmoid, as a function of (p, y)."""
+    cases = _bce_gradient_cases()
+    mistake = _known_mistake(bce_gradient, cases, [
+        (lambda p, y: y - p, "the sign is flipped: when p is above the label the loss grows with a, so the "
+                             "derivative must be positive there."),
+        (lambda p, y: -y / p + (1 - y) / (1 - p), "that is the derivative with respect to the probability p; the "
+                                                   "exercise asks for the pre-activation a, one chain-rule factor further."),
+        (lambda p, y: (p - y) * p * (1 - p), "you multiplied by the sigmoid's slope once too often: that factor "
+                                              "cancels against the one inside the loss's own derivative."),
+        (lambda p, y: np.full_like(p, np.mean(p - y)), "you averaged over the examples; the exercise asks for one "
+                                                         "derivative per example."),
+    ])
+    return check_function("bce_gradient", bce_gradient, lambda p, y: p - y, cases,
+                          diagnose=lambda got, expected: mistake, arg_names=["p", "y"])
 
 
 def _step_cases() -> list[tuple]:
@@ -102,14 +132,13 @@ def check_gradient_step(gradient_step: Callable | None) -> CheckResult:
     learner = _as_step_output(gradient_step)
     cases = _step_cases()
     mistake = _known_mistake(learner, cases, [
-        (lambda *a: _step_reference(*a, sign=1.0), "You moved uphill: subtract lr * gradient, do not add it."),
-        (lambda *a: _step_reference(*a, use_lr=False), "The step ignores lr: multiply the gradient by the learning rate."),
-        (lambda *a: _step_reference(*a, mean=False), "Your gradient is a sum over examples; divide by n (the loss is a mean)."),
-        (lambda w, b, x, y, lr: np.concatenate([w, [b]]), "Nothing changed: return the updated w and b."),
+        (lambda *a: _step_reference(*a, sign=1.0), "you moved uphill: the step must go against the gradient."),
+        (lambda *a: _step_reference(*a, use_lr=False), "the step ignores the learning rate: scale the gradient by it."),
+        (lambda *a: _step_reference(*a, mean=False), "your gradient is a sum over the examples; the loss is an "
+                                                     "average, so its gradient is an average too."),
+        (lambda w, b, x, y, lr: np.concatenate([w, [b]]), "nothing changed: hand back the updated weights and bias."),
     ])
     return check_function(
         "gradient_step", learner, _step_reference, cases,
-        hint="p = sigmoid(x @ w + b); grad_w = x.T @ (p - y) / n; grad_b = mean(p - y); "
-             "return w - lr * grad_w, b - lr * grad_b.",
-        diagnose=lambda got, expected: mistake,
+        diagnose=lambda got, expected: mistake, arg_names=["w", "b", "x", "y", "lr"],
     )

@@ -5,7 +5,7 @@ from typing import Callable
 
 import numpy as np
 
-from .core import CheckResult, _gan_diagnosis, check_function
+from .core import CheckResult, _gan_diagnosis, _report, check_function
 
 
 def _np_sigmoid(logits) -> np.ndarray:
@@ -18,11 +18,13 @@ def _gan_logit_cases() -> list[tuple]:
         (np.array([2.0, -1.0, 0.5], np.float32), np.array([-3.0, 0.0, 1.5], np.float32)),
         (rng.normal(0.5, 2.0, 16).astype(np.float32), rng.normal(-1.0, 2.0, 16).astype(np.float32)),
         (np.array([4.0, 3.0], np.float32), np.array([-4.0, -2.5], np.float32)),
+        # confident logits: a sigmoid rounds to exactly 0 or 1 in float32, so a naive logarithm overflows
+        (np.array([-40.0, 40.0, 3.0], np.float32), np.array([40.0, -40.0, -3.0], np.float32)),
     ]
 
 
 def check_gan_d_loss(discriminator_loss: Callable | None) -> CheckResult:
-    """Check notebook 02's exercise: D's loss -V = -mean(log D(x)) - mean(log(1 - D(G(z)))) from logits. Introduced in notebook 02."""
+    """Check notebook 02's exercise: D's loss (minus the value function) from logits. Introduced in notebook 02."""
     from .. import losses
 
     def reference(real, fake):
@@ -36,18 +38,19 @@ def check_gan_d_loss(discriminator_loss: Callable | None) -> CheckResult:
 
     cases = _gan_logit_cases()
     mistakes = [
-        (lambda r, f: -reference(r, f), "Sign error: D maximises V, so the loss it minimises is -V = "
-                                        "-mean(log D(x)) - mean(log(1 - D(G(z))))."),
-        (lambda r, f: reference(f, r), "Swapped labels: real = 1 and fake = 0, so log D(.) goes with the real "
-                                       "logits and log(1 - D(.)) with the fake ones."),
-        (lambda r, f: -np.sum(log_d(r)) - np.sum(log_1md(f)), "Use means (expectations over the batch), not sums."),
-        (lambda r, f: -np.mean(log_d(r)), "Only the real term: add the fake term -mean(log(1 - D(G(z))))."),
-        (lambda r, f: -np.mean(log_1md(f)), "Only the fake term: add the real term -mean(log D(x))."),
+        (lambda r, f: -reference(r, f), "the sign is flipped: D maximises the value, so the loss it minimises is "
+                                        "the value with the opposite sign."),
+        (lambda r, f: reference(f, r), "the labels are swapped: the real logits belong with the probability of "
+                                       "real, the fake logits with the probability of fake."),
+        (lambda r, f: -np.sum(log_d(r)) - np.sum(log_1md(f)), "you summed over the batch; the expectations are "
+                                                             "averages."),
+        (lambda r, f: -np.mean(log_d(r)), "only the real images' term is there: the fakes' term is missing."),
+        (lambda r, f: -np.mean(log_1md(f)), "only the fakes' term is there: the real images' term is missing."),
     ]
     return check_function(
         "discriminator_loss", discriminator_loss, reference, cases,
-        hint="D = sigmoid(logit); return -(mean(log D(real)) + mean(log(1 - D(fake)))).",
-        diagnose=_gan_diagnosis(cases, mistakes), atol=1e-4,
+        diagnose=_gan_diagnosis(cases, mistakes), atol=1e-4, arg_names=["real_logits", "fake_logits"],
+        exercise="gan_d_loss",
     )
 
 
@@ -56,27 +59,26 @@ def check_gan_g_loss(generator_loss: Callable | None, kind: str = "minimax") -> 
     from .. import losses
 
     if kind not in losses.BCE_LOSSES:
-        raise ValueError(f"kind must be one of {losses.BCE_LOSSES}, got {kind!r}")
+        return _report(CheckResult("generator_loss", False, f"kind={kind!r} is not one of {losses.BCE_LOSSES}."))
     other = "non_saturating" if kind == "minimax" else "minimax"
 
     def reference(fake, which=kind):
         return float(losses.generator_loss(fake, which))
 
     cases = [(fake,) for _, fake in _gan_logit_cases()]
-    formula = {"minimax": "mean(log(1 - D(G(z))))", "non_saturating": "-mean(log D(G(z)))"}
+    goal = {"minimax": "the value function's fake term, with its own sign (the term D maximises)",
+            "non_saturating": "the surprise D would feel if the fakes were real"}
     mistakes = [
-        (lambda f: reference(f, other), f"That is the {other.replace('_', '-')} loss; the {kind.replace('_', '-')} "
-                                        f"generator minimises {formula[kind]}."),
-        (lambda f: -reference(f), f"Sign error: G minimises {formula[kind]}"
-                                  + (" (V's second term, which D maximises)." if kind == "minimax" else
-                                     " (it wants D(G(z)) close to 1).")),
-        (lambda f: -reference(f, other), f"Sign error, and the other loss: G minimises {formula[kind]}."),
-        (lambda f: len(f) * reference(f), "Use a mean over the batch, not a sum."),
+        (lambda f: reference(f, other), f"that is the {other.replace('_', '-')} loss; the "
+                                        f"{kind.replace('_', '-')} generator minimises {goal[kind]}."),
+        (lambda f: -reference(f), f"the sign is flipped: G minimises {goal[kind]}."),
+        (lambda f: -reference(f, other), f"the sign is flipped and it is the other loss: G minimises {goal[kind]}."),
+        (lambda f: len(f) * reference(f), "you summed over the batch; use an average."),
     ]
     return check_function(
         f"generator_loss ({kind})", generator_loss, reference, cases,
-        hint=f"D = sigmoid(logit); return {formula[kind]}.",
-        diagnose=_gan_diagnosis(cases, mistakes), atol=1e-4,
+        diagnose=_gan_diagnosis(cases, mistakes), atol=1e-4, arg_names=["fake_logits"],
+        exercise=f"gan_g_loss_{kind}",
     )
 
 
@@ -91,14 +93,51 @@ def check_optimal_discriminator(optimal_discriminator: Callable | None) -> Check
         (np.array([0.4]), np.array([0.4])),
     ]
     mistakes = [
-        (lambda p, q: q / (p + q), "You returned p_g / (p_data + p_g) = 1 - D*: D(x) is the probability that x is "
-                                   "REAL, so p_data goes on top."),
-        (lambda p, q: p / q, "Divide by the sum p_data + p_g, not by p_g alone (a probability must stay in [0, 1])."),
-        (lambda p, q: p / (p + q + 1.0), "Divide by p_data + p_g exactly."),
-        (lambda p, q: np.full_like(p, 0.5), "1/2 is D* only where p_g = p_data; in general D* = p_data / (p_data + p_g)."),
+        (lambda p, q: q / (p + q), "you gave the generator's share of the mass, one minus the answer: D(x) is the "
+                                   "probability that x is REAL."),
+        (lambda p, q: p / q, "that is a ratio of the two densities, which can exceed 1; a probability must stay "
+                             "between 0 and 1, so compare with the total mass."),
+        (lambda p, q: p / (p + q + 1.0), "the denominator holds something extra: only the two densities belong there."),
+        (lambda p, q: np.full_like(p, 0.5), "one half is the best answer only where the two densities are equal."),
     ]
     return check_function(
         "optimal_discriminator", optimal_discriminator, toy.optimal_discriminator, cases,
-        hint="maximise p_data log D + p_g log(1 - D) pointwise: the derivative is zero at D = p_data / (p_data + p_g).",
-        diagnose=_gan_diagnosis(cases, mistakes),
+        diagnose=_gan_diagnosis(cases, mistakes), arg_names=["p_data", "p_g"],
     )
+
+
+GRADIENT_CHOICES = ("minimax", "non-saturating", "the same")
+
+
+def generator_gradients(d_fake: float = 0.01) -> dict:
+    """|d loss / d logit| for both generator losses where D(G(z)) = d_fake, computed with tf.GradientTape."""
+    import tensorflow as tf
+
+    from .. import losses
+
+    logit = tf.Variable([[float(np.log(d_fake / (1 - d_fake)))]])
+    out = {}
+    for kind in ("minimax", "non_saturating"):
+        with tf.GradientTape() as tape:
+            loss = losses.generator_loss(logit, kind)
+        out[kind.replace("_", "-")] = float(tf.abs(tape.gradient(loss, logit))[0, 0])
+    return out
+
+
+def check_predict_gradient(prediction, gradients: dict | None = None, d_fake: float = 0.01) -> CheckResult:
+    """Check notebook 02's predict-then-run exercise: which generator loss pushes G harder where D(G(z)) = 0.01."""
+    name = "predict_gradient"
+    if prediction is None:
+        return _report(CheckResult(name, False, f"record your prediction first: set prediction to one of "
+                                                f"{list(GRADIENT_CHOICES)}, then run the cell that measures."))
+    answer = str(prediction).strip().lower().replace("_", "-")
+    if answer not in GRADIENT_CHOICES:
+        return _report(CheckResult(name, False, f"{prediction!r} is not one of {list(GRADIENT_CHOICES)}."))
+    g = gradients or generator_gradients(d_fake)
+    ratio = g["non-saturating"] / max(g["minimax"], 1e-30)
+    what = (f"where D(G(z)) = {d_fake:g}, the minimax loss's gradient on the logit is {g['minimax']:.4f} and the "
+            f"non-saturating loss's is {g['non-saturating']:.4f}, {ratio:.0f} times larger. The minimax cost is flat "
+            f"exactly where G is worst, so a G that D easily beats hardly learns from it.")
+    if answer == "non-saturating":
+        return _report(CheckResult(name, True, f"as you predicted: {what}"))
+    return _report(CheckResult(name, False, f"you predicted {answer!r}; the run says otherwise: {what}"))

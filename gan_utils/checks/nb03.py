@@ -6,68 +6,160 @@ from typing import Callable
 import numpy as np
 
 from ..data import to_float
-from .core import CheckResult, _report, _run_safely, check_function
-from .nb00 import _scale_cases
+from .core import CheckResult, _gan_diagnosis, _report, _run_safely, check_function
+from .nb00 import _diagnose_scale, _scale_cases, float32_problem
+
+
+BOUNDED = {"relu": "a ReLU clips every negative logit to 0, so D can never say 'surely fake'",
+           "softplus": "a softplus keeps the logit positive, so D can never say 'surely fake'",
+           "sigmoid": "a sigmoid squeezes the logit into 0..1, and our losses apply their own sigmoid on top",
+           "tanh": "a tanh caps the logit between -1 and 1, so D can never be more than 73% sure"}
+
+
+def _activation_name(layer) -> str:
+    act = getattr(layer, "activation", None)
+    if act is not None:
+        return getattr(act, "__name__", str(act)).lower()
+    return type(layer).__name__.lower() if type(layer).__name__ in ("ReLU", "Softmax", "Activation") else ""
+
+
+def _architecture_problem(model) -> str | None:
+    """Name what is wrong with a discriminator's layers: a bounded last layer, or no hidden layer."""
+    layers = [layer for layer in getattr(model, "layers", []) if type(layer).__name__ != "InputLayer"]
+    weighted = [layer for layer in layers if layer.weights]
+    if layers:
+        last = layers[-1]
+        name = _activation_name(last)
+        if type(last).__name__ == "Activation":
+            name = getattr(last, "activation", None).__name__.lower() if getattr(last, "activation", None) else name
+        if type(last).__name__ == "ReLU":
+            name = "relu"
+        for bounded, why in BOUNDED.items():
+            if bounded in name:
+                return f"your last layer ends in {bounded}: {why}. A discriminator's last layer has no activation."
+    if len(weighted) < 2:
+        return ("your discriminator has no hidden layer: one Dense layer on the pixels is a linear classifier, "
+                "which cannot tell a digit-like stroke pattern from its blurred average.")
+    return None
 
 
 def check_discriminator(build_discriminator: Callable | None) -> CheckResult:
-    """Check notebook 03's fix: an MLP discriminator giving one logit (no sigmoid) per (28, 28, 1) image."""
-    name, hint = "build_discriminator", "start with keras.layers.Flatten(), end with Dense(1) and no activation."
-    model, failed = _run_safely(name, hint, build_discriminator)
+    """Check notebook 03's fix: an MLP discriminator giving one unbounded logit per (28, 28, 1) image, with a hidden layer."""
+    name = "build_discriminator"
+    model, failed = _run_safely(name, build_discriminator)
     if failed is not None:
         return _report(failed)
     x = np.random.default_rng(0).normal(0, 3, (16, 28, 28, 1)).astype(np.float32)
     try:
         out = np.asarray(model(x))
-    except Exception as err:
-        return _report(CheckResult(name, False, f"calling it on a batch (16, 28, 28, 1) raised {type(err).__name__}: {err}. Hint: {hint}"))
+    except Exception as err:  # a learner's model is reported, never raised
+        return _report(CheckResult(name, False, f"calling it on a batch of shape (16, 28, 28, 1) raised "
+                                                f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}."))
     if out.shape != (16, 1):
-        extra = " The Dense layers act on the last axis only: Flatten the image first." if out.ndim > 2 else ""
-        return _report(CheckResult(name, False, f"output shape {out.shape} for 16 images, expected (16, 1).{extra} Hint: {hint}"))
-    last = getattr(getattr(model, "layers", [None])[-1], "activation", None)
-    if getattr(last, "__name__", "") == "sigmoid" or (out.min() >= 0 and out.max() <= 1):
-        return _report(CheckResult(name, False, "the outputs all lie in [0, 1]: a sigmoid is applied, but our losses "
-                                   "expect logits (they apply the sigmoid themselves). Hint: " + hint))
-    return _report(CheckResult(name, True, f"one logit per image, {model.count_params():,} parameters."))
+        extra = (" Recognised mistake: the Dense layers act on the last axis only, so the image must be turned "
+                 "into one vector first.") if out.ndim > 2 else ""
+        return _report(CheckResult(name, False, f"16 images gave an output of shape {out.shape}, expected (16, 1).{extra}"))
+    problem = _architecture_problem(model)
+    if problem is None and (out.min() >= 0 or (out.min() >= -1 and out.max() <= 1)):
+        problem = (f"its 16 outputs all lie between {out.min():.3f} and {out.max():.3f}: something bounds the logit, "
+                   "so D cannot express a confident verdict.")
+    if problem is not None:
+        return _report(CheckResult(name, False, "Recognised mistake: " + problem))
+    return _report(CheckResult(name, True, f"one unbounded logit per image, a hidden layer, {model.count_params():,} parameters."))
 
 
 def check_real_batches(real_batches: Callable | None) -> CheckResult:
     """Check notebook 03's fix: real_batches(images, batch_size, steps, seed) draws every batch from the whole, untouched data set."""
     name = "real_batches"
-    hint = "draw fresh indices from range(len(images)) at every step and keep the batch in a new variable."
     images = np.random.default_rng(1).uniform(-1, 1, (200, 28, 28, 1)).astype(np.float32)
     original = images.copy()
-    batches, failed = _run_safely(name, hint, real_batches, images, 32, 20, 0)
+    batches, failed = _run_safely(name, real_batches, images, 32, 20, 0)
     if failed is not None:
         return _report(failed)
-    batches = np.asarray(batches)
+    try:
+        batches = np.asarray(batches, dtype=np.float32)
+    except (TypeError, ValueError):
+        return _report(CheckResult(name, False, f"got a {type(batches).__name__}, not an array of images."))
     if batches.shape != (20, 32, 28, 28, 1):
-        return _report(CheckResult(name, False, f"shape {batches.shape}, expected (steps, batch_size, 28, 28, 1) = (20, 32, 28, 28, 1). Hint: {hint}"))
+        return _report(CheckResult(name, False, f"images of shape (200, 28, 28, 1), batch_size 32, steps 20: got shape "
+                                                f"{batches.shape}, expected (20, 32, 28, 28, 1)."))
     if not np.array_equal(images, original):
-        return _report(CheckResult(name, False, f"the images passed in were changed in place. Hint: {hint}"))
+        return _report(CheckResult(name, False, "the images passed in were changed in place: the data set must stay "
+                                                "as it was."))
     flat = original.reshape(len(original), -1)
     index = {row.tobytes(): i for i, row in enumerate(flat)}
     drawn = [index.get(row.tobytes()) for row in batches.reshape(-1, flat.shape[1])]
     if None in drawn:
-        return _report(CheckResult(name, False, f"some batch images are not images of the data set. Hint: {hint}"))
+        return _report(CheckResult(name, False, "some batch images are not images of the data set."))
     distinct = len(set(drawn))
     if distinct < 150:
         return _report(CheckResult(name, False, f"20 batches of 32 saw only {distinct} of the 200 images (about 190 "
-                                   f"expected): later batches are drawn from earlier ones, the seed's bug. Hint: {hint}"))
-    return _report(CheckResult(name, True, f"20 batches drew from {distinct} of the 200 images; the data set is untouched."))
+                                                f"expected). Recognised mistake: later batches are drawn from earlier "
+                                                f"ones, the seed's bug."))
+    again, failed = _run_safely(name, real_batches, images, 32, 20, 0)
+    other, failed_other = _run_safely(name, real_batches, images, 32, 20, 1)
+    if failed is not None or failed_other is not None:
+        return _report(failed or failed_other)
+    if not np.array_equal(np.asarray(again), batches):
+        return _report(CheckResult(name, False, "the same seed (0) gave different batches on a second call: draw "
+                                                "from a random generator made from the seed, so a run can be repeated."))
+    if np.array_equal(np.asarray(other), batches):
+        return _report(CheckResult(name, False, "seed 0 and seed 1 gave the same batches: the seed must decide which "
+                                                "images are drawn."))
+    return _report(CheckResult(name, True, f"20 batches drew from {distinct} of the 200 images; the data set is "
+                                           f"untouched; the same seed repeats, a new seed changes the draw."))
 
 
-def check_d_steps(d_steps) -> CheckResult:
-    """Check notebook 03's fix: a small number of discriminator updates per generator update."""
-    name, hint = "d_steps", "the usual choice is 1 (Goodfellow et al. used k = 1); up to 5 can help the WGAN critic."
-    if isinstance(d_steps, bool) or not isinstance(d_steps, (int, np.integer)):
-        return _report(CheckResult(name, False, f"expected an integer, got {d_steps!r}. Hint: {hint}"))
-    if d_steps == 128:
-        return _report(CheckResult(name, False, "128 is the seed's loop over batch_size: D wins outright and G's "
-                                   f"gradient vanishes. Hint: {hint}"))
-    if not 1 <= d_steps <= 5:
-        return _report(CheckResult(name, False, f"{d_steps} D updates per G update is outside 1..5. Hint: {hint}"))
-    return _report(CheckResult(name, True, f"{d_steps} D update(s) per G update keeps the two players in step."))
+def check_d_steps(answer, runs: dict | None = None, order: dict | None = None) -> CheckResult:
+    """Check notebook 03's reasoning exercise: which of the quiz runs (A, B or C) used k = 5 D steps per G step."""
+    from ..broken import QUIZ_ORDER
+
+    name = "d_steps"
+    order = dict(QUIZ_ORDER if order is None else order)
+    labels = sorted(order)
+    if answer is None:
+        return _report(CheckResult(name, False, f"no answer yet: set answer to the label ({', '.join(labels)}) of the "
+                                                f"run you think used 5 D steps per G step."))
+    label = str(answer).strip().upper()
+    if label not in order:
+        return _report(CheckResult(name, False, f"{answer!r} is not one of the runs {labels}."))
+    correct = next(lab for lab, k in order.items() if k == 5)
+    told = ""
+    if runs:
+        finals = ", ".join(f"{lab}: D loss {np.mean(runs[lab]['d_loss'][-20:]):.2f}, D(G(z)) "
+                           f"{np.mean(runs[lab]['d_fake'][-20:]):.2f}" for lab in labels if lab in runs)
+        told = f" Over the last 20 steps ({finals})."
+    ks = ", ".join(f"{lab} used k = {order[lab]}" for lab in labels)
+    why = (f"{ks}.{told} With more D updates per G update D pulls ahead: its loss sits lowest and it calls the fakes "
+           f"fake most confidently. The seed's k = 128 is this effect taken to the extreme: D wins outright.")
+    if label == correct:
+        return _report(CheckResult(name, True, why))
+    return _report(CheckResult(name, False, f"run {label} used k = {order[label]}, not 5. Look again at which curve of "
+                                            f"D's loss sits lowest before you read the answer with gu.checks.hint."))
+
+
+SWAP_CHOICES = ("near 0", "near 0.5", "near 1")
+
+
+def check_predict_swap(prediction, history: dict | None = None) -> CheckResult:
+    """Check notebook 03's predict-then-run exercise: where D(G(z)) ends when D's labels are swapped."""
+    name = "predict_swap"
+    if prediction is None:
+        return _report(CheckResult(name, False, f"record your prediction first: set prediction to one of "
+                                                f"{list(SWAP_CHOICES)}, then run the cell that trains."))
+    answer = str(prediction).strip().lower()
+    if answer not in SWAP_CHOICES:
+        return _report(CheckResult(name, False, f"{prediction!r} is not one of {list(SWAP_CHOICES)}."))
+    if history is None:
+        return _report(CheckResult(name, False, "run the training cell first and pass its history as the keyword history."))
+    d_fake, d_real = float(np.mean(history["d_fake"][-10:])), float(np.mean(history["d_real"][-10:]))
+    what = (f"D(G(z)) ended at {d_fake:.3f} and D(x) at {d_real:.3f}. With the labels swapped D is trained to call "
+            f"fakes real, which is exactly what G wants too: the two players agree, G's loss falls towards 0 and G "
+            f"receives almost no signal about what real digits look like.")
+    right = "near 1" if d_fake > 0.75 else "near 0" if d_fake < 0.25 else "near 0.5"
+    if answer == right:
+        return _report(CheckResult(name, True, f"as you predicted: {what}"))
+    return _report(CheckResult(name, False, f"you predicted {answer!r}; the run says {right!r}: {what}"))
 
 
 def _ns_generator_loss(logits):
@@ -84,18 +176,16 @@ def _logit_cases() -> list[tuple]:
 
 def check_generator_loss(generator_loss: Callable | None) -> CheckResult:
     """Check notebook 03's fix: the non-saturating generator loss -mean log D(G(z)) from D's logits."""
-    def diagnose(got, expected):
-        logits = _logit_cases()[0][0]
-        if np.isclose(got, np.mean(np.logaddexp(0, logits)), atol=1e-4):
-            return "That is the loss for labelling the fakes 0 (fake): G must want D to say 1 (real)."
-        if np.isclose(got, -np.mean(np.logaddexp(0, logits)), atol=1e-4):
-            return "That is the minimax form log(1 - D(G(z))), which saturates; use -log D(G(z))."
-        return None
-
+    cases = _logit_cases()
+    mistakes = [
+        (lambda f: float(np.mean(np.logaddexp(0, np.asarray(f, np.float64)))),
+         "that is the loss for labelling the fakes fake: G must want D to call them real."),
+        (lambda f: -float(np.mean(np.logaddexp(0, np.asarray(f, np.float64)))),
+         "that is the minimax form, which saturates when D wins; G should maximise D's belief that fakes are real."),
+    ]
     return check_function(
-        "generator_loss", generator_loss, _ns_generator_loss, _logit_cases(),
-        hint="with logits l, -log sigmoid(l) = softplus(-l): return tf.reduce_mean(tf.nn.softplus(-fake_logits)).",
-        diagnose=diagnose, atol=1e-4)
+        "generator_loss", generator_loss, _ns_generator_loss, cases,
+        diagnose=_gan_diagnosis(cases, mistakes), atol=1e-4, arg_names=["fake_logits"])
 
 
 def _reference_d_loss(real, fake):
@@ -110,76 +200,96 @@ def check_discriminator_loss(discriminator_loss: Callable | None) -> CheckResult
     cases = [(np.array([[2.0], [1.0]], np.float32), np.array([[-1.0], [0.5]], np.float32)),
              (rng.normal(1, 2, (32, 1)).astype(np.float32), rng.normal(-1, 2, (32, 1)).astype(np.float32))]
 
-    def diagnose(got, expected):
-        real, fake = cases[0]
-        if np.isclose(got, _reference_d_loss(fake, real), atol=1e-4):
-            return "Labels swapped: real images must be labelled 1 and fakes 0."
-        sig = lambda v: 1 / (1 + np.exp(-v))  # noqa: E731
-        if np.isclose(got, _reference_d_loss(sig(real), sig(fake)), atol=1e-4):
-            return "A sigmoid is applied before a loss that expects logits: pass the logits straight in."
-        return None
-
+    sig = lambda v: 1 / (1 + np.exp(-np.asarray(v, np.float64)))  # noqa: E731
+    mistakes = [
+        (lambda r, f: _reference_d_loss(f, r), "the labels are swapped: real images are labelled 1 and fakes 0."),
+        (lambda r, f: _reference_d_loss(sig(r), sig(f)), "a sigmoid is applied before a loss that expects logits: "
+                                                         "the loss must see the raw logits."),
+    ]
     return check_function(
         "discriminator_loss", discriminator_loss, _reference_d_loss, cases,
-        hint="mean softplus(-real_logits) + mean softplus(fake_logits): real = 1, fake = 0.",
-        diagnose=diagnose, atol=1e-4)
+        diagnose=_gan_diagnosis(cases, mistakes), atol=1e-4, arg_names=["real_logits", "fake_logits"])
+
+
+def _reference_generator_step(generator, discriminator, z, lr: float = 1e-3) -> list[np.ndarray]:
+    """G's weights after one reference Adam step, taken on clones of the two models."""
+    import keras
+    import tensorflow as tf
+
+    g, d = keras.models.clone_model(generator), keras.models.clone_model(discriminator)
+    g.set_weights(generator.get_weights())
+    d.set_weights(discriminator.get_weights())
+    optimizer = keras.optimizers.Adam(lr)
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(tf.nn.softplus(-d(g(z, training=True), training=True)))
+    grads = tape.gradient(loss, g.trainable_variables)
+    optimizer.apply_gradients(zip(grads, g.trainable_variables))
+    return [v.numpy() for v in g.trainable_variables]
 
 
 def check_generator_step(generator_step: Callable | None) -> CheckResult:
-    """Check notebook 03's fix: generator_step(generator, discriminator, optimizer, z) updates G only, through D."""
+    """Check notebook 03's fix: generator_step(generator, discriminator, optimizer, z) takes one descent step on G through D."""
     import keras
     import tensorflow as tf
 
     from ..broken import mlp_pair
 
     name = "generator_step"
-    hint = ("inside a tf.GradientTape compute the loss on discriminator(generator(z)), then apply "
-            "tape.gradient(loss, generator.trainable_variables) to those variables only; return the loss.")
     generator, discriminator = mlp_pair(hidden=16, seed=5)
     optimizer = keras.optimizers.Adam(1e-3)
     z = tf.constant(np.random.default_rng(5).standard_normal((8, 100)).astype(np.float32))
-    expected = _ns_generator_loss(discriminator(generator(z)))
-    g0, d0 = [v.numpy() for v in generator.variables], [v.numpy() for v in discriminator.variables]
-    loss, failed = _run_safely(name, hint, generator_step, generator, discriminator, optimizer, z)
+    expected_loss = _ns_generator_loss(discriminator(generator(z)))
+    g0 = [v.numpy() for v in generator.trainable_variables]
+    d0 = [v.numpy() for v in discriminator.variables]
+    reference = _reference_generator_step(generator, discriminator, z)
+    loss, failed = _run_safely(name, generator_step, generator, discriminator, optimizer, z)
     if failed is not None:
         return _report(failed)
     if any(not np.array_equal(a, v.numpy()) for a, v in zip(d0, discriminator.variables)):
-        return _report(CheckResult(name, False, "the discriminator's weights changed: the generator step must "
-                                   f"update G only (no trainable flags needed, choose the variables). Hint: {hint}"))
-    if all(np.array_equal(a, v.numpy()) for a, v in zip(g0, generator.variables)):
-        return _report(CheckResult(name, False, f"the generator's weights did not change. Hint: {hint}"))
+        return _report(CheckResult(name, False, "Recognised mistake: the discriminator's weights changed. The "
+                                                "generator step must update G only: choose G's variables when you "
+                                                "take and apply the gradient (no trainable flags needed)."))
+    after = [v.numpy() for v in generator.trainable_variables]
+    if all(np.array_equal(a, b) for a, b in zip(g0, after)):
+        return _report(CheckResult(name, False, "the generator's weights did not change: the step never reached G."))
+    moved = np.concatenate([(b - a).ravel() for a, b in zip(g0, after)])
+    wanted = np.concatenate([(r - a).ravel() for a, r in zip(g0, reference)])
+    agreement = float(moved @ wanted / (np.linalg.norm(moved) * np.linalg.norm(wanted) + 1e-12))
+    if agreement < -0.5:
+        return _report(CheckResult(name, False, f"Recognised mistake: G moved the opposite way to a reference step "
+                                                f"(agreement {agreement:.2f} of 1): that is gradient ascent on G's "
+                                                f"loss. The optimiser already subtracts; hand it the plain gradient."))
+    if not all(np.allclose(a, r, atol=1e-5) for a, r in zip(after, reference)):
+        return _report(CheckResult(name, False, f"G's new weights differ from one reference Adam step on the "
+                                                f"non-saturating loss (agreement {agreement:.2f} of 1): check which "
+                                                f"loss you differentiate, and that you step exactly once."))
     try:
         got = float(np.asarray(loss))
     except (TypeError, ValueError):
-        return _report(CheckResult(name, False, f"returned {type(loss).__name__}, not the loss. Hint: {hint}"))
-    if not np.isclose(got, expected, atol=1e-4):
-        return _report(CheckResult(name, False, f"returned loss {got:.4f}, expected the non-saturating loss "
-                                   f"{expected:.4f} before the update. Hint: {hint}"))
-    return _report(CheckResult(name, True, "G was updated through D with the non-saturating loss; D was left alone."))
+        return _report(CheckResult(name, False, f"got a {type(loss).__name__}, not the loss as a number."))
+    if not np.isclose(got, expected_loss, atol=1e-4):
+        return _report(CheckResult(name, False, f"the loss you gave back is {got:.4f}, expected the non-saturating "
+                                                f"loss before the update, {expected_loss:.4f}."))
+    return _report(CheckResult(name, True, "one step on G through D, equal to a reference step taken on cloned "
+                                           "weights; D was left alone."))
 
 
 def check_prepare_images(prepare_images: Callable | None) -> CheckResult:
     """Check notebook 03's fix: uint8 (N, 28, 28) pixels -> float32 (N, 28, 28, 1) in [-1, 1]."""
-    def diagnose(got, expected):
-        if got.max() > 1.5:
-            return "Values above 1: the pixels are still 0..255. Divide by 127.5 and subtract 1."
-        if got.min() >= 0:
-            return "Values in [0, 1]: the generator's tanh gives [-1, 1]; map 0 -> -1 and 255 -> 1."
-        return None
-
     cases = _scale_cases()
-    name, hint = "prepare_images", "images.astype('float32') / 127.5 - 1, then add a channel axis with [..., None]."
+    name = "prepare_images"
     for args in cases:
-        got, failed = _run_safely(name, hint, prepare_images, *args)
+        got, failed = _run_safely(name, prepare_images, *args)
         if failed is not None:
             return _report(failed)
         expected_shape = to_float(args[0]).shape
         if np.shape(got) != expected_shape:
-            return _report(CheckResult(name, False, f"shape {np.shape(got)}, expected {expected_shape}: "
-                                       f"add the channel axis. Hint: {hint}"))
-        if np.asarray(got).dtype != np.float32:
-            return _report(CheckResult(name, False, f"dtype {np.asarray(got).dtype}, expected float32. Hint: {hint}"))
-    return check_function(name, prepare_images, to_float, cases, hint=hint, diagnose=diagnose)
+            return _report(CheckResult(name, False, f"images of shape {args[0].shape} gave shape {np.shape(got)}, "
+                                                    f"expected {expected_shape}: the channel axis is missing."))
+    problem = float32_problem(name, prepare_images, cases)
+    if problem is not None:
+        return _report(problem)
+    return check_function(name, prepare_images, to_float, cases, diagnose=_diagnose_scale, arg_names=["images"])
 
 
 def check_mean_d_outputs(mean_d_outputs: Callable | None) -> CheckResult:
@@ -192,11 +302,12 @@ def check_mean_d_outputs(mean_d_outputs: Callable | None) -> CheckResult:
     def diagnose(got, expected):
         for real, fake in cases:
             if np.allclose(got, [np.mean(real), np.mean(fake)], atol=1e-4):
-                return "Those are mean logits: apply the sigmoid first, D(x) = sigmoid(logit)."
+                return "Recognised mistake: those are average logits; the dashboard plots probabilities."
             if np.allclose(got, [sig(np.mean(real)), sig(np.mean(fake))], atol=1e-4):
-                return "Sigmoid of the mean logit is not the mean probability: apply the sigmoid, then average."
+                return ("Recognised mistake: you averaged the logits, then took the sigmoid; the average probability "
+                        "is a different number. Turn each logit into a probability first.")
         return None
 
     return check_function(
         "mean_d_outputs", mean_d_outputs, lambda r, f: np.array([sig(r).mean(), sig(f).mean()]), cases,
-        hint="return (mean of sigmoid(real_logits), mean of sigmoid(fake_logits)).", diagnose=diagnose)
+        diagnose=diagnose, arg_names=["real_logits", "fake_logits"])

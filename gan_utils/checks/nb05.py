@@ -5,7 +5,7 @@ from typing import Callable
 
 import numpy as np
 
-from .core import CheckResult, _gan_diagnosis, check_function
+from .core import CheckResult, _gan_diagnosis, _report, check_function
 
 
 def _spd(rng: np.random.Generator, d: int) -> np.ndarray:
@@ -43,18 +43,16 @@ def check_frechet_gaussian(frechet_gaussian: Callable | None) -> CheckResult:
 
     mistakes = [
         (lambda m1, s1, m2, s2: _frechet_reference(m1, s1, m2, s2) - np.sum((m1 - m2) ** 2) + np.linalg.norm(m1 - m2),
-         "The mean term is the SQUARED distance ||mu1 - mu2||^2, not the distance itself."),
-        (no_two, "The cross term is 2 Tr((S1 S2)^(1/2)): you left out the factor 2."),
-        (sqrt_each, "Take the square root of the product S1 @ S2, not of each matrix separately: "
-                    "they agree only when the two covariances commute (e.g. both diagonal)."),
+         "the mean term is the SQUARED distance between the centres; you used the distance itself."),
+        (no_two, "the cross term between the two covariances needs a factor of two."),
+        (sqrt_each, "you took the square root of each covariance separately; the formula takes the root of their "
+                    "product. The two agree only when the covariances commute (for example, both diagonal)."),
         (lambda m1, s1, m2, s2: float(np.sum((m1 - m2) ** 2)),
-         "Only the mean term: add Tr(S1 + S2 - 2 (S1 S2)^(1/2)), which compares the spreads."),
+         "only the mean term is there; the trace term, which compares the two spreads, is missing."),
     ]
     return check_function(
         "frechet_gaussian", frechet_gaussian, _frechet_reference, cases,
-        hint="return ||mu1 - mu2||^2 + Tr(S1) + Tr(S2) - 2 Tr(sqrtm(S1 @ S2)), with scipy.linalg.sqrtm "
-             "and its .real part.",
-        diagnose=_gan_diagnosis(cases, mistakes), atol=1e-4,
+        diagnose=_gan_diagnosis(cases, mistakes), atol=1e-4, arg_names=["mu1", "cov1", "mu2", "cov2"],
     )
 
 
@@ -78,18 +76,17 @@ def check_nearest_distance(nearest_distance: Callable | None) -> CheckResult:
         return np.sqrt(((s[:, None, :] - t[None, :, :]) ** 2).sum(-1))
 
     mistakes = [
-        (lambda s, t: _nearest_reference(s, t) ** 2, "Those are squared distances: take the square root."),
-        (lambda s, t: all_d(s, t).mean(axis=1), "That is the mean distance to all training rows; the check needs "
-                                                "the distance to the NEAREST one (min)."),
-        (lambda s, t: all_d(s, t).max(axis=1), "That is the farthest training row: use min, not max."),
-        (lambda s, t: all_d(s, t).argmin(axis=1), "That is the index of the nearest row; return its distance."),
-        (lambda s, t: all_d(t, s).min(axis=1), "Wrong way round: one distance per SAMPLE, the minimum over training rows."),
+        (lambda s, t: _nearest_reference(s, t) ** 2, "those are squared distances; the check wants distances."),
+        (lambda s, t: all_d(s, t).mean(axis=1), "that is the average distance to all training rows; the check needs "
+                                                "the distance to the NEAREST one."),
+        (lambda s, t: all_d(s, t).max(axis=1), "that is the distance to the farthest training row, not the nearest."),
+        (lambda s, t: all_d(s, t).argmin(axis=1), "that is the position of the nearest row; give its distance instead."),
+        (lambda s, t: all_d(t, s).min(axis=1), "the roles are swapped: one distance per SAMPLE, the smallest over "
+                                               "the training rows."),
     ]
     return check_function(
         "nearest_distance", nearest_distance, _nearest_reference, cases,
-        hint="for each sample row, compute its distance to every training row, sqrt(sum((s - t)^2)), "
-             "and keep the smallest; broadcasting s[:, None, :] - t[None, :, :] does all pairs at once.",
-        diagnose=_gan_diagnosis(cases, mistakes),
+        diagnose=_gan_diagnosis(cases, mistakes), arg_names=["samples", "train"],
     )
 
 
@@ -113,22 +110,51 @@ def check_parzen_log_density(parzen_log_density: Callable | None) -> CheckResult
         return out - (0.5 * x.shape[1] * np.log(2 * np.pi * s ** 2) if norm else 0.0)
 
     mistakes = [
-        (lambda x, c, s: variant(x, c, s, mean=False), "You summed the n Gaussians: the mixture AVERAGES them, "
-                                                       "so subtract log n."),
-        (lambda x, c, s: variant(x, c, s, norm=False), "The Gaussian's normaliser is missing: subtract "
-                                                       "(D / 2) log(2 pi sigma^2)."),
-        (lambda x, c, s: variant(x, c, s, square=False), "The exponent is -||x - c||^2 / (2 sigma^2): square sigma."),
+        (lambda x, c, s: variant(x, c, s, mean=False), "you summed the n bumps; the mixture AVERAGES them, so the "
+                                                       "number of centres must appear."),
+        (lambda x, c, s: variant(x, c, s, norm=False), "the Gaussian's normalising constant is missing; it depends "
+                                                       "on the width and on the dimension d."),
+        (lambda x, c, s: variant(x, c, s, square=False), "the width appears unsquared in the exponent; the exponent "
+                                                         "divides the squared distance by twice the width squared."),
     ]
     diagnose = _gan_diagnosis(cases, mistakes)
 
     def diagnose_underflow(got, expected):
         if np.any(np.isneginf(got)) or np.any(np.isnan(got)):
-            return ("Got -inf or NaN: exp(-||x - c||^2 / (2 sigma^2)) underflows to 0 for a small sigma. Use the "
-                    "log-sum-exp trick: log sum exp(a) = max(a) + log sum exp(a - max(a)) (scipy.special.logsumexp).")
+            return ("Recognised mistake: you got minus infinity or NaN. With a narrow width every bump's value "
+                    "underflows to 0 before you take the logarithm. Stay in log space: the largest exponent can be "
+                    "taken out of the sum before exponentiating (the log-sum-exp trick).")
         return diagnose(got, expected)
 
     return check_function(
         "parzen_log_density", parzen_log_density, log_density, cases,
-        hint="with a_i = -||x - c_i||^2 / (2 sigma^2): log p(x) = logsumexp_i(a_i) - log n - (D/2) log(2 pi sigma^2).",
-        diagnose=diagnose_underflow, atol=1e-4,
+        diagnose=diagnose_underflow, atol=1e-4, arg_names=["x", "centres", "h"],
     )
+
+
+FID_CHOICES = ("higher", "lower", "about the same")
+
+
+def check_predict_fid_samples(prediction, measured: dict | None = None) -> CheckResult:
+    """Check notebook 05's predict-then-run exercise: is the Fréchet distance from few samples higher, lower or the same?"""
+    name = "predict_fid_samples"
+    if prediction is None:
+        return _report(CheckResult(name, False, f"record your prediction first: set prediction to one of "
+                                                f"{list(FID_CHOICES)}, then run the cell that measures."))
+    answer = str(prediction).strip().lower()
+    if answer not in FID_CHOICES:
+        return _report(CheckResult(name, False, f"{prediction!r} is not one of {list(FID_CHOICES)}."))
+    if not measured or len(measured) < 2:
+        return _report(CheckResult(name, False, "run the measuring cell first and pass what it measured (a dict from "
+                                                "sample count to Fréchet distance) as the keyword measured."))
+    (n_small, fd_small), (n_large, fd_large) = sorted(measured.items())[0], sorted(measured.items())[-1]
+    gap = (fd_small - fd_large) / max(abs(fd_large), 1e-9)
+    right = "higher" if gap > 0.1 else "lower" if gap < -0.1 else "about the same"
+    what = (f"the same generator scored {fd_small:.2f} from {n_small:,} samples and {fd_large:.2f} from "
+            f"{n_large:,}. The distance is estimated from sample means and covariances; with few samples the "
+            f"covariance estimate is noisy and the noise adds to the distance, so the Fréchet distance is biased "
+            f"upwards by an amount that shrinks with the sample count. Compare FIDs only at equal sample counts, or "
+            f"use the kernel distance (KID), which is unbiased.")
+    if answer == right:
+        return _report(CheckResult(name, True, f"as you predicted: {what}"))
+    return _report(CheckResult(name, False, f"you predicted {answer!r}; the run says {right!r}: {what}"))

@@ -33,19 +33,19 @@ def check_label_smoothing(smoothed_d_loss: Callable | None) -> CheckResult:
 
     mistakes = [
         (lambda r, f, s: _smoothed_reference(r, f, 0.0),
-         "The smoothing argument changes nothing in your loss: the real images' target should be 1 - smoothing."),
-        (two_sided, "Only the REAL targets are smoothed (one-sided). Smoothing the fake targets towards "
-                    "`smoothing` rewards D for calling fakes a bit real, which Salimans et al. warn against."),
+         "the smoothing argument changes nothing in your loss: the real images' target should move below 1."),
+        (two_sided, "you smoothed the fake targets too. Only the REAL targets are smoothed (one-sided): moving the "
+                    "fakes' target up rewards D for calling fakes a bit real, which Salimans et al. warn against."),
         (lambda r, f, s: _smoothed_reference(r, f, 1.0 - s),
-         "The real target is 1 - smoothing (e.g. 0.9), not smoothing itself (0.1)."),
+         "the real target came out as the smoothing amount itself (0.1), where it should be one minus it (0.9)."),
         (lambda r, f, s: float(np.mean((1 - s) * _softplus(-r)) + np.mean(_softplus(f))),
-         "With target t the BCE is t*(-log D) + (1 - t)*(-log(1 - D)): the (1 - t) term on the real images is missing."),
+         "you scaled the real images' term down but dropped its partner: a target between 0 and 1 keeps both "
+         "surprises, the one for real weighted by the target and the one for fake by the rest."),
     ]
     return check_function(
         "smoothed_d_loss", smoothed_d_loss, _smoothed_reference, cases,
-        hint="with t = 1 - smoothing: mean(t*softplus(-real) + (1-t)*softplus(real)) + mean(softplus(fake)); "
-             "softplus(-l) = -log D when D = sigmoid(l).",
         diagnose=_gan_diagnosis(cases, mistakes), atol=1e-4,
+        arg_names=["real_logits", "fake_logits", "smoothing"], exercise="label_smoothing",
     )
 
 
@@ -104,20 +104,46 @@ def check_gradient_penalty(gradient_penalty: Callable | None) -> CheckResult:
 
     mistakes = [
         (lambda c, r, f, a: _gp_variant(c, r, f, a, lambda n: tf.reduce_mean(tf.square(tf.square(n) - 1.0))),
-         "Take the square root: the penalty uses the gradient's norm ||g|| = sqrt(sum g^2), not sum g^2."),
+         "you penalised the squared length of the gradient; the penalty uses its length (the norm) itself."),
         (lambda c, r, f, a: _gp_variant(c, r, f, a, squared, whole_batch=True),
-         "Compute one norm PER SAMPLE (sum over axes 1, 2, 3 only), then average the penalties over the batch."),
+         "you took one norm for the whole batch; each sample gets its own norm (over its pixels only), and the "
+         "penalties are then averaged."),
         (lambda c, r, f, a: _gp_variant(c, r, f, a, lambda n: tf.reduce_mean(tf.abs(n - 1.0))),
-         "Square the difference: the penalty is (||g|| - 1)^2."),
+         "you penalised the absolute gap to 1; WGAN-GP squares that gap."),
         (lambda c, r, f, a: _gp_variant(c, r, f, a, lambda n: tf.reduce_mean(tf.square(tf.nn.relu(n - 1.0)))),
-         "WGAN-GP's penalty is two-sided: gradients smaller than 1 are penalised too, (||g|| - 1)^2."),
+         "your penalty is one-sided: WGAN-GP's is two-sided, so gradients shorter than 1 are penalised too."),
         (lambda c, r, f, a: _gp_variant(c, r, f, a, squared, swap=True),
-         "Mix in this order: x_hat = alpha * real + (1 - alpha) * fake."),
+         "your mix puts alpha on the fakes. Either order is a valid interpolation, but this check fixes alpha "
+         "and hands it to you, so it can only compare if alpha weighs the REAL images."),
     ]
     return check_function(
         "gradient_penalty", gradient_penalty, _gp_reference, cases,
-        hint="x_hat = alpha*real + (1-alpha)*fake; with tf.GradientTape() as tape: tape.watch(x_hat); "
-             "s = critic(x_hat); g = tape.gradient(s, x_hat); norms = sqrt(sum of g^2 over axes 1, 2, 3); "
-             "return mean((norms - 1)^2).",
-        diagnose=_gan_diagnosis(cases, mistakes), atol=1e-4,
+        diagnose=_gan_diagnosis(cases, mistakes), atol=1e-4, arg_names=["critic", "real", "fake", "alpha"],
     )
+
+
+def _logit_grid() -> list[tuple]:
+    return [(np.array([0.0]),), (np.linspace(-8.0, 8.0, 9),), (np.array([-40.0, -5.0, 2.0]),)]
+
+
+def _sigmoid(logit) -> np.ndarray:
+    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(logit, np.float64)))
+
+
+def check_minimax_gradient(minimax_gradient: Callable | None) -> CheckResult:
+    """Check notebook 04's derive-it exercise: the slope of G's minimax cost with respect to the fake's logit. Introduced in notebook 04."""
+    from .core import _known_mistake
+
+    cases = _logit_grid()
+    mistake = _known_mistake(minimax_gradient, cases, [
+        (lambda l: _sigmoid(l), "the sign is flipped: raising the fake's logit makes D more fooled, which lowers "
+                                "G's minimax cost, so the slope is negative."),
+        (lambda l: -(1.0 - _sigmoid(l)), "that is the slope of the NON-saturating cost; the exercise asks for the "
+                                         "minimax one, which behaves the opposite way when D wins."),
+        (lambda l: -_sigmoid(l) * (1.0 - _sigmoid(l)), "you kept the sigmoid's slope, but it cancels against the "
+                                                       "derivative of the logarithm: one factor too many."),
+        (lambda l: -1.0 / (1.0 - _sigmoid(l)), "that is the derivative with respect to D(G(z)), not to the logit: "
+                                               "one chain-rule factor is missing."),
+    ])
+    return check_function("minimax_gradient", minimax_gradient, lambda l: -_sigmoid(l), cases,
+                          diagnose=lambda got, expected: mistake, atol=1e-6, arg_names=["logit"])

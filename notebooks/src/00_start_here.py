@@ -147,7 +147,9 @@ plt.show()
 #
 # 1. Write `scale_images(images)` that maps a `uint8` array of pixels 0..255 to `float32` values
 #    in $[-1, 1]$. Run the check cell: it tries your function on several inputs and tells you
-#    what is wrong, with a hint.
+#    which input failed, what it expected and what it got, with a first idea (never the answer).
+#    Stuck? `gu.checks.hint("scale_images")` gives more help, one level at a time: the maths, then
+#    the code.
 # 2. Which digit has the most ink on average? Compute the mean pixel value per class of
 #    `data.x_train` and compare it with your guess from the grid above.
 
@@ -172,7 +174,7 @@ def scale_images(images):
     return images.astype(np.float32) / 127.5 - 1.0
 
 
-gu.checks.check_scale_images(scale_images);
+assert gu.checks.check_scale_images(scale_images)
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
 ink = [data.x_train[data.y_train == digit].mean() for digit in range(10)]

@@ -496,17 +496,24 @@ print("untrained D(x) on five real digits:", [round(float(d), 2) for d in d_real
 # ## Exercises
 #
 # Each exercise cell below holds a stub for you to fill in and a check that tries your function on
-# several inputs and says what is wrong, with a hint. The solutions are collapsed at the end.
+# several inputs and says which input failed, what it expected and what it got, with a first idea.
+# `gu.checks.hint("name")` gives more help when you ask, one level at a time (the maths, then the
+# code). The solutions are collapsed at the end.
 #
-# 1. Write `sigmoid_derivative(z)`, the slope $\sigma(z)(1-\sigma(z))$ for an array of logits.
+# 1. Write `sigmoid_derivative(a)`, the slope $d\sigma/da$ of the sigmoid for an array of
+#    pre-activations $a$.
 # 2. Write `bce_loss(y, p)`, the mean binary cross-entropy of probabilities `p` for labels `y`.
-# 3. Write `gradient_step(w, b, x, y, lr)` returning the new `(w, b)` after one step of section 2.
-# 4. In the explorer, find the largest learning rate that still converges. Then centre the data,
+# 3. **Derive it.** For one example, $p = \sigma(a)$ and $L = -[y \log p + (1-y)\log(1-p)]$.
+#    On paper, find $\partial L / \partial a$ with the chain rule, simplify it as far as it goes,
+#    and enter the result as `bce_gradient(p, y)` (one value per example). Section 2's gradient
+#    step uses it.
+# 4. Write `gradient_step(w, b, x, y, lr)` returning the new `(w, b)` after one step of section 2.
+# 5. In the explorer, find the largest learning rate that still converges. Then centre the data,
 #    `x - x.mean(axis=0)`, and try again. Finally try `hidden=8`.
 
 # %%
-def sigmoid_derivative(z):
-    """The slope of the sigmoid at z, element by element."""
+def sigmoid_derivative(a):
+    """The slope of the sigmoid at a, element by element."""
     # Your code here: replace `None` with your answer.
     return None
 
@@ -522,6 +529,16 @@ def bce_loss(y, p):
 
 
 gu.checks.check_bce_loss(bce_loss);
+
+
+# %%
+def bce_gradient(p, y):
+    """dL/da for each example, where p = sigmoid(a) and L is that example's cross-entropy."""
+    # Your result here: replace `None` with it.
+    return None
+
+
+gu.checks.check_bce_gradient(bce_gradient);
 
 
 # %%
@@ -535,7 +552,7 @@ gu.checks.check_gradient_step(gradient_step);
 
 
 # %%
-# Exercise 4: your experiments here, for example
+# Exercise 5: your experiments here, for example
 # gu.explorer.GradientDescentExplorer(x - x.mean(axis=0), y, lr=3.0)
 
 # %% [markdown]
@@ -544,13 +561,13 @@ gu.checks.check_gradient_step(gradient_step);
 # Open the collapsed cells to compare with your answers.
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
-def sigmoid_derivative(z):
-    """The slope of the sigmoid at z, element by element."""
-    s = 1 / (1 + np.exp(-np.asarray(z, dtype=float)))
+def sigmoid_derivative(a):
+    """The slope of the sigmoid at a, element by element."""
+    s = 1 / (1 + np.exp(-np.asarray(a, dtype=float)))
     return s * (1 - s)
 
 
-gu.checks.check_sigmoid_derivative(sigmoid_derivative);
+assert gu.checks.check_sigmoid_derivative(sigmoid_derivative)
 
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
@@ -559,7 +576,18 @@ def bce_loss(y, p):
     return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
 
 
-gu.checks.check_bce_loss(bce_loss);
+assert gu.checks.check_bce_loss(bce_loss)
+
+
+# %% jupyter={"source_hidden": true} tags=["solution"]
+# Exercise 3: dL/dp = -y/p + (1 - y)/(1 - p) = (p - y) / (p (1 - p)), and dp/da = p (1 - p),
+# so the two factors p (1 - p) cancel: dL/da = p - y, "prediction minus label".
+def bce_gradient(p, y):
+    """dL/da for each example, where p = sigmoid(a) and L is that example's cross-entropy."""
+    return p - y
+
+
+assert gu.checks.check_bce_gradient(bce_gradient)
 
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
@@ -571,10 +599,10 @@ def gradient_step(w, b, x, y, lr):
     return w - lr * grad_w, b - lr * grad_b
 
 
-gu.checks.check_gradient_step(gradient_step);
+assert gu.checks.check_gradient_step(gradient_step)
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
-# Exercise 4: with the raw data, learning rates up to about 3-5 converge (bumpily) and 10 diverges.
+# Exercise 5: with the raw data, learning rates up to about 3-5 converge (bumpily) and 10 diverges.
 # Centred, the valley is round enough that 10 converges smoothly and 30 only bumps.
 for name, data_x in (("raw", x), ("centred", x - x.mean(axis=0))):
     for rate in (3.0, 10.0, 30.0):

@@ -142,16 +142,24 @@ plt.show()
 # %% [markdown]
 # ## 3. Saturating and non-saturating generator losses
 #
-# Early in training $G$ is poor, $D$ rejects its samples confidently and $D(G(z)) \approx 0$. There
-# the minimax generator loss $\log(1 - D(G(z)))$ is flat: its gradient with respect to the logit is
-# $-D(G(z)) \approx 0$, so $G$ barely learns. Goodfellow et al. therefore train $G$ to maximise
-# $\log D(G(z))$ instead, the **non-saturating** loss, whose gradient $-(1 - D(G(z)))$ is near 1 there.
+# Early in training $G$ is poor, $D$ rejects its samples confidently and $D(G(z)) \approx 0$. In the
+# minimax game $G$ minimises $\log(1 - D(G(z)))$, the term of $V$ that depends on it. Goodfellow et
+# al. proposed a second generator loss: maximise $\log D(G(z))$ instead, that is minimise
+# $-\log D(G(z))$, the **non-saturating** loss. Both have the same fixed point, so the theory of
+# section 2 still holds.
 
 # %% [markdown]
-# Both losses have the same fixed point, so the theory of section 2 still holds. The next cell asks
-# TensorFlow for the gradients of `gu.losses.generator_loss` with respect to the logit, for every
-# value of $D(G(z))$, and plots them. Look at the left end of the right panel: that is where a
-# fresh generator lives.
+# **Predict, then run.** Before you run the next two cells: where $D(G(z)) = 0.01$, which loss
+# gives $G$ the larger gradient with respect to the logit, `"minimax"`, `"non-saturating"` or
+# `"the same"`? Write your answer in `prediction`.
+
+# %%
+prediction = None  # your prediction: "minimax", "non-saturating" or "the same"
+
+# %% [markdown]
+# The next cell asks TensorFlow for the gradients of `gu.losses.generator_loss` with respect to the
+# logit, for every value of $D(G(z))$, plots them, and checks your prediction against what it
+# measured. Look at the left end of the right panel: that is where a fresh generator lives.
 
 # %%
 d_fake = np.linspace(0.001, 0.999, 300)
@@ -183,6 +191,15 @@ for p in (0.01, 0.5):
     i = int(np.argmin(np.abs(d_fake - p)))
     print(f"D(G(z)) = {p}: gradient size minimax {abs(grads['minimax'][i]):.3f}, "
           f"non-saturating {abs(grads['non_saturating'][i]):.3f}")
+at_001 = int(np.argmin(np.abs(d_fake - 0.01)))
+gu.checks.check_predict_gradient(prediction, gradients={
+    "minimax": abs(float(grads["minimax"][at_001])), "non-saturating": abs(float(grads["non_saturating"][at_001]))});
+
+# %% [markdown]
+# What the plot shows: the minimax loss is flat where $G$ is worst. Its gradient with respect to
+# the logit is $-D(G(z))$, about $-0.01$ at the left end, so $G$ barely learns; the non-saturating
+# loss's gradient is $-(1 - D(G(z)))$, about $-0.99$ there. Near $D(G(z)) = 1$ the roles swap, but a
+# generator rarely lives there.
 
 # %% [markdown]
 # ## 4. A live 1-D toy GAN
@@ -318,17 +335,21 @@ ring_dash
 # %% [markdown]
 # ## Exercises
 #
-# Write each function in NumPy from logits (use $D = 1/(1+e^{-\text{logit}})$), then run its
-# check cell: it tries your code on several inputs and names the mistake if there is one.
+# Write each function in NumPy from logits, then run its check cell: it tries your code on
+# several inputs, among them very confident logits such as $\pm 40$, and says which input failed,
+# what it expected and got, and which known mistake it recognised. `gu.checks.hint("gan_d_loss")`
+# (and so on, the name is in each verdict) gives more help, one level at a time.
 #
-# 1. `discriminator_loss(real_logits, fake_logits)`: the discriminator's loss $-V$.
+# 1. `discriminator_loss(real_logits, fake_logits)`: the discriminator's loss $-V$, which stays
+#    finite for any logit.
 # 2. `generator_loss_minimax(fake_logits)`: $\mathbb{E}[\log(1 - D(G(z)))]$.
 # 3. `generator_loss_non_saturating(fake_logits)`: $-\mathbb{E}[\log D(G(z))]$.
-# 4. `optimal_discriminator(p_data, p_g)`: $D^*$ from two arrays of density values.
+# 4. `optimal_discriminator(p_data, p_g)`: $D^*$ from two arrays of density values, the result of
+#    section 2's derivation.
 
 # %%
 def discriminator_loss(real_logits, fake_logits):
-    """-V: -mean(log D(x)) - mean(log(1 - D(G(z)))), from logits."""
+    """The discriminator's loss -V, from its logits on a real and a fake batch."""
     # Your code here: replace `None` with your answer.
     return None
 
@@ -338,7 +359,7 @@ gu.checks.check_gan_d_loss(discriminator_loss);
 
 # %%
 def generator_loss_minimax(fake_logits):
-    """The minimax generator loss mean(log(1 - D(G(z)))), from logits."""
+    """The minimax generator loss, from the discriminator's logits on fakes."""
     # Your code here.
     return None
 
@@ -348,7 +369,7 @@ gu.checks.check_gan_g_loss(generator_loss_minimax, "minimax");
 
 # %%
 def generator_loss_non_saturating(fake_logits):
-    """The non-saturating generator loss -mean(log D(G(z))), from logits."""
+    """The non-saturating generator loss, from the discriminator's logits on fakes."""
     # Your code here.
     return None
 
@@ -358,7 +379,7 @@ gu.checks.check_gan_g_loss(generator_loss_non_saturating, "non_saturating");
 
 # %%
 def optimal_discriminator(p_data, p_g):
-    """D*(x) = p_data(x) / (p_data(x) + p_g(x)), elementwise."""
+    """The optimal discriminator D*(x), elementwise, from the two densities at x."""
     # Your code here.
     return None
 
@@ -369,45 +390,53 @@ gu.checks.check_optimal_discriminator(optimal_discriminator);
 # %% [markdown]
 # ## Solutions
 #
-# Open the collapsed cells to compare with your answers. They follow the formulas literally, which
-# is clearest for learning. In real code prefer the softplus forms used by `gu.losses`: $\log D$ of a
-# logit of 40 rounds to $\log 1 = 0$ and $\log(1 - D)$ to $\log 0$, while softplus stays finite.
+# Open the collapsed cells to compare with your answers. A literal $\log \sigma(\ell)$ fails the
+# checks: for a logit of 40, $\sigma(\ell)$ is exactly 1 in float32, so $\log(1 - D)$ is $\log 0$.
+# The solutions use $\log \sigma(\ell) = -\mathrm{softplus}(-\ell)$ and
+# $\log(1 - \sigma(\ell)) = -\mathrm{softplus}(\ell)$, with $\mathrm{softplus}(u) = \log(1 + e^u)$
+# computed by `np.logaddexp(0, u)`, as `gu.losses` does.
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
-def sigmoid(logits):
-    return 1.0 / (1.0 + np.exp(-np.asarray(logits, dtype=np.float64)))
+def softplus(u):
+    return np.logaddexp(0.0, np.asarray(u, dtype=np.float64))
 
 
 def discriminator_loss(real_logits, fake_logits):
-    """-V: -mean(log D(x)) - mean(log(1 - D(G(z)))), from logits."""
-    return -np.mean(np.log(sigmoid(real_logits))) - np.mean(np.log(1.0 - sigmoid(fake_logits)))
+    """The discriminator's loss -V, from its logits on a real and a fake batch."""
+    return np.mean(softplus(-real_logits)) + np.mean(softplus(fake_logits))
 
 
-gu.checks.check_gan_d_loss(discriminator_loss);
+assert gu.checks.check_gan_d_loss(discriminator_loss)
 
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
 def generator_loss_minimax(fake_logits):
-    """The minimax generator loss mean(log(1 - D(G(z)))), from logits."""
-    return np.mean(np.log(1.0 - sigmoid(fake_logits)))
+    """The minimax generator loss, from the discriminator's logits on fakes."""
+    return -np.mean(softplus(fake_logits))
 
 
-gu.checks.check_gan_g_loss(generator_loss_minimax, "minimax");
+assert gu.checks.check_gan_g_loss(generator_loss_minimax, "minimax")
 
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
 def generator_loss_non_saturating(fake_logits):
-    """The non-saturating generator loss -mean(log D(G(z))), from logits."""
-    return -np.mean(np.log(sigmoid(fake_logits)))
+    """The non-saturating generator loss, from the discriminator's logits on fakes."""
+    return np.mean(softplus(-fake_logits))
 
 
-gu.checks.check_gan_g_loss(generator_loss_non_saturating, "non_saturating");
+assert gu.checks.check_gan_g_loss(generator_loss_non_saturating, "non_saturating")
 
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
 def optimal_discriminator(p_data, p_g):
-    """D*(x) = p_data(x) / (p_data(x) + p_g(x)), elementwise."""
+    """The optimal discriminator D*(x), elementwise, from the two densities at x."""
     return p_data / (p_data + p_g)
 
 
-gu.checks.check_optimal_discriminator(optimal_discriminator);
+assert gu.checks.check_optimal_discriminator(optimal_discriminator)
+
+# %% jupyter={"source_hidden": true} tags=["solution"]
+# Section 3's prediction: "non-saturating". Where D(G(z)) = 0.01 its gradient on the logit is
+# about 0.99, the minimax loss's about 0.01.
+prediction = "non-saturating"
+assert gu.checks.check_predict_gradient(prediction)

@@ -220,12 +220,26 @@ for k in (1, 128):
     print(f"d_steps={k:3d}:  D(x) {h['d_real'][-1]:.3f}  D(G(z)) {h['d_fake'][-1]:.3f}  G loss {h['g_loss'][-1]:.2f}")
 
 # %% [markdown]
-# **Fix it:** set `d_steps` to the number of discriminator updates per generator update you would use.
+# **Fix it, by reading curves.** How many D steps per G step, $k$, is right? Three short runs of the
+# same small GAN below used $k = 1$, $2$ and $5$, in an order kept from you (`gu.broken.QUIZ_ORDER`
+# holds it: do not peek). From their curves, decide which run used $k = 5$ and write its label in
+# `answer`. Budget: about 15 s of training at full size.
 
 # %%
-d_steps = None  # Your answer here
+quiz = broken.d_steps_quiz(x_real[:1000], steps=gu.fast(300, 30))
+fig, axes = plt.subplots(1, 2, figsize=(10, 3))
+for label, h in quiz.items():
+    axes[0].plot(gu.plotting.smooth(h["d_loss"]), label=f"run {label}")
+    axes[1].plot(gu.plotting.smooth(h["d_fake"]), label=f"run {label}")
+axes[0].set(xlabel="generator step", ylabel="D loss (smoothed)")
+axes[1].set(xlabel="generator step", ylabel="D(G(z)) (smoothed)")
+axes[0].legend()
+plt.show()
 
-gu.checks.check_d_steps(d_steps);
+# %%
+answer = None  # the label of the run that used k = 5: "A", "B" or "C"
+
+gu.checks.check_d_steps(answer, runs=quiz);
 
 # %% [markdown]
 # ### Bugs 4 and 5: a "generator step" that never trains the generator through $D$
@@ -269,9 +283,18 @@ gu.checks.check_generator_step(generator_step);
 # Our convention is real = 1, fake = 0 (some tutorials flip it; then every loss must flip too).
 # Swap it in $D$'s loss only, and $D$ calls fakes real: $G$'s loss drops to 0 and $G$ learns nothing.
 
+# %% [markdown]
+# **Predict, then run.** Before you run the training cell: with D's labels swapped, where will the
+# average $D(G(z))$ end after 100 steps, `"near 0"`, `"near 0.5"` or `"near 1"`?
+
 # %%
-h = broken.train_mlp_gan(x_real[:1000], steps=gu.fast(100, 10), swap_labels=True)
-print(f"labels swapped: D(x) {h['d_real'][-1]:.3f}  D(G(z)) {h['d_fake'][-1]:.3f}  G loss {h['g_loss'][-1]:.3f}")
+prediction = None  # "near 0", "near 0.5" or "near 1"
+
+# %%
+swapped = broken.train_mlp_gan(x_real[:1000], steps=100, swap_labels=True)  # about 2 s, also in the tests
+print(f"labels swapped: D(x) {swapped['d_real'][-1]:.3f}  D(G(z)) {swapped['d_fake'][-1]:.3f}  "
+      f"G loss {swapped['g_loss'][-1]:.3f}")
+gu.checks.check_predict_swap(prediction, history=swapped);
 
 
 # %% [markdown]
@@ -512,8 +535,9 @@ plt.show()
 # 1. The eight fixes in section 3, each with its check cell.
 # 2. Write `mean_d_outputs(real_logits, fake_logits)` returning the pair (mean $D(x)$, mean $D(G(z))$)
 #    that the dashboard plots. Run the check.
-# 3. With the dashboard, set D steps per G step to 5 and press Step x100. What happens to $D(G(z))$
-#    and to the samples? Then press Load or Reset.
+# 3. With the dashboard, set D steps per G step to 5 and press Step x100 (budget: about 100 steps,
+#    under a minute at full size). What happens to $D(G(z))$ and to the samples? Write down what you
+#    expect first, then press Load or Reset to undo it. The solution measures the same thing in code.
 
 # %%
 def mean_d_outputs(real_logits, fake_logits):
@@ -544,11 +568,15 @@ def real_batches(images, batch_size, steps, seed):
     return np.stack([images[rng.integers(0, len(images), batch_size)] for _ in range(steps)])
 
 
-d_steps = 1
+# Bug 3: run B. Its D loss sits lowest and its D(G(z)) falls furthest: five D updates per G update.
+answer = "B"
+# Bug 6: D is trained to call fakes real, which is what G wants too: D(G(z)) ends near 1.
+prediction = "near 1"
 
-gu.checks.check_discriminator(build_discriminator)
-gu.checks.check_real_batches(real_batches)
-gu.checks.check_d_steps(d_steps);
+assert gu.checks.check_discriminator(build_discriminator)
+assert gu.checks.check_real_batches(real_batches)
+assert gu.checks.check_d_steps(answer, runs=quiz)
+assert gu.checks.check_predict_swap(prediction, history=swapped)
 
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
@@ -576,10 +604,10 @@ def prepare_images(images):
     return (images.astype(np.float32) / 127.5 - 1.0)[..., None]
 
 
-gu.checks.check_generator_loss(generator_loss)
-gu.checks.check_generator_step(generator_step)
-gu.checks.check_discriminator_loss(discriminator_loss)
-gu.checks.check_prepare_images(prepare_images);
+assert gu.checks.check_generator_loss(generator_loss)
+assert gu.checks.check_generator_step(generator_step)
+assert gu.checks.check_discriminator_loss(discriminator_loss)
+assert gu.checks.check_prepare_images(prepare_images)
 
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
@@ -588,4 +616,14 @@ def mean_d_outputs(real_logits, fake_logits):
     return float(tf.reduce_mean(tf.sigmoid(real_logits))), float(tf.reduce_mean(tf.sigmoid(fake_logits)))
 
 
-gu.checks.check_mean_d_outputs(mean_d_outputs);
+assert gu.checks.check_mean_d_outputs(mean_d_outputs)
+
+
+# %% jupyter={"source_hidden": true} tags=["solution"]
+# Exercise 3: five D updates per G update let D pull ahead; D(G(z)) falls and the samples change
+# less per step, because G's gradient shrinks as D grows sure. Measured on copies of the trainer:
+for k in (1, 5):
+    trial = gu.GANTrainer.restore(run, x_real)  # the run saved in section 6
+    trial.d_steps = k
+    trial.fit(steps=gu.fast(100, 2), progress=False)
+    print(f"d_steps {k}: mean D(G(z)) over the last 20 steps {np.mean(trial.history['d_fake'][-20:]):.3f}")

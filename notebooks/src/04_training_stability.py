@@ -115,14 +115,12 @@ plt.show()
 # ### 1.2 The discriminator wins, and the minimax loss stops teaching $G$
 #
 # Give $D$ a learning rate ten times $G$'s and it soon rejects every fake: $D(G(z)) \approx 0$.
-# How much does $G$ then learn? With the logit $l$ of a fake, $D(G(z)) = \sigma(l)$, and the
-# chain rule through $l$ gives, for the original **minimax** loss and the **non-saturating** one
-# (Goodfellow et al. 2014, section 3):
-#
-# $$\frac{\partial}{\partial l}\log\bigl(1 - \sigma(l)\bigr) = -\sigma(l) \;\to\; 0,
-# \qquad \frac{\partial}{\partial l}\bigl(-\log \sigma(l)\bigr) = -(1 - \sigma(l)) \;\to\; -1 .$$
-#
-# The minimax gradient vanishes exactly when $G$ is worst, the non-saturating one is largest there.
+# How much does $G$ then learn? With the logit $\ell$ of a fake, $D(G(z)) = \sigma(\ell)$. The
+# slope of $G$'s cost with respect to $\ell$ decides it, for the original **minimax** loss
+# $\log(1 - \sigma(\ell))$ and the **non-saturating** one $-\log\sigma(\ell)$ (Goodfellow et al.
+# 2014, section 3). Exercise 3 asks you to derive the minimax slope; notebook 02 plotted both.
+# The claim to test here: the minimax gradient vanishes exactly when $G$ is worst, while the
+# non-saturating one is largest there.
 # Two runs from the same seed, the same learning rates ($G$: $2\cdot10^{-4}$, $D$: $2\cdot10^{-3}$),
 # differing only in $G$'s loss:
 
@@ -441,24 +439,43 @@ print(f"{mine.variant}: {mine.steps} steps, MNIST score {mine.scores['mnist_scor
 # 2. **One-sided label smoothing.** Write `smoothed_d_loss(real_logits, fake_logits, smoothing)`
 #    returning $L_D$ of section 2 with real target $1 - s$ (NumPy is fine; use
 #    `np.logaddexp(0, x)` for $\mathrm{softplus}(x)$).
-# 3. **Open.** With the panel: find the smallest ratio `lr_d / lr_g` at which the minimax loss
-#    stalls (MNIST score below 2 after 20 s), then check whether the non-saturating loss survives it.
+# 3. **Derive it.** Why does the minimax loss stop teaching $G$ when $D$ wins? On paper,
+#    differentiate $G$'s minimax cost $\log(1 - \sigma(\ell))$ with respect to the logit $\ell$ of a
+#    fake, simplify, and enter the result as `minimax_gradient(logit)`. Then say what it tends to as
+#    $D(G(z)) \to 0$; section 1.2 measured it.
+# 4. **Open.** With the panel (budget: about three runs of 400 steps, a minute or two): find the
+#    smallest ratio `lr_d / lr_g` at which the minimax loss stalls (MNIST score below 2 after 400
+#    steps), then check whether the non-saturating loss survives it. A solution that does the same
+#    in code is at the end.
 
 # %%
 def gradient_penalty(critic, real, fake, alpha):
-    """Return mean over samples of (||grad critic(x_hat)|| - 1)^2 at x_hat = alpha*real + (1-alpha)*fake."""
+    """Return the WGAN-GP penalty of a critic on the mixes of real and fake given by alpha."""
     # Your code here: replace `None` with your answer.
     return None
 
 
+gu.checks.check_gradient_penalty(gradient_penalty);
+
+
+# %%
 def smoothed_d_loss(real_logits, fake_logits, smoothing):
     """Return D's BCE loss with real targets 1 - smoothing and fake targets 0."""
     # Your code here
     return None
 
 
-gu.checks.check_gradient_penalty(gradient_penalty)
 gu.checks.check_label_smoothing(smoothed_d_loss);
+
+
+# %%
+def minimax_gradient(logit):
+    """The slope of G's minimax cost with respect to the logit D gives a fake, element by element."""
+    # Your result here: replace `None` with it.
+    return None
+
+
+gu.checks.check_minimax_gradient(minimax_gradient);
 
 # %% [markdown]
 # Running time of this notebook on your machine (about 15 minutes on a 2-core laptop):
@@ -474,7 +491,7 @@ print(f"{time.perf_counter() - start_time:.0f} s")
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
 def gradient_penalty(critic, real, fake, alpha):
-    """Return mean over samples of (||grad critic(x_hat)|| - 1)^2 at x_hat = alpha*real + (1-alpha)*fake."""
+    """Return the WGAN-GP penalty of a critic on the mixes of real and fake given by alpha."""
     x_hat = alpha * real + (1 - alpha) * fake
     with tf.GradientTape() as tape:
         tape.watch(x_hat)  # x_hat is a tensor, not a variable: the tape must be told to follow it
@@ -491,5 +508,30 @@ def smoothed_d_loss(real_logits, fake_logits, smoothing):
     return np.mean(real_term) + np.mean(np.logaddexp(0, fake_logits))
 
 
-gu.checks.check_gradient_penalty(gradient_penalty)
-gu.checks.check_label_smoothing(smoothed_d_loss);
+assert gu.checks.check_gradient_penalty(gradient_penalty)
+assert gu.checks.check_label_smoothing(smoothed_d_loss)
+
+
+# %% jupyter={"source_hidden": true} tags=["solution"]
+# Exercise 3: with s = sigmoid(l), d/dl log(1 - s) = -s (1 - s) / (1 - s) = -s = -D(G(z)).
+# When D wins, D(G(z)) -> 0 and so does this slope: G's minimax cost is flat exactly where G is
+# worst. The non-saturating cost -log s has slope -(1 - s) -> -1 there.
+def minimax_gradient(logit):
+    """The slope of G's minimax cost with respect to the logit D gives a fake, element by element."""
+    return -1.0 / (1.0 + np.exp(-np.asarray(logit, dtype=float)))
+
+
+assert gu.checks.check_minimax_gradient(minimax_gradient)
+
+# %% jupyter={"source_hidden": true} tags=["solution"]
+# Exercise 4 (budget: up to four runs of 400 steps): section 1.2's set-up (lr_g 2e-4, beta_1 0.5,
+# seed 0) at smaller ratios lr_d / lr_g; the non-saturating loss runs only where the minimax one stalled.
+for ratio in (2, 5):
+    scores = {}
+    for kind in ("minimax", "non_saturating"):
+        trial = gu.GANTrainer("dcgan", x_real, loss=kind, lr_g=2e-4, lr_d=2e-4 * ratio, beta_1=0.5, seed=0)
+        trial.fit(steps=gu.fast(400, 3), progress=False)
+        scores[kind] = gu.metrics.mnist_score(trial.sample(gu.fast(500, 20)))
+        if kind == "minimax" and scores[kind] >= 2:
+            break
+    print(f"lr_d / lr_g = {ratio}: " + ", ".join(f"{k} score {v:.2f}" for k, v in scores.items()))

@@ -159,13 +159,29 @@ display(scores.round(2))
 # early checkpoint sits in between.
 
 # %% [markdown]
+# **Predict, then run.** The table used 5,000 samples per row. Computed from only 250 samples of the
+# same pretrained DCGAN, against the same reference digits, will its Fréchet distance come out
+# `"higher"`, `"lower"` or `"about the same"`? Write your answer in `prediction`, then run the cell
+# after it.
+
+# %%
+prediction = None  # "higher", "lower" or "about the same"
+
+# %%
+dcgan_images = candidates["pretrained DCGAN"]
+fd_by_n = {n: gu.metrics.frechet_distance(dcgan_images[:n], x_reference) for n in (gu.fast(250, 50), len(dcgan_images))}
+for n, fd in fd_by_n.items():
+    print(f"Fréchet distance from {n:>5,} samples: {fd:.2f}")
+gu.checks.check_predict_fid_samples(prediction, measured=fd_by_n);
+
+# %% [markdown]
 # ## 3. The 2014 paper's metric: a Parzen-window log-likelihood
 #
 # A GAN has no formula for $p_g(x)$, so Goodfellow et al. (2014) estimated one: put a Gaussian of
-# width $\sigma$ on each of $n$ generated samples $g_i$ and average them,
+# width $h$ on each of $n$ generated samples $g_i$ and average them,
 #
-# $$\hat p(x) = \frac{1}{n}\sum_{i=1}^{n} \mathcal{N}(x;\, g_i, \sigma^2 I), \qquad
-# \log \hat p(x) = \operatorname{logsumexp}_i\Big(-\frac{\|x-g_i\|^2}{2\sigma^2}\Big) - \log n - \frac{D}{2}\log(2\pi\sigma^2).$$
+# $$\hat p(x) = \frac{1}{n}\sum_{i=1}^{n} \mathcal{N}(x;\, g_i, h^2 I), \qquad
+# \log \hat p(x) = \operatorname{logsumexp}_i\Big(-\frac{\|x-g_i\|^2}{2h^2}\Big) - \log n - \frac{d}{2}\log(2\pi h^2).$$
 #
 # The score is the mean $\log \hat p(x)$ over test digits, in nats, with pixels in $[0, 1]$ and $D = 784$.
 
@@ -173,11 +189,11 @@ display(scores.round(2))
 # The window width matters enormously, so the paper chose it on a **validation split**: try ten
 # widths from 0.1 to 1 and keep the one that gives validation digits the highest likelihood. Then it
 # scored the test digits once. `gu.parzen` does the same, in chunks, with the log-sum-exp trick so
-# that $e^{-\|x-g\|^2/2\sigma^2}$ never underflows. First a case small enough to do by hand:
+# that $e^{-\|x-g\|^2/2h^2}$ never underflows. First a case small enough to do by hand:
 
 # %%
 # NBVAL_CHECK_OUTPUT
-# two samples at 0 and 2, sigma 1, x = 1: both Gaussians give N(1; 0, 1), so log p(1) = -1/2 - log(2 pi)/2
+# two samples at 0 and 2, h = 1, x = 1: both Gaussians give N(1; 0, 1), so log p(1) = -1/2 - log(2 pi)/2
 print(f"gu.parzen: {gu.parzen.log_density(np.array([[1.0]]), np.array([[0.0], [2.0]]), 1.0)[0]:.6f}")
 print(f"by hand:   {-0.5 - 0.5 * np.log(2 * np.pi):.6f}")
 print("widths tried:", np.round(gu.parzen.SIGMAS, 3).tolist())
@@ -202,7 +218,7 @@ parzen_sets = {
 parzen = {name: gu.parzen.parzen_log_likelihood(images, x_test, x_validation)
           for name, images in parzen_sets.items()}
 for name, result in parzen.items():
-    edge = "  (sigma at the edge of the grid)" if result.at_grid_edge else ""
+    edge = "  (h at the edge of the grid)" if result.at_grid_edge else ""
     print(f"{name:36s} {result}{edge}")
 
 # %% [markdown]
@@ -213,7 +229,7 @@ for name, result in parzen.items():
 table = [{"model": name, "log-likelihood (nats)": mean, "± s.e.": se, "source": "Goodfellow et al. 2014, Table 1"}
          for name, (mean, se) in gu.parzen.PAPER_TABLE_1.items()]
 table += [{"model": name, "log-likelihood (nats)": r.mean, "± s.e.": r.sem,
-           "source": f"this notebook, sigma {r.sigma:.3f}, {r.n_test:,} test digits"} for name, r in parzen.items()]
+           "source": f"this notebook, h = {r.sigma:.3f}, {r.n_test:,} test digits"} for name, r in parzen.items()]
 display(pd.DataFrame(table).set_index("model").round(1))
 
 # %% [markdown]
@@ -512,20 +528,25 @@ print(f"lowest {per_class.min():.1%} (digit {per_class.argmin()}), mean {per_cla
 #
 # ## Exercises
 #
-# 1. Write `frechet_gaussian(mu1, sigma1, mu2, sigma2)`, the Fréchet distance between two Gaussians
-#    (section 2's formula). `scipy.linalg.sqrtm` gives a matrix square root.
+# Each check says which input failed, what it expected and got, and which known mistake it
+# recognised; `gu.checks.hint("frechet_gaussian")` (the name is in each verdict) gives more help.
+#
+# 1. Write `frechet_gaussian(mu1, cov1, mu2, cov2)`, the Fréchet distance between two Gaussians with
+#    means `mu` and covariance matrices `cov` (section 2's formula). `scipy.linalg.sqrtm` gives a
+#    matrix square root.
 # 2. Write `nearest_distance(samples, train)`: for rows `samples` $(N, D)$ and `train` $(M, D)$, the
 #    Euclidean distance from each sample to its nearest training row, shape $(N,)$.
-# 3. Write `parzen_log_density(x, centres, sigma)`: $\log \hat p(x)$ of section 3 for each row of `x`.
-#    One check case has a tiny $\sigma$.
+# 3. Write `parzen_log_density(x, centres, h)`: $\log \hat p(x)$ of section 3 for each row of `x`.
+#    One check case has a tiny width $h$.
+# 4. **Predict, then run** is in section 2: how the Fréchet distance changes with the sample count.
 
 # %%
 import scipy.linalg
 from scipy.special import logsumexp
 
 
-def frechet_gaussian(mu1, sigma1, mu2, sigma2):
-    """Return the Fréchet distance between N(mu1, sigma1) and N(mu2, sigma2)."""
+def frechet_gaussian(mu1, cov1, mu2, cov2):
+    """Return the Fréchet distance between N(mu1, cov1) and N(mu2, cov2)."""
     # Your code here: replace `None` with your answer.
     return None
 
@@ -536,8 +557,8 @@ def nearest_distance(samples, train):
     return None
 
 
-def parzen_log_density(x, centres, sigma):
-    """Return log of the mean of N(x; c_i, sigma^2 I) over the centres, for each row of x."""
+def parzen_log_density(x, centres, h):
+    """Return the log-density of the Parzen window of width h on the centres, for each row of x."""
     # Your code here
     return None
 
@@ -559,10 +580,10 @@ print(f"{time.perf_counter() - start_time:.0f} s")
 # Open the collapsed cells to compare with your answers.
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
-def frechet_gaussian(mu1, sigma1, mu2, sigma2):
-    """Return the Fréchet distance between N(mu1, sigma1) and N(mu2, sigma2)."""
-    root = np.real(scipy.linalg.sqrtm(sigma1 @ sigma2))  # rounding can leave a tiny imaginary part
-    return float(np.sum((mu1 - mu2) ** 2) + np.trace(sigma1) + np.trace(sigma2) - 2 * np.trace(root))
+def frechet_gaussian(mu1, cov1, mu2, cov2):
+    """Return the Fréchet distance between N(mu1, cov1) and N(mu2, cov2)."""
+    root = np.real(scipy.linalg.sqrtm(cov1 @ cov2))  # rounding can leave a tiny imaginary part
+    return float(np.sum((mu1 - mu2) ** 2) + np.trace(cov1) + np.trace(cov2) - 2 * np.trace(root))
 
 
 def nearest_distance(samples, train):
@@ -571,13 +592,19 @@ def nearest_distance(samples, train):
     return np.sqrt((differences ** 2).sum(axis=-1)).min(axis=1)
 
 
-def parzen_log_density(x, centres, sigma):
-    """Return log of the mean of N(x; c_i, sigma^2 I) over the centres, for each row of x."""
+def parzen_log_density(x, centres, h):
+    """Return the log-density of the Parzen window of width h on the centres, for each row of x."""
     squared = ((x[:, None, :] - centres[None, :, :]) ** 2).sum(axis=-1)
-    log_terms = -squared / (2 * sigma ** 2)
-    return logsumexp(log_terms, axis=1) - np.log(len(centres)) - 0.5 * x.shape[1] * np.log(2 * np.pi * sigma ** 2)
+    log_terms = -squared / (2 * h ** 2)
+    return logsumexp(log_terms, axis=1) - np.log(len(centres)) - 0.5 * x.shape[1] * np.log(2 * np.pi * h ** 2)
 
 
-gu.checks.check_frechet_gaussian(frechet_gaussian)
-gu.checks.check_nearest_distance(nearest_distance)
-gu.checks.check_parzen_log_density(parzen_log_density);
+assert gu.checks.check_frechet_gaussian(frechet_gaussian)
+assert gu.checks.check_nearest_distance(nearest_distance)
+assert gu.checks.check_parzen_log_density(parzen_log_density)
+
+# %% jupyter={"source_hidden": true} tags=["solution"]
+# Section 2's prediction: "higher". The covariance estimated from 250 samples is noisy, and the
+# noise adds to the trace term, so the Fréchet distance from few samples is biased upwards.
+prediction = "higher"
+assert gu.checks.check_predict_fid_samples(prediction, measured=fd_by_n)
