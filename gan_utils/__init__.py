@@ -54,6 +54,7 @@ _LAZY = {
     "cli": "cli",
     "pretrained": "pretrained",
     "parzen": "parzen", "latent": "latent", "LatentExplorer": "latent",
+    "augment": "augment",
     "layers": "layers", "stability": "stability", "break_it": "break_it", "BreakItPanel": "break_it",
     "GANTrainer": "training",
     "TrainingDashboard": "dashboard", "dashboard": "dashboard",

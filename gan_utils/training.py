@@ -19,6 +19,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from . import augment as A
 from . import losses as L
 from .checkpoints import (  # noqa: F401  (re-exported: gu.training.read_checkpoint)
     CHECKPOINT_FILE,
@@ -123,6 +124,9 @@ class GANTrainer(CheckpointMixin):
     ``model`` is a name in ``gu.models.MODELS`` (sized by ``**model_sizes``) or a
     ``(generator, discriminator)`` pair of Keras models. ``seed`` seeds the weights of a named
     model (through ``gu.set_seed``), the batch/noise generator and the fixed noise.
+    ``augment`` (e.g. ``"translation,cutout"``, gu.augment) applies differentiable augmentation to
+    real and generated images wherever D sees them in training; ``r1_weight`` adds the R1 penalty
+    r1_weight/2 * E||grad_x D(x)||^2 on real images to D's loss. Both are off by default.
     """
 
     def __init__(self, model="dcgan", images=None, labels=None, *, loss: str = "non_saturating",
@@ -130,13 +134,14 @@ class GANTrainer(CheckpointMixin):
                  batch_size: int = 64, d_steps: int = 1, label_smoothing: float = 0.0,
                  gp_weight: float = 10.0, ema_decay: float | None = None, latent_dim: int | None = None,
                  seed: int = 0, n_fixed: int = 64, jit_compile: bool = False, simultaneous: bool = False,
-                 **model_sizes):
+                 augment: str | None = None, r1_weight: float = 0.0, **model_sizes):
         L.check_loss(loss)
         L.check_label_smoothing(label_smoothing, loss)
         lr_g, lr_d = _check_number("lr_g", lr_g, 0, low_open=True), _check_number("lr_d", lr_d, 0, low_open=True)
         beta_1, beta_2 = _check_number("beta_1", beta_1, 0, 1), _check_number("beta_2", beta_2, 0, 1)
         d_steps = _check_int("d_steps", d_steps)
         gp_weight = _check_number("gp_weight", gp_weight, 0)
+        self._set_d_regularisers(augment, r1_weight)
         if ema_decay is not None:
             ema_decay = _check_number("ema_decay", ema_decay, 0, 1, low_open=True)
         seed, n_fixed = _check_int("seed", seed, 0), _check_int("n_fixed", n_fixed)
@@ -222,6 +227,12 @@ class GANTrainer(CheckpointMixin):
             raise ValueError(f"the generator makes images of shape {tuple(generator.outputs[0].shape[1:])} "
                              f"but images have shape {images.shape[1:]}")
         return generator, discriminator
+
+    def _set_d_regularisers(self, augment: str | None, r1_weight: float) -> None:
+        """Validate and set `augment` (DiffAugment policy for D's inputs, gu.augment) and `r1_weight`; call _build_steps after."""
+        self._augment_ops = A.parse_policy(augment)
+        self.augment = augment
+        self.r1_weight = _check_number("r1_weight", r1_weight, 0)
 
     # ----- settings that can change between steps -------------------------------------------
     @property
@@ -324,6 +335,7 @@ class GANTrainer(CheckpointMixin):
             "label_smoothing": self.label_smoothing, "gp_weight": self.gp_weight,
             "ema_decay": self.ema_decay, "seed": self.seed, "n_fixed": self.n_fixed,
             "jit_compile": self.jit_compile, "simultaneous": self.simultaneous,
+            "augment": self.augment, "r1_weight": self.r1_weight,
         }
 
     # ----- the compiled training steps -------------------------------------------------------
@@ -343,21 +355,51 @@ class GANTrainer(CheckpointMixin):
         return self.discriminator([x, y], training=training) if self.conditional \
             else self.discriminator(x, training=training)
 
+    def _D_in(self, x, y, training: bool = True):
+        """D's logits for images as D sees them in training: augmented when `augment` is set (both updates)."""
+        if self._augment_ops:
+            x = A.augment(x, self._augment_ops, self._rng)
+        return self._D(x, y, training=training)
+
+    def _real_logits_and_r1(self, x, y):
+        """D's logits on real images and, when r1_weight > 0, the R1 penalty r1_weight/2 * E||grad_x D(x)||^2."""
+        if not self.r1_weight:
+            return self._D_in(x, y), None
+        if self._augment_ops:
+            x = A.augment(x, self._augment_ops, self._rng)
+        with tf.GradientTape() as r1_tape:
+            r1_tape.watch(x)
+            real_logits = self._D(x, y, training=True)
+        grads = r1_tape.gradient(real_logits, x)  # d(sum of logits)/dx, one gradient per image
+        penalty = 0.5 * self.r1_weight * tf.reduce_mean(tf.reduce_sum(tf.square(grads), axis=[1, 2, 3]))
+        return real_logits, penalty
+
     def _real_batch(self):
         idx = self._rng.uniform([self._batch_size], 0, self._n_images, dtype=tf.int32)
         y = tf.gather(self._labels, idx) if self.conditional else None
         return tf.gather(self._images, idx), y
 
+    def _d_loss(self, x, fake, y):
+        """D's loss on a real and a fake batch (with R1, augmentation and the gradient penalty when set), and its logits."""
+        if self._augment_ops or self.r1_weight:
+            real_logits, r1 = self._real_logits_and_r1(x, y)
+            fake_logits = self._D_in(fake, y)
+        else:
+            real_logits, r1 = self._D(x, y, training=True), None
+            fake_logits = self._D(fake, y, training=True)
+        loss = L.discriminator_loss(real_logits, fake_logits, self._loss, self._label_smoothing)
+        if r1 is not None:
+            loss += r1
+        if self._loss == "wgan_gp":
+            alpha = self._rng.uniform([self._batch_size, 1, 1, 1])
+            critic = lambda t: self._D(t, y, training=True)  # noqa: E731
+            loss += self._gp_weight * L.gradient_penalty(critic, x, fake, alpha)
+        return loss, real_logits, fake_logits
+
     def _d_update(self, x, y):
         fake = self._G(self._rng.normal([self._batch_size, self.latent_dim]), y, training=True)
         with tf.GradientTape() as tape:
-            real_logits = self._D(x, y, training=True)
-            fake_logits = self._D(fake, y, training=True)
-            loss = L.discriminator_loss(real_logits, fake_logits, self._loss, self._label_smoothing)
-            if self._loss == "wgan_gp":
-                alpha = self._rng.uniform([self._batch_size, 1, 1, 1])
-                critic = lambda t: self._D(t, y, training=True)  # noqa: E731
-                loss += self._gp_weight * L.gradient_penalty(critic, x, fake, alpha)
+            loss, real_logits, fake_logits = self._d_loss(x, fake, y)
         variables = self.discriminator.trainable_variables
         self._opt_d.apply_gradients(zip(tape.gradient(loss, variables), variables))
         return loss, real_logits, fake_logits
@@ -365,7 +407,7 @@ class GANTrainer(CheckpointMixin):
     def _g_update(self, y):
         with tf.GradientTape() as tape:
             fake = self._G(self._rng.normal([self._batch_size, self.latent_dim]), y, training=True)
-            fake_logits = self._D(fake, y, training=True)
+            fake_logits = self._D_in(fake, y) if self._augment_ops else self._D(fake, y, training=True)
             loss = L.generator_loss(fake_logits, self._loss)
         variables = self.generator.trainable_variables
         self._opt_g.apply_gradients(zip(tape.gradient(loss, variables), variables))
@@ -376,13 +418,7 @@ class GANTrainer(CheckpointMixin):
         """One D update and one G update sharing a single forward pass (the TF DCGAN tutorial's step)."""
         with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
             fake = self._G(self._rng.normal([self._batch_size, self.latent_dim]), y, training=True)
-            real_logits = self._D(x, y, training=True)
-            fake_logits = self._D(fake, y, training=True)
-            d_loss = L.discriminator_loss(real_logits, fake_logits, self._loss, self._label_smoothing)
-            if self._loss == "wgan_gp":
-                alpha = self._rng.uniform([self._batch_size, 1, 1, 1])
-                critic = lambda t: self._D(t, y, training=True)  # noqa: E731
-                d_loss += self._gp_weight * L.gradient_penalty(critic, x, fake, alpha)
+            d_loss, real_logits, fake_logits = self._d_loss(x, fake, y)
             g_loss = L.generator_loss(fake_logits, self._loss)
         d_vars, g_vars = self.discriminator.trainable_variables, self.generator.trainable_variables
         d_grads, g_grads = d_tape.gradient(d_loss, d_vars), g_tape.gradient(g_loss, g_vars)
