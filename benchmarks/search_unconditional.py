@@ -8,7 +8,7 @@
 
 Each variant is a dict of GANTrainer settings and model sizes (plus "d_dense", a dense hidden
 layer in D, built here as a custom pair). For every (variant, seed, steps) not yet in
-benchmarks/results/search_unconditional.jsonl it trains on the embedded digits, evaluates
+benchmarks/search_unconditional.jsonl (committed) it trains on the embedded digits, evaluates
 --samples fresh samples with gu.metrics.evaluate and appends one JSON line. A checkpoint per
 (variant, seed) under benchmarks/results/search_ckpt/ lets a longer budget resume from a
 shorter one (training is deterministic, so 1,500 then 2,500 more steps equals 4,000 in one go).
@@ -31,7 +31,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import gan_utils as gu  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-RESULTS = HERE / "results" / "search_unconditional.jsonl"
+RESULTS = HERE / "search_unconditional.jsonl"  # committed, so a later session resumes the search
 TIMING = HERE / "results" / "search_unconditional_timing.jsonl"
 CKPT_DIR = HERE / "results" / "search_ckpt"
 STOP_FILE = Path("/tmp/STOP_SEARCH")

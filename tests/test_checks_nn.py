@@ -106,9 +106,8 @@ def test_step_accepts_a_list_or_array_pair():
     assert checks.check_gradient_step(lambda *a: list(right_step(*a)))
 
 
-def test_bce_gradient_derive_it():
-    assert checks.check_bce_gradient(lambda p, y: p - y)
-    assert "sign is flipped" in checks.check_bce_gradient(lambda p, y: y - p).message
-    assert "with respect to the probability p" in checks.check_bce_gradient(
-        lambda p, y: -y / p + (1 - y) / (1 - p)).message
-    assert "once too often" in checks.check_bce_gradient(lambda p, y: (p - y) * p * (1 - p)).message
+def test_mse_gradient_derive_it():
+    assert checks.check_mse_gradient(lambda y, p: (p - y) * p * (1 - p))
+    assert "cross-entropy's slope" in checks.check_mse_gradient(lambda y, p: p - y).message
+    assert "sign is flipped" in checks.check_mse_gradient(lambda y, p: (y - p) * p * (1 - p)).message
+    assert "twice too large" in checks.check_mse_gradient(lambda y, p: 2 * (p - y) * p * (1 - p)).message

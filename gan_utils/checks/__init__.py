@@ -15,7 +15,7 @@ from __future__ import annotations
 from .core import CheckResult, check_function
 from .hints import hint, reset_hints
 from .nb00 import check_scale_images
-from .nb01 import check_bce_gradient, check_bce_loss, check_gradient_step, check_sigmoid_derivative
+from .nb01 import check_bce_loss, check_mse_gradient, check_gradient_step, check_sigmoid_derivative
 from .nb02 import check_gan_d_loss, check_gan_g_loss, check_optimal_discriminator, check_predict_gradient
 from .nb03 import (
     check_d_steps,
@@ -36,7 +36,7 @@ __all__ = [
     # notebook 00
     "check_scale_images",
     # notebook 01
-    "check_sigmoid_derivative", "check_bce_loss", "check_bce_gradient", "check_gradient_step",
+    "check_sigmoid_derivative", "check_bce_loss", "check_mse_gradient", "check_gradient_step",
     # notebook 02
     "check_gan_d_loss", "check_gan_g_loss", "check_optimal_discriminator", "check_predict_gradient",
     # notebook 03

@@ -34,14 +34,13 @@ HINTS: dict[str, tuple[str, str, str]] = {
         r"for $p = 0.5$ everywhere it equals $\log 2 \approx 0.693$.",
         "```python\nreturn -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))\n```",
     ),
-    "bce_gradient": (
-        "Chain the two slopes you know: how the loss changes with the probability, times how the "
-        "probability changes with the pre-activation. Most of it cancels, leaving something very simple "
-        "that depends only on how far the prediction is from the label.",
-        r"For one example, $L = -[y\log p + (1-y)\log(1-p)]$ with $p = \sigma(a)$. "
-        r"$\frac{\partial L}{\partial p} = -\frac{y}{p} + \frac{1-y}{1-p} = \frac{p-y}{p(1-p)}$ and "
-        r"$\frac{dp}{da} = p(1-p)$, so $\frac{\partial L}{\partial a} = p - y$.",
-        "```python\nreturn p - y\n```",
+    "mse_gradient": (
+        "Chain the two slopes: how the squared error changes with the probability, times how the probability "
+        "changes with the pre-activation. Unlike section 2, nothing cancels this time.",
+        r"$L = \tfrac12(p-y)^2$: $\frac{\partial L}{\partial p} = p - y$ and $\frac{dp}{da} = p(1-p)$, so "
+        r"$\frac{\partial L}{\partial a} = (p-y)\,p\,(1-p)$. At $y = 1$, $p = 0.01$ that is about $-0.0098$, "
+        r"against the cross-entropy's $p - y = -0.99$.",
+        "```python\nreturn (p - y) * p * (1 - p)\n```",
     ),
     "gradient_step": (
         "Compute the neuron's predictions for the whole batch, see how far each is from its label, and move "
@@ -107,8 +106,8 @@ HINTS: dict[str, tuple[str, str, str]] = {
         "return np.stack([images[rng.integers(0, len(images), batch_size)] for _ in range(steps)])\n```",
     ),
     "d_steps": (
-        "More discriminator updates per generator update make D stronger relative to G. Which run's "
-        "discriminator loss sits lowest, and whose D(G(z)) falls furthest?",
+        "Think about who gets more practice when k is larger, and what a discriminator that practises more "
+        "does to its own loss and to its opinion of the fakes.",
         r"With $k$ D steps per G step, D sees $k$ times as many updates; its loss falls, $D(x)$ rises and "
         r"$D(G(z))$ falls, so the $k = 5$ curve of D's loss is the lowest of the three.",
         "Compare the last values of `runs[label]['d_loss']` for each label and answer with the label of "
@@ -154,8 +153,8 @@ HINTS: dict[str, tuple[str, str, str]] = {
         "```python\nreturn (images.astype(np.float32) / 127.5 - 1.0)[..., None]\n```",
     ),
     "mean_d_outputs": (
-        "The dashboard plots probabilities, not logits: turn each logit into a probability first, then "
-        "average over the batch.",
+        "The dashboard plots probabilities, not logits, and the order of the two operations (squashing "
+        "and averaging) matters.",
         r"$\overline{D(x)} = \frac{1}{n}\sum_i \sigma(\ell_i^{real})$ and likewise for the fakes; note "
         r"$\sigma(\text{mean logit}) \ne \text{mean}\,\sigma(\ell)$.",
         "```python\nreturn float(tf.reduce_mean(tf.sigmoid(real_logits))), float(tf.reduce_mean(tf.sigmoid(fake_logits)))\n```",

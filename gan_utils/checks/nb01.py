@@ -66,30 +66,31 @@ def check_bce_loss(bce_loss: Callable | None) -> CheckResult:
     )
 
 
-def _bce_gradient_cases() -> list[tuple]:
+def _mse_gradient_cases() -> list[tuple]:
     rng = np.random.default_rng(3)
     return [
-        (np.array([0.5, 0.5]), np.array([1.0, 0.0])),
-        (np.array([0.9, 0.1, 0.2, 0.7]), np.array([1.0, 0.0, 1.0, 0.0])),
-        (rng.uniform(0.02, 0.98, 20), rng.integers(0, 2, 20).astype(np.float64)),
+        (np.array([1.0, 0.0]), np.array([0.5, 0.5])),
+        (np.array([1.0, 0.0, 1.0, 0.0]), np.array([0.9, 0.1, 0.2, 0.7])),
+        (rng.integers(0, 2, 20).astype(np.float64), rng.uniform(0.02, 0.98, 20)),
     ]
 
 
-def check_bce_gradient(bce_gradient: Callable | None) -> CheckResult:
-    """Check notebook 01's derive-it exercise: dL/da of one example's BCE through the sigmoid, as a function of (p, y)."""
-    cases = _bce_gradient_cases()
-    mistake = _known_mistake(bce_gradient, cases, [
-        (lambda p, y: y - p, "the sign is flipped: when p is above the label the loss grows with a, so the "
-                             "derivative must be positive there."),
-        (lambda p, y: -y / p + (1 - y) / (1 - p), "that is the derivative with respect to the probability p; the "
-                                                   "exercise asks for the pre-activation a, one chain-rule factor further."),
-        (lambda p, y: (p - y) * p * (1 - p), "you multiplied by the sigmoid's slope once too often: that factor "
-                                              "cancels against the one inside the loss's own derivative."),
-        (lambda p, y: np.full_like(p, np.mean(p - y)), "you averaged over the examples; the exercise asks for one "
-                                                         "derivative per example."),
+def check_mse_gradient(mse_gradient: Callable | None) -> CheckResult:
+    """Check notebook 01's derive-it exercise: dL/da of one example's squared error (p - y)^2 / 2 through the sigmoid."""
+    cases = _mse_gradient_cases()
+    mistake = _known_mistake(mse_gradient, cases, [
+        (lambda y, p: p - y, "that is the cross-entropy's slope: with the squared error the sigmoid's own slope "
+                             "does not cancel, so one chain-rule factor is missing."),
+        (lambda y, p: (y - p) * p * (1 - p), "the sign is flipped: when p is above the label the loss grows with a, "
+                                              "so the derivative must be positive there."),
+        (lambda y, p: 2 * (p - y) * p * (1 - p), "the factor one half in front of the square cancels the 2 from "
+                                                  "differentiating it; your result is twice too large."),
+        (lambda y, p: (p - y) * p, "the sigmoid's slope is incomplete: it is the output times one minus the output."),
+        (lambda y, p: np.full_like(p, np.mean((p - y) * p * (1 - p))), "you averaged over the examples; the exercise "
+                                                                          "asks for one derivative per example."),
     ])
-    return check_function("bce_gradient", bce_gradient, lambda p, y: p - y, cases,
-                          diagnose=lambda got, expected: mistake, arg_names=["p", "y"])
+    return check_function("mse_gradient", mse_gradient, lambda y, p: (p - y) * p * (1 - p), cases,
+                          diagnose=lambda got, expected: mistake, arg_names=["y", "p"])
 
 
 def _step_cases() -> list[tuple]:

@@ -151,7 +151,7 @@ def check_predict_fid_samples(prediction, measured: dict | None = None) -> Check
     gap = (fd_small - fd_large) / max(abs(fd_large), 1e-9)
     right = "higher" if gap > 0.1 else "lower" if gap < -0.1 else "about the same"
     what = (f"the same generator scored {fd_small:.2f} from {n_small:,} samples and {fd_large:.2f} from "
-            f"{n_large:,}. The distance is estimated from sample means and covariances; with few samples the "
+            f"{n_large:,} ({100 * gap:+.0f}%; within 10% counts as about the same). The distance is estimated from sample means and covariances; with few samples the "
             f"covariance estimate is noisy and the noise adds to the distance, so the Fréchet distance is biased "
             f"upwards by an amount that shrinks with the sample count. Compare FIDs only at equal sample counts, or "
             f"use the kernel distance (KID), which is unbiased.")

@@ -13,8 +13,8 @@ if importlib.util.find_spec("gan_utils") is None:
 #
 # A GAN is a game between two networks. In this notebook you write down that game, derive the
 # best possible discriminator, check the algebra with numbers, and then play the game yourself on
-# toys small enough to draw: a 1-D Gaussian and a ring of eight Gaussians. The whole notebook runs
-# in a few minutes on a laptop CPU.
+# toys small enough to draw: a 1-D Gaussian and a ring of eight Gaussians. Measured running time:
+# 2 min (118 s) on 2 CPU cores.
 
 # %% [markdown]
 # ## 1. The game
@@ -149,9 +149,10 @@ plt.show()
 # section 2 still holds.
 
 # %% [markdown]
-# **Predict, then run.** Before you run the next two cells: where $D(G(z)) = 0.01$, which loss
-# gives $G$ the larger gradient with respect to the logit, `"minimax"`, `"non-saturating"` or
-# `"the same"`? Write your answer in `prediction`.
+# **Predict, then run.** Before you run the measuring cell below: where $D(G(z)) = 0.01$, which
+# loss gives $G$ the larger gradient with respect to the logit, `"minimax"`, `"non-saturating"` or
+# `"the same"`? Write your answer in `prediction` in the next cell. (Reading a saved copy with its
+# outputs? Cover the plot until you have answered, or use the student edition, which has none.)
 
 # %%
 prediction = None  # your prediction: "minimax", "non-saturating" or "the same"
@@ -196,10 +197,10 @@ gu.checks.check_predict_gradient(prediction, gradients={
     "minimax": abs(float(grads["minimax"][at_001])), "non-saturating": abs(float(grads["non_saturating"][at_001]))});
 
 # %% [markdown]
-# What the plot shows: the minimax loss is flat where $G$ is worst. Its gradient with respect to
-# the logit is $-D(G(z))$, about $-0.01$ at the left end, so $G$ barely learns; the non-saturating
-# loss's gradient is $-(1 - D(G(z)))$, about $-0.99$ there. Near $D(G(z)) = 1$ the roles swap, but a
-# generator rarely lives there.
+# What the plot shows: against the logit, the minimax loss is flat where $G$ is worst. At the left
+# end its gradient is about 0.01 in size, so $G$ barely learns, while the non-saturating loss's is
+# about 0.99. Near $D(G(z)) = 1$ the roles swap, but a generator rarely lives there. Notebook 04
+# asks you to derive the minimax slope and see why it vanishes.
 
 # %% [markdown]
 # ## 4. A live 1-D toy GAN
@@ -335,7 +336,8 @@ ring_dash
 # %% [markdown]
 # ## Exercises
 #
-# Write each function in NumPy from logits, then run its check cell: it tries your code on
+# Write each function in NumPy (the three losses from logits, $D^*$ from densities), then run its
+# check cell: it tries your code on
 # several inputs, among them very confident logits such as $\pm 40$, and says which input failed,
 # what it expected and got, and which known mistake it recognised. `gu.checks.hint("gan_d_loss")`
 # (and so on, the name is in each verdict) gives more help, one level at a time.
@@ -390,8 +392,9 @@ gu.checks.check_optimal_discriminator(optimal_discriminator);
 # %% [markdown]
 # ## Solutions
 #
-# Open the collapsed cells to compare with your answers. A literal $\log \sigma(\ell)$ fails the
-# checks: for a logit of 40, $\sigma(\ell)$ is exactly 1 in float32, so $\log(1 - D)$ is $\log 0$.
+# Open the collapsed cells to compare with your answers. Taking the logarithm of a computed
+# probability fails the checks: for a logit of 40, $\sigma(\ell)$ is exactly 1 in float32, so
+# $\log(1 - \sigma(\ell))$ is $\log 0$.
 # The solutions use $\log \sigma(\ell) = -\mathrm{softplus}(-\ell)$ and
 # $\log(1 - \sigma(\ell)) = -\mathrm{softplus}(\ell)$, with $\mathrm{softplus}(u) = \log(1 + e^u)$
 # computed by `np.logaddexp(0, u)`, as `gu.losses` does.
