@@ -144,3 +144,14 @@ def test_check_mean_d_outputs():
     assert checks.check_mean_d_outputs(lambda r, f: (sig(r).mean(), sig(f).mean()))
     assert "average logits" in checks.check_mean_d_outputs(lambda r, f: (r.mean(), f.mean())).message
     assert "averaged the logits, then took the sigmoid" in checks.check_mean_d_outputs(lambda r, f: (sig(r.mean()), sig(f.mean()))).message
+
+
+def test_check_discriminator_sees_a_trailing_activation_layer():
+    tail = lambda act: keras.Sequential([keras.Input((28, 28, 1)), layers.Flatten(), layers.Dense(8),  # noqa: E731
+                                         layers.LeakyReLU(0.2), layers.Dense(1), layers.Activation(act)])
+    assert "ends in tanh" in checks.check_discriminator(lambda: tail("tanh")).message
+    assert "ends in sigmoid" in checks.check_discriminator(lambda: tail("sigmoid")).message
+    assert checks.check_discriminator(lambda: tail("linear"))
+    leaky_end = lambda: keras.Sequential([keras.Input((28, 28, 1)), layers.Flatten(), layers.Dense(8),  # noqa: E731
+                                          layers.LeakyReLU(0.2), layers.Dense(1), layers.LeakyReLU(0.2)])
+    assert "ends in relu" not in checks.check_discriminator(leaky_end).message

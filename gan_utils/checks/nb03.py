@@ -17,27 +17,21 @@ BOUNDED = {"relu": "a ReLU clips every negative logit to 0, so D can never say '
 
 
 def _activation_name(layer) -> str:
+    """The activation a layer applies: its activation function (Dense, Activation) or its own type (ReLU)."""
     act = getattr(layer, "activation", None)
     if act is not None:
         return getattr(act, "__name__", str(act)).lower()
-    return type(layer).__name__.lower() if type(layer).__name__ in ("ReLU", "Softmax", "Activation") else ""
+    return type(layer).__name__.lower()
 
 
 def _architecture_problem(model) -> str | None:
     """Name what is wrong with a discriminator's layers: a bounded last layer, or no hidden layer."""
     layers = [layer for layer in getattr(model, "layers", []) if type(layer).__name__ != "InputLayer"]
-    weighted = [layer for layer in layers if layer.weights]
     if layers:
-        last = layers[-1]
-        name = _activation_name(last)
-        if type(last).__name__ == "Activation":
-            name = getattr(last, "activation", None).__name__.lower() if getattr(last, "activation", None) else name
-        if type(last).__name__ == "ReLU":
-            name = "relu"
-        for bounded, why in BOUNDED.items():
-            if bounded in name:
-                return f"your last layer ends in {bounded}: {why}. A discriminator's last layer has no activation."
-    if len(weighted) < 2:
+        name = _activation_name(layers[-1])
+        if name in BOUNDED:
+            return f"your last layer ends in {name}: {BOUNDED[name]}. A discriminator's last layer has no activation."
+    if len([layer for layer in layers if layer.weights]) < 2:
         return ("your discriminator has no hidden layer: one Dense layer on the pixels is a linear classifier, "
                 "which cannot tell a digit-like stroke pattern from its blurred average.")
     return None
