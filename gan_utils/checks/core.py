@@ -158,6 +158,28 @@ def _known_mistake(learner: Callable | None, cases: Sequence[tuple], mistakes: S
     return None
 
 
+def read_choice(name: str, answer, choices, missing: str, normalise=lambda text: text.lower()):
+    """Read a multiple-choice answer: (the normalised choice, None), or (None, a failed verdict saying what to set)."""
+    if answer is None:
+        return None, CheckResult(name, False, missing)
+    text = normalise(str(answer).strip())
+    if text not in choices:
+        return None, CheckResult(name, False, f"{answer!r} is not one of {list(choices)}.")
+    return text, None
+
+
+def prediction_verdict(name: str, predicted: str, happened: str, what: str) -> CheckResult:
+    """The verdict of a predict-then-run exercise: what the run showed, and whether the prediction matched it."""
+    if predicted == happened:
+        return CheckResult(name, True, f"as you predicted: {what}")
+    return CheckResult(name, False, f"you predicted {predicted!r}; the run says {happened!r}: {what}")
+
+
+def record_first(choices, then: str) -> str:
+    """The message for a prediction not yet made."""
+    return f"record your prediction first: set prediction to one of {list(choices)}, then run the cell that {then}."
+
+
 OVERFLOW_NOTE = (
     "Recognised mistake: you got NaN or infinity. A probability rounded to exactly 0 or 1 before its logarithm "
     "was taken: for a logit of 40 the sigmoid is 1 in float32, so one minus it is 0, whose logarithm is minus "

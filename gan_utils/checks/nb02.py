@@ -5,7 +5,8 @@ from typing import Callable
 
 import numpy as np
 
-from .core import CheckResult, _gan_diagnosis, _report, check_function
+from .core import (CheckResult, _gan_diagnosis, _report, check_function, prediction_verdict, read_choice,
+                   record_first)
 
 
 def _np_sigmoid(logits) -> np.ndarray:
@@ -127,17 +128,14 @@ def generator_gradients(d_fake: float = 0.01) -> dict:
 def check_predict_gradient(prediction, gradients: dict | None = None, d_fake: float = 0.01) -> CheckResult:
     """Check notebook 02's predict-then-run exercise: which generator loss pushes G harder where D(G(z)) = 0.01."""
     name = "predict_gradient"
-    if prediction is None:
-        return _report(CheckResult(name, False, f"record your prediction first: set prediction to one of "
-                                                f"{list(GRADIENT_CHOICES)}, then run the cell that measures."))
-    answer = str(prediction).strip().lower().replace("_", "-")
-    if answer not in GRADIENT_CHOICES:
-        return _report(CheckResult(name, False, f"{prediction!r} is not one of {list(GRADIENT_CHOICES)}."))
+    answer, failed = read_choice(name, prediction, GRADIENT_CHOICES, record_first(GRADIENT_CHOICES, "measures"),
+                                 normalise=lambda text: text.lower().replace("_", "-"))
+    if failed is not None:
+        return _report(failed)
     g = gradients or generator_gradients(d_fake)
     ratio = g["non-saturating"] / max(g["minimax"], 1e-30)
     what = (f"where D(G(z)) = {d_fake:g}, the minimax loss's gradient on the logit is {g['minimax']:.4f} and the "
             f"non-saturating loss's is {g['non-saturating']:.4f}, {ratio:.0f} times larger. The minimax cost is flat "
             f"exactly where G is worst, so a G that D easily beats hardly learns from it.")
-    if answer == "non-saturating":
-        return _report(CheckResult(name, True, f"as you predicted: {what}"))
-    return _report(CheckResult(name, False, f"you predicted {answer!r}; the run says otherwise: {what}"))
+    happened = "non-saturating" if ratio > 1.1 else "minimax" if ratio < 1 / 1.1 else "the same"
+    return _report(prediction_verdict(name, answer, happened, what))

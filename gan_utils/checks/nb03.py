@@ -6,7 +6,8 @@ from typing import Callable
 import numpy as np
 
 from ..data import to_float
-from .core import CheckResult, _gan_diagnosis, _report, _run_safely, check_function
+from .core import (CheckResult, _gan_diagnosis, _report, _run_safely, check_function, prediction_verdict,
+                   read_choice, record_first)
 from .nb00 import _diagnose_scale, _scale_cases, float32_problem
 
 
@@ -111,12 +112,11 @@ def check_d_steps(answer, runs: dict | None = None, order: dict | None = None) -
     name = "d_steps"
     order = dict(QUIZ_ORDER if order is None else order)
     labels = sorted(order)
-    if answer is None:
-        return _report(CheckResult(name, False, f"no answer yet: set answer to the label ({', '.join(labels)}) of the "
-                                                f"run you think used 5 D steps per G step."))
-    label = str(answer).strip().upper()
-    if label not in order:
-        return _report(CheckResult(name, False, f"{answer!r} is not one of the runs {labels}."))
+    label, failed = read_choice(name, answer, labels, f"no answer yet: set answer to the label ({', '.join(labels)}) "
+                                                      f"of the run you think used 5 D steps per G step.",
+                                normalise=str.upper)
+    if failed is not None:
+        return _report(failed)
     correct = next(lab for lab, k in order.items() if k == 5)
     told = ""
     if runs:
@@ -138,22 +138,17 @@ SWAP_CHOICES = ("near 0", "near 0.5", "near 1")
 def check_predict_swap(prediction, history: dict | None = None) -> CheckResult:
     """Check notebook 03's predict-then-run exercise: where D(G(z)) ends when D's labels are swapped."""
     name = "predict_swap"
-    if prediction is None:
-        return _report(CheckResult(name, False, f"record your prediction first: set prediction to one of "
-                                                f"{list(SWAP_CHOICES)}, then run the cell that trains."))
-    answer = str(prediction).strip().lower()
-    if answer not in SWAP_CHOICES:
-        return _report(CheckResult(name, False, f"{prediction!r} is not one of {list(SWAP_CHOICES)}."))
+    answer, failed = read_choice(name, prediction, SWAP_CHOICES, record_first(SWAP_CHOICES, "trains"))
+    if failed is not None:
+        return _report(failed)
     if history is None:
         return _report(CheckResult(name, False, "run the training cell first and pass its history as the keyword history."))
     d_fake, d_real = float(np.mean(history["d_fake"][-10:])), float(np.mean(history["d_real"][-10:]))
     what = (f"D(G(z)) ended at {d_fake:.3f} and D(x) at {d_real:.3f}. With the labels swapped D is trained to call "
             f"fakes real, which is exactly what G wants too: the two players agree, G's loss falls towards 0 and G "
             f"receives almost no signal about what real digits look like.")
-    right = "near 1" if d_fake > 0.75 else "near 0" if d_fake < 0.25 else "near 0.5"
-    if answer == right:
-        return _report(CheckResult(name, True, f"as you predicted: {what}"))
-    return _report(CheckResult(name, False, f"you predicted {answer!r}; the run says {right!r}: {what}"))
+    happened = "near 1" if d_fake > 0.75 else "near 0" if d_fake < 0.25 else "near 0.5"
+    return _report(prediction_verdict(name, answer, happened, what))
 
 
 def _ns_generator_loss(logits):

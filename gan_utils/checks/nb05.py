@@ -5,7 +5,8 @@ from typing import Callable
 
 import numpy as np
 
-from .core import CheckResult, _gan_diagnosis, _report, check_function
+from .core import (CheckResult, _gan_diagnosis, _report, check_function, prediction_verdict, read_choice,
+                   record_first)
 
 
 def _spd(rng: np.random.Generator, d: int) -> np.ndarray:
@@ -138,23 +139,18 @@ FID_CHOICES = ("higher", "lower", "about the same")
 def check_predict_fid_samples(prediction, measured: dict | None = None) -> CheckResult:
     """Check notebook 05's predict-then-run exercise: is the Fréchet distance from few samples higher, lower or the same?"""
     name = "predict_fid_samples"
-    if prediction is None:
-        return _report(CheckResult(name, False, f"record your prediction first: set prediction to one of "
-                                                f"{list(FID_CHOICES)}, then run the cell that measures."))
-    answer = str(prediction).strip().lower()
-    if answer not in FID_CHOICES:
-        return _report(CheckResult(name, False, f"{prediction!r} is not one of {list(FID_CHOICES)}."))
+    answer, failed = read_choice(name, prediction, FID_CHOICES, record_first(FID_CHOICES, "measures"))
+    if failed is not None:
+        return _report(failed)
     if not measured or len(measured) < 2:
         return _report(CheckResult(name, False, "run the measuring cell first and pass what it measured (a dict from "
                                                 "sample count to Fréchet distance) as the keyword measured."))
     (n_small, fd_small), (n_large, fd_large) = sorted(measured.items())[0], sorted(measured.items())[-1]
     gap = (fd_small - fd_large) / max(abs(fd_large), 1e-9)
-    right = "higher" if gap > 0.1 else "lower" if gap < -0.1 else "about the same"
+    happened = "higher" if gap > 0.1 else "lower" if gap < -0.1 else "about the same"
     what = (f"the same generator scored {fd_small:.2f} from {n_small:,} samples and {fd_large:.2f} from "
             f"{n_large:,} ({100 * gap:+.0f}%; within 10% counts as about the same). The distance is estimated from sample means and covariances; with few samples the "
             f"covariance estimate is noisy and the noise adds to the distance, so the Fréchet distance is biased "
             f"upwards by an amount that shrinks with the sample count. Compare FIDs only at equal sample counts, or "
             f"use the kernel distance (KID), which is unbiased.")
-    if answer == right:
-        return _report(CheckResult(name, True, f"as you predicted: {what}"))
-    return _report(CheckResult(name, False, f"you predicted {answer!r}; the run says {right!r}: {what}"))
+    return _report(prediction_verdict(name, answer, happened, what))
