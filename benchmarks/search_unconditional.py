@@ -59,6 +59,11 @@ VARIANTS: dict[str, dict] = {
     "aug_tc_wide_d": {**DEFAULT, "augment": "translation,cutout", "d_filters": 64},
     "r1": {**DEFAULT, "r1_weight": 1.0},
     "aug_tc_r1": {**DEFAULT, "augment": "translation,cutout", "r1_weight": 1.0},
+    "sn_dense256": {**DEFAULT, "spectral_norm": True, "d_dense": 256},
+    "dense1024": {**DEFAULT, "d_dense": 1024},
+    "tfgan_lite_ema999": {**DEFAULT, "spectral_norm": True, "d_dense": 1024, "ema_decay": 0.999},
+    "sn_dense256_b128": {**DEFAULT, "spectral_norm": True, "d_dense": 256, "batch_size": 128},
+    "tfgan_lite_b128": {**DEFAULT, "spectral_norm": True, "d_dense": 1024, "batch_size": 128},
 }
 
 

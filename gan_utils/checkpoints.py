@@ -103,8 +103,9 @@ class CheckpointMixin:
         return self
 
     @classmethod
-    def restore(cls, directory, images, labels=None, model=None, jit_compile: bool | None = None) -> "GANTrainer":
-        """Build a trainer from a checkpoint and the same images (a custom pair must be passed as model)."""
+    def restore(cls, directory, images, labels=None, model=None, jit_compile: bool | None = None,
+                strategy=None) -> "GANTrainer":
+        """Build a trainer from a checkpoint and the same images (a custom pair must be passed as model), on `strategy` if given."""
         path = _checkpoint_path(directory)
         arrays, meta = read_checkpoint(path)
         config, settings = dict(meta["config"]), dict(meta["settings"])
@@ -118,7 +119,7 @@ class CheckpointMixin:
         else:
             model = name
         config.pop("image_shape", None)
-        trainer = cls(model, images, labels, **settings, **config)
+        trainer = cls(model, images, labels, **settings, **config, strategy=strategy)
         trainer._load_arrays(path, arrays, meta)
         return trainer
 

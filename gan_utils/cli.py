@@ -82,6 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--save-every", type=positive_float, default=300.0, metavar="SECONDS",
                        help="save the checkpoint every SECONDS of wall time (default 300), so a killed run resumes")
     train.add_argument("--samples", type=positive_int, default=5000, help="samples for the final metrics")
+    train.add_argument("--devices", type=positive_int, default=1,
+                       help="split each batch over this many GPUs (tf.distribute.MirroredStrategy; default 1)")
 
     sample = sub.add_parser("sample", help="draw digits from a trained run as a uint8 .npy")
     sample.add_argument("--run", type=Path, required=True)
@@ -197,6 +199,17 @@ def _periodic_save(out: Path, every_seconds: float):
     return save
 
 
+def _strategy(devices: int):
+    """None for one device, else a MirroredStrategy over `devices` GPUs (UsageError naming what TensorFlow sees)."""
+    if devices == 1:
+        return None
+    from .replicas import strategy_for
+
+    strategy = strategy_for(devices)
+    print(f"splitting each batch over {devices} devices (MirroredStrategy)")
+    return strategy
+
+
 def cmd_train(args: argparse.Namespace) -> int:
     """Train (or resume) a run and write checkpoint, config.json, history.csv, samples.png, metrics.json."""
     check_train_args(args)
@@ -209,13 +222,14 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     images = to_float(data.x_train)
     labels = data.y_train if args.model == "cdcgan" else None
+    strategy = _strategy(args.devices)
     if args.resume:
-        trainer = GANTrainer.restore(args.out, images, labels)
+        trainer = GANTrainer.restore(args.out, images, labels, strategy=strategy)
         print(f"resuming {args.out} at step {trainer.step_count}")
     else:
         settings = _recipe(args)
         model_sizes = settings.pop("sizes", {})
-        trainer = GANTrainer(args.model, images, labels, **settings, **model_sizes)
+        trainer = GANTrainer(args.model, images, labels, **settings, **model_sizes, strategy=strategy)
     trainer.run_info = {"data": {"name": args.data, "source": args.source}}
     print(f"training {args.model} on {data.name} for "
           f"{f'{args.seconds:g} s' if args.steps is None else f'{args.steps} steps'} -> {args.out} "

@@ -36,33 +36,54 @@ def check_label_smoothing(label_smoothing, kind: str = "non_saturating") -> floa
 def discriminator_loss(real_logits, fake_logits, kind: str = "non_saturating",
                        label_smoothing=0.0) -> tf.Tensor:
     """Return the discriminator's loss to minimise from its logits on real and fake batches. Introduced in notebook 02."""
+    real_term, fake_term = _discriminator_terms(real_logits, fake_logits, kind, label_smoothing)
+    return tf.reduce_mean(real_term) + tf.reduce_mean(fake_term)
+
+
+def discriminator_loss_per_example(real_logits, fake_logits, kind: str = "non_saturating",
+                                   label_smoothing=0.0) -> tf.Tensor:
+    """Return D's loss for each (real, fake) pair of two equal batches; its mean is discriminator_loss."""
+    real_term, fake_term = _discriminator_terms(real_logits, fake_logits, kind, label_smoothing)
+    return real_term + fake_term
+
+
+def _discriminator_terms(real_logits, fake_logits, kind, label_smoothing):
     check_loss(kind)
     if not isinstance(label_smoothing, (tf.Tensor, tf.Variable)):
         check_label_smoothing(label_smoothing, kind)
-    real = tf.convert_to_tensor(real_logits, tf.float32)
-    fake = tf.convert_to_tensor(fake_logits, tf.float32)
+    real = tf.reshape(tf.convert_to_tensor(real_logits, tf.float32), [-1])
+    fake = tf.reshape(tf.convert_to_tensor(fake_logits, tf.float32), [-1])
     if kind in BCE_LOSSES:
         target = 1.0 - tf.cast(label_smoothing, tf.float32)
-        real_term = target * tf.nn.softplus(-real) + (1.0 - target) * tf.nn.softplus(real)
-        return tf.reduce_mean(real_term) + tf.reduce_mean(tf.nn.softplus(fake))
+        return target * tf.nn.softplus(-real) + (1.0 - target) * tf.nn.softplus(real), tf.nn.softplus(fake)
     if kind == "wgan_gp":
-        return tf.reduce_mean(fake) - tf.reduce_mean(real)
-    return tf.reduce_mean(tf.nn.relu(1.0 - real)) + tf.reduce_mean(tf.nn.relu(1.0 + fake))
+        return -real, fake
+    return tf.nn.relu(1.0 - real), tf.nn.relu(1.0 + fake)
 
 
 def generator_loss(fake_logits, kind: str = "non_saturating") -> tf.Tensor:
     """Return the generator's loss to minimise from D's logits on generated images. Introduced in notebook 02."""
+    return tf.reduce_mean(generator_loss_per_example(fake_logits, kind))
+
+
+def generator_loss_per_example(fake_logits, kind: str = "non_saturating") -> tf.Tensor:
+    """Return G's loss for each generated image; its mean is generator_loss."""
     check_loss(kind)
-    fake = tf.convert_to_tensor(fake_logits, tf.float32)
+    fake = tf.reshape(tf.convert_to_tensor(fake_logits, tf.float32), [-1])
     if kind == "minimax":
-        return -tf.reduce_mean(tf.nn.softplus(fake))
+        return -tf.nn.softplus(fake)
     if kind == "non_saturating":
-        return tf.reduce_mean(tf.nn.softplus(-fake))
-    return -tf.reduce_mean(fake)
+        return tf.nn.softplus(-fake)
+    return -fake
 
 
 def gradient_penalty(discriminator: Callable, real, fake, alpha=None) -> tf.Tensor:
     """Return WGAN-GP's mean (||grad D(x_hat)|| - 1)^2 on random interpolates x_hat of real and fake. Introduced in notebook 04."""
+    return tf.reduce_mean(gradient_penalty_per_example(discriminator, real, fake, alpha))
+
+
+def gradient_penalty_per_example(discriminator: Callable, real, fake, alpha=None) -> tf.Tensor:
+    """Return (||grad D(x_hat)|| - 1)^2 for each interpolate; its mean is gradient_penalty."""
     real = tf.convert_to_tensor(real, tf.float32)
     fake = tf.convert_to_tensor(fake, tf.float32)
     if real.shape.rank is not None and fake.shape.rank is not None and real.shape != fake.shape:
@@ -80,4 +101,4 @@ def gradient_penalty(discriminator: Callable, real, fake, alpha=None) -> tf.Tens
     grads = tape.gradient(logits, mixed)
     axes = tf.range(1, tf.rank(grads))
     norms = tf.sqrt(tf.reduce_sum(tf.square(grads), axis=axes) + 1e-12)
-    return tf.reduce_mean(tf.square(norms - 1.0))
+    return tf.square(norms - 1.0)

@@ -8,6 +8,8 @@ variables: changing them between steps does not recompile anything.
 """
 from __future__ import annotations
 
+import contextlib
+import functools
 import math
 import signal
 import threading
@@ -29,6 +31,7 @@ from .checkpoints import (  # noqa: F401  (re-exported: gu.training.read_checkpo
     read_checkpoint,
 )
 from . import models as M
+from . import replicas as R
 from .config import set_seed
 
 MODES = ("both", "d", "g")
@@ -127,6 +130,9 @@ class GANTrainer(CheckpointMixin):
     ``augment`` (e.g. ``"translation,cutout"``, gu.augment) applies differentiable augmentation to
     real and generated images wherever D sees them in training; ``r1_weight`` adds the R1 penalty
     r1_weight/2 * E||grad_x D(x)||^2 on real images to D's loss. Both are off by default.
+    ``strategy`` (a ``tf.distribute.Strategy``, e.g. ``MirroredStrategy()``) builds the models and
+    optimisers in its scope and splits every global batch of ``batch_size`` over its replicas
+    (gu.replicas); one step then gives the same losses and weights as on one device.
     """
 
     def __init__(self, model="dcgan", images=None, labels=None, *, loss: str = "non_saturating",
@@ -134,7 +140,7 @@ class GANTrainer(CheckpointMixin):
                  batch_size: int = 64, d_steps: int = 1, label_smoothing: float = 0.0,
                  gp_weight: float = 10.0, ema_decay: float | None = None, latent_dim: int | None = None,
                  seed: int = 0, n_fixed: int = 64, jit_compile: bool = False, simultaneous: bool = False,
-                 augment: str | None = None, r1_weight: float = 0.0, **model_sizes):
+                 augment: str | None = None, r1_weight: float = 0.0, strategy=None, **model_sizes):
         L.check_loss(loss)
         L.check_label_smoothing(label_smoothing, loss)
         lr_g, lr_d = _check_number("lr_g", lr_g, 0, low_open=True), _check_number("lr_d", lr_d, 0, low_open=True)
@@ -151,16 +157,20 @@ class GANTrainer(CheckpointMixin):
             raise ValueError("images is required: float32 (N, 28, 28, 1) in [-1, 1], e.g. gu.to_float(mnist.x_train)")
         images = check_images(images)
         batch_size = _check_int("batch_size", batch_size, 1, len(images))
-
-        if isinstance(model, str):
-            self.config = M.model_config(model, 100 if latent_dim is None else latent_dim,
-                                         images.shape[1:], **model_sizes)
-            set_seed(seed)
-            generator, discriminator = M.build_gan(**self.config)
-        else:
-            generator, discriminator = self._check_pair(model, images, latent_dim, model_sizes)
-            self.config = {"model": "custom", "latent_dim": int(generator.inputs[0].shape[-1]),
-                           "image_shape": list(images.shape[1:])}
+        self.strategy = R.check_strategy(strategy, batch_size)
+        with self._scope():
+            if isinstance(model, str):
+                self.config = M.model_config(model, 100 if latent_dim is None else latent_dim,
+                                             images.shape[1:], **model_sizes)
+                set_seed(seed)
+                generator, discriminator = M.build_gan(**self.config)
+            else:
+                generator, discriminator = self._check_pair(model, images, latent_dim, model_sizes)
+                self.config = {"model": "custom", "latent_dim": int(generator.inputs[0].shape[-1]),
+                               "image_shape": list(images.shape[1:])}
+        if self.strategy is not None:
+            R.check_built_in_scope(self.strategy, generator, discriminator)
+            R.synchronise_batch_norm(generator, discriminator)
         self.generator, self.discriminator = generator, discriminator
         self.conditional = M.is_conditional(generator)
         self.num_classes = self.config.get("num_classes", _embedding_size(generator) if self.conditional else 0)
@@ -189,15 +199,16 @@ class GANTrainer(CheckpointMixin):
         self._label_smoothing = tf.Variable(label_smoothing, dtype=tf.float32, trainable=False)
         self._gp_weight = tf.Variable(gp_weight, dtype=tf.float32, trainable=False)
         self._rng = tf.random.Generator.from_seed(seed)
-        self._opt_g = keras.optimizers.Adam(lr_g, beta_1=beta_1, beta_2=beta_2)
-        self._opt_d = keras.optimizers.Adam(lr_d, beta_1=beta_1, beta_2=beta_2)
-        self._opt_g.build(generator.trainable_variables)
-        self._opt_d.build(discriminator.trainable_variables)
-        self.ema_generator = None
-        if ema_decay is not None:
-            self.ema_generator = keras.models.clone_model(generator)
-            for target, source in zip(self.ema_generator.variables, generator.variables):
-                target.assign(source)
+        with self._scope():
+            self._opt_g = keras.optimizers.Adam(lr_g, beta_1=beta_1, beta_2=beta_2)
+            self._opt_d = keras.optimizers.Adam(lr_d, beta_1=beta_1, beta_2=beta_2)
+            self._opt_g.build(generator.trainable_variables)
+            self._opt_d.build(discriminator.trainable_variables)
+            self.ema_generator = None
+            if ema_decay is not None:
+                self.ema_generator = keras.models.clone_model(generator)
+                for target, source in zip(self.ema_generator.variables, generator.variables):
+                    target.assign(source)
 
         fixed = np.random.default_rng(seed)
         self.fixed_z = fixed.standard_normal((n_fixed, self.latent_dim)).astype(np.float32)
@@ -209,6 +220,10 @@ class GANTrainer(CheckpointMixin):
         self.trace_count = 0
         self._snapshot_data = None
         self._build_steps()
+
+    def _scope(self):
+        """The strategy's scope (models, optimisers and the EMA copy are built in it), or nothing."""
+        return self.strategy.scope() if self.strategy is not None else contextlib.nullcontext()
 
     @staticmethod
     def _check_pair(model, images, latent_dim, model_sizes):
@@ -355,77 +370,100 @@ class GANTrainer(CheckpointMixin):
         return self.discriminator([x, y], training=training) if self.conditional \
             else self.discriminator(x, training=training)
 
-    def _D_in(self, x, y, training: bool = True):
+    def _D_in(self, x, y, rand):
         """D's logits for images as D sees them in training: augmented when `augment` is set (both updates)."""
         if self._augment_ops:
-            x = A.augment(x, self._augment_ops, self._rng)
-        return self._D(x, y, training=training)
+            x = A.augment(x, self._augment_ops, rand)
+        return self._D(x, y, training=True)
 
-    def _real_logits_and_r1(self, x, y):
-        """D's logits on real images and, when r1_weight > 0, the R1 penalty r1_weight/2 * E||grad_x D(x)||^2."""
+    def _real_logits_and_r1(self, x, y, rand):
+        """D's logits on real images and, when r1_weight > 0, each image's R1 penalty r1_weight/2 * ||grad_x D(x)||^2."""
         if not self.r1_weight:
-            return self._D_in(x, y), None
+            return self._D_in(x, y, rand), None
         if self._augment_ops:
-            x = A.augment(x, self._augment_ops, self._rng)
+            x = A.augment(x, self._augment_ops, rand)
         with tf.GradientTape() as r1_tape:
             r1_tape.watch(x)
             real_logits = self._D(x, y, training=True)
         grads = r1_tape.gradient(real_logits, x)  # d(sum of logits)/dx, one gradient per image
-        penalty = 0.5 * self.r1_weight * tf.reduce_mean(tf.reduce_sum(tf.square(grads), axis=[1, 2, 3]))
-        return real_logits, penalty
+        return real_logits, 0.5 * self.r1_weight * tf.reduce_sum(tf.square(grads), axis=[1, 2, 3])
 
-    def _real_batch(self):
-        idx = self._rng.uniform([self._batch_size], 0, self._n_images, dtype=tf.int32)
+    def _average(self, per_example):
+        """This replica's share of the global-batch mean (the whole mean on one device)."""
+        return tf.nn.compute_average_loss(per_example, global_batch_size=self._batch_size)
+
+    def _share(self, logits):
+        """This replica's share of the global-batch mean of D's probability sigmoid(logits)."""
+        return tf.reduce_sum(tf.sigmoid(logits)) / self._batch_size
+
+    def _real_batch(self, rand, rows):
+        idx = rand.uniform([rows], 0, self._n_images, dtype=tf.int32)
         y = tf.gather(self._labels, idx) if self.conditional else None
         return tf.gather(self._images, idx), y
 
-    def _d_loss(self, x, fake, y):
-        """D's loss on a real and a fake batch (with R1, augmentation and the gradient penalty when set), and its logits."""
+    def _fake(self, rand, rows, y):
+        return self._G(rand.normal([rows, self.latent_dim]), y, training=True)
+
+    def _d_loss(self, x, fake, y, rand):
+        """D's averaged loss on a real and a fake batch (with R1, augmentation and the gradient penalty when set), and its logits."""
         if self._augment_ops or self.r1_weight:
-            real_logits, r1 = self._real_logits_and_r1(x, y)
-            fake_logits = self._D_in(fake, y)
+            real_logits, r1 = self._real_logits_and_r1(x, y, rand)
+            fake_logits = self._D_in(fake, y, rand)
         else:
             real_logits, r1 = self._D(x, y, training=True), None
             fake_logits = self._D(fake, y, training=True)
-        loss = L.discriminator_loss(real_logits, fake_logits, self._loss, self._label_smoothing)
+        per_example = L.discriminator_loss_per_example(real_logits, fake_logits, self._loss, self._label_smoothing)
         if r1 is not None:
-            loss += r1
+            per_example += r1
         if self._loss == "wgan_gp":
-            alpha = self._rng.uniform([self._batch_size, 1, 1, 1])
+            alpha = rand.uniform([tf.shape(x)[0], 1, 1, 1])
             critic = lambda t: self._D(t, y, training=True)  # noqa: E731
-            loss += self._gp_weight * L.gradient_penalty(critic, x, fake, alpha)
-        return loss, real_logits, fake_logits
+            per_example += self._gp_weight * L.gradient_penalty_per_example(critic, x, fake, alpha)
+        return self._average(per_example), real_logits, fake_logits
 
-    def _d_update(self, x, y):
-        fake = self._G(self._rng.normal([self._batch_size, self.latent_dim]), y, training=True)
+    def _d_update(self, rand, rows):
+        """One D update on one replica; returns [d_loss, the G loss on those fakes, mean D(real), mean D(fake)] shares."""
+        x, y = self._real_batch(rand, rows)
+        fake = self._fake(rand, rows, y)
         with tf.GradientTape() as tape:
-            loss, real_logits, fake_logits = self._d_loss(x, fake, y)
+            loss, real_logits, fake_logits = self._d_loss(x, fake, y, rand)
         variables = self.discriminator.trainable_variables
         self._opt_d.apply_gradients(zip(tape.gradient(loss, variables), variables))
-        return loss, real_logits, fake_logits
+        g_loss = self._average(L.generator_loss_per_example(fake_logits, self._loss))
+        return tf.stack([loss, g_loss, self._share(real_logits), self._share(fake_logits)])
 
-    def _g_update(self, y):
+    def _g_update(self, rand, rows, score_real: bool = False):
+        """One G update on one replica; returns [d_loss, g_loss, mean D(real), mean D(fake)] shares (D terms 0 unless score_real)."""
+        x, y = self._real_batch(rand, rows)
         with tf.GradientTape() as tape:
-            fake = self._G(self._rng.normal([self._batch_size, self.latent_dim]), y, training=True)
-            fake_logits = self._D_in(fake, y) if self._augment_ops else self._D(fake, y, training=True)
-            loss = L.generator_loss(fake_logits, self._loss)
+            fake = self._fake(rand, rows, y)
+            fake_logits = self._D_in(fake, y, rand) if self._augment_ops else self._D(fake, y, training=True)
+            loss = self._average(L.generator_loss_per_example(fake_logits, self._loss))
         variables = self.generator.trainable_variables
         self._opt_g.apply_gradients(zip(tape.gradient(loss, variables), variables))
-        self._update_ema()
-        return loss, fake_logits
+        if not score_real:
+            return tf.stack([0.0, loss, 0.0, self._share(fake_logits)])
+        real_logits = self._D(x, y, training=False)
+        d_loss = self._average(L.discriminator_loss_per_example(real_logits, fake_logits, self._loss,
+                                                                self._label_smoothing))
+        return tf.stack([d_loss, loss, self._share(real_logits), self._share(fake_logits)])
 
-    def _joint_update(self, x, y):
+    def _joint_update(self, rand, rows):
         """One D update and one G update sharing a single forward pass (the TF DCGAN tutorial's step)."""
+        x, y = self._real_batch(rand, rows)
         with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
-            fake = self._G(self._rng.normal([self._batch_size, self.latent_dim]), y, training=True)
-            d_loss, real_logits, fake_logits = self._d_loss(x, fake, y)
-            g_loss = L.generator_loss(fake_logits, self._loss)
+            fake = self._fake(rand, rows, y)
+            d_loss, real_logits, fake_logits = self._d_loss(x, fake, y, rand)
+            g_loss = self._average(L.generator_loss_per_example(fake_logits, self._loss))
         d_vars, g_vars = self.discriminator.trainable_variables, self.generator.trainable_variables
         d_grads, g_grads = d_tape.gradient(d_loss, d_vars), g_tape.gradient(g_loss, g_vars)
         self._opt_d.apply_gradients(zip(d_grads, d_vars))
         self._opt_g.apply_gradients(zip(g_grads, g_vars))
-        self._update_ema()
-        return d_loss, g_loss, real_logits, fake_logits
+        return tf.stack([d_loss, g_loss, self._share(real_logits), self._share(fake_logits)])
+
+    def _run(self, update):
+        """Run one update (a replica function) with a fresh seed, on one device or every replica; sum the shares."""
+        return R.run(self.strategy, update, self._rng.make_seeds(1)[:, 0], self._batch_size)
 
     def _update_ema(self) -> None:
         if self.ema_generator is None:
@@ -436,40 +474,29 @@ class GANTrainer(CheckpointMixin):
         for ema, w in zip(self.ema_generator.non_trainable_variables, self.generator.non_trainable_variables):
             ema.assign(w)
 
-    @staticmethod
-    def _mean_prob(logits):
-        return tf.reduce_mean(tf.sigmoid(logits))
-
     def _both_step(self):
         self.trace_count += 1
-        d_loss, d_real, d_fake = tf.constant(0.0), tf.constant(0.0), tf.constant(0.0)
+        d_stats = tf.zeros([4])
         separate_d_steps = self._d_steps - 1 if self.simultaneous else self._d_steps
         for _ in tf.range(separate_d_steps):
-            x, y = self._real_batch()
-            d_loss, real_logits, fake_logits = self._d_update(x, y)
-            d_real, d_fake = self._mean_prob(real_logits), self._mean_prob(fake_logits)
+            d_stats = self._run(self._d_update)
         if self.simultaneous:
-            x, y = self._real_batch()
-            d_loss, g_loss, real_logits, fake_logits = self._joint_update(x, y)
-            return tf.stack([d_loss, g_loss, self._mean_prob(real_logits), self._mean_prob(fake_logits)])
-        y = self._real_batch()[1] if self.conditional else None
-        g_loss, _ = self._g_update(y)
-        return tf.stack([d_loss, g_loss, d_real, d_fake])
+            stats = self._run(self._joint_update)
+            self._update_ema()
+            return stats
+        g_stats = self._run(self._g_update)
+        self._update_ema()
+        return tf.stack([d_stats[0], g_stats[1], d_stats[2], d_stats[3]])
 
     def _d_only_step(self):
         self.trace_count += 1
-        x, y = self._real_batch()
-        d_loss, real_logits, fake_logits = self._d_update(x, y)
-        g_loss = L.generator_loss(fake_logits, self._loss)
-        return tf.stack([d_loss, g_loss, self._mean_prob(real_logits), self._mean_prob(fake_logits)])
+        return self._run(self._d_update)
 
     def _g_only_step(self):
         self.trace_count += 1
-        x, y = self._real_batch()
-        g_loss, fake_logits = self._g_update(y)
-        real_logits = self._D(x, y, training=False)
-        d_loss = L.discriminator_loss(real_logits, fake_logits, self._loss, self._label_smoothing)
-        return tf.stack([d_loss, g_loss, self._mean_prob(real_logits), self._mean_prob(fake_logits)])
+        stats = self._run(functools.partial(self._g_update, score_real=True))
+        self._update_ema()
+        return stats
 
     # ----- stepping, snapshots and divergence ------------------------------------------------
     def _optimizer_state(self, optimizer) -> list:
