@@ -1,6 +1,6 @@
-"""Quality per CPU-second: the TF DCGAN tutorial's GAN against ours, trained in the same run on the same data.
+"""Quality per CPU-second: the TF DCGAN tutorial's GAN and TF-GAN's MNIST GAN against ours, in one run on the same data.
 
-    python benchmarks/bench_train.py                       # reference vs default (cdcgan) vs dcgan, 60 s and 300 s
+    python benchmarks/bench_train.py                       # reference, tfgan, dcgan, default (cdcgan): 60 s and 300 s
     python benchmarks/bench_train.py --budgets 30,120 --variants default,mlp
     python benchmarks/bench_train.py --variant "wide:model=dcgan,g_filters=96,lr_d=4e-4"
 
@@ -23,8 +23,6 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import gan_utils as gu  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-TRAINER_KEYS = {"loss", "lr_g", "lr_d", "beta_1", "beta_2", "batch_size", "d_steps", "label_smoothing",
-                "gp_weight", "ema_decay", "latent_dim", "seed", "jit_compile"}
 
 
 def tutorial_models(latent_dim: int = 100):
@@ -51,8 +49,45 @@ def tutorial_models(latent_dim: int = 100):
     return g, d
 
 
+def tfgan_models(latent_dim: int = 64):
+    """TF-GAN's MNIST example (tensorflow_gan/examples/mnist/networks.py), rewritten from its description.
+
+    G: dense 1024 -> dense 7x7x128, each with batch norm and ReLU, two stride-2 transposed convs
+    (64, 32 filters) with batch norm, a 4x4 conv to one tanh channel. D: convs of 64 and 128
+    filters (stride 2, LeakyReLU 0.01), a dense 1024 layer with batch norm, one logit; spectral
+    norm on every conv and dense layer of D. Its weight decay (2.5e-5) is left out.
+    """
+    import keras
+    from keras import layers
+
+    from gan_utils.layers import SpectralNorm
+
+    g = keras.Sequential([
+        keras.Input((latent_dim,)),
+        layers.Dense(1024), layers.BatchNormalization(), layers.ReLU(),
+        layers.Dense(7 * 7 * 128), layers.BatchNormalization(), layers.ReLU(),
+        layers.Reshape((7, 7, 128)),
+        layers.Conv2DTranspose(64, 4, strides=2, padding="same"), layers.BatchNormalization(), layers.ReLU(),
+        layers.Conv2DTranspose(32, 4, strides=2, padding="same"), layers.BatchNormalization(), layers.ReLU(),
+        layers.Conv2D(1, 4, padding="same", activation="tanh"),
+    ], name="tfgan_generator")
+    d = keras.Sequential([
+        keras.Input((28, 28, 1)),
+        SpectralNorm(layers.Conv2D(64, 4, strides=2, padding="same")), layers.LeakyReLU(0.01),
+        SpectralNorm(layers.Conv2D(128, 4, strides=2, padding="same")), layers.LeakyReLU(0.01),
+        layers.Flatten(),
+        SpectralNorm(layers.Dense(1024)), layers.BatchNormalization(), layers.LeakyReLU(0.01),
+        SpectralNorm(layers.Dense(1)),
+    ], name="tfgan_discriminator")
+    return g, d
+
+
 REFERENCE = {"model": "tutorial", "lr_g": 1e-4, "lr_d": 1e-4, "beta_1": 0.9, "batch_size": 256}
-PRESETS = {"reference": REFERENCE}
+# TF-GAN's MNIST tutorial settings: Wasserstein losses (no gradient penalty: spectral norm keeps D
+# Lipschitz), batch 32, noise 64, Adam 1e-3 for G and 2e-4 for D with beta_1 = 0.5.
+TFGAN = {"model": "tfgan", "loss": "wgan_gp", "gp_weight": 0.0, "lr_g": 1e-3, "lr_d": 2e-4, "beta_1": 0.5,
+         "batch_size": 32}
+PRESETS = {"reference": REFERENCE, "tfgan": TFGAN}
 
 
 def _recipe_preset(model: str) -> dict:
@@ -86,9 +121,9 @@ def make_trainer(settings: dict, images, labels, seed: int):
     settings = dict(settings)
     model = settings.pop("model", "dcgan")
     settings.setdefault("seed", seed)
-    if model == "tutorial":
+    if model in ("tutorial", "tfgan"):
         gu.set_seed(settings["seed"])
-        model = tutorial_models()
+        model = tutorial_models() if model == "tutorial" else tfgan_models()
     return gu.GANTrainer(model, images, labels if model == "cdcgan" else None, **settings)
 
 
@@ -120,7 +155,7 @@ def run_variant(name: str, settings: dict, data, budgets: list[float], n_samples
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--variants", default="reference,default,dcgan", help="comma-separated preset names")
+    parser.add_argument("--variants", default="reference,tfgan,dcgan,default", help="comma-separated preset names")
     parser.add_argument("--variant", action="append", default=[], help="name:key=value,... (repeatable)")
     parser.add_argument("--budgets", default="60,300", help="training-loop seconds at which to evaluate")
     parser.add_argument("--samples", type=int, default=5000, help="samples per evaluation")

@@ -6,8 +6,8 @@
     python benchmarks/search_unconditional.py --table      # the results so far, no training
     python benchmarks/search_unconditional.py --timing 200 # ms/step of each variant back to back, no evaluation
 
-Each variant is a dict of GANTrainer settings and model sizes (plus "d_dense", a dense hidden
-layer in D, built here as a custom pair). For every (variant, seed, steps) not yet in
+Each variant is a dict of GANTrainer settings and model sizes of the named dcgan ("d_dense" is
+a dense hidden layer in D; results before 2026-12-02 built it as a custom pair of the same layers). For every (variant, seed, steps) not yet in
 benchmarks/search_unconditional.jsonl (committed) it trains on the embedded digits, evaluates
 --samples fresh samples with gu.metrics.evaluate and appends one JSON line. A checkpoint per
 (variant, seed) under benchmarks/results/search_ckpt/ lets a longer budget resume from a
@@ -64,34 +64,16 @@ VARIANTS: dict[str, dict] = {
     "tfgan_lite_ema999": {**DEFAULT, "spectral_norm": True, "d_dense": 1024, "ema_decay": 0.999},
     "sn_dense256_b128": {**DEFAULT, "spectral_norm": True, "d_dense": 256, "batch_size": 128},
     "tfgan_lite_b128": {**DEFAULT, "spectral_norm": True, "d_dense": 1024, "batch_size": 128},
+    "sn256_ema999w": {**DEFAULT, "spectral_norm": True, "d_dense": 256, "ema_decay": 0.999, "ema_warmup": True},
+    "sn512": {**DEFAULT, "spectral_norm": True, "d_dense": 512},
+    "sn256_lr4": {**DEFAULT, "spectral_norm": True, "d_dense": 256, "lr_g": 4e-4, "lr_d": 4e-4},
+    "sn256_aug_t2": {**DEFAULT, "spectral_norm": True, "d_dense": 256, "augment": "translation:2"},
 }
 
 
 def make_trainer(settings: dict, images, seed: int) -> gu.GANTrainer:
-    """Build a GANTrainer for a variant; "d_dense" builds a (generator, discriminator) pair with a dense layer in D."""
-    settings = dict(settings)
-    d_dense = settings.pop("d_dense", 0)
-    if not d_dense:
-        return gu.GANTrainer("dcgan", images, **settings, seed=seed)
-    import keras
-    from keras import layers
-
-    from gan_utils.models import _maybe_sn
-
-    sizes = {k: settings.pop(k) for k in ("g_filters", "d_filters", "spectral_norm", "kernel_size") if k in settings}
-    sn, filters, kernel = sizes.get("spectral_norm", False), sizes.get("d_filters", 32), sizes.get("kernel_size", 4)
-    gu.set_seed(seed)
-    generator = gu.models.dcgan_generator(100, sizes.get("g_filters", 64), kernel)
-    x = keras.Input((28, 28, 1), name="x")
-    h = x
-    for f in (filters, 2 * filters):
-        h = _maybe_sn(layers.Conv2D(f, kernel, strides=2, padding="same"), sn)(h)
-        h = layers.LeakyReLU(negative_slope=0.2)(h)
-    h = layers.Flatten()(h)
-    h = _maybe_sn(layers.Dense(d_dense), sn)(h)
-    h = layers.LeakyReLU(negative_slope=0.2)(h)
-    discriminator = keras.Model(x, _maybe_sn(layers.Dense(1, name="logit"), sn)(h), name="dense_discriminator")
-    return gu.GANTrainer((generator, discriminator), images, **settings, seed=seed)
+    """Build a GANTrainer for a variant (its model sizes, "d_dense" among them, go to the named dcgan)."""
+    return gu.GANTrainer("dcgan", images, **settings, seed=seed)
 
 
 def load_results() -> list[dict]:
@@ -129,7 +111,10 @@ def run_one(name: str, settings: dict, seed: int, steps: int, data, images, n_sa
     if (ckpt / gu.training.CHECKPOINT_FILE).exists():
         _, meta = gu.training.read_checkpoint(ckpt)
         if meta["step"] <= steps:
-            trainer.load(ckpt)
+            try:
+                trainer.load(ckpt)
+            except ValueError as error:  # written by an older version of the model or trainer
+                print(f"  not resuming {ckpt.name}: {error}", flush=True)
         else:
             save_ckpt = False  # keep the longer checkpoint; train this shorter budget from scratch
     start_step, start_time = trainer.step_count, trainer.train_time

@@ -148,6 +148,7 @@ class CheckpointMixin:
             setattr(self, key, settings[key])
         if self.ema_decay is not None:
             self.ema_decay = settings["ema_decay"]
+        self.ema_warmup = bool(settings.get("ema_warmup", False))
         self.beta_1, self.beta_2, self.seed = settings["beta_1"], settings["beta_2"], settings["seed"]
         self._set_d_regularisers(settings.get("augment"), settings.get("r1_weight", 0.0))
         for optimizer in (self._opt_g, self._opt_d):

@@ -22,12 +22,12 @@ _SIZES = {
     "dcgan": {
         "g_filters": 64, "d_filters": 32, "kernel_size": 4, "g_extra_layers": 0,
         "d_extra_layers": 0, "dropout": 0.0, "g_activation": "relu", "spectral_norm": False,
-        "minibatch_std": False,
+        "minibatch_std": False, "d_dense": 0,
     },
     "cdcgan": {
         "g_filters": 64, "d_filters": 32, "kernel_size": 4, "g_extra_layers": 0,
         "d_extra_layers": 0, "dropout": 0.0, "g_activation": "relu", "num_classes": 10,
-        "embed_dim": 50, "spectral_norm": False, "minibatch_std": False,
+        "embed_dim": 50, "spectral_norm": False, "minibatch_std": False, "d_dense": 0,
     },
 }
 _ACTIVATIONS = ("relu", "leaky_relu")
@@ -133,7 +133,7 @@ def _maybe_sn(layer: layers.Layer, spectral_norm: bool) -> layers.Layer:
 
 
 def _dcgan_discriminator_trunk(x, base_filters: int, kernel_size: int, extra_layers: int, dropout: float,
-                               spectral_norm: bool = False, minibatch_std: bool = False):
+                               spectral_norm: bool = False, minibatch_std: bool = False, dense: int = 0):
     h = x
     for filters in (base_filters, 2 * base_filters):
         h = _maybe_sn(layers.Conv2D(filters, kernel_size, strides=2, padding="same"), spectral_norm)(h)
@@ -145,7 +145,11 @@ def _dcgan_discriminator_trunk(x, base_filters: int, kernel_size: int, extra_lay
     for _ in range(extra_layers):
         h = _maybe_sn(layers.Conv2D(2 * base_filters, kernel_size, padding="same"), spectral_norm)(h)
         h = layers.LeakyReLU(negative_slope=0.2)(h)
-    return layers.Flatten()(h)
+    h = layers.Flatten()(h)
+    if dense:
+        h = _maybe_sn(layers.Dense(dense), spectral_norm)(h)
+        h = layers.LeakyReLU(negative_slope=0.2)(h)
+    return h
 
 
 def dcgan_generator(latent_dim: int = 100, base_filters: int = 64, kernel_size: int = 4,
@@ -165,11 +169,12 @@ def dcgan_generator(latent_dim: int = 100, base_filters: int = 64, kernel_size: 
 
 def dcgan_discriminator(base_filters: int = 32, kernel_size: int = 4, extra_layers: int = 0,
                         dropout: float = 0.0, image_shape: tuple = IMAGE_SHAPE, spectral_norm: bool = False,
-                        minibatch_std: bool = False) -> keras.Model:
+                        minibatch_std: bool = False, dense: int = 0) -> keras.Model:
     """Compact DCGAN discriminator: Conv(base, s2) -> Conv(2*base, s2), LeakyReLU(0.2), one logit. Introduced in notebook 03.
 
     ``spectral_norm`` wraps every Conv2D and Dense in gu.layers.SpectralNorm and ``minibatch_std``
-    adds a minibatch standard-deviation channel (both notebook 04).
+    adds a minibatch standard-deviation channel (both notebook 04); ``dense`` > 0 adds a dense
+    hidden layer of that width before the logit (TF-GAN's MNIST discriminator has one of 1024).
     """
     base_filters = _check_int("d_filters", base_filters)
     kernel_size = _check_int("kernel_size", kernel_size)
@@ -179,7 +184,9 @@ def dcgan_discriminator(base_filters: int = 32, kernel_size: int = 4, extra_laye
     spectral_norm = _check_switch("spectral_norm", spectral_norm)
     minibatch_std = _check_switch("minibatch_std", minibatch_std)
     x = keras.Input(image_shape, name="x")
-    h = _dcgan_discriminator_trunk(x, base_filters, kernel_size, extra_layers, dropout, spectral_norm, minibatch_std)
+    dense = _check_int("d_dense", dense, minimum=0)
+    h = _dcgan_discriminator_trunk(x, base_filters, kernel_size, extra_layers, dropout, spectral_norm, minibatch_std,
+                                   dense)
     logit = _maybe_sn(layers.Dense(1, name="logit"), spectral_norm)(h)
     return keras.Model(x, logit, name="dcgan_discriminator")
 
@@ -206,7 +213,7 @@ def conditional_generator(latent_dim: int = 100, num_classes: int = 10, base_fil
 def conditional_discriminator(num_classes: int = 10, base_filters: int = 32, kernel_size: int = 4,
                               extra_layers: int = 0, dropout: float = 0.0,
                               image_shape: tuple = IMAGE_SHAPE, spectral_norm: bool = False,
-                              minibatch_std: bool = False) -> keras.Model:
+                              minibatch_std: bool = False, dense: int = 0) -> keras.Model:
     """Projection discriminator: logit = w.h(x) + embed(label).h(x) on the DCGAN trunk h. Introduced in notebook 03; used in 05."""
     num_classes = _check_int("num_classes", num_classes, minimum=2)
     base_filters = _check_int("d_filters", base_filters)
@@ -218,7 +225,9 @@ def conditional_discriminator(num_classes: int = 10, base_filters: int = 32, ker
     minibatch_std = _check_switch("minibatch_std", minibatch_std)
     x = keras.Input(image_shape, name="x")
     label = keras.Input((), dtype="int32", name="label")
-    h = _dcgan_discriminator_trunk(x, base_filters, kernel_size, extra_layers, dropout, spectral_norm, minibatch_std)
+    dense = _check_int("d_dense", dense, minimum=0)
+    h = _dcgan_discriminator_trunk(x, base_filters, kernel_size, extra_layers, dropout, spectral_norm, minibatch_std,
+                                   dense)
     projection = layers.Dot(axes=1)([h, layers.Embedding(num_classes, h.shape[-1])(label)])
     logit = layers.Add(name="logit")([_maybe_sn(layers.Dense(1), spectral_norm)(h), projection])
     return keras.Model([x, label], logit, name="conditional_discriminator")
@@ -246,7 +255,7 @@ def model_config(model: str, latent_dim: int = 100, image_shape: tuple = IMAGE_S
             config[key] = _check_switch(key, config[key])
     for key, value in config.items():
         if key not in ("model", "image_shape", "dropout", "g_activation", *_SWITCHES):
-            config[key] = _check_int(key, value, minimum=0 if key.endswith("extra_layers") else 1)
+            config[key] = _check_int(key, value, minimum=0 if key.endswith("extra_layers") or key == "d_dense" else 1)
     if model == "cdcgan" and config["num_classes"] < 2:
         raise ValueError(f"num_classes must be an integer >= 2, got {config['num_classes']!r}")
     return config
@@ -263,7 +272,7 @@ def build_gan(model: str, latent_dim: int = 100, image_shape: tuple = IMAGE_SHAP
                     activation=c["g_activation"], image_shape=shape)
     common_d = dict(kernel_size=c["kernel_size"], extra_layers=c["d_extra_layers"],
                     dropout=c["dropout"], image_shape=shape, spectral_norm=c["spectral_norm"],
-                    minibatch_std=c["minibatch_std"])
+                    minibatch_std=c["minibatch_std"], dense=c["d_dense"])
     if model == "dcgan":
         return (dcgan_generator(c["latent_dim"], c["g_filters"], **common_g),
                 dcgan_discriminator(c["d_filters"], **common_d))

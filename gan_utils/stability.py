@@ -50,18 +50,63 @@ VARIANTS: tuple[Variant, ...] = (
             citation="Arjovsky et al. 2017; Gulrajani et al. 2017"),
     Variant("hinge loss + spectral norm", {"loss": "hinge", "lr_g": 2e-4, "lr_d": 2e-4, "beta_1": 0.5},
             {"spectral_norm": True}, citation="Miyato et al. 2018"),
-    Variant("course recipe (notebook 03)", {"loss": "hinge", "lr_g": 8e-4, "lr_d": 8e-4, "beta_1": 0.0,
-                                            "simultaneous": True, "ema_decay": 0.99},
-            citation="hinge + Adam β₁=0 + EMA (Yazıcı et al. 2019)"),
+    Variant("course recipe (notebook 03)", {}, citation="gu.recipes: hinge + Adam β₁=0 + EMA (Yazıcı et al. 2019)"),
 )
+
+
+def _recipe_parts() -> tuple[dict, dict]:
+    """The course recipe (gu.recipes "dcgan") as (trainer settings, model switches beyond ARCHITECTURE)."""
+    from .recipes import recipe
+
+    settings = recipe("dcgan")
+    sizes = settings.pop("sizes")
+    return settings, {k: v for k, v in sizes.items() if ARCHITECTURE.get(k) != v}
+
+
+def _with_recipe(v: Variant) -> Variant:
+    if v.name != "course recipe (notebook 03)":
+        return v
+    settings, switches = _recipe_parts()
+    return Variant(v.name, settings, switches, v.citation)
+
+
+VARIANTS = tuple(_with_recipe(v) for v in VARIANTS)
+
+
+def _ablations() -> tuple[Variant, ...]:
+    """The course recipe with one ingredient removed at a time (what each one buys), for the long study."""
+    settings, switches = _recipe_parts()
+    out = []
+
+    def without(label: str, settings_change: dict | None = None, drop_switch: str | None = None) -> None:
+        changed_switches = {k: v for k, v in switches.items() if k != drop_switch}
+        if drop_switch is not None and drop_switch not in switches:
+            return
+        if settings_change and all(settings.get(k) == v for k, v in settings_change.items()):
+            return
+        out.append(Variant(f"recipe without {label}", {**settings, **(settings_change or {})}, changed_switches,
+                           citation="ablation of gu.recipes"))
+
+    without("spectral norm", drop_switch="spectral_norm")
+    without("the dense layer in D", drop_switch="d_dense")
+    without("EMA of G", {"ema_decay": None, "ema_warmup": False})
+    without("the hinge loss (non-saturating)", {"loss": "non_saturating"})
+    without("Adam β₁ = 0 (β₁ = 0.5)", {"beta_1": 0.5})
+    without("the shared forward pass", {"simultaneous": False})
+    without("the high learning rate (2e-4)", {"lr_g": 2e-4, "lr_d": 2e-4})
+    return tuple(out)
+
+
+ABLATIONS: tuple[Variant, ...] = _ablations()
+STUDY_VARIANTS: tuple[Variant, ...] = VARIANTS + ABLATIONS
 
 
 def variant(name: str) -> Variant:
     """Return the variant called `name` from VARIANTS."""
-    for v in VARIANTS:
+    for v in STUDY_VARIANTS:
         if v.name == name:
             return v
-    raise ValueError(f"unknown variant {name!r}; choose one of {[v.name for v in VARIANTS]}")
+    raise ValueError(f"unknown variant {name!r}; choose one of {[v.name for v in STUDY_VARIANTS]}")
 
 
 @dataclass

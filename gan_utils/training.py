@@ -130,6 +130,8 @@ class GANTrainer(CheckpointMixin):
     ``augment`` (e.g. ``"translation,cutout"``, gu.augment) applies differentiable augmentation to
     real and generated images wherever D sees them in training; ``r1_weight`` adds the R1 penalty
     r1_weight/2 * E||grad_x D(x)||^2 on real images to D's loss. Both are off by default.
+    ``ema_warmup`` caps the EMA's decay at (1 + t) / (10 + t) after t generator updates, so early
+    samples are not dragged back towards the random initial weights (Karras et al. 2018).
     ``strategy`` (a ``tf.distribute.Strategy``, e.g. ``MirroredStrategy()``) builds the models and
     optimisers in its scope and splits every global batch of ``batch_size`` over its replicas
     (gu.replicas); one step then gives the same losses and weights as on one device.
@@ -140,7 +142,8 @@ class GANTrainer(CheckpointMixin):
                  batch_size: int = 64, d_steps: int = 1, label_smoothing: float = 0.0,
                  gp_weight: float = 10.0, ema_decay: float | None = None, latent_dim: int | None = None,
                  seed: int = 0, n_fixed: int = 64, jit_compile: bool = False, simultaneous: bool = False,
-                 augment: str | None = None, r1_weight: float = 0.0, strategy=None, **model_sizes):
+                 augment: str | None = None, r1_weight: float = 0.0, ema_warmup: bool = False, strategy=None,
+                 **model_sizes):
         L.check_loss(loss)
         L.check_label_smoothing(label_smoothing, loss)
         lr_g, lr_d = _check_number("lr_g", lr_g, 0, low_open=True), _check_number("lr_d", lr_d, 0, low_open=True)
@@ -150,6 +153,8 @@ class GANTrainer(CheckpointMixin):
         self._set_d_regularisers(augment, r1_weight)
         if ema_decay is not None:
             ema_decay = _check_number("ema_decay", ema_decay, 0, 1, low_open=True)
+        if not isinstance(ema_warmup, bool):
+            raise ValueError(f"ema_warmup must be True or False, got {ema_warmup!r}")
         seed, n_fixed = _check_int("seed", seed, 0), _check_int("n_fixed", n_fixed)
         if not isinstance(jit_compile, bool):
             raise ValueError(f"jit_compile must be True or False, got {jit_compile!r}")
@@ -194,6 +199,7 @@ class GANTrainer(CheckpointMixin):
             raise ValueError(f"simultaneous must be True or False, got {simultaneous!r}")
         self.simultaneous = simultaneous
         self._ema_decay_value = ema_decay
+        self.ema_warmup = ema_warmup
         self._ema_decay = tf.Variable(ema_decay or 0.0, dtype=tf.float32, trainable=False)
         self._d_steps = tf.Variable(d_steps, dtype=tf.int32, trainable=False)
         self._label_smoothing = tf.Variable(label_smoothing, dtype=tf.float32, trainable=False)
@@ -350,7 +356,7 @@ class GANTrainer(CheckpointMixin):
             "label_smoothing": self.label_smoothing, "gp_weight": self.gp_weight,
             "ema_decay": self.ema_decay, "seed": self.seed, "n_fixed": self.n_fixed,
             "jit_compile": self.jit_compile, "simultaneous": self.simultaneous,
-            "augment": self.augment, "r1_weight": self.r1_weight,
+            "augment": self.augment, "r1_weight": self.r1_weight, "ema_warmup": self.ema_warmup,
         }
 
     # ----- the compiled training steps -------------------------------------------------------
@@ -418,7 +424,10 @@ class GANTrainer(CheckpointMixin):
         if self._loss == "wgan_gp":
             alpha = rand.uniform([tf.shape(x)[0], 1, 1, 1])
             critic = lambda t: self._D(t, y, training=True)  # noqa: E731
-            per_example += self._gp_weight * L.gradient_penalty_per_example(critic, x, fake, alpha)
+            per_example += tf.cond(  # gp_weight = 0 (a plain Wasserstein loss, e.g. with spectral norm) skips its cost
+                self._gp_weight > 0,
+                lambda: self._gp_weight * L.gradient_penalty_per_example(critic, x, fake, alpha),
+                lambda: tf.zeros_like(per_example))
         return self._average(per_example), real_logits, fake_logits
 
     def _d_update(self, rand, rows):
@@ -469,6 +478,9 @@ class GANTrainer(CheckpointMixin):
         if self.ema_generator is None:
             return
         decay = self._ema_decay
+        if self.ema_warmup:  # average over at most the steps so far: (1 + t) / (10 + t) early on
+            t = tf.cast(self._opt_g.iterations, tf.float32)
+            decay = tf.minimum(decay, (1.0 + t) / (10.0 + t))
         for ema, w in zip(self.ema_generator.trainable_variables, self.generator.trainable_variables):
             ema.assign(decay * ema + (1.0 - decay) * w)
         for ema, w in zip(self.ema_generator.non_trainable_variables, self.generator.non_trainable_variables):
