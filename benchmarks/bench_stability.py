@@ -95,7 +95,7 @@ def run_one(v, seed: int, args, data) -> dict | None:
                 if len(points) % 2 == 0:
                     trainer.save(ckpt)
                     (ckpt / "points.json").write_text(json.dumps(points))
-    except gu.TrainingDiverged as error:
+    except gu.training.TrainingDiverged as error:
         print(f"  {v.name} seed {seed}: {str(error).split('. Weights')[0]}", flush=True)
         return gu.study.run_record(trainer, v.name, points, diverged=error)
     print(f"  done in {time.perf_counter() - wall:.0f} s wall", flush=True)

@@ -68,6 +68,9 @@ VARIANTS: dict[str, dict] = {
     "sn512": {**DEFAULT, "spectral_norm": True, "d_dense": 512},
     "sn256_lr4": {**DEFAULT, "spectral_norm": True, "d_dense": 256, "lr_g": 4e-4, "lr_d": 4e-4},
     "sn256_aug_t2": {**DEFAULT, "spectral_norm": True, "d_dense": 256, "augment": "translation:2"},
+    "sn256_lr12": {**DEFAULT, "spectral_norm": True, "d_dense": 256, "lr_g": 1.2e-3, "lr_d": 1.2e-3},
+    "sn256_ttur": {**DEFAULT, "spectral_norm": True, "d_dense": 256, "lr_d": 1.6e-3},
+    "sn256_wide_d": {**DEFAULT, "spectral_norm": True, "d_dense": 256, "d_filters": 64},
 }
 
 

@@ -55,7 +55,7 @@ _LAZY = {
     "pretrained": "pretrained",
     "parzen": "parzen", "latent": "latent", "LatentExplorer": "latent",
     "augment": "augment",
-    "replicas": "replicas", "study": "study",
+    "replicas": "replicas", "study": "study", "pairs": "pairs",
     "layers": "layers", "stability": "stability", "break_it": "break_it", "BreakItPanel": "break_it",
     "GANTrainer": "training",
     "TrainingDashboard": "dashboard", "dashboard": "dashboard",

@@ -1,0 +1,51 @@
+"""gu.pairs: notebook 04's before/after pairs and the committed multi-seed check of them."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import gan_utils as gu
+
+
+def test_each_pair_changes_one_thing() -> None:
+    for p in gu.pairs.PAIRS:
+        changed = {k for k in set(p.failure_settings) | set(p.fix_settings)
+                   if p.failure_settings.get(k) != p.fix_settings.get(k)}
+        assert len(changed) == 1, (p.name, changed)
+
+
+@pytest.mark.parametrize("name", [p.name for p in gu.pairs.PAIRS])
+def test_pair_trains_both_sides_from_one_seed(name: str) -> None:
+    p = gu.pairs.pair(name)
+    result = gu.pairs.run(p, seed=0, steps=3)
+    assert set(result) == {"failure", "fix"}
+    for side in result.values():
+        assert p.measure in side and side["seconds"] > 0
+    assert isinstance(gu.pairs.fix_won(p, result), bool)
+
+
+def test_fix_won_reads_the_measure_the_right_way() -> None:
+    p = gu.pairs.pair("mode_collapse")
+    assert gu.pairs.fix_won(p, {"failure": {"modes_covered": 3}, "fix": {"modes_covered": 8}})
+    assert not gu.pairs.fix_won(p, {"failure": {"modes_covered": 8}, "fix": {"modes_covered": 8}})
+    with pytest.raises(ValueError, match="unknown pair"):
+        gu.pairs.pair("nope")
+
+
+def test_check_file_missing_garbled_and_quoted(tmp_path, capsys) -> None:
+    assert gu.pairs.load_check(tmp_path / "none.json") is None
+    assert "check_pairs.py" in capsys.readouterr().out
+    bad = tmp_path / "bad.json"
+    bad.write_text("[1, 2")
+    assert gu.pairs.load_check(bad) is None
+    good = tmp_path / "pairs.json"
+    good.write_text(json.dumps({"pairs": {"mode_collapse": {
+        "seeds": [0, 1, 2], "failure": [3, 2, 4], "fix": [8, 8, 7], "fix_won": [True, True, True],
+        "fix_won_every_seed": True}}}))
+    check = gu.pairs.load_check(good)
+    line = gu.pairs.spread_line(check, "mode_collapse")
+    assert "failure 3, 2, 4" in line and "fix 8, 8, 7" in line and "won on every seed" in line
+    check["pairs"]["mode_collapse"].update(fix_won=[True, False, True], fix_won_every_seed=False)
+    assert "won on 2 of 3 seeds" in gu.pairs.spread_line(check, "mode_collapse")
+    assert "no multi-seed check" in gu.pairs.spread_line(None, "d_wins")
