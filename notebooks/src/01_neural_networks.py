@@ -17,6 +17,9 @@ if importlib.util.find_spec("gan_utils") is None:
 # read handwritten digits.
 #
 # Measured running time, top to bottom: 49 s on 2 CPU cores, with no GPU and no network.
+#
+# The course's terms (logit, nats, mode collapse, ...) are defined in one place, the
+# [glossary](../docs/glossary.md).
 
 # %%
 import gan_utils as gu  # first: it imports TensorFlow without its start-up log noise
@@ -618,3 +621,16 @@ for name, data_x in (("raw", x), ("centred", x - x.mean(axis=0))):
 bendy = gu.explorer.GradientDescentExplorer(x - x.mean(axis=0), y, lr=3.0, hidden=8)
 bendy.step(300)
 bendy
+
+
+# %% [markdown]
+# ## References
+#
+# - Goodfellow, I., Pouget-Abadie, J., Mirza, M., Xu, B., Warde-Farley, D., Ozair, S., Courville, A.
+#   and Bengio, Y. (2014). Generative Adversarial Networks. arXiv:1406.2661.
+# - Kingma, D. P. and Ba, J. (2015). Adam: A Method for Stochastic Optimization. arXiv:1412.6980.
+# - LeCun, Y., Cortes, C. and Burges, C. J. C. (1998). The MNIST database of handwritten digits.
+#   http://yann.lecun.com/exdb/mnist/
+# - Srivastava, N., Hinton, G., Krizhevsky, A., Sutskever, I. and Salakhutdinov, R. (2014). Dropout:
+#   A Simple Way to Prevent Neural Networks from Overfitting. Journal of Machine Learning Research
+#   15, 1929-1958. https://jmlr.org/papers/v15/srivastava14a.html

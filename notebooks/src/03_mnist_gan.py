@@ -16,6 +16,9 @@ if importlib.util.find_spec("gan_utils") is None:
 #
 # Measured running time: 11 min (662 s) on 2 CPU cores where a default-recipe training step takes
 # 27 ms (11,294 steps in 300 s in section 4); 10 of those minutes are section 4's two 300-s runs.
+#
+# The course's terms (logit, nats, mode collapse, ...) are defined in one place, the
+# [glossary](../docs/glossary.md).
 
 # %%
 import gan_utils as gu  # first: it imports TensorFlow without its start-up log noise
@@ -636,3 +639,24 @@ for k in (1, 5):
     trial.d_steps = k
     trial.fit(steps=gu.fast(100, 2), progress=False)
     print(f"d_steps {k}: mean D(G(z)) over the last 20 steps {np.mean(trial.history['d_fake'][-20:]):.3f}")
+
+
+# %% [markdown]
+# ## References
+#
+# - Goodfellow, I., Pouget-Abadie, J., Mirza, M., Xu, B., Warde-Farley, D., Ozair, S., Courville, A.
+#   and Bengio, Y. (2014). Generative Adversarial Networks. arXiv:1406.2661.
+# - Heusel, M., Ramsauer, H., Unterthiner, T., Nessler, B. and Hochreiter, S. (2017). GANs Trained by
+#   a Two Time-Scale Update Rule Converge to a Local Nash Equilibrium. arXiv:1706.08500.
+# - Ioffe, S. and Szegedy, C. (2015). Batch Normalization: Accelerating Deep Network Training by
+#   Reducing Internal Covariate Shift. arXiv:1502.03167.
+# - Kingma, D. P. and Ba, J. (2015). Adam: A Method for Stochastic Optimization. arXiv:1412.6980.
+# - Lim, J. H. and Ye, J. C. (2017). Geometric GAN. arXiv:1705.02894.
+# - Mirza, M. and Osindero, S. (2014). Conditional Generative Adversarial Nets. arXiv:1411.1784.
+# - Miyato, T. and Koyama, M. (2018). cGANs with Projection Discriminator. arXiv:1802.05637.
+# - Radford, A., Metz, L. and Chintala, S. (2015). Unsupervised Representation Learning with Deep
+#   Convolutional Generative Adversarial Networks. arXiv:1511.06434.
+# - Salimans, T., Goodfellow, I., Zaremba, W., Cheung, V., Radford, A. and Chen, X. (2016). Improved
+#   Techniques for Training GANs. arXiv:1606.03498.
+# - Yazıcı, Y., Foo, C.-S., Winkler, S., Yap, K.-H., Piliouras, G. and Chandrasekhar, V. (2019). The
+#   Unusual Effectiveness of Averaging in GAN Training. arXiv:1806.04498.

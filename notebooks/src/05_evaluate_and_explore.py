@@ -18,6 +18,9 @@ if importlib.util.find_spec("gan_utils") is None:
 #
 # Everything starts from generators shipped with the course, so nothing long is trained here.
 # Measured running time: 76 s on 2 CPU cores.
+#
+# The course's terms (logit, nats, mode collapse, ...) are defined in one place, the
+# [glossary](../docs/glossary.md).
 
 # %%
 import time
@@ -515,6 +518,52 @@ print(f"lowest {per_class.min():.1%} (digit {per_class.argmin()}), mean {per_cla
 # | training | delicate balance of two networks | one stable loss |
 
 # %% [markdown]
+# ## 8. What GANs did next
+#
+# This course stopped at 28×28 digits on a laptop CPU. Between 2015 and 2021 the same game, scaled
+# up, learned to draw photographs, and then lost its lead to a different family of models. The next
+# cells sketch that story in five steps, with no code; each names its paper (see the References).
+
+# %% [markdown]
+# **DCGAN (2015).** Radford, Metz and Chintala made the 2014 GAN convolutional and, above all,
+# trainable: strided convolutions instead of pooling, batch normalisation, ReLU in $G$ and
+# LeakyReLU in $D$, Adam with $\beta_1 = 0.5$. The course's DCGAN follows their rules (notebook 04),
+# and section 5's digit arithmetic is their latent-vector arithmetic, done on faces.
+
+# %% [markdown]
+# **Progressive growing and StyleGAN (2018, 2019).** Karras et al. (2018) grew both networks during
+# training, from 4×4 images up to 1024×1024, and reached megapixel faces; notebook 04's minibatch
+# standard-deviation channel comes from that paper. StyleGAN (Karras, Laine and Aila 2019) sends $z$
+# through a mapping network and injects the result at every resolution, so coarse features such as
+# pose and fine ones such as colour can be steered separately.
+
+# %% [markdown]
+# **BigGAN (2019).** Brock, Donahue and Simonyan trained a class-conditional GAN on all of ImageNet
+# at up to 512×512, with batches of 2,048 images, spectral normalisation in both networks and a
+# projection discriminator like our conditional DCGAN's. Their *truncation trick* draws $z$ from a
+# truncated normal: less variety, more fidelity. Scale, more than a new objective, made the leap.
+
+# %% [markdown]
+# **Image-to-image translation (2017).** pix2pix (Isola et al.) makes the condition a whole image,
+# such as a sketch or a map: $G$ turns it into a photo, and $D$ judges (input, output) pairs patch
+# by patch, helped by an L1 loss to the true target. CycleGAN (Zhu et al.) needs no matching pairs:
+# two generators translate between two collections (horses and zebras), and a cycle-consistency loss
+# asks that translating there and back returns the original.
+
+# %% [markdown]
+# **Diffusion models take over (2020-2021).** DDPM (Ho, Jain and Abbeel 2020) adds Gaussian noise to
+# an image in many small steps and trains one network to undo a step by predicting the noise, with
+# a plain squared-error loss: no game, no collapse. Dhariwal and Nichol (2021), "Diffusion Models
+# Beat GANs on Image Synthesis", improved the network, steered sampling with a classifier, and beat
+# BigGAN's FID on ImageNet. Diffusion has led image synthesis since.
+
+# %% [markdown]
+# **What is left for GANs.** A diffusion model evaluates its network tens to hundreds of times per
+# sample; a GAN draws one in a single pass. And the adversarial loss lives on inside other models:
+# the autoencoder of latent diffusion (Rombach et al. 2022), the basis of many text-to-image
+# systems, is trained with a patch discriminator much like pix2pix's.
+
+# %% [markdown]
 # ## Summary
 #
 # - A GAN's loss measures the game, not the images: measure outside it, on samples.
@@ -525,6 +574,8 @@ print(f"lowest {per_class.min():.1%} (digit {per_class.argmin()}), mean {per_cla
 # - Nearest neighbours and the memorisation rate catch a copier; a low rate is evidence, not proof.
 # - Spherical interpolation keeps $\|z\|$ typical; directions from PCA of $G(z)$ give sliders that
 #   change the image; a conditional generator draws the digit you ask for, in a style held by $z$.
+# - GANs went on to photographs (DCGAN, StyleGAN, BigGAN) and image translation (pix2pix,
+#   CycleGAN); since 2021 diffusion models lead image synthesis, with adversarial losses inside.
 #
 # ## Exercises
 #
@@ -608,3 +659,40 @@ assert gu.checks.check_parzen_log_density(parzen_log_density)
 # noise adds to the trace term, so the Fréchet distance from few samples is biased upwards.
 prediction = "higher"
 assert gu.checks.check_predict_fid_samples(prediction, measured=fd_by_n)
+
+
+# %% [markdown]
+# ## References
+#
+# - Brock, A., Donahue, J. and Simonyan, K. (2019). Large Scale GAN Training for High Fidelity Natural
+#   Image Synthesis. arXiv:1809.11096.
+# - Dhariwal, P. and Nichol, A. (2021). Diffusion Models Beat GANs on Image Synthesis. arXiv:2105.05233.
+# - Goodfellow, I., Pouget-Abadie, J., Mirza, M., Xu, B., Warde-Farley, D., Ozair, S., Courville, A.
+#   and Bengio, Y. (2014). Generative Adversarial Networks. arXiv:1406.2661.
+# - Härkönen, E., Hertzmann, A., Lehtinen, J. and Paris, S. (2020). GANSpace: Discovering
+#   Interpretable GAN Controls. arXiv:2004.02546.
+# - Heusel, M., Ramsauer, H., Unterthiner, T., Nessler, B. and Hochreiter, S. (2017). GANs Trained by
+#   a Two Time-Scale Update Rule Converge to a Local Nash Equilibrium. arXiv:1706.08500.
+# - Ho, J., Jain, A. and Abbeel, P. (2020). Denoising Diffusion Probabilistic Models. arXiv:2006.11239.
+# - Isola, P., Zhu, J.-Y., Zhou, T. and Efros, A. A. (2017). Image-to-Image Translation with
+#   Conditional Adversarial Networks. arXiv:1611.07004.
+# - Karras, T., Aila, T., Laine, S. and Lehtinen, J. (2018). Progressive Growing of GANs for Improved
+#   Quality, Stability, and Variation. arXiv:1710.10196.
+# - Karras, T., Laine, S. and Aila, T. (2019). A Style-Based Generator Architecture for Generative
+#   Adversarial Networks. arXiv:1812.04948.
+# - Kingma, D. P. and Welling, M. (2014). Auto-Encoding Variational Bayes. arXiv:1312.6114.
+# - Mirza, M. and Osindero, S. (2014). Conditional Generative Adversarial Nets. arXiv:1411.1784.
+# - Miyato, T. and Koyama, M. (2018). cGANs with Projection Discriminator. arXiv:1802.05637.
+# - Radford, A., Metz, L. and Chintala, S. (2015). Unsupervised Representation Learning with Deep
+#   Convolutional Generative Adversarial Networks. arXiv:1511.06434.
+# - Rombach, R., Blattmann, A., Lorenz, D., Esser, P. and Ommer, B. (2022). High-Resolution Image
+#   Synthesis with Latent Diffusion Models. arXiv:2112.10752.
+# - Salimans, T., Goodfellow, I., Zaremba, W., Cheung, V., Radford, A. and Chen, X. (2016). Improved
+#   Techniques for Training GANs. arXiv:1606.03498.
+# - Shoemake, K. (1985). Animating Rotation with Quaternion Curves. SIGGRAPH '85.
+#   https://doi.org/10.1145/325165.325242
+# - Theis, L., van den Oord, A. and Bethge, M. (2016). A Note on the Evaluation of Generative Models.
+#   ICLR 2016, arXiv:1511.01844.
+# - White, T. (2016). Sampling Generative Networks. arXiv:1609.04468.
+# - Zhu, J.-Y., Park, T., Isola, P. and Efros, A. A. (2017). Unpaired Image-to-Image Translation using
+#   Cycle-Consistent Adversarial Networks. arXiv:1703.10593.
