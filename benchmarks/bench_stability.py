@@ -12,16 +12,20 @@ mean D and G losses since the last point). A finished run is added to data/resul
 (rewritten atomically, so it is valid at any moment and can be committed part-way); a run in
 progress keeps a checkpoint and its points under benchmarks/results/stability_ckpt/, so a killed
 or stopped study resumes where it was. Touch /tmp/STOP_STUDY to stop cleanly between chunks.
-Seeds run outermost: after the first pass every variant has one run.
+Seeds run outermost: after the first pass every variant has one run. Several processes can share
+the work (each claims a run before training it): on 2 cores, two processes with --threads 1 do
+more runs per hour than one with both cores.
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import json
 import os
 import re
 import shlex
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -34,6 +38,42 @@ HERE = Path(__file__).resolve().parent
 OUT = gu.config.REPO_ROOT / "data" / "results" / "stability.json"
 CKPT_DIR = HERE / "results" / "stability_ckpt"
 STOP_FILE = Path("/tmp/STOP_STUDY")
+
+
+def _claim(v, seed: int) -> bool:
+    """Claim a (variant, seed) for this process, so several processes can share one study; False if another live one has it."""
+    CKPT_DIR.mkdir(parents=True, exist_ok=True)
+    path = CKPT_DIR / f"{_slug(v.name)}_seed{seed}.claim"
+    for _ in range(2):
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            try:
+                owner = int(path.read_text() or 0)
+                os.kill(owner, 0)
+                return owner == os.getpid()
+            except (ValueError, ProcessLookupError, PermissionError):
+                path.unlink(missing_ok=True)  # its process is gone: take it over
+                continue
+        os.write(fd, str(os.getpid()).encode())
+        os.close(fd)
+        return True
+    return False
+
+
+def _release(v, seed: int) -> None:
+    (CKPT_DIR / f"{_slug(v.name)}_seed{seed}.claim").unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def _locked(path: Path):
+    """Hold an exclusive lock beside the study file while reading, changing and writing it."""
+    import fcntl
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 
 def _slug(name: str) -> str:
@@ -67,12 +107,18 @@ def header(args: argparse.Namespace, data) -> dict:
             "seeds": args.seeds}
 
 
+def _ckpt(args, v, seed: int) -> Path:
+    """The in-progress checkpoint of one run of one study file (a test study never resumes the real one)."""
+    return CKPT_DIR / _slug(str(args.out.resolve())) / f"{_slug(v.name)}_seed{seed}"
+
+
 def run_one(v, seed: int, args, data) -> dict | None:
     """Train one (variant, seed) to args.steps, resuming its checkpoint; return its run record, or None if stopped."""
-    ckpt = CKPT_DIR / f"{_slug(v.name)}_seed{seed}"
+    ckpt = _ckpt(args, v, seed)
     trainer = gu.stability.make_trainer(v, data, seed)
     points: list[dict] = []
-    if (ckpt / gu.training.CHECKPOINT_FILE).exists():
+    if (ckpt / gu.training.CHECKPOINT_FILE).exists() and \
+            gu.training.read_checkpoint(ckpt)[1]["step"] <= args.steps:
         trainer.load(ckpt)
         points = json.loads((ckpt / "points.json").read_text())
         print(f"  resuming {v.name} seed {seed} at step {trainer.step_count}", flush=True)
@@ -110,11 +156,7 @@ def print_table(study: dict) -> None:
     import pandas as pd
 
     with pd.option_context("display.width", 200, "display.max_columns", 20):
-        print(gu.study.table(study, BASELINES))
-
-
-BASELINES = {**{v.name: "non-saturating loss" for v in gu.stability.VARIANTS if v.name != "non-saturating loss"},
-             **{v.name: "course recipe (notebook 03)" for v in gu.stability.ABLATIONS}}
+        print(gu.study.table(study, gu.stability.BASELINES))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -126,6 +168,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--samples", type=int, default=2000, help="fresh samples per measurement")
     parser.add_argument("--only", nargs="+", metavar="NAME", help="variant names (default: all)")
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--threads", type=int, default=0,
+                        help="TensorFlow threads (0: all cores); run two processes with --threads 1 to share 2 cores")
     parser.add_argument("--list", action="store_true")
     parser.add_argument("--table", action="store_true")
     args = parser.parse_args(argv)
@@ -139,22 +183,37 @@ def main(argv: list[str] | None = None) -> int:
     if args.table:
         print_table(study)
         return 0
+    if args.threads:
+        import tensorflow as tf
+
+        tf.config.threading.set_intra_op_parallelism_threads(args.threads)
+        tf.config.threading.set_inter_op_parallelism_threads(args.threads)
     chosen = [gu.stability.variant(n) for n in args.only] if args.only else list(gu.stability.STUDY_VARIANTS)
     data = gu.load_mnist("embedded", verbose=False)
     done = {(r["variant"], r["seed"]) for r in study["runs"]}
     todo = [(v, seed) for seed in args.seeds for v in chosen if (v.name, seed) not in done]
     print(f"{len(todo)} runs to do, {len(done)} in {gu.config.display_path(args.out)}", flush=True)
     for v, seed in todo:
+        if not _claim(v, seed):
+            continue
+        with _locked(args.out):
+            if (v.name, seed) in {(r["variant"], r["seed"]) for r in read_study(args.out)["runs"]}:
+                _release(v, seed)
+                continue
         print(f"{v.name} seed {seed}", flush=True)
         record = run_one(v, seed, args, data)
         if record is None:
+            _release(v, seed)
             return 0
-        study = read_study(args.out)
-        study.update(header(args, data))
-        study["runs"] = [r for r in study["runs"] if (r["variant"], r["seed"]) != (v.name, seed)] + [record]
-        study["seeds"] = sorted({r["seed"] for r in study["runs"]})
-        gu.study.validate(study, str(args.out))
-        write_study(args.out, study)
+        with _locked(args.out):
+            study = read_study(args.out)
+            study.update(header(args, data))
+            study["runs"] = [r for r in study["runs"] if (r["variant"], r["seed"]) != (v.name, seed)] + [record]
+            study["seeds"] = sorted({r["seed"] for r in study["runs"]})
+            gu.study.validate(study, str(args.out))
+            write_study(args.out, study)
+        shutil.rmtree(_ckpt(args, v, seed), ignore_errors=True)
+        _release(v, seed)
     print_table(read_study(args.out))
     return 0
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import math
 import os
 import shlex
 import sys
@@ -19,6 +20,19 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import gan_utils as gu  # noqa: E402
 
 OUT = gu.config.REPO_ROOT / "data" / "results" / "pairs.json"
+
+
+def _plain(value):
+    """JSON-safe: NumPy numbers as Python numbers, NaN as null."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -58,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
                   "date": datetime.date.today().isoformat(), "data": data.describe()})
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     with open(args.out, "w") as f:
-        json.dump(check, f, indent=1, ensure_ascii=False, default=float)
+        json.dump(_plain(check), f, indent=1, ensure_ascii=False, allow_nan=False)
     print(f"wrote {gu.config.display_path(args.out)}")
     return 0
 

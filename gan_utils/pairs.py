@@ -74,7 +74,8 @@ def _train_mnist(settings: dict, steps: int, seed: int, data) -> dict:
     finite = diverged - 1 if diverged is not None else steps
     return {"trainer": trainer, "samples": samples[:32], "mnist_score": metrics.mnist_score(samples),
             "classes_covered": metrics.classes_covered(samples), "diverged_at": diverged, "finite_steps": finite,
-            "mean_d_fake": float(np.mean(trainer.history["d_fake"][-50:])), "seconds": trainer.train_time}
+            "mean_d_fake": float(np.mean(trainer.history["d_fake"][-50:])) if trainer.history["d_fake"] else math.nan,
+            "seconds": trainer.train_time}
 
 
 def _train_ring(settings: dict, steps: int, seed: int) -> dict:
