@@ -4,7 +4,9 @@ Introduced in notebook 02. Data are isotropic Gaussian mixtures (a 1-D Gaussian,
 Gaussians); the generator and discriminator are small Keras MLPs trained with ``tf.GradientTape``
 steps compiled by ``tf.function``, using the reference losses of ``gu.losses`` (real = 1, fake = 0,
 D outputs a logit). Alongside: the optimal discriminator D*, the virtual training criterion C(G),
-the Jensen-Shannon divergence (exact on a grid, or estimated from samples) and mode coverage.
+the KL and Jensen-Shannon divergences (exact on a grid, or the JSD estimated from samples), mode
+coverage, and GAN Lab's picture of a 2-D generator (Kahng et al. 2018): a z-grid pushed through G,
+and the gradient G's loss puts on each fake sample.
 """
 from __future__ import annotations
 
@@ -144,6 +146,14 @@ def virtual_criterion(p_data, p_g, x=None) -> float:
     p, q = _check_densities(p_data, p_g)
     # D* = p / (p + q) and 1 - D* = q / (p + q), each computed as a ratio so a tiny q keeps its digits
     return _integrate(_xlogy(p, _share(p, p + q)) + _xlogy(q, _share(q, p + q)), x)
+
+
+def kl_divergence(p, q, x=None) -> float:
+    """KL(p || q) in nats: densities on the grid x, or probability vectors if x is None; inf where q = 0 < p. Introduced in notebook 02."""
+    p, q = _check_densities(p, q)
+    if np.any((p > 0) & (q == 0)):
+        return math.inf
+    return _integrate(_xlogy(p, _share(p, q)), x)
 
 
 def js_divergence(p, q, x=None) -> float:
@@ -449,6 +459,30 @@ class ToyGAN:
         z = rng.standard_normal((n, self.latent_dim)).astype(np.float32)
         return self._forward("g", z)
 
+    def generate(self, z) -> np.ndarray:
+        """G(z) for given latent points z of shape (n, latent_dim), shape (n, dim)."""
+        z = np.asarray(z, np.float32)
+        if z.ndim != 2 or z.shape[1] != self.latent_dim:
+            raise ValueError(f"z must have shape (n, {self.latent_dim}), got {z.shape}")
+        return self._forward("g", z)
+
+    def generator_gradient(self, x) -> np.ndarray:
+        """d(G's loss)/dx at fake points x of shape (n, dim), D as it is now; G moves its samples along minus this."""
+        import tensorflow as tf
+
+        from .losses import generator_loss_per_example
+
+        x = np.asarray(x, np.float32)
+        if x.ndim != 2 or x.shape[1] != self.data.dim or x.shape[0] == 0 or x.shape[0] % self.pack:
+            raise ValueError(f"x must have shape (n, {self.data.dim}) with n >= 1 a multiple of pack={self.pack}, "
+                             f"got {x.shape}")
+        x = tf.constant(x)
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            # one loss per judged input (a pack of `pack` consecutive fakes), summed: each point keeps its own slope
+            loss = tf.reduce_sum(generator_loss_per_example(self.discriminator(self._packed(x), training=False), self.loss))
+        return tape.gradient(loss, x).numpy()
+
     def discriminate(self, x) -> np.ndarray:
         """D(x) as probabilities for points x of shape (n, dim) (each point repeated `pack` times if packing)."""
         x = np.asarray(x, np.float32).reshape(-1, self.data.dim)
@@ -510,6 +544,51 @@ def plot_toy(gan: ToyGAN, ax=None, n: int = 4000, title: str | None = None):
         ax.set_xticks([])
         ax.set_yticks([])
     ax.set_xlim(lo, hi)
+    if title is not None:
+        ax.set_title(title, fontsize=10)
+    return ax
+
+
+def plot_generator_map(gan: ToyGAN, ax=None, *, lines: int = 11, extent: float = 2.0, points: int = 80,
+                       n_arrows: int = 48, arrow_length: float = 0.5, title: str | None = None):
+    """Draw a 2-D toy GAN as GAN Lab does: D(x), real samples, G's image of a z-grid, and -d(G's loss)/dx on fakes. Introduced in notebook 02."""
+    import matplotlib.pyplot as plt
+
+    if gan.data.dim != 2 or gan.latent_dim != 2:
+        raise ValueError(f"plot_generator_map needs a 2-D toy with a 2-D latent space (data dim 2, latent_dim 2), "
+                         f"got data dim {gan.data.dim} and latent_dim {gan.latent_dim}")
+    lines, points = _check_int("lines", lines, 2), _check_int("points", points, 2)
+    n_arrows = _check_int("n_arrows", n_arrows, 1)
+    extent, arrow_length = _check_positive("extent", extent), _check_positive("arrow_length", arrow_length)
+    if n_arrows % gan.pack:
+        raise ValueError(f"n_arrows={n_arrows} must be a multiple of the GAN's pack={gan.pack}")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4, 4))
+    lo, hi = gan.data.support(margin=10.0)
+    axis = np.linspace(lo, hi, 80)
+    gx, gy = np.meshgrid(axis, axis)
+    d_map = gan.discriminate(np.stack([gx.ravel(), gy.ravel()], axis=1)).reshape(gx.shape)
+    ax.imshow(d_map, extent=(lo, hi, lo, hi), origin="lower", cmap="coolwarm_r", vmin=0, vmax=1, alpha=0.45)
+    real = gan.data.sample(1000, np.random.default_rng(123))
+    ax.scatter(real[:, 0], real[:, 1], s=2, color="black", label="real", zorder=2)
+    # grid lines of z-space, z_1 = c and z_2 = c for c in [-extent, extent], each pushed through G
+    levels, along = np.linspace(-extent, extent, lines), np.linspace(-extent, extent, points)
+    for c in levels:
+        for z in (np.stack([np.full(points, c), along], axis=1), np.stack([along, np.full(points, c)], axis=1)):
+            x = gan.generate(z)
+            ax.plot(x[:, 0], x[:, 1], color="tab:green", linewidth=0.7, alpha=0.8, zorder=3)
+    fakes = gan.sample(n_arrows, seed=2)
+    push = -gan.generator_gradient(fakes)
+    longest = float(np.linalg.norm(push, axis=1).max())
+    push = push * (arrow_length / longest) if longest > 0 else push
+    ax.scatter(fakes[:, 0], fakes[:, 1], s=8, color="tab:green", edgecolor="white", linewidth=0.3, label="$G(z)$", zorder=4)
+    ax.quiver(fakes[:, 0], fakes[:, 1], push[:, 0], push[:, 1], angles="xy", scale_units="xy", scale=1,
+              color="tab:purple", width=0.006, zorder=5)
+    ax.set_xlim(lo, hi)
+    ax.set_ylim(lo, hi)
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
     if title is not None:
         ax.set_title(title, fontsize=10)
     return ax

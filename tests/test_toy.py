@@ -163,3 +163,46 @@ def test_plot_toy_draws_both_kinds():
     assert len(ax.lines) == 3 and ax.get_title() == "1-D"
     ax = toy.plot_toy(small_gan(data=toy.ring_of_gaussians(), latent_dim=2), n=100)
     assert len(ax.collections) == 2
+
+
+def test_kl_divergence_of_two_coins_is_asymmetric_and_infinite_off_support():
+    fair, biased = [0.5, 0.5], [0.9, 0.1]
+    assert toy.kl_divergence(fair, biased) == pytest.approx(0.5 * math.log(0.5 / 0.9) + 0.5 * math.log(5))
+    assert toy.kl_divergence(biased, fair) == pytest.approx(0.9 * math.log(1.8) + 0.1 * math.log(0.2))
+    assert toy.kl_divergence([1.0, 0.0], [0.5, 0.5]) == pytest.approx(math.log(2))
+    assert toy.kl_divergence([1.0, 0.0], [0.0, 1.0]) == math.inf
+    p, q = toy.gaussian_pdf(X, 0.0, 1.0), toy.gaussian_pdf(X, 1.0, 2.0)
+    assert toy.kl_divergence(p, q, X) == pytest.approx(math.log(2) + (1 + 1) / 8 - 0.5, abs=1e-9)  # closed form
+
+
+def test_generator_gradient_points_uphill_on_d():
+    gan = small_gan(data=toy.ring_of_gaussians(), latent_dim=2)
+    gan.step(3)
+    x = gan.sample(6)
+    np.testing.assert_allclose(gan.generate(np.zeros((2, 2))), gan.generate(np.zeros((2, 2))))
+    push = -gan.generator_gradient(x)
+    step = x + 1e-3 * push / np.linalg.norm(push, axis=1, keepdims=True)
+    assert push.shape == (6, 2) and np.all(gan.discriminate(step) > gan.discriminate(x))
+    with pytest.raises(ValueError, match="shape"):
+        gan.generate(np.zeros((2, 3)))
+    with pytest.raises(ValueError, match="multiple of pack"):
+        small_gan(data=toy.ring_of_gaussians(), latent_dim=2, pack=2).generator_gradient(x[:5])
+
+
+def test_plot_generator_map_draws_grid_lines_and_arrows():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.quiver import Quiver
+
+    gan = small_gan(data=toy.ring_of_gaussians(), latent_dim=2)
+    ax = toy.plot_generator_map(gan, lines=5, points=20, n_arrows=12, title="map")
+    assert len(ax.lines) == 2 * 5 and all(len(line.get_xdata()) == 20 for line in ax.lines)
+    arrows = [c for c in ax.collections if isinstance(c, Quiver)]
+    assert len(arrows) == 1 and arrows[0].N == 12 and ax.get_title() == "map"
+    lengths = np.hypot(arrows[0].U, arrows[0].V)
+    assert lengths.max() == pytest.approx(0.5)  # arrow_length: the longest arrow's length
+    with pytest.raises(ValueError, match="2-D toy"):
+        toy.plot_generator_map(small_gan())
+    with pytest.raises(ValueError, match="latent_dim 1"):
+        toy.plot_generator_map(small_gan(data=toy.ring_of_gaussians(), latent_dim=1))

@@ -19,10 +19,11 @@ if importlib.util.find_spec("gan_utils") is None:
 # %% [markdown]
 # ## 1. The game
 #
-# The **generator** $G$ turns noise $z \sim p_z$ into a sample $G(z)$; the samples it makes follow a
-# distribution $p_g$. The **discriminator** $D$ looks at a sample and outputs a logit;
-# $D(x) = \sigma(\text{logit})$ is its probability that $x$ is real. Labels are real $= 1$ and
-# fake $= 0$ throughout the course (some tutorials flip them).
+# The **generator** $G$ turns latent noise $z \sim p_z = \mathcal{N}(0, I)$ into a sample $G(z)$;
+# the samples it makes follow a distribution $p_g$. The **discriminator** $D$ looks at a sample
+# $x$ and outputs a logit $\ell$; $D(x) = \sigma(\ell)$, with the sigmoid $\sigma(u) = 1/(1+e^{-u})$,
+# is its probability that $x$ is real. Labels are real $= 1$ and fake $= 0$ throughout the course
+# (some tutorials flip them).
 
 # %% [markdown]
 # Goodfellow et al. (2014) score the game with one **value function**:
@@ -54,22 +55,80 @@ print(f"D loss when D(x) = 1/2 everywhere: {float(gu.losses.discriminator_loss(z
 print(f"log 4 = {math.log(4):.4f}")
 
 # %% [markdown]
-# ## 2. The optimal discriminator
+# ## 2. Two divergences, in nats
 #
-# Fix $G$. Writing the expectations as integrals, $V(D,G) = \int p_{data}(x)\log D(x) + p_g(x)\log(1-D(x))\,dx$.
-# $D$ can choose each $D(x)$ separately, so maximise pointwise: $a\log y + b\log(1-y)$ has
-# derivative $a/y - b/(1-y)$, zero at $y = a/(a+b)$. Hence the optimal discriminator
+# The derivation in section 3 ends in a divergence between distributions, so first two definitions.
+# The **Kullback-Leibler divergence** of $P$ relative to $Q$ is
+#
+# $$\mathrm{KL}(P\,\|\,Q) = \mathbb{E}_{x\sim P}\Big[\log\frac{P(x)}{Q(x)}\Big] = \sum_x P(x)\log\frac{P(x)}{Q(x)},$$
+#
+# an integral over densities for continuous $x$. With the natural logarithm it is measured in
+# **nats**. It is $\ge 0$, zero only for $P = Q$, not symmetric, and infinite if $Q(x) = 0 < P(x)$ somewhere.
+
+# %% [markdown]
+# The **Jensen-Shannon divergence** compares both distributions with their mixture $M = \frac{1}{2}(P+Q)$:
+#
+# $$\mathrm{JSD}(P\,\|\,Q) = \tfrac{1}{2}\,\mathrm{KL}(P\,\|\,M) + \tfrac{1}{2}\,\mathrm{KL}(Q\,\|\,M).$$
+#
+# It is symmetric and always finite. Since $M \ge \frac{1}{2}P$, each ratio $P/M$ is at most 2, so
+# $0 \le \mathrm{JSD} \le \log 2$: zero for $P = Q$, and $\log 2$ exactly when $P$ and $Q$ never
+# put mass in the same place (disjoint supports).
+
+# %% [markdown]
+# Two coins make this concrete: a fair coin $P$ (heads with probability 0.5) and a biased coin $Q$
+# (heads with probability 0.9), as vectors (P(heads), P(tails)). The cell computes both KLs, once
+# by hand and once with `gu.toy.kl_divergence`, then the JSD with `gu.toy.js_divergence`. Look for
+# the two KLs differing, and for a pair of coins that never agree reaching the ceiling $\log 2$.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+fair, biased = np.array([0.5, 0.5]), np.array([0.9, 0.1])
+print(f"KL(fair || biased) by hand = {0.5 * math.log(0.5 / 0.9) + 0.5 * math.log(0.5 / 0.1):.4f} nats")
+print(f"KL(fair || biased)         = {gu.toy.kl_divergence(fair, biased):.4f} nats")
+print(f"KL(biased || fair)         = {gu.toy.kl_divergence(biased, fair):.4f} nats   (KL is not symmetric)")
+jsd_coins = gu.toy.js_divergence(fair, biased)
+print(f"JSD(fair || biased)        = {jsd_coins:.4f} nats = JSD(biased || fair) = {gu.toy.js_divergence(biased, fair):.4f}")
+print(f"JSD <= log 2 = {math.log(2):.4f}: {jsd_coins <= math.log(2)}")
+heads, tails = np.array([1.0, 0.0]), np.array([0.0, 1.0])
+print(f"always heads vs always tails: KL = {gu.toy.kl_divergence(heads, tails)}, "
+      f"JSD = {gu.toy.js_divergence(heads, tails):.4f} = log 2")
+
+# %% [markdown]
+# ## 3. The optimal discriminator
+#
+# **Step 1: from $z$ to $x$.** The fake term of $V$ averages over noise $z$. The fakes $x = G(z)$
+# follow $p_g$, so by the law of the unconscious statistician, for any function $f$,
+#
+# $$\mathbb{E}_{z\sim p_z}[f(G(z))] = \int p_g(x)\,f(x)\,dx .$$
+#
+# With $f = \log(1-D)$, both terms of $V$ become integrals over $x$:
+#
+# $$V(D,G) = \int \big[\,p_{data}(x)\log D(x) + p_g(x)\log(1-D(x))\,\big]\,dx .$$
+
+# %% [markdown]
+# **Step 2: maximise at each $x$.** Fix $G$. $D$ may choose every value $D(x)$ separately, so
+# maximise the integrand point by point. As a function of the number $D = D(x) \in (0, 1)$,
+# $p_{data}(x)\log D + p_g(x)\log(1-D)$ has derivative $p_{data}(x)/D - p_g(x)/(1-D)$, zero at
+# $D = p_{data}(x)/(p_{data}(x) + p_g(x))$, and a negative second derivative
+# $-p_{data}(x)/D^2 - p_g(x)/(1-D)^2$, so that is the maximum:
 #
 # $$D^*(x) = \frac{p_{data}(x)}{p_{data}(x) + p_g(x)}.$$
 
 # %% [markdown]
-# Put $D^*$ back into $V$ to get what the generator really faces, the **virtual training criterion**:
+# **Step 3: substitute.** Put $D^*$ back into $V$ to get what the generator really faces, the
+# **virtual training criterion** $C(G) = \max_D V(D,G) = V(D^*, G)$. Write $p_{data} + p_g = 2M$, with
+# $M = \frac{1}{2}(p_{data} + p_g)$ the mixture of section 2:
 #
-# $$C(G) = \max_D V(D,G) = -\log 4 + 2\,\mathrm{JSD}(p_{data}\,\|\,p_g).$$
+# $$C(G) = \mathbb{E}_{x\sim p_{data}}\Big[\log\frac{p_{data}(x)}{2\,M(x)}\Big] + \mathbb{E}_{x\sim p_g}\Big[\log\frac{p_g(x)}{2\,M(x)}\Big]
+# = \mathrm{KL}(p_{data}\,\|\,M) + \mathrm{KL}(p_g\,\|\,M) - 2\log 2 .$$
 #
-# The Jensen-Shannon divergence is never negative and is zero only when the two distributions are
-# equal. So the global minimum of $C(G)$ is $-\log 4$, reached exactly at $p_g = p_{data}$, where
-# $D^* = \frac{1}{2}$ everywhere.
+# Each $\log 2$ came out of one expectation; the two KLs are $2\,\mathrm{JSD}$. Hence
+# $C(G) = -\log 4 + 2\,\mathrm{JSD}(p_{data}\,\|\,p_g)$.
+
+# %% [markdown]
+# The JSD is never negative and is zero only when the two distributions are equal. So the global
+# minimum of $C(G)$ is $-\log 4$, reached exactly at $p_g = p_{data}$, where $D^* = \frac{1}{2}$
+# everywhere (Theorem 1 of Goodfellow et al. 2014).
 
 # %% [markdown]
 # Formulas can hide sign errors, so let us check one with a trained network. Take two known 1-D
@@ -123,9 +182,9 @@ print(f"  the two ways agree to 1e-9: {abs(c_direct - (-math.log(4) + 2 * jsd)) 
 
 # %% [markdown]
 # One more picture: slide the generator's mean $\mu_g$ of $p_g = \mathcal{N}(\mu_g, 1)$ across
-# $p_{data} = \mathcal{N}(0, 1)$ and plot $C(G)$. It bottoms out at exactly $-\log 4$ when the two
-# coincide, and flattens towards $0$ (JSD $\to \log 2$) when they stop overlapping: far from the data,
-# the criterion barely changes, a first hint of why GAN training can stall.
+# $p_{data} = \mathcal{N}(0, 1)$ and plot $C(G)$. Look for the bottom at exactly $-\log 4$ where the
+# two coincide, and for the curve flattening towards $0 = -\log 4 + 2\log 2$ (JSD $\to \log 2$) as
+# they stop overlapping: far from the data, the criterion barely changes.
 
 # %%
 mus = np.linspace(-6, 6, 121)
@@ -134,19 +193,27 @@ fig, ax = plt.subplots(figsize=(6, 3))
 ax.plot(mus, criterion, color="tab:purple")
 ax.axhline(-math.log(4), color="gray", linestyle="--", linewidth=1)
 ax.text(2.2, -math.log(4) + 0.05, r"$-\log 4$", color="gray")
+ax.axhline(0.0, color="gray", linestyle=":", linewidth=1)
+ax.text(-5.8, -0.12, r"$0$: JSD $= \log 2$, no overlap", color="gray", fontsize=8)
 ax.set_xlabel(r"generator mean $\mu_g$ (data mean is 0)")
 ax.set_ylabel("$C(G)$")
 ax.set_title("The virtual training criterion is smallest at $p_g = p_{data}$", fontsize=10)
 plt.show()
 
 # %% [markdown]
-# ## 3. Saturating and non-saturating generator losses
+# Two Gaussians always overlap a little, so this curve only flattens. When the supports do not
+# overlap at all, as for the two coins that never agree, the JSD is exactly $\log 2$ wherever $p_g$
+# sits, so $C(G)$ is constant and its gradient vanishes. That flat stretch is the motivation for the
+# Wasserstein GAN (Arjovsky, Chintala and Bottou 2017) in notebook 04.
+
+# %% [markdown]
+# ## 4. Saturating and non-saturating generator losses
 #
 # Early in training $G$ is poor, $D$ rejects its samples confidently and $D(G(z)) \approx 0$. In the
 # minimax game $G$ minimises $\log(1 - D(G(z)))$, the term of $V$ that depends on it. Goodfellow et
 # al. proposed a second generator loss: maximise $\log D(G(z))$ instead, that is minimise
-# $-\log D(G(z))$, the **non-saturating** loss. Both have the same fixed point, so the theory of
-# section 2 still holds.
+# $-\log D(G(z))$, the **non-saturating** loss. Both have the same fixed point; what else changes
+# is the subject of the end of this section.
 
 # %% [markdown]
 # **Predict, then run.** Before you run the measuring cell below: where $D(G(z)) = 0.01$, which
@@ -158,57 +225,135 @@ plt.show()
 prediction = None  # your prediction: "minimax", "non-saturating" or "the same"
 
 # %% [markdown]
-# The next cell asks TensorFlow for the gradients of `gu.losses.generator_loss` with respect to the
-# logit, for every value of $D(G(z))$, plots them, and checks your prediction against what it
-# measured. Look at the left end of the right panel: that is where a fresh generator lives.
+# The next cell plots three generator costs against $D(G(z))$, as in figure 16 of Goodfellow's NIPS
+# 2016 tutorial: minimax, non-saturating, and the **maximum-likelihood** cost
+# $-\exp(\sigma^{-1}(D(G(z)))) = -D(G(z))/(1 - D(G(z)))$, whose expected gradient at $D = D^*$ is that
+# of $\mathrm{KL}(p_{data}\,\|\,p_g)$. TensorFlow measures each slope with respect to the logit $\ell$.
+# Look at the left end of the right panel, where a fresh generator lives.
 
 # %%
 d_fake = np.linspace(0.001, 0.999, 300)
 logits = tf.constant(np.log(d_fake / (1 - d_fake)), tf.float32)
+costs = {
+    "minimax": lambda logit: gu.losses.generator_loss_per_example(logit, "minimax"),
+    "non_saturating": lambda logit: gu.losses.generator_loss_per_example(logit, "non_saturating"),
+    "maximum_likelihood": lambda logit: -tf.exp(logit),  # sigma^-1(D) is the logit itself
+}
 values, grads = {}, {}
-for kind in ("minimax", "non_saturating"):
+for kind, cost in costs.items():
     with tf.GradientTape() as tape:
         tape.watch(logits)
-        # sum of per-sample losses, so each gradient entry belongs to one sample
-        loss = len(d_fake) * gu.losses.generator_loss(logits, kind)
-    values[kind] = [float(gu.losses.generator_loss(logits[i:i + 1], kind)) for i in range(0, len(d_fake), 10)]
-    grads[kind] = tape.gradient(loss, logits).numpy()
+        per_sample = cost(logits)
+    values[kind] = per_sample.numpy()
+    grads[kind] = tape.gradient(per_sample, logits).numpy()  # one entry per sample: its own slope
 
-fig, (ax_value, ax_grad) = plt.subplots(1, 2, figsize=(10, 3.2))
-for kind, colour in (("minimax", "tab:red"), ("non_saturating", "tab:green")):
-    label = {"minimax": r"minimax: $\log(1 - D(G(z)))$", "non_saturating": r"non-saturating: $-\log D(G(z))$"}[kind]
-    ax_value.plot(d_fake[::10], values[kind], color=colour, label=label)
-    ax_grad.plot(d_fake, np.abs(grads[kind]), color=colour, label=kind.replace("_", "-"))
+labels = {"minimax": r"minimax: $\log(1 - D(G(z)))$", "non_saturating": r"non-saturating: $-\log D(G(z))$",
+          "maximum_likelihood": r"maximum likelihood: $-D(G(z))/(1 - D(G(z)))$"}
+colours = {"minimax": "tab:red", "non_saturating": "tab:green", "maximum_likelihood": "tab:blue"}
+fig, (ax_value, ax_grad) = plt.subplots(1, 2, figsize=(10, 3.4))
+for kind in costs:
+    ax_value.plot(d_fake, values[kind], color=colours[kind], label=labels[kind])
+    ax_grad.plot(d_fake, np.abs(grads[kind]), color=colours[kind], label=kind.replace("_", "-"))
+ax_value.set_ylim(-10, 7.5)
 ax_value.set_xlabel("$D(G(z))$")
-ax_value.set_ylabel("generator loss")
-ax_value.legend(fontsize=8)
+ax_value.set_ylabel("generator cost (per sample)")
+ax_value.legend(fontsize=7, loc="lower left")
+ax_grad.set_yscale("log")
 ax_grad.set_xlabel("$D(G(z))$")
-ax_grad.set_ylabel("|d loss / d logit|")
+ax_grad.set_ylabel(r"$|\partial\, \mathrm{cost} / \partial \ell|$")
 ax_grad.axvspan(0, 0.1, color="gray", alpha=0.15)
-ax_grad.text(0.01, 0.5, "early\ntraining", fontsize=8)
-ax_grad.legend(fontsize=8)
+ax_grad.text(0.01, 30, "early\ntraining", fontsize=8)
+ax_grad.legend(fontsize=8, loc="upper center")
+fig.tight_layout()
 plt.show()
 for p in (0.01, 0.5):
     i = int(np.argmin(np.abs(d_fake - p)))
-    print(f"D(G(z)) = {p}: gradient size minimax {abs(grads['minimax'][i]):.3f}, "
-          f"non-saturating {abs(grads['non_saturating'][i]):.3f}")
+    print(f"D(G(z)) = {p}: slope size minimax {abs(grads['minimax'][i]):.3f}, "
+          f"non-saturating {abs(grads['non_saturating'][i]):.3f}, maximum likelihood {abs(grads['maximum_likelihood'][i]):.3f}")
 at_001 = int(np.argmin(np.abs(d_fake - 0.01)))
 gu.checks.check_predict_gradient(prediction, gradients={
     "minimax": abs(float(grads["minimax"][at_001])), "non-saturating": abs(float(grads["non_saturating"][at_001]))});
 
 # %% [markdown]
-# What the plot shows: against the logit, the minimax loss is flat where $G$ is worst. At the left
-# end its gradient is about 0.01 in size, so $G$ barely learns, while the non-saturating loss's is
-# about 0.99. Near $D(G(z)) = 1$ the roles swap, but a generator rarely lives there. Notebook 04
-# asks you to derive the minimax slope and see why it vanishes.
+# What the plot shows: against the logit, the minimax cost is flat where $G$ is worst. At
+# $D(G(z)) = 0.01$ its slope is about 0.01 in size, so $G$ barely learns, while the non-saturating
+# cost's is about 0.99. The maximum-likelihood cost is flat there too (slope $D/(1-D) \approx 0.01$)
+# and steep only near $D(G(z)) = 1$: nearly all of its gradient comes from the few fakes $D$ already
+# believes. Notebook 04 asks you to derive the minimax slope and see why it vanishes.
 
 # %% [markdown]
-# ## 4. A live 1-D toy GAN
+# **What the non-saturating loss changes.** The fixed point is shared: at $p_g = p_{data}$ and
+# $D = \frac{1}{2}$ neither player moves under either loss. But $D$ still minimises $-V$ while $G$ now
+# minimises $\mathbb{E}_z[-\log D(G(z))]$, which is not $V$. The two losses no longer add up to a
+# constant: the game is **no longer zero-sum**, and $G$ is no longer descending $C(G)$.
+
+# %% [markdown]
+# What does $G$ descend instead? Take $D = D^*$ (Arjovsky and Bottou 2017, Theorem 2.5). Since
+# $p_g/p_{data} = (1-D^*)/D^*$, $\mathrm{KL}(p_g\|p_{data}) = \mathbb{E}_{p_g}[\log(1-D^*)] - \mathbb{E}_{p_g}[\log D^*]$;
+# with step 3's $C(G)$ this gives
+#
+# $$\mathbb{E}_{x\sim p_g}[-\log D^*(x)] = \mathrm{KL}(p_g\,\|\,p_{data}) - 2\,\mathrm{JSD}(p_{data}\,\|\,p_g) + \log 4 + \mathbb{E}_{x\sim p_{data}}[\log D^*(x)].$$
+#
+# With $D^*$ held fixed during $G$'s step, the last two terms do not move, so $G$'s expected gradient
+# is that of $\mathrm{KL}(p_g\|p_{data}) - 2\,\mathrm{JSD}(p_{data}\|p_g)$.
+
+# %% [markdown]
+# Read the two terms. $\mathrm{KL}(p_g\|p_{data})$ is large when $G$ puts mass where there are no data,
+# but small when $G$ merely misses part of the data, so dropping a mode costs little. The
+# $-2\,\mathrm{JSD}$ term has the sign that pushes $p_g$ away from $p_{data}$. Arjovsky and Bottou
+# point to both as faults of the non-saturating update.
+
+# %% [markdown]
+# A check on section 3's pair, $p_{data} = \mathcal{N}(0, 1)$ and $p_g = \mathcal{N}(\mu_g, 0.7^2)$ at
+# $\mu_g = 1.5$: freeze $D^*$, move $\mu_g$ by $\pm 10^{-4}$ and compare slopes. Look for the
+# non-saturating cost's slope matching that of $\mathrm{KL} - 2\,\mathrm{JSD}$, and the minimax
+# cost's slope matching that of $2\,\mathrm{JSD}$, that is of $C(G)$.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+mu_g, std_g, nudge = 1.5, 0.7, 1e-4
+p_g_now = gu.toy.gaussian_pdf(grid, mu_g, std_g)
+d_frozen = gu.toy.optimal_discriminator(p_data, p_g_now)
+one_minus_d = p_g_now / (p_data + p_g_now)  # 1 - D*, as a ratio so the tails keep their digits
+
+
+def expected_under_p_g(mu, f_of_x):
+    return np.trapezoid(gu.toy.gaussian_pdf(grid, mu, std_g) * f_of_x, grid)
+
+
+def kl_minus_2jsd(mu):
+    p_g_mu = gu.toy.gaussian_pdf(grid, mu, std_g)
+    return gu.toy.kl_divergence(p_g_mu, p_data, grid) - 2 * gu.toy.js_divergence(p_data, p_g_mu, grid)
+
+
+def two_jsd(mu):
+    return 2 * gu.toy.js_divergence(p_data, gu.toy.gaussian_pdf(grid, mu, std_g), grid)
+
+
+def slope(f):
+    return (f(mu_g + nudge) - f(mu_g - nudge)) / (2 * nudge)
+
+
+print("slopes with respect to mu_g, D* frozen at mu_g = 1.5:")
+print(f"  non-saturating cost E_g[-log D*]   {slope(lambda mu: expected_under_p_g(mu, -np.log(d_frozen))):.4f}")
+print(f"  KL(p_g || p_data) - 2 JSD          {slope(kl_minus_2jsd):.4f}")
+print(f"  minimax cost E_g[log(1 - D*)]      {slope(lambda mu: expected_under_p_g(mu, np.log(one_minus_d))):.4f}")
+print(f"  2 JSD, i.e. C(G) + log 4           {slope(two_jsd):.4f}")
+
+# %% [markdown]
+# ## 5. A live 1-D toy GAN
 #
 # `gu.toy.ToyGAN` is a complete GAN small enough to watch: the data are $\mathcal{N}(2, 0.5^2)$, the
-# generator maps one noise number through a 32-32 tanh MLP, and so does the discriminator. One
-# **Step D+G** is Algorithm 1 of the paper: $k$ discriminator updates, then one generator update,
-# each with Adam, on batches of 128. Every step takes a few milliseconds.
+# generator maps one noise number $z$ through a 32-32 tanh MLP, and the discriminator is an MLP of the
+# same shape. One **Step D+G** makes $k$ discriminator updates, then one generator update, each with
+# Adam ($\beta_1 = 0.5$) on batches of 128, with the non-saturating generator loss unless you switch
+# it. Every step takes a few milliseconds.
+
+# %% [markdown]
+# That is the shape of Algorithm 1 of Goodfellow et al. (2014), not a copy. The paper's algorithm
+# text updates $G$ on the minimax cost $\log(1 - D(G(z)))$, and its experiments used SGD with
+# momentum and $k = 1$. Here the optimiser is Adam in both cases; the dashboard's **G loss** menu
+# switches the generator to the minimax cost.
 
 # %% [markdown]
 # The dashboard below draws, in place: $p_{data}$ (dotted), the current $p_g$ (green), $D(x)$ and
@@ -224,7 +369,7 @@ toy_dash
 # A saved notebook keeps no live widgets, so the next cell drives the same dashboard from code
 # (exactly what **Play** does) and keeps pictures of the game at four moments, in the style of
 # Figure 1 of Goodfellow et al.: $p_g$ moves onto $p_{data}$ and $D$ flattens towards
-# $\frac{1}{2}$. The final JS estimate should be well below 0.05 nats.
+# $\frac{1}{2}$. The final JSD estimate should be well below 0.05 nats.
 
 # %%
 toy_steps = gu.fast(2000, 60)
@@ -233,11 +378,11 @@ fig, axes = plt.subplots(1, len(moments), figsize=(3.2 * len(moments), 2.8), sha
 for ax, moment in zip(axes, moments):
     while toy_dash.gan.step_count < moment:
         toy_dash.step("both", min(50, moment - toy_dash.gan.step_count))
-    gu.toy.plot_toy(toy_dash.gan, ax, title=f"step {moment}: JS {toy_dash.gan.js():.3f}")
+    gu.toy.plot_toy(toy_dash.gan, ax, title=f"step {moment}: JSD {toy_dash.gan.js():.3f}")
 axes[0].legend(fontsize=8, loc="upper left")
 fig.tight_layout()
 plt.show()
-print(f"JS estimate after {toy_steps} steps: {toy_dash.gan.js():.4f} nats (below 0.05: {toy_dash.gan.js() < 0.05})")
+print(f"JSD estimate after {toy_steps} steps: {toy_dash.gan.js():.4f} nats (below 0.05: {toy_dash.gan.js() < 0.05})")
 
 # %% [markdown]
 # Here is the dashboard's own last frame. The loss panel tells a story of its own: the D loss
@@ -249,32 +394,52 @@ print(f"JS estimate after {toy_steps} steps: {toy_dash.gan.js():.4f} nats (below
 display(toy_dash.snapshot())
 
 # %% [markdown]
-# The balance between the players matters. Train the same toy with $k = 1$ (one discriminator
-# step per generator step, as in the paper's experiments) next to $k = 5$ and compare the JS
-# estimates. With a weak discriminator, $D$ lags behind $G$, $p_g$ overshoots and swings between
-# too narrow and too wide, and the divergence oscillates instead of settling.
+# The balance between the players matters. Train the same toy with $k = 1$ (one discriminator step
+# per generator step, as in the paper's experiments) next to $k = 5$; nothing else changes, not even
+# the learning rates. The cell records the JSD estimate and the standard deviation of $p_g$'s samples
+# (the data's is 0.5). Look for which $k$ settles and which swings.
 
 # %%
-js_curves = {}
-for k, lr_d in ((1, 1e-3), (5, 3e-3)):
-    gan = gu.toy.ToyGAN(k=k, lr_d=lr_d, seed=0)
-    curve = []
-    gan.train(toy_steps, callback=lambda g: curve.append((g.step_count, g.js())), every=gu.fast(50, 20))
-    js_curves[k] = np.array(curve)
+same_settings = dict(lr_g=1e-3, lr_d=3e-3, seed=0)
+k_runs = {}
+for k in (1, 5):
+    gan = gu.toy.ToyGAN(k=k, **same_settings)
+    rows = []
 
-fig, ax = plt.subplots(figsize=(6.5, 3))
-for k, curve in js_curves.items():
-    ax.plot(curve[:, 0], curve[:, 1], marker=".", label=f"k = {k}")
-    print(f"k = {k}: final JS estimate {curve[-1, 1]:.3f}, largest in the second half {curve[len(curve) // 2:, 1].max():.3f}")
-ax.axhline(0.05, color="gray", linestyle="--", linewidth=1)
-ax.set_yscale("log")
-ax.set_xlabel("step")
-ax.set_ylabel("JS estimate (nats)")
-ax.legend()
+    def record(g, rows=rows):
+        fakes = g.sample(5000)
+        rows.append((g.step_count, gu.toy.js_estimate(fakes, g.data), fakes.std()))
+
+    gan.train(toy_steps, callback=record, every=gu.fast(50, 20))
+    k_runs[k] = np.array(rows)
+
+fig, (ax_js, ax_std) = plt.subplots(1, 2, figsize=(10, 3), sharex=True)
+for k, run in k_runs.items():
+    ax_js.plot(run[:, 0], run[:, 1], marker=".", label=f"k = {k}")
+    ax_std.plot(run[:, 0], run[:, 2], marker=".", label=f"k = {k}")
+    late = run[len(run) // 2:]
+    print(f"k = {k}: final JSD estimate {run[-1, 1]:.3f}; second half: largest JSD {late[:, 1].max():.3f}, "
+          f"std of p_g from {late[:, 2].min():.2f} to {late[:, 2].max():.2f}")
+ax_js.axhline(0.05, color="gray", linestyle="--", linewidth=1)
+ax_js.set_yscale("log")
+ax_js.set_xlabel("step")
+ax_js.set_ylabel("JSD estimate (nats)")
+ax_js.legend()
+ax_std.axhline(0.5, color="black", linestyle=":", linewidth=1.5, label="data (0.5)")
+ax_std.set_xlabel("step")
+ax_std.set_ylabel("std of $p_g$'s samples")
+ax_std.set_ylim(0, 0.9)
+ax_std.legend(fontsize=8, ncol=3, loc="upper left")
+fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# ## 5. A ring of eight Gaussians: mode collapse
+# What the plots show: with $k = 5$ the standard deviation of $p_g$'s samples settles near the data's
+# 0.5 and the JSD estimate stays low. With $k = 1$ the spread swings again and again over most of the
+# run, from far narrower than the data to wider, and the JSD estimate jumps up each time $p_g$ narrows.
+
+# %% [markdown]
+# ## 6. A ring of eight Gaussians: mode collapse
 #
 # The standard small test of mode collapse (Metz et al. 2017, unrolled GANs; Srivastava et al.
 # 2017, VEEGAN): eight Gaussians with standard deviation 0.02 on a circle of radius 2. A mode counts
@@ -282,10 +447,10 @@ plt.show()
 # centre; we also report the share of samples near no mode. `gu.toy.modes_covered` computes both.
 
 # %% [markdown]
-# The **plain** setup below uses 128-128 ReLU networks, the non-saturating loss and a strong
-# discriminator ($k = 5$). The **packed** setup changes one thing: its discriminator judges four
-# samples at once (PacGAN, Lin et al. 2018). A batch piled onto one mode then looks suspicious as a
-# whole, so collapse is penalised. Both use the same seed and see the same data.
+# The **plain** setup below uses 128-128 ReLU networks, a 2-D latent $z$, the non-saturating loss
+# and a strong discriminator ($k = 5$). The **packed** setup changes one thing: its discriminator
+# judges four samples at once (PacGAN, Lin et al. 2018). A batch piled onto one mode then looks
+# suspicious as a whole, so collapse is penalised. Both use the same seed and see the same data.
 
 # %%
 ring = gu.toy.ring_of_gaussians(n_modes=8, radius=2.0, std=0.02)
@@ -314,6 +479,33 @@ for name, gan in ring_gans.items():
 # variety, so its generator spreads over the whole ring. Notebook 04 compares more fixes on MNIST.
 
 # %% [markdown]
+# **Inside the generator, GAN Lab's view** (Kahng et al. 2018). Draw a square grid in $z$-space,
+# $[-2, 2]^2$, and push each grid line through $G$: the green mesh shows how $G$ stretches and folds
+# the noise onto the plane. Each purple arrow sits on a fake $x = G(z)$ and points along
+# $-\partial(\text{G's loss})/\partial x$, the way $D$'s current slope tells $G$ to move that sample.
+
+# %% [markdown]
+# The next cell draws both trained ring GANs this way with `gu.toy.plot_generator_map`, over $D(x)$
+# (blue where $D$ says real). Arrow lengths are relative: the longest in each panel has a fixed
+# length. Look at how much of the plain generator's mesh lands between modes, and how the packed
+# one's mesh runs around the ring.
+
+# %%
+fig, axes = plt.subplots(1, len(ring_gans), figsize=(4.2 * len(ring_gans), 4.4))
+for ax, (name, gan) in zip(axes, ring_gans.items()):
+    gu.toy.plot_generator_map(gan, ax, title=f"{name}, step {gan.step_count}")
+axes[0].legend(fontsize=8, loc="upper right")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# What the maps show: the plain generator squeezes its whole $z$-square onto a thin curve through the
+# few modes it covers, so most of $z$-space lands on the same modes or on the bridge between them. The
+# packed generator's mesh is stretched around the ring, with a few lines cutting across its inside.
+# Each arrow points uphill on $D$'s logit (the packed $D$ judges fakes in groups of four, so its arrows
+# need not follow the background exactly).
+
+# %% [markdown]
 # Watch collapse happen live. The dashboard below trains the plain setup on the ring: the
 # background is $D(x)$ (blue where it says real), black dots are real samples and green dots
 # generated ones. Press **Play**, then rebuild it with `{**plain, "pack": 4}` and compare.
@@ -326,13 +518,12 @@ ring_dash
 # %% [markdown]
 # ## Summary
 #
-# - The GAN game: $\min_G \max_D V(D,G)$ with $V = \mathbb{E}_{data}[\log D(x)] + \mathbb{E}_{z}[\log(1-D(G(z)))]$; $D$'s loss is $-V$.
-# - For a fixed $G$ the best discriminator is $D^* = p_{data} / (p_{data} + p_g)$; a trained one matches it.
-# - Then $C(G) = -\log 4 + 2\,\mathrm{JSD}(p_{data}\|p_g)$, minimal exactly when $p_g = p_{data}$.
-# - The non-saturating loss $-\log D(G(z))$ keeps gradients alive when $D$ wins early.
-# - Balance ($k$, learning rates) decides whether a toy GAN settles or oscillates.
+# - The GAN game: $\min_G \max_D V(D,G)$ with $V = \mathbb{E}_{x\sim p_{data}}[\log D(x)] + \mathbb{E}_{z\sim p_z}[\log(1-D(G(z)))]$; $D$'s loss is $-V$.
+# - KL and JSD measure how far apart two distributions are, in nats; $0 \le \mathrm{JSD} \le \log 2$.
+# - For a fixed $G$ the best discriminator is $D^* = p_{data} / (p_{data} + p_g)$, and then $C(G) = -\log 4 + 2\,\mathrm{JSD}(p_{data}\|p_g)$, minimal exactly when $p_g = p_{data}$.
+# - The non-saturating loss $-\log D(G(z))$ keeps gradients alive when $D$ wins early, but makes the game non-zero-sum: at $D = D^*$, $G$ follows the gradient of $\mathrm{KL}(p_g\|p_{data}) - 2\,\mathrm{JSD}$.
+# - Balance matters: with everything else equal, $k = 1$ lets the toy's $p_g$ swing while $k = 5$ settles.
 # - On the ring of eight Gaussians a plain GAN collapses; a packed discriminator covers the modes.
-
 # %% [markdown]
 # ## Exercises
 #
@@ -347,7 +538,7 @@ ring_dash
 # 2. `generator_loss_minimax(fake_logits)`: $\mathbb{E}[\log(1 - D(G(z)))]$.
 # 3. `generator_loss_non_saturating(fake_logits)`: $-\mathbb{E}[\log D(G(z))]$.
 # 4. `optimal_discriminator(p_data, p_g)`: $D^*$ from two arrays of density values, the result of
-#    section 2's derivation.
+#    section 3's derivation.
 
 # %%
 def discriminator_loss(real_logits, fake_logits):
@@ -439,7 +630,19 @@ def optimal_discriminator(p_data, p_g):
 assert gu.checks.check_optimal_discriminator(optimal_discriminator)
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
-# Section 3's prediction: "non-saturating". Where D(G(z)) = 0.01 its gradient on the logit is
+# Section 4's prediction: "non-saturating". Where D(G(z)) = 0.01 its gradient on the logit is
 # about 0.99, the minimax loss's about 0.01.
 prediction = "non-saturating"
 assert gu.checks.check_predict_gradient(prediction)
+
+# %% [markdown]
+# ## References
+#
+# - Arjovsky, M. and Bottou, L. (2017). Towards Principled Methods for Training Generative Adversarial Networks. arXiv:1701.04862.
+# - Arjovsky, M., Chintala, S. and Bottou, L. (2017). Wasserstein GAN. arXiv:1701.07875.
+# - Goodfellow, I. (2016). NIPS 2016 Tutorial: Generative Adversarial Networks. arXiv:1701.00160.
+# - Goodfellow, I., Pouget-Abadie, J., Mirza, M., Xu, B., Warde-Farley, D., Ozair, S., Courville, A. and Bengio, Y. (2014). Generative Adversarial Networks. arXiv:1406.2661.
+# - Kahng, M., Thorat, N., Chau, D. H., Viégas, F. B. and Wattenberg, M. (2018). GAN Lab: Understanding Complex Deep Generative Models using Interactive Visual Experimentation. arXiv:1809.01587.
+# - Lin, Z., Khetan, A., Fanti, G. and Oh, S. (2018). PacGAN: The power of two samples in generative adversarial networks. arXiv:1712.04086.
+# - Metz, L., Poole, B., Pfau, D. and Sohl-Dickstein, J. (2017). Unrolled Generative Adversarial Networks. arXiv:1611.02163.
+# - Srivastava, A., Valkov, L., Russell, C., Gutmann, M. U. and Sutton, C. (2017). VEEGAN: Reducing Mode Collapse in GANs using Implicit Variational Learning. arXiv:1705.07761.
