@@ -13,11 +13,12 @@ if importlib.util.find_spec("gan_utils") is None:
 #
 # A GAN is two networks playing a game, and games do not settle down the way a single loss does.
 # First you will watch four classic failures happen in real runs: oscillation, a discriminator
-# that wins, mode collapse and divergence. Then you will meet the fixes from the literature, and
-# measure them side by side: the same architecture, the same time budget, the same seeds.
+# that wins, mode collapse and divergence, and after three of them the fix aimed at it, run from
+# the same seed with one thing changed. Then you will meet the fixes from the literature and read
+# a long-budget study of them: every variant trained for the same number of generator steps on
+# three seeds, so that only differences that held on every seed count.
 #
-# Measured running time: 13 min (805 s) on 2 CPU cores where a default-recipe training step takes
-# 27 ms; 11 of those minutes are the comparison in section 3 (16 runs of 40 s).
+# Measured running time: NB04_TIME
 
 # %%
 import gan_utils as gu  # first: it imports TensorFlow without its start-up log noise
@@ -123,13 +124,14 @@ plt.show()
 # The claim to test here: the minimax gradient vanishes exactly when $G$ is worst, while the
 # non-saturating one is largest there.
 # Two runs from the same seed, the same learning rates ($G$: $2\cdot10^{-4}$, $D$: $2\cdot10^{-3}$),
-# differing only in $G$'s loss:
+# for 400 steps, differing only in $G$'s loss: the first of three before/after pairs in this
+# notebook (`gu.pairs`). Each pair runs one seed here; `benchmarks/check_pairs.py` ran it on three
+# seeds, and the notebook quotes that check (`data/results/pairs.json`) under the live result.
 
 # %%
-d_wins = {}
-for kind in ("minimax", "non_saturating"):
-    d_wins[kind] = gu.GANTrainer("dcgan", x_real, loss=kind, lr_g=2e-4, lr_d=2e-3, beta_1=0.5, seed=0)
-    d_wins[kind].fit(steps=gu.fast(400, 20), progress=False)
+pairs_check = gu.pairs.load_check()
+d_wins_pair = gu.pairs.run("d_wins", seed=0, data=data)
+d_wins = {"minimax": d_wins_pair["failure"]["trainer"], "non_saturating": d_wins_pair["fix"]["trainer"]}
 
 fig, axes = plt.subplots(1, 3, figsize=(13, 3.4), gridspec_kw={"width_ratios": [1.2, 1, 1]})
 for kind, colour in (("minimax", "tab:red"), ("non_saturating", "tab:blue")):
@@ -137,10 +139,11 @@ for kind, colour in (("minimax", "tab:red"), ("non_saturating", "tab:blue")):
     axes[0].plot(h["step"][len(h["step"]) - len(smooth(h["d_fake"])):], smooth(h["d_fake"]), color=colour, label=kind)
 axes[0].set_ylim(0, 0.6), axes[0].set_xlabel("step"), axes[0].set_title("D(G(z)), running mean", fontsize=10)
 axes[0].legend(fontsize=8)
-for ax, kind in zip(axes[1:], d_wins):
-    samples = d_wins[kind].fixed_samples()[:32]
-    gu.show_images(samples, nrow=8, ax=ax, title=f"{kind}: MNIST score {gu.metrics.mnist_score(samples):.2f}")
+for ax, (kind, side) in zip(axes[1:], (("minimax", "failure"), ("non_saturating", "fix"))):
+    gu.show_images(d_wins_pair[side]["samples"], nrow=8, ax=ax,
+                   title=f"{kind}: MNIST score {d_wins_pair[side]['mnist_score']:.2f}")
 plt.show()
+print("three seeds:", gu.pairs.spread_line(pairs_check, "d_wins"))
 
 
 # %% [markdown]
@@ -215,6 +218,26 @@ plt.show()
 # thing happens piecemeal: $G$ crowds onto whatever $D$ currently likes, $D$ catches up, $G$ jumps
 # to the next favourite. The class histogram is how you see it; a loss curve does not show it.
 #
+# **The fix, measured: packing.** Digits have ten modes that are slow to count; the ring of eight
+# Gaussians of notebook 02 has eight that are cheap to count. A plain GAN collapses there. PacGAN
+# (Lin et al. 2018) changes one thing: $D$ judges four samples at once, concatenated, so a batch
+# piled onto a few modes looks fake as a whole. Same seed, same 4,000 steps ($k = 5$ $D$ steps each):
+
+# %%
+ring_pair = gu.pairs.run("mode_collapse", seed=0)
+fig, axes = plt.subplots(1, 2, figsize=(8, 4))
+for ax, side in zip(axes, ("failure", "fix")):
+    result = ring_pair[side]
+    label = gu.pairs.pair("mode_collapse").failure if side == "failure" else "packed D (PacGAN, 4 samples)"
+    gu.toy.plot_toy(result["trainer"], ax, n=1000,
+                    title=f"{label}\n{result['modes_covered']}/8 modes, {result['off_mode']:.0%} near none")
+fig.tight_layout()
+plt.show()
+print("three seeds:", gu.pairs.spread_line(pairs_check, "mode_collapse"))
+
+# %% [markdown]
+# RING_VERDICT
+#
 # ### 1.4 Divergence: a learning rate that is simply too large
 #
 # With a learning rate of 10 every update overshoots, and within a few steps the losses are
@@ -238,6 +261,29 @@ axes[0].set_yscale("symlog"), axes[0].set_xlabel("step"), axes[0].legend(fontsiz
 axes[0].set_title("lr 2e-2: finite, but no longer learning", fontsize=10)
 gu.show_images(warm.fixed_samples()[:32], nrow=8, ax=axes[1], title="its samples")
 plt.show()
+
+# %% [markdown]
+# **The fix, measured: spectral normalisation.** Section 2 explains it: every layer of $D$ is
+# divided by its largest singular value, so $D$ cannot become arbitrarily steep. Same seed, the
+# same learning rate $5\cdot10^{-2}$ for both players, 400 steps, with and without it in $D$:
+
+# %%
+hot_pair = gu.pairs.run("divergence", seed=0, data=data)
+fig, axes = plt.subplots(1, 3, figsize=(13, 3.2), gridspec_kw={"width_ratios": [1.2, 1, 1]})
+for (side, label), colour in zip((("failure", "no spectral norm"), ("fix", "spectral norm in D")), ("tab:red", "tab:blue")):
+    result = hot_pair[side]
+    h = result["trainer"].history
+    axes[0].plot(h["step"], np.abs(h["g_loss"]), color=colour, lw=0.8, label=label)
+    ended = f"diverged at step {result['diverged_at']}" if result["diverged_at"] else "finite for all 400 steps"
+    gu.show_images(result["samples"], nrow=8, ax=axes[1 if side == "failure" else 2],
+                   title=f"{label}: {ended}\nMNIST score {result['mnist_score']:.2f}")
+axes[0].set_yscale("log"), axes[0].set_xlabel("step"), axes[0].set_title("|G loss|, lr 5e-2", fontsize=10)
+axes[0].legend(fontsize=8)
+plt.show()
+print("three seeds:", gu.pairs.spread_line(pairs_check, "divergence"))
+
+# %% [markdown]
+# SN_VERDICT
 
 # %% [markdown]
 # ## 2. The fixes, one idea each
@@ -341,64 +387,98 @@ print(f"normalised kernel: sigma = {gu.layers.largest_singular_value(conv.normal
 # moves; the paper proves convergence to a local equilibrium under this condition. (Section 1.2
 # shows that the ratio can also be pushed too far.)
 #
-# ## 3. The fixes, measured side by side
+# ## 3. The fixes over a long budget: what held on every seed
 #
-# Every variant below trains the **same** DCGAN ($G$ with 128 filters, $D$ with 32, batch 64)
-# from scratch for the **same** training time, once per seed, and is scored on fresh samples by
-# the reference classifier of notebook 05: MNIST score (10 is best), Fréchet distance (0 is best),
-# classes holding at least 2% of the samples, and the share of samples closer to a training
-# digit than real test digits usually are ("memorised"). The first compile of each model is not
-# counted. The "course recipe" row is the one notebook 03 uses.
+# A pair shows one fix on the failure it was made for. Two questions remain: does each fix also
+# help an ordinary run, and what does each ingredient of the course recipe buy? Short runs cannot
+# answer them: differences between variants settle slowly, and two seeds of one variant can land
+# further apart than two variants. So `benchmarks/bench_stability.py` trained every variant below
+# from scratch for the **same number of generator steps** (4,000; a WGAN-GP step holds its $k = 5$
+# critic steps), on **3 seeds**, the same architecture ($G$ with 128 filters, $D$ with 32,
+# batch 64) and the embedded digits, scoring 2,000 fresh samples every 500 steps with the
+# classifier of notebook 05: MNIST score (10 is best) and Fréchet distance (0 is best). That took
+# hours on 2 CPU cores, so this notebook reads the committed result, `data/results/stability.json`.
 
 # %%
-SECONDS = gu.fast(40, 2)
-SEEDS = (0, 1)
-print(f"budget: {SECONDS} s of training per run, seeds {SEEDS}, on {gu.stability.machine()}")
-results = gu.stability.compare(gu.stability.VARIANTS, data, seconds=SECONDS, seeds=SEEDS)
-
-# %%
-table = gu.stability.summary_table(results)
-display(table.style.set_caption(
-    f"{SECONDS} s of training per run, mean [min–max] over seeds {SEEDS}; {gu.stability.machine()}; "
-    f"data: {data.source}"))
+study = gu.study.load_or_explain()
+if study is not None:
+    print(f"{len(study['runs'])} runs, {study['steps']} G steps each, seeds {study['seeds']}, measured every "
+          f"{study['every']} steps on {study['samples']} samples; {study['machine']}, {study['date']}")
+    print(f"command: {study['command']}")
+else:
+    print("Training the course recipe live instead (a short budget), so the plots below have something to show.")
+    study = {"runs": [gu.study.train_live(gu.stability.RECIPE_NAME, data, steps=gu.fast(1000, 4),
+                                          every=gu.fast(250, 2))]}
 
 # %% [markdown]
-# One row of samples per variant (seed 0, the same noise vectors everywhere), and every single
-# run's score, so you can see how far apart two seeds of the same recipe land:
+# **The textbook fixes**, each added to the plain non-saturating GAN of section 1.2 (the table's
+# "against" column): the line is the median over seeds, the band the range from the worst seed to
+# the best.
 
 # %%
-gu.stability.plot_strips(results)
+fixes = [v.name for v in gu.stability.VARIANTS if v.name in gu.study.variants(study)]
+fig, axes = plt.subplots(1, 2, figsize=(13, 4.2))
+gu.study.plot_curves(study, fixes, "mnist_score", ax=axes[0])
+gu.study.plot_curves(study, fixes, "frechet_distance", ax=axes[1])
+axes[1].set_yscale("log"), axes[1].get_legend().remove()
 plt.show()
+display(gu.study.table({"runs": [r for r in study["runs"] if r["variant"] in fixes]}, gu.stability.BASELINES))
 
-fig, ax = plt.subplots(figsize=(9, 3.2))
-names = list(dict.fromkeys(r.variant for r in results))
-for r in results:
-    ax.plot(names.index(r.variant), r.scores["mnist_score"], "o", color=f"C{r.seed}",
-            label=f"seed {r.seed}" if names.index(r.variant) == 0 else None)
-ax.set_xticks(range(len(names)), names, rotation=25, ha="right", fontsize=8)
-ax.set_ylabel("MNIST score"), ax.set_ylim(0.8, 10.2), ax.legend(fontsize=8), ax.grid(axis="y", alpha=0.3)
-ax.set_title(f"every run, {SECONDS} s each", fontsize=10)
+# %% [markdown]
+# FIXES_READING
+
+# %% [markdown]
+# **The course recipe, one ingredient removed at a time.** Each row below is the full recipe of
+# notebook 03 with one thing taken out; its verdict compares it with the full recipe, seed by seed.
+
+# %%
+ablation = [gu.stability.RECIPE_NAME] + [v.name for v in gu.stability.ABLATIONS if v.name in gu.study.variants(study)]
+fig, axes = plt.subplots(1, 2, figsize=(13, 4.2))
+gu.study.plot_curves(study, ablation, "mnist_score", ax=axes[0])
+gu.study.plot_curves(study, ablation, "frechet_distance", ax=axes[1])
+axes[1].set_yscale("log"), axes[1].get_legend().remove()
+plt.show()
+display(gu.study.table({"runs": [r for r in study["runs"] if r["variant"] in ablation]}, gu.stability.BASELINES))
+
+# %% [markdown]
+# ABLATION_READING
+#
+# **WGAN-GP's selling point is not speed.** Its critic estimates a distance between the real and
+# generated distributions, so its loss should fall as the samples improve, which a BCE
+# discriminator's loss does not do (it hovers near an equilibrium value whatever the samples look
+# like). Along each run of the study, the correlation between $D$'s loss (averaged over the 500
+# steps before each measurement) and the MNIST score measured then:
+
+# %%
+critic_runs = {name: name for name in ("WGAN-GP (k = 5)", "non-saturating loss") if name in gu.study.variants(study)}
+fig, axes = plt.subplots(1, len(critic_runs), figsize=(6 * len(critic_runs), 3.6), squeeze=False)
+for ax, name in zip(axes[0], critic_runs):
+    for run in gu.study.runs_of(study, name):
+        points = [p for p in run["metrics"] if "d_loss" in p]
+        ax.plot([p["d_loss"] for p in points], [p["mnist_score"] for p in points], "o-", ms=3,
+                label=f"seed {run['seed']}")
+    r = gu.study.correlation(study, name)
+    ax.set_title(f"{name}: correlation {', '.join(f'{c:+.2f}' for c in r)}", fontsize=10)
+    ax.set_xlabel("D's loss (mean of the last 500 steps)"), ax.set_ylabel("MNIST score"), ax.legend(fontsize=8)
+fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# **Reading the table.** At a budget of seconds, what matters is how much each step teaches and
-# how many steps fit in the time (the "steps" column). What held in every full-size run we made:
+# CRITIC_READING
 #
-# - The single fixes land close to the plain non-saturating loss, most within about half a point of
-#   MNIST score, and none is clearly ahead of it. The minimax loss is no worse this early (with
-#   Adam, and with $D$ not dominant). The papers cited report that label smoothing, the minibatch
-#   channel and spectral normalisation pay off in long runs and in harder settings, such as the
-#   $D$-heavy one of 1.2; a 40-s budget cannot show that.
-# - Halving $G$'s learning rate for TTUR costs more progress than the faster $D$ gains back in 40 s.
-# - WGAN-GP pays for $k = 5$ critic steps and a second backward pass: well under a third of the
-#   generator steps, and last at this budget, although it is among the most robust given hours.
-# - The course recipe wins clearly, by stepping harder (learning rate $8\cdot10^{-4}$ with
-#   $\beta_1=0$, which the hinge loss tolerates), sharing one forward pass between $D$ and $G$ (more
-#   steps per second) and averaging $G$'s weights.
-#
-# Two seeds are not many: treat a difference smaller than the spread between seeds as noise, and
-# expect the step counts to move with the load on your machine.
-#
+# **Retrain a variant yourself.** Set `RETRAIN` to any name in the tables (for example
+# `"hinge loss + spectral norm"`) and run the cell: it trains that variant from scratch for 1,000
+# generator steps, seed 0 (about a minute where a default-recipe step takes 30 ms), and draws your
+# run, dashed, over the study's curves for the same variant.
+
+# %%
+RETRAIN = None  # e.g. "hinge loss + spectral norm"
+if RETRAIN is not None:
+    mine = gu.study.train_live(RETRAIN, data, steps=gu.fast(1000, 4), every=gu.fast(250, 2))
+    ax = gu.study.plot_curves(study, [RETRAIN] if RETRAIN in gu.study.variants(study) else [], live_runs=[mine])
+    ax.set_xlim(0, None)
+    plt.show()
+
 # ## 4. Break it, then fix it
 #
 # Your turn. Pick a loss, learning rates, $k$, label smoothing, spectral normalisation or the
@@ -407,7 +487,7 @@ plt.show()
 # failure of section 1, then rescue it by changing one thing.
 
 # %%
-panel = gu.BreakItPanel(data, results, seconds=20)
+panel = gu.BreakItPanel(data, seconds=20)
 panel
 
 # %% [markdown]
