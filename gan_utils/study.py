@@ -192,7 +192,9 @@ def table(study: dict, baselines: dict | None = None):
         row["score verdict"] = compare(study, name, base, "mnist_score") if base else ""
         row["FD verdict"] = compare(study, name, base, "frechet_distance") if base else ""
         rows.append(row)
-    return pd.DataFrame(rows).set_index("variant")
+    columns = ["variant", "seeds", "G steps", "ms/step", "MNIST score", "Fréchet distance", "memorised", "against",
+               "score verdict", "FD verdict"]
+    return pd.DataFrame(rows, columns=columns).set_index("variant")
 
 
 def plot_curves(study: dict | None, names: list[str] | None = None, metric: str = "mnist_score",

@@ -11,6 +11,9 @@ if importlib.util.find_spec("gan_utils") is None:
 # %% [markdown]
 # # 04 · Why GANs are hard to train, and what fixes them, measured
 #
+# The course's terms (critic, Lipschitz, earth-mover distance, mode collapse, ...) are defined in
+# one place, the [glossary](../docs/glossary.md).
+#
 # A GAN is two networks playing a game, and games do not settle down the way a single loss does.
 # First you will watch four classic failures happen in real runs: oscillation, a discriminator
 # that wins, mode collapse and divergence, and after three of them the fix aimed at it, run from
@@ -44,74 +47,65 @@ x_real = gu.to_float(data.x_train)
 #
 # ### 1.1 Oscillation: a game is not a descent
 #
-# The smallest game: player $x$ minimises $f(x, y) = xy$ and player $y$ maximises it. The only
-# equilibrium is $(0, 0)$. Taking **simultaneous** gradient steps of size $\eta$,
+# The smallest GAN that still has the problem is the **Dirac-GAN** (Mescheder et al. 2018). The
+# data are a single point, $x = 0$; the generator is a single point too, $x = \theta$; the
+# discriminator is linear, $D_\psi(x) = \sigma(\psi x)$. The equilibrium is $\theta = 0$ (the
+# generator sits on the data) with $\psi = 0$ ($D = \tfrac12$ everywhere). With
+# $f(t) = \log\sigma(t)$ the GAN value is
 #
-# $$x \leftarrow x - \eta\, y, \qquad y \leftarrow y + \eta\, x,$$
+# $$V(\theta, \psi) = f(-\psi\cdot 0) + f(-\psi\theta) = \log\tfrac12 + \log\sigma(-\psi\theta),$$
 #
-# multiplies the distance from the equilibrium by $\sqrt{1+\eta^2}$ at every step: the players
-# circle the answer and spiral away from it. Letting $y$ react to the *new* $x$ (alternating
-# steps, which is what a GAN trainer does) keeps the orbit bounded, but it still never arrives.
+# $D$ ascends it in $\psi$ and $G$ descends it in $\theta$. Near the equilibrium
+# $\log\sigma(-\psi\theta) \approx -\log 2 - \tfrac12\psi\theta$: the bilinear game
+# $-\tfrac12\psi\theta$, whose gradient field turns around $(0, 0)$ instead of pointing at it.
 
 # %%
-def play_bilinear_game(eta, steps, alternating):
-    """Run gradient descent (x) / ascent (y) on f(x, y) = x*y from (1, 1); return the path."""
-    x, y, path = 1.0, 1.0, [(1.0, 1.0)]
+def dirac_gan(eta, steps, simultaneous, theta=1.0, psi=1.0):
+    """Gradient play on the Dirac-GAN from (theta, psi); return the path as an array (steps + 1, 2)."""
+    sigmoid = lambda t: 1.0 / (1.0 + np.exp(-t))  # noqa: E731
+    path = [(theta, psi)]
     for _ in range(steps):
-        x_new = x - eta * y
-        y = y + eta * (x_new if alternating else x)
-        x = x_new
-        path.append((x, y))
+        grad_psi = -theta * sigmoid(psi * theta)       # dV/dpsi, V = log(1/2) + log sigmoid(-psi * theta)
+        psi_new = psi + eta * grad_psi                  # D ascends V
+        psi_seen = psi if simultaneous else psi_new     # G sees the old D (simultaneous) or the new one
+        grad_theta = -psi_seen * sigmoid(psi_seen * theta)
+        theta = theta - eta * grad_theta                # G descends V
+        psi = psi_new
+        path.append((theta, psi))
     return np.array(path)
 
 
-fig, ax = plt.subplots(figsize=(4.5, 4.5))
-for alternating, colour in ((False, "tab:red"), (True, "tab:blue")):
-    path = play_bilinear_game(eta=0.1, steps=150, alternating=alternating)
-    ax.plot(path[:, 0], path[:, 1], color=colour, lw=1,
-            label=("alternating" if alternating else "simultaneous") + f": ends {np.hypot(*path[-1]):.1f} away")
-ax.plot(0, 0, "k*", ms=12, label="equilibrium")
-ax.set_xlabel("x (minimises xy)"), ax.set_ylabel("y (maximises xy)"), ax.set_aspect("equal")
-ax.legend(fontsize=8, loc="lower left"), ax.set_title("gradient play on f(x, y) = xy")
+fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), gridspec_kw={"width_ratios": [1, 1.4]})
+for simultaneous, colour in ((True, "tab:red"), (False, "tab:blue")):
+    path = dirac_gan(eta=0.2, steps=600, simultaneous=simultaneous)
+    label = "simultaneous" if simultaneous else "alternating (D first)"
+    radius = np.hypot(*path.T)
+    axes[0].plot(path[:, 0], path[:, 1], color=colour, lw=0.8, label=f"{label}: distance {radius[0]:.2f} -> {radius[-1]:.2f}")
+    crossings = int((np.diff(np.sign(path[:, 0])) != 0).sum())
+    axes[1].plot(path[:, 0], color=colour, lw=0.8, label=f"{label}: crosses θ = 0 {crossings} times")
+axes[0].plot(0, 0, "k*", ms=12, label="equilibrium")
+axes[0].set_xlabel("θ (G's point)"), axes[0].set_ylabel("ψ (D's slope)"), axes[0].set_aspect("equal")
+axes[0].legend(fontsize=7, loc="lower left"), axes[0].set_title("Dirac-GAN, step size 0.2", fontsize=10)
+axes[1].axhline(0, color="k", lw=0.5)
+axes[1].set_xlabel("step"), axes[1].set_ylabel("θ"), axes[1].legend(fontsize=8)
+axes[1].set_title("the generator's position over time", fontsize=10)
 plt.show()
 
 # %% [markdown]
-# The same thing happens to a real GAN when the steps are large and carry momentum. Below, the
-# MLP GAN of notebook 03 trains with a learning rate of $10^{-3}$ and Adam's $\beta_1 = 0.9$
-# (plain Adam; GAN papers lower it to 0.5 or 0). Watch $D(x)$ and $D(G(z))$ swing back and forth
-# instead of settling towards $\tfrac12$, and the samples of the same noise keep changing without
-# ever becoming digits.
-
-# %%
-oscillating = gu.GANTrainer("mlp", x_real, loss="non_saturating", lr_g=1e-3, lr_d=1e-3, beta_1=0.9, seed=0)
-snapshots = []  # (step, images of the fixed noise)
-oscillating.fit(steps=gu.fast(1500, 40), callbacks=[lambda t: snapshots.append((t.step_count, t.fixed_samples()[:8]))],
-                callback_every=gu.fast(300, 10), progress=False)
-
-
-def smooth(values, width=25):
-    """Running mean, so a noisy per-step curve shows its trend."""
-    values = np.asarray(values, dtype=float)
-    width = max(1, min(width, len(values)))
-    return np.convolve(values, np.ones(width) / width, mode="valid")
-
-
-def plot_d_outputs(ax, trainer, title):
-    """Plot the running means of D(x) on real digits and D(G(z)) on generated ones."""
-    h = trainer.history
-    for key, label in (("d_real", "D(x), real"), ("d_fake", "D(G(z)), fake")):
-        ax.plot(h["step"][len(h["step"]) - len(smooth(h[key])):], smooth(h[key]), label=label)
-    ax.axhline(0.5, ls=":", color="gray", label="equilibrium, D = 1/2")
-    ax.set_ylim(0, 1), ax.set_xlabel("step"), ax.set_title(title, fontsize=10), ax.legend(fontsize=8)
-
-
-fig = plt.figure(figsize=(11, 3.6))
-plot_d_outputs(fig.add_subplot(1, 2, 1), oscillating, "MLP GAN, lr 1e-3, β₁ = 0.9")
-ax = fig.add_subplot(1, 2, 2)
-ax.imshow(gu.image_grid(np.concatenate([images for _, images in snapshots]), nrow=8), cmap="gray")
-ax.set_yticks([(i + 0.5) * 29 for i in range(len(snapshots))], [f"step {s}" for s, _ in snapshots], fontsize=8)
-ax.set_xticks([]), ax.set_title("the same 8 noise vectors over time", fontsize=10)
-plt.show()
+# Both players follow their gradients and neither gets to the answer. Taking the steps
+# **simultaneously** (both gradients at the old point) spirals outwards; letting $D$ step first
+# and $G$ react (**alternating**, what `GANTrainer` does by default) keeps the orbit bounded, but
+# $\theta$ still swings from one side of the data to the other: in 600 steps it crossed the data
+# point 17 times (the cell above draws it). Mescheder et al. show that neither way converges on
+# this game without help; instance noise on $D$'s inputs or a gradient penalty on $D$ at the real
+# data (R1, which `GANTrainer(r1_weight=...)` offers) makes it converge.
+#
+# The course recipe of notebook 03 updates $D$ and $G$ **simultaneously** from one shared forward
+# pass. How can that work? The outward drift is of second order in the step: for the bilinear
+# game each simultaneous step multiplies the distance by $\sqrt{1 + \eta^2}$. At the recipe's
+# $\eta = 8\cdot10^{-4}$ that is $1 + 3\cdot10^{-7}$ per step, and 4,000 steps widen the orbit by
+# 0.1%: the drift exists, it is just tiny against everything else that moves. Section 3's
+# ablation measures what removing the shared pass changes in a real run.
 
 # %% [markdown]
 # ### 1.2 The discriminator wins, and the minimax loss stops teaching $G$
@@ -136,8 +130,10 @@ d_wins = {"minimax": d_wins_pair["failure"]["trainer"], "non_saturating": d_wins
 fig, axes = plt.subplots(1, 3, figsize=(13, 3.4), gridspec_kw={"width_ratios": [1.2, 1, 1]})
 for kind, colour in (("minimax", "tab:red"), ("non_saturating", "tab:blue")):
     h = d_wins[kind].history
-    axes[0].plot(h["step"][len(h["step"]) - len(smooth(h["d_fake"])):], smooth(h["d_fake"]), color=colour, label=kind)
-axes[0].set_ylim(0, 0.6), axes[0].set_xlabel("step"), axes[0].set_title("D(G(z)), running mean", fontsize=10)
+    axes[0].plot(h["step"], h["d_fake"], color=colour, alpha=0.2, lw=0.6)
+    axes[0].plot(h["step"], gu.plotting.smooth(h["d_fake"]), color=colour, label=kind)
+axes[0].set_ylim(0, 0.6), axes[0].set_xlabel("step")
+axes[0].set_title("mean D(G(z)) per batch (faint) and its moving average", fontsize=10)
 axes[0].legend(fontsize=8)
 for ax, (kind, side) in zip(axes[1:], (("minimax", "failure"), ("non_saturating", "fix"))):
     gu.show_images(d_wins_pair[side]["samples"], nrow=8, ax=ax,
@@ -236,7 +232,10 @@ plt.show()
 print("three seeds:", gu.pairs.spread_line(pairs_check, "mode_collapse"))
 
 # %% [markdown]
-# RING_VERDICT
+# Packing is a fix for collapse when collapse happens, and on this ring it does not always happen:
+# in the three-seed check the plain GAN covered 2, 7 and 8 of the 8 modes, and the packed one all
+# 8 on every seed, so it won on two seeds and tied on the third. Collapse is a matter of luck in
+# the early steps; packing removes the luck.
 #
 # ### 1.4 Divergence: a learning rate that is simply too large
 #
@@ -283,7 +282,13 @@ plt.show()
 print("three seeds:", gu.pairs.spread_line(pairs_check, "divergence"))
 
 # %% [markdown]
-# SN_VERDICT
+# Spectral normalisation did exactly one thing here, on all three seeds of the check: without it
+# the run diverged (after 23, 98 and 132 steps), with it the losses stayed finite for all 400
+# steps. It did **not** make a learning rate of $5\cdot10^{-2}$ learn: its samples are as blank as
+# the diverged run's (MNIST score about 1, the floor). A bounded $D$ keeps the game from blowing up;
+# it cannot make steps 250 times too large useful. The cure for a learning rate that is too large
+# is a smaller one; spectral normalisation buys room, and section 3 measures what it buys at a
+# sensible learning rate.
 
 # %% [markdown]
 # ## 2. The fixes, one idea each
@@ -303,18 +308,23 @@ print("three seeds:", gu.pairs.spread_line(pairs_check, "divergence"))
 
 # %% [markdown]
 # **DCGAN rules** (Radford et al. 2015). Strided convolutions instead of pooling; batch
-# normalisation in $G$; ReLU in $G$ with $\tanh$ at the output; LeakyReLU(0.2) in $D$; no
-# fully-connected hidden layers; Adam with learning rate $2\cdot10^{-4}$ and $\beta_1 = 0.5$.
-# `gu.models.dcgan_generator` and `dcgan_discriminator` follow them (one Dense layer projects
-# $z$ to the first $7\times7$ feature map, as in the paper). Every run in section 3 uses them.
+# normalisation in **both** $G$ and $D$ (except $G$'s output layer and $D$'s input layer); ReLU in
+# $G$ with $\tanh$ at the output; LeakyReLU(0.2) in $D$; no fully-connected hidden layers; Adam
+# with learning rate $2\cdot10^{-4}$ and $\beta_1 = 0.5$. `gu.models.dcgan_generator` follows them
+# (one Dense layer projects $z$ to the first $7\times7$ feature map, as in the paper).
+# `gu.models.dcgan_discriminator` departs from them in two places: it has no batch norm (the
+# textbook variants of section 3 leave $D$ unnormalised, the course recipe normalises it with
+# spectral norm instead), and the course recipe adds one dense hidden layer of 256 units before
+# the logit, as TF-GAN's MNIST discriminator does; notebook 03 and the README's search say why.
 
 # %% [markdown]
 # **One-sided label smoothing** (Salimans et al. 2016). Train $D$ towards $0.9$ instead of $1$ on
 # real images, so it gains nothing from becoming extremely confident; its gradients for $G$ stay
-# informative. With target $t = 1 - s$ on real logits $l_r$ and $0$ on fake logits $l_f$:
+# informative. With smoothing $\epsilon$ (`label_smoothing`, here 0.1), target $t = 1 - \epsilon$
+# on the logits $\ell_r$ of real images and $0$ on the logits $\ell_f$ of fakes:
 #
-# $$L_D = \mathbb{E}\bigl[t\,\mathrm{softplus}(-l_r) + (1-t)\,\mathrm{softplus}(l_r)\bigr]
-# + \mathbb{E}\bigl[\mathrm{softplus}(l_f)\bigr].$$
+# $$L_D = \mathbb{E}\bigl[t\,\mathrm{softplus}(-\ell_r) + (1-t)\,\mathrm{softplus}(\ell_r)\bigr]
+# + \mathbb{E}\bigl[\mathrm{softplus}(\ell_f)\bigr].$$
 #
 # *One-sided*: smoothing the fake targets too would reward $D$ for calling fakes a bit real, and
 # stop it pushing $G$ away from them. You write this loss in exercise 2.
@@ -333,24 +343,39 @@ for name, images in (("real digits", x_real[:256]), ("healthy G", before[:256]),
     print(f"{name:>12}: batch spread {spread:.3f}")
 
 # %% [markdown]
-# **Wasserstein loss with gradient penalty** (Arjovsky et al. 2017; Gulrajani et al. 2017). The
-# critic $D$ outputs a score, not a probability; it maximises $\mathbb{E}[D(x)] - \mathbb{E}[D(G(z))]$
-# and $G$ minimises $-\mathbb{E}[D(G(z))]$. This estimates the earth-mover distance between the
-# two distributions only if $D$ is 1-Lipschitz, which the gradient penalty encourages at points
-# $\hat x = \alpha x + (1-\alpha) G(z)$, $\alpha \sim U(0, 1)$ drawn per sample:
+# **Wasserstein loss with gradient penalty** (Arjovsky et al. 2017; Gulrajani et al. 2017). Two
+# definitions first. A function $f$ is **$K$-Lipschitz** if $|f(a) - f(b)| \le K\lVert a - b\rVert$
+# for all inputs $a, b$: it can never change faster than slope $K$. The **earth-mover distance**
+# (Wasserstein-1) between two distributions is the least total work, mass times distance moved,
+# that turns one pile of probability into the other:
+# $W(p_{data}, p_g) = \inf_{\gamma} \mathbb{E}_{(x, y)\sim\gamma}\lVert x - y\rVert$ over joint
+# distributions $\gamma$ whose marginals are $p_{data}$ and $p_g$. Unlike the JSD of notebook 02,
+# which is stuck at $\log 2$ while the two distributions do not overlap, it shrinks smoothly as
+# $p_g$ moves towards $p_{data}$.
 #
-# $$L_D = \mathbb{E}[D(G(z))] - \mathbb{E}[D(x)] + \lambda\,\mathbb{E}\bigl[(\lVert\nabla_{\hat x} D(\hat x)\rVert_2 - 1)^2\bigr],
+# By the Kantorovich-Rubinstein duality, $W = \max_{s\ 1\text{-Lipschitz}} \mathbb{E}[s(x)] - \mathbb{E}[s(G(z))]$.
+# So the **critic** outputs a raw score $s(x)$, not a probability, and maximises that difference;
+# $G$ minimises $-\mathbb{E}[s(G(z))]$. The gradient penalty pushes $s$ towards 1-Lipschitz at
+# points $\hat x = \alpha x + (1-\alpha) G(z)$, $\alpha \sim U(0, 1)$ drawn per sample:
+#
+# $$L_s = \mathbb{E}[s(G(z))] - \mathbb{E}[s(x)] + \lambda\,\mathbb{E}\bigl[(\lVert\nabla_{\hat x} s(\hat x)\rVert_2 - 1)^2\bigr],
 # \qquad \lambda = 10 .$$
 #
-# The price: a second backward pass through $D$, and $k = 5$ critic steps per generator step. You
-# write the penalty in exercise 1.
+# The price: a second backward pass through the critic, and $k = 5$ critic steps per generator
+# step. You write the penalty in exercise 1.
 
 # %% [markdown]
-# **Spectral normalisation** (Miyato et al. 2018). A layer $h \mapsto Wh$ can stretch its input by
-# at most $\sigma(W)$, $W$'s largest singular value. Dividing every weight matrix of $D$ by its
-# $\sigma(W)$ makes $D$ 1-Lipschitz layer by layer, with no penalty term. Computing $\sigma(W)$
+# **Spectral normalisation** (Miyato et al. 2018). A dense layer $\mathbf{v} \mapsto W\mathbf{v}$
+# can stretch its input by at most $\sigma_{\max}(W)$, $W$'s largest singular value, so it is
+# $\sigma_{\max}(W)$-Lipschitz; LeakyReLU is 1-Lipschitz, and a chain of layers is at most the
+# product of theirs. Dividing every weight matrix of $D$ by its $\sigma_{\max}(W)$ therefore bounds
+# how steep $D$ can be, with no penalty term. For a convolution, the paper (and
+# `gu.layers.SpectralNorm`) reshapes the kernel $(4, 4, c_{in}, c_{out})$ into a matrix
+# $(16\,c_{in}, c_{out})$ and normalises that: this only approximates the operator norm of the
+# convolution itself, which can be larger by up to a factor of the kernel width (Tsuzuku et al.
+# 2018), so a spectrally normalised $D$ is only roughly 1-Lipschitz. Computing $\sigma_{\max}(W)$
 # exactly (an SVD) every step would be slow; **power iteration** refines a vector $u$ by one
-# step per training step, and $v W u^\top$ converges to $\sigma(W)$:
+# step per training step, and $v W u^\top$ converges to $\sigma_{\max}(W)$:
 
 # %%
 rng = np.random.default_rng(0)
@@ -369,8 +394,8 @@ print(f"exact largest singular value (SVD):    {exact:.4f}")
 
 # %% [markdown]
 # `gu.layers.SpectralNorm` wraps a `Dense` or `Conv2D` layer this way: it keeps one $u$ per layer,
-# refines it once per training call, and applies $W / \sigma$ (the gradient flows through
-# $\sigma$ too, as in the paper). `build_gan("dcgan", spectral_norm=True)` wraps every layer of $D$.
+# refines it once per training call, and applies $W / \sigma_{\max}(W)$ (the gradient flows through
+# $\sigma_{\max}$ too, as in the paper). `build_gan("dcgan", spectral_norm=True)` wraps every layer of $D$.
 
 # %%
 conv = gu.layers.SpectralNorm(keras.layers.Conv2D(64, 4, strides=2, padding="same"))
@@ -384,8 +409,10 @@ print(f"normalised kernel: sigma = {gu.layers.largest_singular_value(conv.normal
 # %% [markdown]
 # **Two time-scale update rule** (Heusel et al. 2017). Give $D$ a larger learning rate than $G$
 # (say $4\cdot10^{-4}$ against $10^{-4}$), so $D$ stays close to its best response while $G$
-# moves; the paper proves convergence to a local equilibrium under this condition. (Section 1.2
-# shows that the ratio can also be pushed too far.)
+# moves. The paper's convergence proof (to a local equilibrium) is for **decaying** step sizes:
+# both learning rates shrink towards zero over training, $G$'s faster than $D$'s. With the
+# constant rates used here and in most code, TTUR is a heuristic that the proof motivates but
+# does not cover. (Section 1.2 shows that the ratio can also be pushed too far.)
 #
 # ## 3. The fixes over a long budget: what held on every seed
 #
@@ -420,7 +447,7 @@ fixes = [v.name for v in gu.stability.VARIANTS if v.name in gu.study.variants(st
 fig, axes = plt.subplots(1, 2, figsize=(13, 4.2))
 gu.study.plot_curves(study, fixes, "mnist_score", ax=axes[0])
 gu.study.plot_curves(study, fixes, "frechet_distance", ax=axes[1])
-axes[1].set_yscale("log"), axes[1].get_legend().remove()
+axes[1].set_yscale("log"), axes[0].get_legend() and axes[1].get_legend().remove()
 plt.show()
 display(gu.study.table({"runs": [r for r in study["runs"] if r["variant"] in fixes]}, gu.stability.BASELINES))
 
@@ -432,11 +459,12 @@ display(gu.study.table({"runs": [r for r in study["runs"] if r["variant"] in fix
 # notebook 03 with one thing taken out; its verdict compares it with the full recipe, seed by seed.
 
 # %%
-ablation = [gu.stability.RECIPE_NAME] + [v.name for v in gu.stability.ABLATIONS if v.name in gu.study.variants(study)]
+ablation = [name for name in [gu.stability.RECIPE_NAME] + [v.name for v in gu.stability.ABLATIONS]
+            if name in gu.study.variants(study)]
 fig, axes = plt.subplots(1, 2, figsize=(13, 4.2))
 gu.study.plot_curves(study, ablation, "mnist_score", ax=axes[0])
 gu.study.plot_curves(study, ablation, "frechet_distance", ax=axes[1])
-axes[1].set_yscale("log"), axes[1].get_legend().remove()
+axes[1].set_yscale("log"), axes[0].get_legend() and axes[1].get_legend().remove()
 plt.show()
 display(gu.study.table({"runs": [r for r in study["runs"] if r["variant"] in ablation]}, gu.stability.BASELINES))
 
@@ -519,7 +547,7 @@ print(f"{mine.variant}: {mine.steps} steps, MNIST score {mine.scores['mnist_scor
 #    `tf.GradientTape` (call `tape.watch(x_hat)`), and return the mean over samples of
 #    $(\lVert g\rVert_2 - 1)^2$, one norm per sample.
 # 2. **One-sided label smoothing.** Write `smoothed_d_loss(real_logits, fake_logits, smoothing)`
-#    returning $L_D$ of section 2 with real target $1 - s$ (NumPy is fine; use
+#    returning $L_D$ of section 2 with real target $1 - \epsilon$, $\epsilon$ = `smoothing` (NumPy is fine; use
 #    `np.logaddexp(0, x)` for $\mathrm{softplus}(x)$).
 # 3. **Derive it.** Why does the minimax loss stop teaching $G$ when $D$ wins? On paper,
 #    differentiate $G$'s minimax cost $\log(1 - \sigma(\ell))$ with respect to the logit $\ell$ of a
@@ -595,9 +623,9 @@ assert gu.checks.check_label_smoothing(smoothed_d_loss)
 
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
-# Exercise 3: with s = sigmoid(l), d/dl log(1 - s) = -s (1 - s) / (1 - s) = -s = -D(G(z)).
+# Exercise 3: with p = sigmoid(l) = D(G(z)), d/dl log(1 - p) = -p (1 - p) / (1 - p) = -p.
 # When D wins, D(G(z)) -> 0 and so does this slope: G's minimax cost is flat exactly where G is
-# worst. The non-saturating cost -log s has slope -(1 - s) -> -1 there.
+# worst. The non-saturating cost -log p has slope -(1 - p) -> -1 there.
 def minimax_gradient(logit):
     """The slope of G's minimax cost with respect to the logit D gives a fake, element by element."""
     return -1.0 / (1.0 + np.exp(-np.asarray(logit, dtype=float)))
@@ -611,9 +639,33 @@ assert gu.checks.check_minimax_gradient(minimax_gradient)
 for ratio in (2, 5):
     scores = {}
     for kind in ("minimax", "non_saturating"):
-        trial = gu.GANTrainer("dcgan", x_real, loss=kind, lr_g=2e-4, lr_d=2e-4 * ratio, beta_1=0.5, seed=0)
+        trial = gu.GANTrainer("dcgan", x_real, loss=kind, lr_g=2e-4, lr_d=2e-4 * ratio, beta_1=0.5, seed=0,
+                              g_filters=128)
         trial.fit(steps=gu.fast(400, 3), progress=False)
         scores[kind] = gu.metrics.mnist_score(trial.sample(gu.fast(500, 20)))
         if kind == "minimax" and scores[kind] >= 2:
             break
     print(f"lr_d / lr_g = {ratio}: " + ", ".join(f"{k} score {v:.2f}" for k, v in scores.items()))
+
+# %% [markdown]
+# ## References
+#
+# - Arjovsky, M., Chintala, S. and Bottou, L. (2017). Wasserstein GAN. arXiv:1701.07875.
+# - Goodfellow, I. et al. (2014). Generative Adversarial Networks. arXiv:1406.2661.
+# - Gulrajani, I. et al. (2017). Improved Training of Wasserstein GANs. arXiv:1704.00028.
+# - Heusel, M. et al. (2017). GANs Trained by a Two Time-Scale Update Rule Converge to a Local Nash
+#   Equilibrium. arXiv:1706.08500.
+# - Karras, T. et al. (2018). Progressive Growing of GANs for Improved Quality, Stability, and
+#   Variation. arXiv:1710.10196.
+# - Lin, Z. et al. (2018). PacGAN: The power of two samples in generative adversarial networks.
+#   arXiv:1712.04086.
+# - Mescheder, L., Geiger, A. and Nowozin, S. (2018). Which Training Methods for GANs do actually
+#   Converge? arXiv:1801.04406.
+# - Miyato, T. et al. (2018). Spectral Normalization for Generative Adversarial Networks.
+#   arXiv:1802.05957.
+# - Radford, A., Metz, L. and Chintala, S. (2015). Unsupervised Representation Learning with Deep
+#   Convolutional Generative Adversarial Networks. arXiv:1511.06434.
+# - Salimans, T. et al. (2016). Improved Techniques for Training GANs. arXiv:1606.03498.
+# - Tsuzuku, Y., Sato, I. and Sugiyama, M. (2018). Lipschitz-Margin Training: Scalable
+#   Certification of Perturbation Invariance for Deep Neural Networks. arXiv:1802.04034.
+# - Yazıcı, Y. et al. (2019). The Unusual Effectiveness of Averaging in GAN Training. arXiv:1806.04498.
