@@ -55,7 +55,7 @@ _LAZY = {
     "pretrained": "pretrained",
     "parzen": "parzen", "latent": "latent", "LatentExplorer": "latent",
     "augment": "augment",
-    "replicas": "replicas", "study": "study", "pairs": "pairs",
+    "replicas": "replicas", "study": "study", "pairs": "pairs", "kid": "kid",
     "layers": "layers", "stability": "stability", "break_it": "break_it", "BreakItPanel": "break_it",
     "GANTrainer": "training",
     "TrainingDashboard": "dashboard", "dashboard": "dashboard",
