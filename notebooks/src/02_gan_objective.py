@@ -23,7 +23,8 @@ if importlib.util.find_spec("gan_utils") is None:
 # the samples it makes follow a distribution $p_g$. The **discriminator** $D$ looks at a sample
 # $x$ and outputs a logit $\ell$; $D(x) = \sigma(\ell)$, with the sigmoid $\sigma(u) = 1/(1+e^{-u})$,
 # is its probability that $x$ is real. Labels are real $= 1$ and fake $= 0$ throughout the course
-# (some tutorials flip them).
+# (some tutorials flip them). On this notebook's toys $x$ is a number or a point of the plane, not an
+# image, and formulas let it range over that space, real and fake alike.
 
 # %% [markdown]
 # Goodfellow et al. (2014) score the game with one **value function**:
@@ -34,10 +35,12 @@ if importlib.util.find_spec("gan_utils") is None:
 # the same $V$: it wants its fakes called real. Only the second term depends on $G$.
 
 # %% [markdown]
-# In code we minimise losses, so the discriminator's loss is $-V$: binary cross-entropy with label 1
-# on the real batch and 0 on the fake batch. `gu.losses.discriminator_loss` computes it from logits
-# (stably, with softplus). The cell below checks one fact: a discriminator that answers
-# $\frac{1}{2}$ everywhere (logit 0) has loss $\log 4 \approx 1.386$.
+# In code we minimise losses, so the discriminator's loss is $-V$: the binary cross-entropy with
+# label 1 averaged over the real batch, plus the one with label 0 averaged over the fake batch.
+# `gu.losses.discriminator_loss` computes it from logits, stably, with
+# $\mathrm{softplus}(u) = \log(1 + e^u)$ (the Solutions say why). The cell below checks one fact: a
+# discriminator that answers $\frac{1}{2}$ everywhere (logit 0) has loss $\log 4 \approx 1.386$,
+# $\log 2$ from each batch.
 
 # %%
 import math
@@ -76,9 +79,10 @@ print(f"log 4 = {math.log(4):.4f}")
 
 # %% [markdown]
 # Two coins make this concrete: a fair coin $P$ (heads with probability 0.5) and a biased coin $Q$
-# (heads with probability 0.9), as vectors (P(heads), P(tails)). The cell computes both KLs, once
-# by hand and once with `gu.toy.kl_divergence`, then the JSD with `gu.toy.js_divergence`. Look for
-# the two KLs differing, and for a pair of coins that never agree reaching the ceiling $\log 2$.
+# (heads with probability 0.9), each written as the vector (probability of heads, probability of
+# tails). The cell computes both KLs, once by hand and once with `gu.toy.kl_divergence`, then the
+# JSD with `gu.toy.js_divergence`. Look for the two KLs differing, and for a pair of coins that never
+# agree reaching the ceiling $\log 2$.
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -97,7 +101,9 @@ print(f"always heads vs always tails: KL = {gu.toy.kl_divergence(heads, tails)},
 # ## 3. The optimal discriminator
 #
 # **Step 1: from $z$ to $x$.** The fake term of $V$ averages over noise $z$. The fakes $x = G(z)$
-# follow $p_g$, so by the law of the unconscious statistician, for any function $f$,
+# follow $p_g$, so, when $p_g$ has a density (true of this notebook's toys; Arjovsky and Bottou 2017
+# show that an image generator's often has none), the law of the unconscious statistician gives,
+# for any function $f$,
 #
 # $$\mathbb{E}_{z\sim p_z}[f(G(z))] = \int p_g(x)\,f(x)\,dx .$$
 #
@@ -106,11 +112,13 @@ print(f"always heads vs always tails: KL = {gu.toy.kl_divergence(heads, tails)},
 # $$V(D,G) = \int \big[\,p_{data}(x)\log D(x) + p_g(x)\log(1-D(x))\,\big]\,dx .$$
 
 # %% [markdown]
-# **Step 2: maximise at each $x$.** Fix $G$. $D$ may choose every value $D(x)$ separately, so
-# maximise the integrand point by point. As a function of the number $D = D(x) \in (0, 1)$,
-# $p_{data}(x)\log D + p_g(x)\log(1-D)$ has derivative $p_{data}(x)/D - p_g(x)/(1-D)$, zero at
-# $D = p_{data}(x)/(p_{data}(x) + p_g(x))$, and a negative second derivative
-# $-p_{data}(x)/D^2 - p_g(x)/(1-D)^2$, so that is the maximum:
+# **Step 2: maximise at each $x$.** Fix $G$, and let $D$ be any function at all (unlimited
+# capacity, the paper's non-parametric setting), so it may choose every value $D(x)$ separately:
+# maximise the integrand point by point. As a function of the number $t = D(x) \in (0, 1)$,
+# $p_{data}(x)\log t + p_g(x)\log(1-t)$ has derivative $p_{data}(x)/t - p_g(x)/(1-t)$, zero at
+# $t = p_{data}(x)/(p_{data}(x) + p_g(x))$, and a negative second derivative
+# $-p_{data}(x)/t^2 - p_g(x)/(1-t)^2$, so that is the maximum (wherever $p_{data}(x) + p_g(x) > 0$;
+# elsewhere $D(x)$ does not affect $V$):
 #
 # $$D^*(x) = \frac{p_{data}(x)}{p_{data}(x) + p_g(x)}.$$
 
@@ -158,9 +166,10 @@ print(f"largest gap between trained D and D* on [-2, 3]: {gap.max():.3f}")
 
 # %% [markdown]
 # Far out in the tails there are almost no samples, so the trained $D$ is free to do anything
-# there; where the data live it follows $D^*$. Now the closed-form facts, computed on a fine grid
-# with no training at all. The test suite compares this cell's output on every run, so it must
-# print the same numbers in fast mode and at full size.
+# there: beyond $x \approx 3$ the formula rises again while the trained $D$ stays near 0. On
+# $[-2, 3]$, where nearly all samples of both lie, it stays within 0.022 of $D^*$. Now the closed-form
+# facts, computed on a fine grid with no training at all. The test suite compares this cell's output
+# on every run, so it must print the same numbers in fast mode and at full size.
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -212,8 +221,8 @@ plt.show()
 # Early in training $G$ is poor, $D$ rejects its samples confidently and $D(G(z)) \approx 0$. In the
 # minimax game $G$ minimises $\log(1 - D(G(z)))$, the term of $V$ that depends on it. Goodfellow et
 # al. proposed a second generator loss: maximise $\log D(G(z))$ instead, that is minimise
-# $-\log D(G(z))$, the **non-saturating** loss. Both have the same fixed point; what else changes
-# is the subject of the end of this section.
+# $-\log D(G(z))$, the **non-saturating** loss. Both have the same fixed point (a state where neither
+# player moves); what else changes is the subject of the end of this section.
 
 # %% [markdown]
 # **Predict, then run.** Before you run the measuring cell below: where $D(G(z)) = 0.01$, which
@@ -268,24 +277,26 @@ fig.tight_layout()
 plt.show()
 for p in (0.01, 0.5):
     i = int(np.argmin(np.abs(d_fake - p)))
-    print(f"D(G(z)) = {p}: slope size minimax {abs(grads['minimax'][i]):.3f}, "
+    print(f"D(G(z)) = {d_fake[i]:.3f} (grid point nearest {p}): slope size minimax {abs(grads['minimax'][i]):.3f}, "
           f"non-saturating {abs(grads['non_saturating'][i]):.3f}, maximum likelihood {abs(grads['maximum_likelihood'][i]):.3f}")
 at_001 = int(np.argmin(np.abs(d_fake - 0.01)))
 gu.checks.check_predict_gradient(prediction, gradients={
     "minimax": abs(float(grads["minimax"][at_001])), "non-saturating": abs(float(grads["non_saturating"][at_001]))});
 
 # %% [markdown]
-# What the plot shows: against the logit, the minimax cost is flat where $G$ is worst. At
-# $D(G(z)) = 0.01$ its slope is about 0.01 in size, so $G$ barely learns, while the non-saturating
-# cost's is about 0.99. The maximum-likelihood cost is flat there too (slope $D/(1-D) \approx 0.01$)
-# and steep only near $D(G(z)) = 1$: nearly all of its gradient comes from the few fakes $D$ already
-# believes. Notebook 04 asks you to derive the minimax slope and see why it vanishes.
+# What the plot shows: against the logit, the minimax cost is flat where $G$ is worst. At the grid
+# point nearest 0.01, $D(G(z)) = 0.011$, its slope is 0.011 in size, so $G$ barely learns, while the
+# non-saturating cost's is 0.989. The maximum-likelihood cost is flat there too (slope
+# $D(G(z))/(1-D(G(z))) = 0.011$) and steep only near $D(G(z)) = 1$ (about 1000 at 0.999): nearly
+# all of its gradient comes from the few fakes $D$ already believes. Notebook 04 asks you to derive
+# the minimax slope and see why it vanishes.
 
 # %% [markdown]
 # **What the non-saturating loss changes.** The fixed point is shared: at $p_g = p_{data}$ and
-# $D = \frac{1}{2}$ neither player moves under either loss. But $D$ still minimises $-V$ while $G$ now
-# minimises $\mathbb{E}_z[-\log D(G(z))]$, which is not $V$. The two losses no longer add up to a
-# constant: the game is **no longer zero-sum**, and $G$ is no longer descending $C(G)$.
+# $D = \frac{1}{2}$ neither player moves under either loss. In the minimax game $G$'s cost is $V$
+# itself (code drops $V$'s first term, which does not depend on $G$) and $D$'s is $-V$: they add up
+# to zero. Now $D$ still minimises $-V$ while $G$ minimises $\mathbb{E}_z[-\log D(G(z))]$, which is
+# not $V$: the game is **no longer zero-sum**, and $G$ is no longer descending $C(G)$.
 
 # %% [markdown]
 # What does $G$ descend instead? Take $D = D^*$ (Arjovsky and Bottou 2017, Theorem 2.5). Since
@@ -294,14 +305,18 @@ gu.checks.check_predict_gradient(prediction, gradients={
 #
 # $$\mathbb{E}_{x\sim p_g}[-\log D^*(x)] = \mathrm{KL}(p_g\,\|\,p_{data}) - 2\,\mathrm{JSD}(p_{data}\,\|\,p_g) + \log 4 + \mathbb{E}_{x\sim p_{data}}[\log D^*(x)].$$
 #
-# With $D^*$ held fixed during $G$'s step, the last two terms do not move, so $G$'s expected gradient
-# is that of $\mathrm{KL}(p_g\|p_{data}) - 2\,\mathrm{JSD}(p_{data}\|p_g)$.
+# This holds for the $p_g$ that $D^*$ is optimal for, while $G$'s step moves $p_g$ with $D^*$ frozen.
+# Freezing $D^*$ changes neither the slope of $C(G)$ ($D^*$ is a maximum, so a small change of $D$
+# leaves $V$ unchanged to first order) nor that of the KL (the expected slope of $\log p_g$ under
+# $p_g$ is 0), and the last two terms do not depend on $G$. So $G$'s expected gradient is that of
+# $\mathrm{KL}(p_g\|p_{data}) - 2\,\mathrm{JSD}(p_{data}\|p_g)$.
 
 # %% [markdown]
 # Read the two terms. $\mathrm{KL}(p_g\|p_{data})$ is large when $G$ puts mass where there are no data,
-# but small when $G$ merely misses part of the data, so dropping a mode costs little. The
-# $-2\,\mathrm{JSD}$ term has the sign that pushes $p_g$ away from $p_{data}$. Arjovsky and Bottou
-# point to both as faults of the non-saturating update.
+# but small when $G$ merely misses part of the data, so dropping a mode (one of several separate
+# clusters of the data, as in section 6) costs little. The $-2\,\mathrm{JSD}$ term has the sign that
+# pushes $p_g$ away from $p_{data}$. Arjovsky and Bottou point to both as faults of the
+# non-saturating update.
 
 # %% [markdown]
 # A check on section 3's pair, $p_{data} = \mathcal{N}(0, 1)$ and $p_g = \mathcal{N}(\mu_g, 0.7^2)$ at
@@ -346,20 +361,22 @@ print(f"  2 JSD, i.e. C(G) + log 4           {slope(two_jsd):.4f}")
 # `gu.toy.ToyGAN` is a complete GAN small enough to watch: the data are $\mathcal{N}(2, 0.5^2)$, the
 # generator maps one noise number $z$ through a 32-32 tanh MLP, and the discriminator is an MLP of the
 # same shape. One **Step D+G** makes $k$ discriminator updates, then one generator update, each with
-# Adam ($\beta_1 = 0.5$) on batches of 128, with the non-saturating generator loss unless you switch
-# it. Every step takes a few milliseconds.
+# Adam ($\beta_1 = 0.5$: its running average of past gradients forgets faster than with the default
+# 0.9) on batches of 128, with the non-saturating generator loss unless you switch it. Every step
+# takes a few milliseconds.
 
 # %% [markdown]
 # That is the shape of Algorithm 1 of Goodfellow et al. (2014), not a copy. The paper's algorithm
 # text updates $G$ on the minimax cost $\log(1 - D(G(z)))$, and its experiments used SGD with
-# momentum and $k = 1$. Here the optimiser is Adam in both cases; the dashboard's **G loss** menu
-# switches the generator to the minimax cost.
+# momentum (steps along a running average of past gradients) and $k = 1$. Here both players use
+# Adam; the dashboard's **G loss** menu switches the generator to the minimax cost.
 
 # %% [markdown]
 # The dashboard below draws, in place: $p_{data}$ (dotted), the current $p_g$ (green), $D(x)$ and
-# $D^*(x)$ for the current $p_g$ (blue, solid and dashed), the losses, and an estimate of
-# $\mathrm{JSD}(p_{data}\|p_g)$ from generator samples. Try: **Step D only** ten times and watch $D$
-# approach $D^*$; switch to minimax; set $k = 1$; raise lr G. **Reset** brings back the first state.
+# $D^*(x)$ for the current $p_g$ (blue, solid and dashed; $D^*$ is computed from a histogram of
+# $p_g$'s samples, so it is ragged), the losses, and an estimate of $\mathrm{JSD}(p_{data}\|p_g)$
+# from generator samples. Try: **Step D only** ten times and watch $D$ approach $D^*$; switch to
+# minimax; set $k = 1$; raise lr G. **Reset** brings back the first state.
 
 # %%
 toy_dash = gu.toy_dashboard.ToyDashboard(gu.toy.ToyGAN(k=5, lr_d=3e-3, seed=0))
@@ -367,9 +384,11 @@ toy_dash
 
 # %% [markdown]
 # A saved notebook keeps no live widgets, so the next cell drives the same dashboard from code
-# (exactly what **Play** does) and keeps pictures of the game at four moments, in the style of
-# Figure 1 of Goodfellow et al.: $p_g$ moves onto $p_{data}$ and $D$ flattens towards
-# $\frac{1}{2}$. The final JSD estimate should be well below 0.05 nats.
+# (the D+G steps that **Play** runs) and keeps pictures of the game at four moments, in the style of
+# Figure 1 of Goodfellow et al. Look for $p_g$ moving onto $p_{data}$ and for the printed final JSD
+# estimate, well below 0.05 nats. Unlike the paper's last panel, $D$ ends close to $\frac{1}{2}$ only
+# where the data are (about 1 to 3): where almost no samples come, it falls to about 0.1 on the left
+# and rises to nearly 1 on the right.
 
 # %%
 toy_steps = gu.fast(2000, 60)
@@ -385,10 +404,11 @@ plt.show()
 print(f"JSD estimate after {toy_steps} steps: {toy_dash.gan.js():.4f} nats (below 0.05: {toy_dash.gan.js() < 0.05})")
 
 # %% [markdown]
-# Here is the dashboard's own last frame. The loss panel tells a story of its own: the D loss
-# settles at $\log 4$ (dashed line), which is $-V$ at the equilibrium, because a discriminator
-# facing $p_g = p_{data}$ can do no better than $D = \frac{1}{2}$. The non-saturating G loss settles
-# at $\log 2$.
+# Here is the dashboard's own last frame. Its dashed $D^*$ jumps to 1 where $p_g$'s histogram is
+# empty (left of about 0, right of about 3.6). In the loss panel the D loss settles at $\log 4$ (the
+# dashed line, hidden under the blue curve), which is $-V$ at the fixed point: facing
+# $p_g = p_{data}$, a discriminator can do no better than $D = \frac{1}{2}$. The non-saturating G loss
+# settles at $-\log\frac{1}{2} = \log 2 \approx 0.69$.
 
 # %%
 display(toy_dash.snapshot())
@@ -396,8 +416,9 @@ display(toy_dash.snapshot())
 # %% [markdown]
 # The balance between the players matters. Train the same toy with $k = 1$ (one discriminator step
 # per generator step, as in the paper's experiments) next to $k = 5$; nothing else changes, not even
-# the learning rates. The cell records the JSD estimate and the standard deviation of $p_g$'s samples
-# (the data's is 0.5). Look for which $k$ settles and which swings.
+# the learning rates. The x-axis counts D+G steps, so $k = 5$ makes five times as many $D$ updates.
+# The cell records the JSD estimate and the standard deviation of $p_g$'s samples (the data's is
+# 0.5). Look for which $k$ settles and which swings.
 
 # %%
 same_settings = dict(lr_g=1e-3, lr_d=3e-3, seed=0)
@@ -434,23 +455,27 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# What the plots show: with $k = 5$ the standard deviation of $p_g$'s samples settles near the data's
-# 0.5 and the JSD estimate stays low. With $k = 1$ the spread swings again and again over most of the
-# run, from far narrower than the data to wider, and the JSD estimate jumps up each time $p_g$ narrows.
+# What the plots show: with $k = 5$ the spread of $p_g$'s samples reaches the data's 0.5 by step 100
+# and stays between 0.45 and 0.56 over the second half, while the JSD estimate falls below 0.01 by
+# step 400 and stays there. With $k = 1$ the spread swings until about step 1550, from far narrower
+# than the data (0.06) to wider (0.70), and the JSD estimate jumps up each time $p_g$ narrows. Only
+# from about step 1700 does it calm down, ending at 0.011.
 
 # %% [markdown]
 # ## 6. A ring of eight Gaussians: mode collapse
 #
 # The standard small test of mode collapse (Metz et al. 2017, unrolled GANs; Srivastava et al.
-# 2017, VEEGAN): eight Gaussians with standard deviation 0.02 on a circle of radius 2. A mode counts
-# as **covered** when at least 1% of generated samples lie within 3 standard deviations of its
-# centre; we also report the share of samples near no mode. `gu.toy.modes_covered` computes both.
+# 2017, VEEGAN): eight Gaussians with standard deviation 0.02 on a circle of radius 2. Each Gaussian
+# is one **mode**, a separate cluster of the data; **mode collapse** is a generator putting its
+# samples on only some of the modes and missing the rest. A mode counts as **covered** when at least
+# 1% of generated samples lie within 3 standard deviations of its centre; we also report the share
+# of samples near no mode. `gu.toy.modes_covered` computes both.
 
 # %% [markdown]
 # The **plain** setup below uses 128-128 ReLU networks, a 2-D latent $z$, the non-saturating loss
 # and a strong discriminator ($k = 5$). The **packed** setup changes one thing: its discriminator
-# judges four samples at once (PacGAN, Lin et al. 2018). A batch piled onto one mode then looks
-# suspicious as a whole, so collapse is penalised. Both use the same seed and see the same data.
+# judges four samples at once (PacGAN, Lin et al. 2018). Four fakes piled onto one mode then look
+# suspicious as a group, so collapse is penalised. Both use the same seed and see the same data.
 
 # %%
 ring = gu.toy.ring_of_gaussians(n_modes=8, radius=2.0, std=0.02)
@@ -473,10 +498,12 @@ for name, gan in ring_gans.items():
     print(f"{name:>24}: {covered}/8 modes covered, {off_mode:.1%} of samples near no mode")
 
 # %% [markdown]
-# The plain generator piles its samples onto a few neighbouring modes, joined by a thin bridge of
-# samples near no mode, and stays there: that is **mode collapse**, and training longer does not
-# cure it (compare its first and last snapshots). The packed discriminator spots a batch that lacks
-# variety, so its generator spreads over the whole ring. Notebook 04 compares more fixes on MNIST.
+# The plain generator covers only 2 of the 8 modes at every snapshot, at the end two neighbours
+# joined by a bridge of samples near no mode (28.9% of its samples), and stays there: that is
+# **mode collapse**, and training longer does not cure it (compare its first and last snapshots). The
+# packed discriminator spots groups of four that lack variety, so its generator covers all 8 modes
+# from the first snapshot on, though 18.0% of its samples lie near no mode, mostly along the ring
+# between modes. Notebook 04 compares more fixes on MNIST.
 
 # %% [markdown]
 # **Inside the generator, GAN Lab's view** (Kahng et al. 2018). Draw a square grid in $z$-space,
@@ -485,8 +512,10 @@ for name, gan in ring_gans.items():
 # $-\partial(\text{G's loss})/\partial x$, the way $D$'s current slope tells $G$ to move that sample.
 
 # %% [markdown]
-# The next cell draws both trained ring GANs this way with `gu.toy.plot_generator_map`, over $D(x)$
-# (blue where $D$ says real). Arrow lengths are relative: the longest in each panel has a fixed
+# The next cell draws both trained ring GANs this way with `gu.toy.plot_generator_map`, over $D$'s
+# verdict (blue where it says real). The packed $D$ judges four samples at once, so its background is
+# its verdict on four copies of the same point $x$; four identical samples look like collapse, so
+# that background is mostly red. Arrow lengths are relative: the longest in each panel has a fixed
 # length. Look at how much of the plain generator's mesh lands between modes, and how the packed
 # one's mesh runs around the ring.
 
@@ -500,10 +529,11 @@ plt.show()
 
 # %% [markdown]
 # What the maps show: the plain generator squeezes its whole $z$-square onto a thin curve through the
-# few modes it covers, so most of $z$-space lands on the same modes or on the bridge between them. The
-# packed generator's mesh is stretched around the ring, with a few lines cutting across its inside.
-# Each arrow points uphill on $D$'s logit (the packed $D$ judges fakes in groups of four, so its arrows
-# need not follow the background exactly).
+# two modes it covers, with a tail towards a third, so most of $z$-space lands on the same modes or on
+# the bridge between them. The packed generator's mesh is stretched around the ring, with a few lines
+# cutting across its inside. Each arrow points uphill on $D$'s logit (for the packed $D$, uphill as
+# that one sample moves with the other three of its group held fixed, so its arrows need not follow
+# the background of four copies).
 
 # %% [markdown]
 # Watch collapse happen live. The dashboard below trains the plain setup on the ring: the
@@ -522,8 +552,8 @@ ring_dash
 # - KL and JSD measure how far apart two distributions are, in nats; $0 \le \mathrm{JSD} \le \log 2$.
 # - For a fixed $G$ the best discriminator is $D^* = p_{data} / (p_{data} + p_g)$, and then $C(G) = -\log 4 + 2\,\mathrm{JSD}(p_{data}\|p_g)$, minimal exactly when $p_g = p_{data}$.
 # - The non-saturating loss $-\log D(G(z))$ keeps gradients alive when $D$ wins early, but makes the game non-zero-sum: at $D = D^*$, $G$ follows the gradient of $\mathrm{KL}(p_g\|p_{data}) - 2\,\mathrm{JSD}$.
-# - Balance matters: with everything else equal, $k = 1$ lets the toy's $p_g$ swing while $k = 5$ settles.
-# - On the ring of eight Gaussians a plain GAN collapses; a packed discriminator covers the modes.
+# - Balance matters: with everything else equal, $k = 1$ lets the toy's $p_g$ swing for most of the run while $k = 5$ settles within about 100 steps.
+# - On the ring of eight Gaussians a plain GAN collapses onto 2 of the 8 modes; a packed discriminator covers all 8.
 # %% [markdown]
 # ## Exercises
 #
