@@ -14,7 +14,8 @@ if importlib.util.find_spec("gan_utils") is None:
 # A GAN is a game between two networks. In this notebook you write down that game, derive the
 # best possible discriminator, check the algebra with numbers, and then play the game yourself on
 # toys small enough to draw: a 1-D Gaussian and a ring of eight Gaussians. Measured running time:
-# 2 min (118 s) on 2 CPU cores.
+# 79 s on 2 CPU cores that two other training jobs were sharing (a default-recipe step of
+# notebook 03 takes about 30 ms on that machine).
 
 # %% [markdown]
 # ## 1. The game
@@ -362,8 +363,7 @@ print(f"  2 JSD, i.e. C(G) + log 4           {slope(two_jsd):.4f}")
 # generator maps one noise number $z$ through a 32-32 tanh MLP, and the discriminator is an MLP of the
 # same shape. One **Step D+G** makes $k$ discriminator updates, then one generator update, each with
 # Adam ($\beta_1 = 0.5$: its running average of past gradients forgets faster than with the default
-# 0.9) on batches of 128, with the non-saturating generator loss unless you switch it. Every step
-# takes a few milliseconds.
+# 0.9) on batches of 128, with the non-saturating generator loss unless you switch it.
 
 # %% [markdown]
 # That is the shape of Algorithm 1 of Goodfellow et al. (2014), not a copy. The paper's algorithm
