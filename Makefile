@@ -8,7 +8,7 @@ PORT ?= 8888
 NBVAL := --nbval-lax --nbval-current-env --nbval-cell-timeout=900
 export TF_CPP_MIN_LOG_LEVEL := 3
 
-.PHONY: help setup venv system-packages lab test unit-test notebooks student train pretrained clean
+.PHONY: help setup venv system-packages quiet-lab lab test unit-test notebooks student train pretrained clean
 
 help:
 	@echo "make lab        set up .venv if needed and open JupyterLab on notebooks/"
@@ -26,6 +26,7 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e . || $(BIN)/python -m pip install --quiet --no-deps -e .
 	rm -f $(VENV)/.installed-*
+	$(MAKE) --no-print-directory quiet-lab
 	touch $@
 
 venv: $(STAMP)
@@ -35,8 +36,14 @@ system-packages:
 
 setup: venv system-packages
 
-lab: venv
-	$(BIN)/jupyter lab --notebook-dir=notebooks --port=$(PORT) $(LAB_ARGS)
+# JupyterLab in this venv asks no "get notified about official Jupyter news?" question and checks
+# no update server: a project-level settings override, not the user's own configuration.
+quiet-lab:
+	mkdir -p $(VENV)/share/jupyter/lab/settings
+	cp tools/lab_overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
+
+lab: venv quiet-lab
+	$(BIN)/jupyter lab --notebook-dir=notebooks --port=$(PORT) --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate $(LAB_ARGS)
 
 test: venv
 	GAN_UTILS_FAST=1 $(BIN)/pytest tests notebooks $(NBVAL) $(PYTEST_ARGS)

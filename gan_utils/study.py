@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 import time
 from pathlib import Path
@@ -26,8 +27,9 @@ HIGHER_IS_BETTER = {"mnist_score": True, "frechet_distance": False}
 
 
 def study_path() -> Path:
-    """Where the committed study lives: data/results/stability.json (inside the wheel when installed)."""
-    return shipped_path("results", "stability.json")
+    """Where the study is read from: $GAN_UTILS_STUDY if set, else the committed data/results/stability.json."""
+    override = os.environ.get("GAN_UTILS_STUDY")
+    return Path(override) if override else shipped_path("results", "stability.json")
 
 
 def _fail(source: str, what: str) -> None:

@@ -31,3 +31,16 @@ def test_every_requirement_is_pinned_exactly():
         line = line.split("#")[0].strip()
         if line:
             assert PIN.match(line), f"not pinned with ==: {line}"
+
+
+def test_jupyterlab_in_the_venv_asks_no_news_question() -> None:
+    """`make venv` (and `make lab`) put a settings override in the venv that turns off Jupyter news and update checks."""
+    import json
+    import sys
+    from pathlib import Path
+
+    shipped = json.loads((Path(__file__).resolve().parents[1] / "tools" / "lab_overrides.json").read_text())
+    assert shipped["@jupyterlab/apputils-extension:notification"] == {"checkForUpdates": False, "fetchNews": "false"}
+    installed = Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    assert installed.is_file(), f"{installed} is missing: run `make quiet-lab`"
+    assert json.loads(installed.read_text()) == shipped

@@ -132,3 +132,18 @@ def test_ablation_removes_one_recipe_ingredient_at_a_time() -> None:
         changed |= {k for k in set(full.switches) | set(v.switches) if full.switches.get(k) != v.switches.get(k)}
         assert changed, v.name
         assert len(changed) <= 2, (v.name, changed)  # e.g. lr_g and lr_d together, or EMA decay with its warm-up
+
+
+def test_notebook_04_runs_without_the_study_and_says_so(tmp_path, monkeypatch) -> None:
+    import nbformat
+    from nbclient import NotebookClient
+
+    monkeypatch.setenv("GAN_UTILS_STUDY", str(tmp_path / "missing.json"))
+    monkeypatch.setenv("GAN_UTILS_FAST", "1")
+    path = gu.config.REPO_ROOT / "notebooks" / "04_training_stability.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    text = "\n".join(out.get("text", "") for cell in nb.cells if cell.cell_type == "code"
+                     for out in cell.get("outputs", []) if out.get("output_type") == "stream")
+    assert "The long-budget study is not available" in text and "missing.json does not exist" in text
+    assert "Training the course recipe live instead" in text

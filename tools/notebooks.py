@@ -56,6 +56,22 @@ def is_solution(cell) -> bool:
     return "solution" in cell.get("metadata", {}).get("tags", [])
 
 
+def _print_slow_cells(nb, at_least: float = 2.0) -> None:
+    """Print each code cell that took at least `at_least` seconds (from nbclient's timing), to see where the time goes."""
+    from datetime import datetime
+
+    for i, cell in enumerate(nb.cells):
+        timing = cell.metadata.get("execution", {})
+        begin, end = timing.get("iopub.execute_input"), timing.get("shell.execute_reply")
+        if cell.cell_type != "code" or not begin or not end:
+            continue
+        seconds = (datetime.fromisoformat(end.replace("Z", "+00:00"))
+                   - datetime.fromisoformat(begin.replace("Z", "+00:00"))).total_seconds()
+        if seconds >= at_least:
+            first = next((line for line in cell.source.splitlines() if line.strip() and not line.startswith("#")), "")
+            print(f"  cell {i:3d}: {seconds:6.1f} s  {first[:70]}")
+
+
 def _tidy(nb) -> None:
     """Keep what a reader needs: no widget state, no timing metadata, and no stored output of a solution cell."""
     nb.metadata.pop("widgets", None)
@@ -104,6 +120,7 @@ def execute(name: str, timeout: int = 3600) -> Path:
                             resources={"metadata": {"path": str(NOTEBOOKS)}})
     start = time.monotonic()
     client.execute()
+    _print_slow_cells(nb)
     _tidy(nb)
     nbformat.write(nb, path)
     print(f"{path.relative_to(ROOT)}: executed in {time.monotonic() - start:.0f} s, "

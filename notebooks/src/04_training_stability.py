@@ -507,6 +507,7 @@ if RETRAIN is not None:
     ax.set_xlim(0, None)
     plt.show()
 
+# %% [markdown]
 # ## 4. Break it, then fix it
 #
 # Your turn. Pick a loss, learning rates, $k$, label smoothing, spectral normalisation or the
