@@ -56,6 +56,7 @@ _LAZY = {
     "parzen": "parzen", "latent": "latent", "LatentExplorer": "latent",
     "augment": "augment",
     "replicas": "replicas", "study": "study", "pairs": "pairs", "kid": "kid",
+    "projector": "projector", "display": "projector",
     "layers": "layers", "stability": "stability", "break_it": "break_it", "BreakItPanel": "break_it",
     "GANTrainer": "training",
     "TrainingDashboard": "dashboard", "dashboard": "dashboard",

@@ -8,6 +8,7 @@ code and tests.
 from __future__ import annotations
 
 from . import losses as L
+from . import projector
 from . import widgets
 from .data import MnistData
 from .plotting import grid_png
@@ -70,7 +71,7 @@ class BreakItPanel(widgets.PlayControls):
     def _ipython_display_(self) -> None:
         from IPython.display import display
 
-        display(self.widget)
+        display(projector.dress(self.widget))
 
     def _relabel(self, change) -> None:
         self.play_button.description, self.play_button.icon = ("Stop", "stop") if change["new"] else ("Train", "play")

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from . import losses as L
+from . import projector
 from . import widgets
 from .config import runs_dir
 from .training import GANTrainer, TrainingDiverged
@@ -135,7 +136,7 @@ class TrainingDashboard(widgets.PlayControls):
     def _ipython_display_(self) -> None:
         from IPython.display import display
 
-        display(self.widget)
+        display(projector.dress(self.widget))
 
     # ----- settings ----------------------------------------------------------------------------
     @property
@@ -300,29 +301,29 @@ class TrainingDashboard(widgets.PlayControls):
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
-        self.fig = Figure(figsize=(11, 3.3), dpi=72)
+        self.fig = Figure(figsize=projector.figsize(11, 3.3), dpi=72)
         FigureCanvasAgg(self.fig)
         loss_ax, prob_ax, grid_ax = self.fig.subplots(1, 3, width_ratios=[1.2, 1.2, 1])
         self.fig.subplots_adjust(left=0.05, right=0.99, bottom=0.14, top=0.88, wspace=0.25)
         (self._d_line,) = loss_ax.plot([], [], label="D loss", lw=1.2)
         (self._g_line,) = loss_ax.plot([], [], label="G loss", lw=1.2)
         loss_ax.set_xlabel("step")
-        loss_ax.set_title("losses", fontsize=10)
-        loss_ax.legend(loc="upper right", fontsize=8)
+        loss_ax.set_title("losses", fontsize=projector.font(10))
+        loss_ax.legend(loc="upper right", fontsize=projector.font(8))
         (self._real_line,) = prob_ax.plot([], [], label="D(x)", lw=1.2)
         (self._fake_line,) = prob_ax.plot([], [], label="D(G(z))", lw=1.2)
         prob_ax.axhline(0.5, color="gray", ls="--", lw=1)
         prob_ax.set_ylim(0, 1)
         prob_ax.set_xlabel("step")
-        prob_ax.set_title("mean D output", fontsize=10)
-        prob_ax.legend(loc="upper right", fontsize=8)
+        prob_ax.set_title("mean D output", fontsize=projector.font(10))
+        prob_ax.legend(loc="upper right", fontsize=projector.font(8))
         n_show = min(len(self.trainer.fixed_z), 64)
         self._n_show = n_show
         self._grid = grid_ax.imshow(np.zeros((2, 2)), cmap="gray", vmin=0, vmax=1, interpolation="nearest")
         grid_ax.set_xticks([])
         grid_ax.set_yticks([])
         self._loss_ax, self._prob_ax, self._grid_ax = loss_ax, prob_ax, grid_ax
-        self._grid_title = grid_ax.text(0.5, 1.03, "", transform=grid_ax.transAxes, ha="center", fontsize=10)
+        self._grid_title = grid_ax.text(0.5, 1.03, "", transform=grid_ax.transAxes, ha="center", fontsize=projector.font(10))
         self._dynamic = [self._d_line, self._g_line, self._real_line, self._fake_line, self._grid, self._grid_title]
         for artist in self._dynamic:
             artist.set_animated(True)

@@ -14,6 +14,7 @@ import math
 import numpy as np
 
 from .widgets import PlayControls
+from . import projector
 
 DIVERGE_FACTOR = 10.0  # the loss rising this many times above its starting value means "diverged"
 MAX_HIDDEN = 64
@@ -315,7 +316,7 @@ class GradientDescentExplorer(PlayControls):
 
     # ----- display -----------------------------------------------------------------------------
     def _repr_mimebundle_(self, **kwargs) -> dict:
-        bundle = dict(self.widget._repr_mimebundle_(**kwargs) or {})
+        bundle = dict(projector.dress(self.widget)._repr_mimebundle_(**kwargs) or {})
         bundle["image/png"] = base64.b64encode(self.png()).decode("ascii")  # what a static viewer (GitHub, nbviewer) shows instead of the widget
         bundle["text/plain"] = self.status_text
         return bundle

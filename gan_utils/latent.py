@@ -19,6 +19,7 @@ import numpy as np
 
 from .models import is_conditional
 from .plotting import grid_png
+from . import projector
 
 METHODS = ("spherical", "linear")
 NUM_DIGITS = 10
@@ -329,7 +330,7 @@ class _GeneratorView:
         return Image(data=self.png(), format="png")
 
     def _repr_mimebundle_(self, **kwargs) -> dict:
-        bundle = dict(self.widget._repr_mimebundle_(**kwargs) or {})
+        bundle = dict(projector.dress(self.widget)._repr_mimebundle_(**kwargs) or {})
         bundle["image/png"] = base64.b64encode(self.png()).decode("ascii")  # shown where widgets are not (GitHub, nbviewer)
         bundle["text/plain"] = f"{type(self).__name__}: {self._status_text()}"
         return bundle

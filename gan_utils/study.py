@@ -145,6 +145,10 @@ def diverged_at(run: dict) -> int | None:
     return next((p["step"] for p in run["metrics"] if "diverged" in p), None)
 
 
+def _all(n: int) -> str:
+    return "its only seed" if n == 1 else f"all {n} seeds"
+
+
 def compare(study: dict, variant: str, baseline: str, metric: str = "mnist_score") -> str:
     """Say whether `variant` beat `baseline` on every seed (paired by seed), lost on every seed, or neither (noise)."""
     higher = HIGHER_IS_BETTER.get(metric, True)
@@ -159,10 +163,16 @@ def compare(study: dict, variant: str, baseline: str, metric: str = "mnist_score
     apart = (min(mine.values()) > max(theirs.values())) if higher else (max(mine.values()) < min(theirs.values()))
     apart_worse = (max(mine.values()) < min(theirs.values())) if higher else (min(mine.values()) > max(theirs.values()))
     if all(d > 0 for d in diffs):
-        return f"better on all {len(seeds)} seeds" + ("" if apart else " (ranges overlap)")
+        return f"better on {_all(len(seeds))}" + ("" if apart else " (ranges overlap)")
     if all(d < 0 for d in diffs):
-        return f"worse on all {len(seeds)} seeds" + ("" if apart_worse else " (ranges overlap)")
+        return f"worse on {_all(len(seeds))}" + ("" if apart_worse else " (ranges overlap)")
     return "within noise"
+
+
+def _median_final(study: dict, variant: str, metric: str) -> float:
+    values = [final(run, metric) for run in runs_of(study, variant)]
+    values = [v for v in values if not math.isnan(v)]
+    return float(np.median(values)) if values else math.nan
 
 
 def _spread(values: list[float], fmt: str) -> str:
@@ -191,11 +201,14 @@ def table(study: dict, baselines: dict | None = None):
                "memorised": _spread([final(r, "memorisation_rate") for r in runs], ".1%")}
         base = baselines.get(name)
         row["against"] = base or ""
+        for metric, label, fmt in (("mnist_score", "Δ score", "+.2f"), ("frechet_distance", "Δ FD", "+.1f")):
+            row[label] = format(_median_final(study, name, metric) - _median_final(study, base, metric), fmt) \
+                if base else ""
         row["score verdict"] = compare(study, name, base, "mnist_score") if base else ""
         row["FD verdict"] = compare(study, name, base, "frechet_distance") if base else ""
         rows.append(row)
     columns = ["variant", "seeds", "G steps", "ms/step", "MNIST score", "Fréchet distance", "memorised", "against",
-               "score verdict", "FD verdict"]
+               "Δ score", "score verdict", "Δ FD", "FD verdict"]
     return pd.DataFrame(rows, columns=columns).set_index("variant")
 
 
