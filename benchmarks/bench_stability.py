@@ -91,6 +91,7 @@ def write_study(path: Path, study: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(study, indent=1, ensure_ascii=False)
     gu.config.atomic_write(path, lambda f: f.write(text.encode()))
+    path.chmod(0o644)
 
 
 def header(args: argparse.Namespace, data) -> dict:
