@@ -14,8 +14,8 @@ if importlib.util.find_spec("gan_utils") is None:
 # A GAN is a game between two networks. In this notebook you write down that game, derive the
 # best possible discriminator, check the algebra with numbers, and then play the game yourself on
 # toys small enough to draw: a 1-D Gaussian and a ring of eight Gaussians. Measured running time:
-# 79 s on 2 CPU cores that two other training jobs were sharing (a default-recipe step of
-# notebook 03 takes about 30 ms on that machine).
+# 79 s on 2 CPU cores that two other training jobs were sharing (on that machine, quiet, a
+# default-recipe step of notebook 03 takes 39 ms).
 
 # %% [markdown]
 # ## 1. The game

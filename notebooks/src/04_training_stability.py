@@ -22,7 +22,7 @@ if importlib.util.find_spec("gan_utils") is None:
 # three seeds, so that only differences that held on every seed count.
 #
 # Measured running time: 3.5 min (210 s) on 2 CPU cores where a default-recipe training step takes
-# about 30 ms; the long-budget study it reads took about 100 minutes on the same cores.
+# 39 ms; the long-budget study it reads took about 100 minutes on the same cores.
 
 # %%
 import gan_utils as gu  # first: it imports TensorFlow without its start-up log noise
@@ -545,7 +545,7 @@ plt.show()
 #
 # **Retrain a variant yourself.** Set `RETRAIN` to any name in the tables (for example
 # `"hinge loss + spectral norm"`) and run the cell: it trains that variant from scratch for 1,000
-# generator steps, seed 0 (about a minute where a default-recipe step takes 30 ms), and draws your
+# generator steps, seed 0 (about a minute where a default-recipe step takes 39 ms), and draws your
 # run, dashed, over the study's curves for the same variant.
 
 # %%
