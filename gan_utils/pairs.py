@@ -69,7 +69,7 @@ def _train_mnist(settings: dict, steps: int, seed: int, data) -> dict:
     try:
         trainer.fit(steps=steps, progress=False)
     except TrainingDiverged as error:
-        diverged = int(str(error).split("at step ")[1].split(":")[0])
+        diverged = error.step
     samples = trainer.sample(1000)
     finite = diverged - 1 if diverged is not None else steps
     return {"trainer": trainer, "samples": samples[:32], "mnist_score": metrics.mnist_score(samples),

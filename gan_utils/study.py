@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import re
 import time
 from pathlib import Path
 
@@ -259,8 +258,8 @@ def run_record(trainer, name: str, points: list[dict], diverged: Exception | Non
     """The study's record of one run: exactly RUN_KEYS (a diverged run ends with a {"step", "diverged"} point)."""
     steps = trainer.step_count
     if diverged is not None:
-        found = re.search(r"at step (\d+)", str(diverged))
-        steps = max(int(found.group(1)) if found else steps + 1, (points[-1]["step"] + 1) if points else 1)
+        reached = getattr(diverged, "step", None) or steps + 1
+        steps = max(reached, (points[-1]["step"] + 1) if points else 1)
         points = points + [{"step": steps, "diverged": str(diverged).split(". Weights")[0]}]
     return {"variant": name, "settings": {**trainer.config, **trainer.settings()}, "seed": trainer.seed,
             "steps": steps, "seconds": round(trainer.train_time, 2), "metrics": points}

@@ -42,7 +42,14 @@ LOSS_LIMIT = 1e4
 
 
 class TrainingDiverged(RuntimeError):
-    """A loss became NaN, infinite or larger than LOSS_LIMIT; the weights were rolled back before this was raised."""
+    """A loss became NaN, infinite or larger than LOSS_LIMIT; the weights were rolled back before this was raised.
+
+    ``step`` is the step whose losses diverged (None when raised without one).
+    """
+
+    def __init__(self, message: str, step: int | None = None):
+        super().__init__(message)
+        self.step = step
 
 
 def _is_number(value) -> bool:
@@ -559,7 +566,8 @@ class GANTrainer(CheckpointMixin):
                 f"or beyond +-{LOSS_LIMIT:g}) with "
                 f"lr_g={self.lr_g:g}, lr_d={self.lr_d:g}, loss={self.loss!r}. Weights, optimiser "
                 f"state and random state were rolled back to step {back_to}; lower the learning "
-                f"rates (e.g. 2e-4) before training on."
+                f"rates (e.g. 2e-4) before training on.",
+                step=step,
             )
         row = {"step": self.step_count, "d_loss": d_loss, "g_loss": g_loss, "d_real": d_real,
                "d_fake": d_fake, "lr_g": self.lr_g, "lr_d": self.lr_d, "time": self.train_time}

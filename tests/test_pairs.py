@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
+
 import pytest
 
 import gan_utils as gu
@@ -49,3 +51,14 @@ def test_check_file_missing_garbled_and_quoted(tmp_path, capsys) -> None:
     check["pairs"]["mode_collapse"].update(fix_won=[True, False, True], fix_won_every_seed=False)
     assert "won on 2 of 3 seeds" in gu.pairs.spread_line(check, "mode_collapse")
     assert "no multi-seed check" in gu.pairs.spread_line(None, "d_wins")
+
+
+
+def test_divergence_step_travels_on_the_error() -> None:
+    images = np.random.default_rng(0).uniform(-1, 1, (64, 28, 28, 1)).astype(np.float32)
+    trainer = gu.GANTrainer("dcgan", images, lr_g=10.0, lr_d=10.0, g_filters=8, d_filters=8, batch_size=16)
+    with pytest.raises(gu.training.TrainingDiverged) as info:
+        trainer.fit(steps=100, progress=False)
+    assert info.value.step is not None and f"at step {info.value.step}:" in str(info.value)
+    record = gu.study.run_record(trainer, "hot", [], diverged=info.value)
+    assert record["steps"] == info.value.step and record["metrics"][-1]["step"] == info.value.step
