@@ -66,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"{result['fix'][p.measure]} ({'fix won' if won else 'fix did NOT win'}); "
                   f"{result['failure']['seconds'] + result['fix']['seconds']:.0f} s of training", flush=True)
         entry["fix_won_every_seed"] = all(entry["fix_won"])
+        entry["command"] = "python benchmarks/check_pairs.py " + " ".join(shlex.quote(a) for a in argv)
         check["pairs"][p.name] = entry
     check.update({"command": "python benchmarks/check_pairs.py " + " ".join(shlex.quote(a) for a in argv),
                   "machine": gu.stability.machine(), "tensorflow": tf.__version__,

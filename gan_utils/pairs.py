@@ -39,13 +39,13 @@ _RING = dict(hidden=(128, 128), activation="relu", latent_dim=2, batch_size=256,
 PAIRS: tuple[Pair, ...] = (
     Pair("d_wins", "D learns 10x faster, minimax loss", "the same, non-saturating loss", "mnist",
          {**_MNIST, "loss": "minimax", "lr_g": 2e-4, "lr_d": 2e-3},
-         {**_MNIST, "loss": "non_saturating", "lr_g": 2e-4, "lr_d": 2e-3}, 400, "mnist_score"),
+         {**_MNIST, "loss": "non_saturating", "lr_g": 2e-4, "lr_d": 2e-3}, 300, "mnist_score"),
     Pair("divergence", "learning rate 5e-2", "the same, spectral norm in D", "mnist",
          {**_MNIST, "loss": "non_saturating", "lr_g": 5e-2, "lr_d": 5e-2},
-         {**_MNIST, "loss": "non_saturating", "lr_g": 5e-2, "lr_d": 5e-2, "spectral_norm": True}, 400,
+         {**_MNIST, "loss": "non_saturating", "lr_g": 5e-2, "lr_d": 5e-2, "spectral_norm": True}, 250,
          "finite_steps"),
     Pair("mode_collapse", "ring of 8 Gaussians, plain D", "the same, packed D (PacGAN, 4 samples)", "ring",
-         dict(_RING), {**_RING, "pack": 4}, 4000, "modes_covered"),
+         dict(_RING), {**_RING, "pack": 4}, 3000, "modes_covered"),
 )
 
 

@@ -106,3 +106,14 @@ def export_pretrained(run: str | Path, name: str, info: dict, directory: Path | 
                       "source_run": str(run), **info}
     manifest_path.write_text(json.dumps(manifest, indent=2) + "\n")
     return path
+
+
+def record_in_manifest(name: str, fields: dict, directory: Path | None = None) -> dict:
+    """Add fields (e.g. a benchmark's figure) to a shipped generator's manifest entry and return the entry."""
+    manifest_path = Path(directory or pretrained_dir()) / "manifest.json"
+    manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
+    if name not in manifest:
+        raise ValueError(f"no manifest entry {name!r} in {manifest_path}; entries: {sorted(manifest)}")
+    manifest[name].update(fields)
+    manifest_path.write_text(json.dumps(manifest, indent=2) + "\n")
+    return manifest[name]

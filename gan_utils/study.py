@@ -232,6 +232,19 @@ def plot_curves(study: dict | None, names: list[str] | None = None, metric: str 
     return ax
 
 
+def plot_score_and_fd(study: dict | None, names: list[str], live_runs: list[dict] = ()):
+    """Two panels side by side: the MNIST score and the Fréchet distance (log scale) against generator steps; one legend."""
+    import matplotlib.pyplot as plt
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(13, 4.2))
+    plot_curves(study, names, "mnist_score", live_runs=live_runs, ax=left)
+    plot_curves(study, names, "frechet_distance", live_runs=live_runs, ax=right)
+    right.set_yscale("log")
+    if right.get_legend() is not None:
+        right.get_legend().remove()
+    return fig
+
+
 def correlation(study: dict, variant: str, x: str = "d_loss", y: str = "mnist_score") -> list[float]:
     """Pearson correlation of two metrics along each run of a variant (e.g. WGAN-GP's critic loss against score)."""
     out = []

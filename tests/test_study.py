@@ -107,6 +107,10 @@ def test_table_and_plot(study) -> None:
     assert frame.loc["base", "MNIST score"] == "5.20 [5.00–5.50]"
     ax = gu.study.plot_curves(study, ["base", "fix"], live_runs=[_run("fix", 7, [4.0, 6.0])])
     assert len(ax.lines) == 3
+    fig = gu.study.plot_score_and_fd(study, ["base", "fix"])
+    left, right = fig.axes
+    assert left.get_ylabel() != right.get_ylabel() and right.get_yscale() == "log"
+    assert left.get_legend() is not None and right.get_legend() is None, "one legend for both panels"
     tracking = {"runs": [_run("wgan", 0, [2.0, 4.0, 5.0, 7.0]), _run("wgan", 1, [3.0, 2.0, 6.0, 1.0])]}
     for point, d_loss in zip(tracking["runs"][1]["metrics"], [1.0, 1.0, 1.0, 1.0]):
         point["d_loss"] = d_loss  # a flat critic loss says nothing: no correlation

@@ -1,0 +1,90 @@
+"""The 2014 GAN paper's Parzen-window log-likelihood, on the paper's protocol, for the shipped generators.
+
+    python benchmarks/parzen_paper.py                       # needs full MNIST (data/mnist.npz or Keras' cache)
+    python benchmarks/parzen_paper.py --source ../shared/data/mnist.npz --manifest
+
+The protocol of Goodfellow et al. (2014) and its parzen_ll.py: 10,000 raw generator samples (no
+post-processing), pixels scaled to [0, 1], the window width chosen from numpy.logspace(-1, 0, 10) on
+the last 1,000 training digits, and the mean log-likelihood over all 10,000 test digits, with its
+standard error. The same is done for 10,000 real training digits (what a perfect generator would
+get) as the reference in the same run. Writes data/results/parzen_paper.json; with --manifest it also
+records each generator's figure in data/pretrained/manifest.json, which notebook 05 prints.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import shlex
+import sys
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import numpy as np  # noqa: E402
+
+import gan_utils as gu  # noqa: E402
+
+OUT = gu.config.REPO_ROOT / "data" / "results" / "parzen_paper.json"
+N_SAMPLES, N_VALIDATION = 10_000, 1_000
+FULL_TRAIN, FULL_TEST = 60_000, 10_000
+
+
+def protocol_text() -> str:
+    """The protocol in one line, as the results file and the manifest record it."""
+    return (f"{N_SAMPLES:,} raw samples, pixels in [0, 1], width from logspace(-1, 0, 10) chosen on the last "
+            f"{N_VALIDATION:,} training digits, mean over all {FULL_TEST:,} test digits (Goodfellow et al. 2014)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--source", default="auto", help="full MNIST: auto (data/mnist.npz or Keras' cache) or a path")
+    parser.add_argument("--models", nargs="+", default=None, help="pretrained names (default: all shipped)")
+    parser.add_argument("--seed", type=int, default=2014, help="noise seed of the generator samples")
+    parser.add_argument("--manifest", action="store_true", help="record each figure in data/pretrained/manifest.json")
+    parser.add_argument("--out", default=str(OUT))
+    args = parser.parse_args(argv)
+
+    data = gu.load_mnist(args.source, verbose=False)
+    if len(data.x_train) < FULL_TRAIN or len(data.x_test) < FULL_TEST:
+        print(f"the paper's protocol needs full MNIST ({FULL_TRAIN:,} + {FULL_TEST:,} digits); {data.describe()} has "
+              f"{len(data.x_train):,} + {len(data.x_test):,}. Put Keras' mnist.npz in data/ or pass --source PATH.")
+        return 2
+    validation = data.x_train[-N_VALIDATION:]
+    rng = np.random.default_rng(args.seed)
+    sets = {"real training digits": data.x_train[rng.choice(len(data.x_train) - N_VALIDATION, N_SAMPLES,
+                                                               replace=False)]}
+    names = args.models or gu.pretrained.pretrained_names()
+    for name in names:
+        generator = gu.pretrained.load_pretrained(name)
+        sets[name] = gu.pretrained.generate(generator, N_SAMPLES, seed=args.seed)  # a conditional one: labels 0-9 in turn
+    results = {}
+    for name, images in sets.items():
+        start = time.perf_counter()
+        r = gu.parzen.parzen_log_likelihood(images, data.x_test, validation)
+        results[name] = {"mean_nats": r.mean, "sem": r.sem, "sigma": r.sigma, "n_samples": r.n_samples,
+                         "n_test": r.n_test, "n_validation": r.n_validation, "at_grid_edge": r.at_grid_edge,
+                         "validation_means": list(r.validation_means)}
+        print(f"{name:>22}: {r}  ({time.perf_counter() - start:.0f} s)", flush=True)
+    paper = gu.parzen.PAPER_TABLE_1["Adversarial nets"]
+    print(f"{'2014 paper (Table 1)':>22}: {paper[0]:.0f} ± {paper[1]:.1f} nats")
+    record = {"protocol": protocol_text(), "paper_gan": {"mean_nats": paper[0], "sem": paper[1]},
+              "results": results, "data": data.describe(), "seed": args.seed,
+              "command": "python benchmarks/parzen_paper.py " + " ".join(shlex.quote(a) for a in argv),
+              "machine": gu.stability.machine(), "date": datetime.date.today().isoformat()}
+    os.makedirs(os.path.dirname(args.out), exist_ok=True)
+    with open(args.out, "w") as f:
+        json.dump(record, f, indent=1)
+    print(f"wrote {gu.config.display_path(args.out)}")
+    if args.manifest:
+        for name in names:
+            gu.pretrained.record_in_manifest(name, {"parzen_paper_protocol": {
+                **{k: results[name][k] for k in ("mean_nats", "sem", "sigma")}, "protocol": protocol_text()}})
+        print("recorded in data/pretrained/manifest.json")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
