@@ -21,8 +21,9 @@ if importlib.util.find_spec("gan_utils") is None:
 # a long-budget study of them: every variant trained for the same number of generator steps on
 # three seeds, so that only differences that held on every seed count.
 #
-# Measured running time: 3.5 min (210 s) on 2 CPU cores where a default-recipe training step takes
-# 39 ms; the long-budget study it reads took about 100 minutes on the same cores.
+# Measured running time: 3 min (188 s) on 2 CPU cores where a default-recipe training step takes
+# 39 ms (about 5 min where a step takes 70 ms, scaling its training cells by the step time); the
+# long-budget study it reads took about 100 minutes on the same cores.
 
 # %%
 import gan_utils as gu  # first: it imports TensorFlow without its start-up log noise
@@ -634,7 +635,7 @@ def minimax_gradient(logit):
 gu.checks.check_minimax_gradient(minimax_gradient);
 
 # %% [markdown]
-# Running time of this notebook on your machine, up to here (the full run took 210 s on 2 CPU cores):
+# Running time of this notebook on your machine, up to here (the full run took 188 s on 2 CPU cores):
 
 # %%
 print(f"{time.perf_counter() - start_time:.0f} s")
