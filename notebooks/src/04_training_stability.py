@@ -21,7 +21,7 @@ if importlib.util.find_spec("gan_utils") is None:
 # a long-budget study of them: every variant trained for the same number of generator steps on
 # three seeds, so that only differences that held on every seed count.
 #
-# Measured running time: 3 min (188 s) on 2 CPU cores where a default-recipe training step takes
+# Measured running time: 3 min (173 s) on 2 CPU cores where a default-recipe training step takes
 # 39 ms (about 5 min where a step takes 70 ms, scaling its training cells by the step time); the
 # long-budget study it reads took about 100 minutes on the same cores.
 
@@ -55,7 +55,10 @@ x_real = gu.to_float(data.x_train)
 # generator sits on the data) with $\psi = 0$ ($D = \tfrac12$ everywhere). With
 # $f(t) = \log\sigma(t)$ the GAN value is
 #
-# $$V(\theta, \psi) = f(-\psi\cdot 0) + f(-\psi\theta) = \log\tfrac12 + \log\sigma(-\psi\theta),$$
+# $$V(\psi, \theta) = f(\psi\cdot 0) + f(-\psi\theta) = \log\tfrac12 + \log\sigma(-\psi\theta),$$
+#
+# (the real point's term $\log D_\psi(0)$, then the fake's $\log(1 - D_\psi(\theta))$; $D$'s
+# parameter first, as in $V(D, G)$),
 #
 # $D$ ascends it in $\psi$ and $G$ descends it in $\theta$. Near the equilibrium
 # $\log\sigma(-\psi\theta) \approx -\log 2 - \tfrac12\psi\theta$: the bilinear game
@@ -99,20 +102,25 @@ plt.show()
 # and $G$ react (**alternating**, what `GANTrainer` does by default) keeps the orbit bounded, but
 # $\theta$ still swings from one side of the data to the other: in 600 steps it crossed the data
 # point 17 times (the cell above draws it). Mescheder et al. show that neither way converges on
-# this game without help; instance noise on $D$'s inputs or a gradient penalty on $D$ at the real
-# data (R1, which `GANTrainer(r1_weight=...)` offers) makes it converge.
+# this game without help; **instance noise** (fresh Gaussian noise added to every input of $D$,
+# real and fake) or **R1**, a penalty $\tfrac{\gamma}{2}\lVert\nabla_x \ell(x)\rVert^2$ on the gradient
+# of $D$'s logit at real data (`GANTrainer(r1_weight=...)` offers it), makes it converge.
 #
-# The course recipe of notebook 03 updates $D$ and $G$ **simultaneously** from one shared forward
-# pass. How can that work? The outward drift is of second order in the step: for the bilinear
-# game each simultaneous step multiplies the distance by $\sqrt{1 + \eta^2}$. At the recipe's
-# $\eta = 8\cdot10^{-4}$ that is $1 + 3\cdot10^{-7}$ per step, and 4,000 steps widen the orbit by
-# 0.1%: the drift exists, it is just tiny against everything else that moves. Section 3's
-# ablation measures what removing the shared pass changes in a real run.
+# The course recipe of notebook 03 updates $D$ and $G$ **simultaneously** from one **shared forward
+# pass**: one batch of fakes and one pass through $D$ give both players' gradients, taken at the
+# same old point. How can that work? The outward drift is of second order in the step: for the bilinear
+# game $-\tfrac12\psi\theta$ with plain gradient steps of size $\eta$, each simultaneous step
+# multiplies the distance by $\sqrt{1 + \eta^2/4}$. At the recipe's $\eta_G = \eta_D = 8\cdot10^{-4}$
+# that is $1 + 8\cdot10^{-8}$ per step, and 4,000 steps widen the orbit by about 0.03%. That is
+# only an order of magnitude: the recipe uses Adam (with $\beta_1 = 0$), which rescales every
+# step, and a real GAN is not bilinear. Section 3's ablation measures what removing the shared
+# pass changes in a real run.
 
 # %% [markdown]
 # ### 1.2 The discriminator wins, and the minimax loss stops teaching $G$
 #
-# Give $D$ a learning rate ten times $G$'s and it soon rejects every fake: $D(G(z)) \approx 0$.
+# Give $D$ a learning rate ten times $G$'s and, with the minimax loss, it soon rejects every fake:
+# $D(G(z)) \approx 0$.
 # How much does $G$ then learn? With the logit $\ell$ of a fake, $D(G(z)) = \sigma(\ell)$. The
 # slope of $G$'s cost with respect to $\ell$ decides it, for the original **minimax** loss
 # $\log(1 - \sigma(\ell))$ and the **non-saturating** one $-\log\sigma(\ell)$ (Goodfellow et al.
@@ -123,6 +131,9 @@ plt.show()
 # for 300 steps, differing only in $G$'s loss: the first of three before/after pairs in this
 # notebook (`gu.pairs`). Each pair runs one seed here; `benchmarks/check_pairs.py` ran it on three
 # seeds, and the notebook quotes that check (`data/results/pairs.json`) under the live result.
+# Samples are scored with the **MNIST score** of notebook 05: high when a digit classifier
+# recognises each sample confidently as one digit and all ten digits appear (1 is the floor,
+# 10 the best).
 
 # %%
 pairs_check = gu.pairs.load_check()
@@ -145,7 +156,7 @@ print("three seeds:", gu.pairs.spread_line(pairs_check, "d_wins"))
 
 
 # %% [markdown]
-# The figure above is the symptom. The cause is a number you can compute: the size of $G$'s
+# The figure above is the symptom. Part of the cause is a number you can compute: the size of $G$'s
 # gradient under each loss, at the state the minimax run ended in ($D$ winning). The cell writes it
 # out with a `GradientTape` ($\lVert\cdot\rVert$ over all of $G$'s weights together).
 
@@ -169,9 +180,13 @@ for kind, norm in norms.items():
 print(f"ratio: {norms['non_saturating'] / norms['minimax']:.0f}x")
 
 # %% [markdown]
-# Adam divides each step by a running average of the gradient's size, so a small gradient alone does
-# not stop learning: what hurts is that the minimax gradient is dominated by the few fakes $D$ is
-# unsure about, and says almost nothing about the many it rejects confidently.
+# The size alone does not settle it: Adam divides each step by the square root of a running mean
+# of the squared gradients, so a consistently small gradient still gives steps of ordinary size.
+# What the size hides is the weighting. By exercise 3, the minimax slope for one fake is
+# $-\sigma(\ell) = -D(G(z))$: each fake counts in proportion to how real $D$ finds it, so the fakes
+# $D$ rejects confidently, which are nearly all of them here, contribute almost nothing, and what
+# is left is dominated by a few borderline fakes and by noise. The non-saturating slope,
+# $-(1 - D(G(z)))$, gives every rejected fake nearly full weight.
 #
 # ### 1.3 Mode collapse: chasing a discriminator that stands still
 #
@@ -196,6 +211,8 @@ for g_only in gu.fast((0, 50, 100, 200), (0, 2, 5, 10)):
         done = g_only
     stages[g_only] = healthy.sample(n_eval)
 before, after = stages[min(stages)], stages[max(stages)]
+frozen_score = {g_only: float(np.mean(healthy.discriminator(images[:500], training=False)))
+                for g_only, images in stages.items()}
 
 fig, axes = plt.subplots(2, len(stages), figsize=(3.2 * len(stages), 5.6), gridspec_kw={"height_ratios": [1, 1.3]})
 for (g_only, images), ax_hist, ax_img in zip(stages.items(), axes[0], axes[1]):
@@ -206,12 +223,16 @@ for (g_only, images), ax_hist, ax_img in zip(stages.items(), axes[0], axes[1]):
     gu.show_images(images[:25], nrow=5, ax=ax_img, title=f"score {gu.metrics.mnist_score(images):.2f}")
 fig.tight_layout()
 plt.show()
+print("the frozen D's mean score s(x) for G's samples: "
+      + ", ".join(f"{g_only} G-only steps: {v:+.2f}" for g_only, v in frozen_score.items()))
 
 # %% [markdown]
 # Before $G$ trains alone, the samples are rough strokes spread over most classes. Within 50
 # $G$-only steps the histogram has collapsed to a single class, and the samples are no
 # longer digits at all: every noise vector now gives the same kind of stripes, which the classifier
-# happens to call an 8. That is the pattern this frozen $D$ scores highest. $D$ was never trained
+# happens to call an 8. $G$ followed the frozen $D$'s gradient towards what $D$ rates most real:
+# the score $s(x)$ that the frozen $D$ (a hinge-loss critic in this recipe) gives $G$'s samples
+# rose as they collapsed (printed under the figure). $D$ was never trained
 # on anything like it, so nothing tells it such images are fake; only a $D$ that keeps learning
 # would.
 #
@@ -237,9 +258,12 @@ plt.show()
 print("three seeds:", gu.pairs.spread_line(pairs_check, "mode_collapse"))
 
 # %% [markdown]
-# In the three-seed check the plain GAN covered 3, 7 and 7 of the 8 modes and the packed one all 8
-# on every seed: packing won on all three. How many modes a plain GAN loses is a matter of luck
-# in the early steps (7 of 8 on two seeds, 3 on the other); packing removed the luck here.
+# A mode counts as covered when at least 1% of 5,000 samples lie within 3 standard deviations of
+# its centre; "near none" is the share of samples within that distance of no mode. In the
+# three-seed check the plain GAN covered 3, 7 and 7 of the 8 modes and the packed one all 8 on
+# every seed: packing won on all three. How many modes the plain GAN lost varied from seed to
+# seed. Covering every mode is not the whole story: on seed 1 more than half of the packed GAN's
+# samples (53%) lay near no mode, against 38% for the plain one.
 #
 # ### 1.4 Divergence: a learning rate that is simply too large
 #
@@ -290,8 +314,11 @@ print("three seeds:", gu.pairs.spread_line(pairs_check, "divergence"))
 # %% [markdown]
 # Spectral normalisation did exactly one thing here, on all three seeds of the check: without it
 # the run diverged (after 23, 98 and 132 steps), with it the losses stayed finite for all 250
-# steps. It did **not** make a learning rate of $5\cdot10^{-2}$ learn: its samples are as blank as
-# the diverged run's (MNIST score about 1, the floor). A bounded $D$ keeps the game from blowing up;
+# steps. The diverged run's panel is not a diverged generator: the trainer rolled back to its last
+# good snapshot (step 0 on this seed), so its curve is empty and its samples are the untrained
+# generator's. Spectral norm did **not** make a learning rate of $5\cdot10^{-2}$ learn: its samples
+# are blank (MNIST score 1.00-1.11 over the three seeds, where 1 is the floor; the rolled-back
+# runs scored 1.00-1.36). A bounded $D$ keeps the game from blowing up;
 # it cannot make steps 250 times too large useful. The cure for a learning rate that is too large
 # is a smaller one; spectral normalisation buys room, and section 3 measures what it buys at a
 # sensible learning rate.
@@ -305,7 +332,7 @@ print("three seeds:", gu.pairs.spread_line(pairs_check, "divergence"))
 # | DCGAN architecture rules | everything, by making the networks easy to train | Radford et al. 2015 |
 # | one-sided label smoothing | an over-confident $D$ | Salimans et al. 2016 |
 # | feature matching, minibatch discrimination | mode collapse (1.3) | Salimans et al. 2016 |
-# | Wasserstein loss with gradient penalty | vanishing gradients, oscillation | Arjovsky et al. 2017; Gulrajani et al. 2017 |
+# | Wasserstein loss with gradient penalty | vanishing gradients; a loss that tracks sample quality | Arjovsky et al. 2017; Gulrajani et al. 2017 |
 # | spectral normalisation | an over-steep $D$, divergence | Miyato et al. 2018 |
 # | two time-scale learning rates (TTUR) | $D$ too slow to follow $G$ | Heusel et al. 2017 |
 #
@@ -317,17 +344,21 @@ print("three seeds:", gu.pairs.spread_line(pairs_check, "divergence"))
 # normalisation in **both** $G$ and $D$ (except $G$'s output layer and $D$'s input layer); ReLU in
 # $G$ with $\tanh$ at the output; LeakyReLU(0.2) in $D$; no fully-connected hidden layers; Adam
 # with learning rate $2\cdot10^{-4}$ and $\beta_1 = 0.5$. `gu.models.dcgan_generator` follows them
-# (one Dense layer projects $z$ to the first $7\times7$ feature map, as in the paper).
+# (one Dense layer projects $z$ to the first $7\times7$ feature map; the paper projects to $4\times4$
+# for its $64\times64$ images, so $7\times7$ is the MNIST adaptation).
 # `gu.models.dcgan_discriminator` departs from them in two places: it has no batch norm (the
-# textbook variants of section 3 leave $D$ unnormalised, the course recipe normalises it with
+# textbook variants of section 3 leave $D$ unnormalised, except "hinge loss + spectral norm", and
+# the course recipe normalises it with
 # spectral norm instead), and the course recipe adds one dense hidden layer of 256 units before
 # the logit, as TF-GAN's MNIST discriminator does; notebook 03 and the README's search say why.
 
 # %% [markdown]
 # **One-sided label smoothing** (Salimans et al. 2016). Train $D$ towards $0.9$ instead of $1$ on
 # real images, so it gains nothing from becoming extremely confident; its gradients for $G$ stay
-# informative. With smoothing $\epsilon$ (`label_smoothing`, here 0.1), target $t = 1 - \epsilon$
-# on the logits $\ell_r$ of real images and $0$ on the logits $\ell_f$ of fakes:
+# informative. With smoothing $\epsilon$ (`label_smoothing`, here 0.1, so the study's variant
+# "one-sided label smoothing 0.9" names the target, not $\epsilon$), target $t = 1 - \epsilon$
+# on the logits $\ell_r$ of real images and $0$ on the logits $\ell_f$ of fakes, with
+# $\mathrm{softplus}(t) = \log(1 + e^t)$ (so $-\log\sigma(\ell) = \mathrm{softplus}(-\ell)$):
 #
 # $$L_D = \mathbb{E}\bigl[t\,\mathrm{softplus}(-\ell_r) + (1-t)\,\mathrm{softplus}(\ell_r)\bigr]
 # + \mathbb{E}\bigl[\mathrm{softplus}(\ell_f)\bigr].$$
@@ -336,8 +367,10 @@ print("three seeds:", gu.pairs.spread_line(pairs_check, "divergence"))
 # stop it pushing $G$ away from them. You write this loss in exercise 2.
 
 # %% [markdown]
-# **Feature matching and minibatch discrimination** (Salimans et al. 2016). $D$ judges one image
-# at a time, so it cannot see that a whole batch is the same digit. Minibatch discrimination
+# **Feature matching and minibatch discrimination** (Salimans et al. 2016). Feature matching
+# changes $G$'s goal: instead of fooling $D$'s output, $G$ matches the mean of one of $D$'s hidden
+# layers on real and on generated batches. Minibatch discrimination attacks collapse directly:
+# $D$ judges one image at a time, so it cannot see that a whole batch is the same digit. Minibatch discrimination
 # gives it features of the batch as a whole. The simplest form (Karras et al. 2018) appends one
 # channel: the standard deviation of each feature across the batch, averaged. Compare that
 # number on real digits, the healthy samples of 1.3 and the collapsed ones:
@@ -354,12 +387,12 @@ for name, images in (("real digits", x_real[:256]), ("healthy G", before[:256]),
 # for all inputs $a, b$: it can never change faster than slope $K$. The **earth-mover distance**
 # (Wasserstein-1) between two distributions is the least total work, mass times distance moved,
 # that turns one pile of probability into the other:
-# $W(p_{data}, p_g) = \inf_{\gamma} \mathbb{E}_{(x, y)\sim\gamma}\lVert x - y\rVert$ over joint
+# $W_1(p_{data}, p_g) = \inf_{\gamma} \mathbb{E}_{(x, x')\sim\gamma}\lVert x - x'\rVert$ over joint
 # distributions $\gamma$ whose marginals are $p_{data}$ and $p_g$. Unlike the JSD of notebook 02,
 # which is stuck at $\log 2$ while the two distributions do not overlap, it shrinks smoothly as
 # $p_g$ moves towards $p_{data}$.
 #
-# By the Kantorovich-Rubinstein duality, $W = \max_{s\ 1\text{-Lipschitz}} \mathbb{E}[s(x)] - \mathbb{E}[s(G(z))]$.
+# By the Kantorovich-Rubinstein duality, $W_1 = \max_{s\ 1\text{-Lipschitz}} \mathbb{E}[s(x)] - \mathbb{E}[s(G(z))]$.
 # So the **critic** outputs a raw score $s(x)$, not a probability, and maximises that difference;
 # $G$ minimises $-\mathbb{E}[s(G(z))]$. The gradient penalty pushes $s$ towards 1-Lipschitz at
 # points $\hat x = \alpha x + (1-\alpha) G(z)$, $\alpha \sim U(0, 1)$ drawn per sample:
@@ -371,17 +404,17 @@ for name, images in (("real digits", x_real[:256]), ("healthy G", before[:256]),
 # step. You write the penalty in exercise 1.
 
 # %% [markdown]
-# **Spectral normalisation** (Miyato et al. 2018). A dense layer $\mathbf{v} \mapsto W\mathbf{v}$
+# **Spectral normalisation** (Miyato et al. 2018). A dense layer $\mathbf{a} \mapsto W\mathbf{a}$
 # can stretch its input by at most $\sigma_{\max}(W)$, $W$'s largest singular value, so it is
 # $\sigma_{\max}(W)$-Lipschitz; LeakyReLU is 1-Lipschitz, and a chain of layers is at most the
 # product of theirs. Dividing every weight matrix of $D$ by its $\sigma_{\max}(W)$ therefore bounds
 # how steep $D$ can be, with no penalty term. For a convolution, the paper (and
 # `gu.layers.SpectralNorm`) reshapes the kernel $(4, 4, c_{in}, c_{out})$ into a matrix
 # $(16\,c_{in}, c_{out})$ and normalises that: this only approximates the operator norm of the
-# convolution itself, which can be larger by up to a factor of the kernel width (Tsuzuku et al.
+# convolution itself (the largest factor by which it can stretch a whole input image), which can be larger by up to a factor of the kernel width (Tsuzuku et al.
 # 2018), so a spectrally normalised $D$ is only roughly 1-Lipschitz. Computing $\sigma_{\max}(W)$
-# exactly (an SVD) every step would be slow; **power iteration** refines a vector $u$ by one
-# step per training step, and $v W u^\top$ converges to $\sigma_{\max}(W)$:
+# exactly (an SVD) every step would be slow; **power iteration** refines two unit vectors, $v$ and
+# $u$ (one update of each per training step), and $v W u^\top$ converges to $\sigma_{\max}(W)$:
 
 # %%
 rng = np.random.default_rng(0)
@@ -407,18 +440,19 @@ print(f"exact largest singular value (SVD):    {exact:.4f}")
 conv = gu.layers.SpectralNorm(keras.layers.Conv2D(64, 4, strides=2, padding="same"))
 batch = tf.constant(x_real[:8])
 conv(batch)
-print(f"raw kernel:        sigma = {gu.layers.largest_singular_value(conv.layer.kernel.numpy()):.3f}")
+print(f"raw kernel:        largest singular value {gu.layers.largest_singular_value(conv.layer.kernel.numpy()):.3f}")
 for _ in range(10):
     conv(batch, training=True)
-print(f"normalised kernel: sigma = {gu.layers.largest_singular_value(conv.normalized_kernel().numpy()):.3f}")
+print(f"normalised kernel: largest singular value {gu.layers.largest_singular_value(conv.normalized_kernel().numpy()):.3f}")
 
 # %% [markdown]
 # **Two time-scale update rule** (Heusel et al. 2017). Give $D$ a larger learning rate than $G$
-# (say $4\cdot10^{-4}$ against $10^{-4}$), so $D$ stays close to its best response while $G$
-# moves. The paper's convergence proof (to a local equilibrium) is for **decaying** step sizes:
+# (say $4\cdot10^{-4}$ against $10^{-4}$), so $D$ stays close to its best response (the best $D$
+# against the current $G$) while $G$ moves. The paper's convergence proof (to a local equilibrium) is for **decaying** step sizes:
 # both learning rates shrink towards zero over training, $G$'s faster than $D$'s. With the
 # constant rates used here and in most code, TTUR is a heuristic that the proof motivates but
-# does not cover. (Section 1.2 shows that the ratio can also be pushed too far.)
+# does not cover. (Section 1.2's $D$ learns ten times faster than $G$; with the minimax loss that
+# ratio left $G$ without a useful gradient.)
 #
 # ## 3. The fixes over a long budget: what held on every seed
 #
@@ -427,10 +461,14 @@ print(f"normalised kernel: sigma = {gu.layers.largest_singular_value(conv.normal
 # answer them: differences between variants settle slowly, and two seeds of one variant can land
 # further apart than two variants. So `benchmarks/bench_stability.py` trained every variant below
 # from scratch for the **same number of generator steps** (4,000; a WGAN-GP step holds its $k = 5$
-# critic steps), on **3 seeds**, the same architecture ($G$ with 128 filters, $D$ with 32,
-# batch 64) and the embedded digits, scoring 2,000 fresh samples every 500 steps with the
-# classifier of notebook 05: MNIST score (10 is best) and Fréchet distance (0 is best). That took
-# hours on 2 CPU cores, so this notebook reads the committed result, `data/results/stability.json`.
+# critic steps), on **3 seeds**, with $G$ of 128 filters, $D$ of 32, batch 64 and the embedded
+# digits. The textbook variants use the plain $D$; the course recipe and its ablations add the dense
+# 256 layer (except the ablation that removes it). Every 500 steps it scored 2,000 fresh samples
+# with the digit classifier of notebook 05: the **MNIST score** (high when each sample is
+# confidently one digit and all ten digits appear; 10 is best) and the **Fréchet distance**
+# between Gaussian fits of the classifier's features of real and generated digits (0 is best);
+# notebook 05 derives both. That took about 100 minutes on 2 CPU cores (two processes side by
+# side), so this notebook reads the committed result, `data/results/stability.json`.
 
 # %%
 study = gu.study.load_or_explain()
@@ -444,7 +482,8 @@ else:
                                           every=gu.fast(250, 2))]}
 
 # %% [markdown]
-# **The textbook fixes**, each added to the plain non-saturating GAN of section 1.2 (the table's
+# **The textbook fixes**, each added to a plain non-saturating GAN (both learning rates
+# $2\cdot10^{-4}$, $\beta_1 = 0.5$: not section 1.2's fast $D$; the table's
 # "against" column): the line is the median over seeds, the band the range from the worst seed to
 # the best.
 
@@ -460,15 +499,22 @@ for name in fixes:
 # %% [markdown]
 # **Reading it.** Only differences that held on every seed count here ("better/worse on all 3
 # seeds" in the table; "ranges overlap" when even so the worst seed of one beat the best of the
-# other); everything else is within noise.
+# other); everything else is within noise. Even "on all 3" is weak evidence on its own: with no
+# real effect, three seeds all land on the same side one time in four. So the firm findings are
+# the differences far beyond the spread between seeds; a verdict whose ranges overlap is a hint.
 #
 # - The course recipe is far ahead of every textbook fix: MNIST score 8.22 against the plain GAN's
-#   6.61, Fréchet distance 13.2 against 49.3, on every seed, at about the same cost per step.
+#   6.61, Fréchet distance 13.2 against 49.3, on every seed, at about the same cost per step. Part
+#   of that is architecture: its $D$ has the dense layer the textbook variants lack, and removing it
+#   is the recipe's largest single loss (below).
 # - WGAN-GP is the only textbook fix that beat the plain GAN on every seed, by a little (score
 #   6.77, ranges overlapping; FD 44.9), and each of its generator steps cost about 4.5 times as
-#   much (five critic steps, each with the penalty's second backward pass).
-# - TTUR as set here ($G$ $10^{-4}$, $D$ $4\cdot10^{-4}$) was worse on every seed (6.13, FD 59.2): at
-#   equal generator steps, halving $G$'s learning rate halves how far $G$ moves. Its paper's claim
+#   much (five critic steps, each with the penalty's second backward pass). Its run also changes
+#   the optimiser (learning rate $10^{-4}$, $\beta_1 = 0$, $\beta_2 = 0.9$, as in its paper), so the
+#   gain cannot be put on the loss alone.
+# - TTUR as set here ($G$ $10^{-4}$, $D$ $4\cdot10^{-4}$) was worse on every seed (6.13, FD 59.2). It
+#   halves $G$'s learning rate and doubles $D$'s at once, and this study does not separate the two;
+#   at equal generator steps a $G$ that moves half as far is one plausible cause. Its paper's claim
 #   is convergence with decaying steps, not speed.
 # - Hinge loss with spectral norm came out slightly worse on every seed (score 6.59 with overlapping
 #   ranges, FD 50.7).
@@ -476,8 +522,10 @@ for name in fixes:
 #   GAN. The seed-by-seed lines above show why three seeds matter: label smoothing is ahead of the
 #   plain GAN on seeds 0 and 1 and behind on seed 2.
 #
-# So on an ordinary run of this architecture no single textbook fix buys much; sections 1.2-1.4
-# showed where each one matters: on the failure it was made for.
+# So on an ordinary run of this architecture no single textbook fix buys much. Sections 1.2-1.4
+# tested three fixes on the failure each was made for (the non-saturating loss, packing, spectral
+# norm), and each won there; label smoothing, the minibatch-std channel, TTUR and WGAN-GP were not
+# given a failure of their own in this notebook.
 
 # %% [markdown]
 # **The course recipe, one ingredient removed at a time.** Each row below is the full recipe of
@@ -498,6 +546,10 @@ display(gu.study.table({"runs": [r for r in study["runs"] if r["variant"] in abl
 # hinge loss buys least: the non-saturating loss in its place was worse on every seed, but only by
 # about 0.15 in score, and its FD range overlaps the recipe's.
 #
+# These verdicts are at step 4,000. Spectral norm shows why that matters: without it the recipe was
+# *ahead* on every seed up to step 2,000 (7.05 against 6.21 at step 1,000 on seed 0), then stalled
+# while the full recipe kept improving; a shorter study would have dropped spectral norm.
+#
 # The exception is the shared forward pass. Removing it (a separate forward pass for each player,
 # the textbook order) was *better* per step on every seed (8.34, FD 11.1), but each step cost about
 # 69 ms instead of 52 here. The shared pass trades a little quality per step for about 1.3 times
@@ -508,10 +560,12 @@ display(gu.study.table({"runs": [r for r in study["runs"] if r["variant"] in abl
 # **WGAN-GP's selling point is not speed.** Its critic's loss is minus an estimate of the
 # earth-mover distance between the real and generated distributions (plus the penalty), so it
 # should rise towards 0 as the samples improve, by an amount that says how far $p_g$ still is from
-# $p_{data}$. A BCE discriminator's loss sits near its equilibrium value $\log 4 \approx 1.39$
-# whatever the samples look like. Along each run of the study, $D$'s loss (averaged over the 500
-# steps before each measurement) against the MNIST score measured then, for WGAN-GP, the plain
-# non-saturating GAN and the course recipe (hinge loss):
+# $p_{data}$ (an estimate only as good as the critic: near-optimal, it is close to the distance).
+# In a balanced run (not one where $D$ wins, as in 1.2), a BCE discriminator's loss stays near its
+# equilibrium value $\log 4 \approx 1.39$ however good the samples are. Along each run of the
+# study: the loss of $D$, or of the critic on its scores $s(x)$ for WGAN-GP and the hinge-loss
+# recipe (averaged over the 500 steps before each measurement), against the MNIST score measured
+# then, for WGAN-GP, the plain non-saturating GAN and the course recipe:
 
 # %%
 critic_runs = [name for name in ("WGAN-GP (k = 5)", "non-saturating loss", gu.stability.RECIPE_NAME)
@@ -522,23 +576,26 @@ for ax, name in zip(axes[0], critic_runs):
         points = [p for p in run["metrics"] if "d_loss" in p]
         losses = [p["d_loss"] for p in points]
         ax.plot(losses, [p["mnist_score"] for p in points], "o-", ms=3, label=f"seed {run['seed']}")
-        print(f"{name}, seed {run['seed']}: D's loss from {losses[0]:+.2f} to {losses[-1]:+.2f} "
+        print(f"{name}, seed {run['seed']}: loss from {losses[0]:+.2f} to {losses[-1]:+.2f} "
               f"(range {max(losses) - min(losses):.2f}) while the score went from {points[0]['mnist_score']:.2f} "
               f"to {points[-1]['mnist_score']:.2f}")
     r = gu.study.correlation(study, name)
     ax.set_title(f"{name}\ncorrelation per seed: {', '.join(f'{c:+.2f}' for c in r)}", fontsize=9)
-    ax.set_xlabel("D's loss (mean of the last 500 steps)"), ax.set_ylabel("MNIST score"), ax.legend(fontsize=8)
+    ax.set_xlabel("loss of D or critic (mean of the last 500 steps)"), ax.set_ylabel("MNIST score"), ax.legend(fontsize=8)
 fig.tight_layout()
 plt.show()
 
 # %% [markdown]
 # On every seed, WGAN-GP's critic loss climbed from about $-7$ to $-1$ while the score rose from
-# about 3.3 to about 6.7: a change of about 6, large and steady, and read the other way round, the
-# distance the critic estimates shrank as the digits improved. The plain GAN's BCE loss also drifted
-# up with its score, but inside a band 0.07-0.11 wide just below $\log 4$, so it cannot say how far
-# the samples still are from the data; the course recipe's hinge loss moved by 0.05 or less, and its
-# correlation with the score even changes sign from seed to seed. That is what the Wasserstein
-# critic is for: a loss you can read. Its price was the 4.5-fold cost per step in the table above.
+# about 3.3 to about 6.7. Most of that climb (about 5.4) came between steps 500 and 1,000, when the
+# critic itself was still young; between 1,000 and 1,500 the loss fell or stood still while the
+# score rose by about 0.9; from step 1,500 on it rose with the score on every seed, from about
+# $-1.9$ to $-1.0$. So the high correlations lean on the first point. The plain GAN's BCE loss also
+# drifted up with its score, but inside a band 0.07-0.11 wide just below $\log 4$, so it cannot say
+# how far the samples still are from the data; the course recipe's hinge loss moved by 0.05 or
+# less, and its correlation with the score even changes sign from seed to seed. The Wasserstein
+# critic gives a coarse reading of progress that the other two losses do not give at all; its
+# price was the 4.5-fold cost per step in the table above.
 #
 # **Retrain a variant yourself.** Set `RETRAIN` to any name in the tables (for example
 # `"hinge loss + spectral norm"`) and run the cell: it trains that variant from scratch for 1,000
@@ -582,7 +639,8 @@ print(f"{mine.variant}: {mine.steps} steps, MNIST score {mine.scores['mnist_scor
 #   other (1.2), $G$ can collapse onto what a lagging $D$ likes (1.3), and large steps diverge (1.4).
 # - The minimax loss gives $G$ almost no gradient when $D$ wins; the non-saturating loss fixes that.
 # - Label smoothing, minibatch features, a Lipschitz $D$ (gradient penalty or spectral norm) and
-#   separate learning rates each target one failure; none is free, and the clock decides.
+#   separate learning rates each target one failure; each costs compute, a hyperparameter or both.
+#   This notebook compared them at equal steps; at equal time the ranking can differ.
 # - Compare variants on the same budget, the same architecture and several seeds, with scores
 #   that see diversity (classes covered, Fréchet distance), never by one lucky picture.
 #
@@ -635,7 +693,7 @@ def minimax_gradient(logit):
 gu.checks.check_minimax_gradient(minimax_gradient);
 
 # %% [markdown]
-# Running time of this notebook on your machine, up to here (the full run took 188 s on 2 CPU cores):
+# Running time of this notebook on your machine, up to here (the full run took 173 s on 2 CPU cores):
 
 # %%
 print(f"{time.perf_counter() - start_time:.0f} s")
