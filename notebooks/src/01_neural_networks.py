@@ -16,7 +16,7 @@ if importlib.util.find_spec("gan_utils") is None:
 # neuron, a loss, gradient descent by hand, backpropagation, and finally Keras classifiers that
 # read handwritten digits.
 #
-# Measured running time, top to bottom: 49 s on 2 CPU cores, with no GPU and no network.
+# Measured running time, top to bottom: 53 s on 2 CPU cores, with no GPU and no network.
 #
 # The course's terms (logit, nats, mode collapse, ...) are defined in one place, the
 # [glossary](../docs/glossary.md).
@@ -243,21 +243,21 @@ display(Image(too_fast.png()))
 # %% [markdown]
 # ## 4. Backpropagation: a two-layer network by hand
 #
-# One neuron draws a straight line. Add a **hidden layer** of $m$ tanh units and the boundary can
-# bend:
+# One neuron draws a straight line. Add a **hidden layer** of $m$ tanh units, whose values we call
+# $\mathbf{u}$, and the boundary can bend:
 #
-# $$\mathbf{h} = \tanh(\mathbf{x} W_1 + \mathbf{b}_1), \qquad a = \mathbf{h}^\top \mathbf{w}_2 + b_2, \qquad p = \sigma(a).$$
+# $$\mathbf{u} = \tanh(\mathbf{x} W_1 + \mathbf{b}_1), \qquad a = \mathbf{u}^\top \mathbf{w}_2 + b_2, \qquad p = \sigma(a).$$
 #
 # Its gradients come from the chain rule applied backwards, layer by layer: **backpropagation**.
 
 # %% [markdown]
 # Going backwards, each line reuses the one before it (for a batch, $\boldsymbol\delta$ has one row per example):
 #
-# $$\delta_a = \tfrac{1}{n}(p - y), \quad \nabla_{\mathbf{w}_2} L = \mathbf{h}^\top \delta_a, \quad \tfrac{\partial L}{\partial b_2} = \textstyle\sum \delta_a,$$
+# $$\delta_a = \tfrac{1}{n}(p - y), \quad \nabla_{\mathbf{w}_2} L = \mathbf{u}^\top \delta_a, \quad \tfrac{\partial L}{\partial b_2} = \textstyle\sum \delta_a,$$
 #
-# $$\boldsymbol\delta_h = (\delta_a\, \mathbf{w}_2^\top) \odot (1 - \mathbf{h}^2), \quad \nabla_{W_1} L = \mathbf{x}^\top \boldsymbol\delta_h, \quad \nabla_{\mathbf{b}_1} L = \textstyle\sum \boldsymbol\delta_h.$$
+# $$\boldsymbol\delta_u = (\delta_a\, \mathbf{w}_2^\top) \odot (1 - \mathbf{u}^2), \quad \nabla_{W_1} L = \mathbf{x}^\top \boldsymbol\delta_u, \quad \nabla_{\mathbf{b}_1} L = \textstyle\sum \boldsymbol\delta_u.$$
 #
-# $1-\mathbf{h}^2$ is tanh's derivative; $\odot$ multiplies element by element.
+# $1-\mathbf{u}^2$ is tanh's derivative; $\odot$ multiplies element by element.
 
 # %% [markdown]
 # The cell below codes those six lines in NumPy, then asks TensorFlow for the same gradients with
@@ -267,24 +267,25 @@ display(Image(too_fast.png()))
 # %%
 # NBVAL_CHECK_OUTPUT
 rng = np.random.default_rng(0)
-params = {"W1": rng.normal(size=(2, 8)), "b1": rng.normal(size=8) * 0.1,
-          "w2": rng.normal(size=8) * 0.3, "b2": np.array(0.1)}
+width = 8  # m, the number of hidden units
+params = {"W1": rng.normal(size=(2, width)), "b1": rng.normal(size=width) * 0.1,
+          "w2": rng.normal(size=width) * 0.3, "b2": np.array(0.1)}
 
 # Backpropagation by hand
-h = np.tanh(x @ params["W1"] + params["b1"])
-a = h @ params["w2"] + params["b2"]
+u = np.tanh(x @ params["W1"] + params["b1"])  # the hidden layer's values
+a = u @ params["w2"] + params["b2"]  # the output neuron's pre-activation (a logit)
 p = gu.explorer.sigmoid(a)
 delta_a = (p - y) / len(x)
-delta_h = np.outer(delta_a, params["w2"]) * (1 - h ** 2)
-by_hand = {"W1": x.T @ delta_h, "b1": delta_h.sum(axis=0), "w2": h.T @ delta_a, "b2": delta_a.sum()}
+delta_u = np.outer(delta_a, params["w2"]) * (1 - u ** 2)
+by_hand = {"W1": x.T @ delta_u, "b1": delta_u.sum(axis=0), "w2": u.T @ delta_a, "b2": delta_a.sum()}
 
 # The same gradients from TensorFlow's automatic differentiation
 variables = {name: tf.Variable(value, dtype=tf.float64) for name, value in params.items()}
 x_tf, y_tf = tf.constant(x), tf.constant(y)
 with tf.GradientTape() as tape:
-    h_tf = tf.tanh(x_tf @ variables["W1"] + variables["b1"])
-    z_tf = tf.linalg.matvec(h_tf, variables["w2"]) + variables["b2"]
-    loss_tf = tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=y_tf, logits=z_tf))
+    u_tf = tf.tanh(x_tf @ variables["W1"] + variables["b1"])
+    a_tf = tf.linalg.matvec(u_tf, variables["w2"]) + variables["b2"]
+    loss_tf = tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=y_tf, logits=a_tf))
 by_tape = dict(zip(variables, tape.gradient(loss_tf, list(variables.values()))))
 
 for name in params:
@@ -292,9 +293,9 @@ for name in params:
     print(f"{name:2s} shape {str(np.shape(by_hand[name])):7s} max |diff| {'< 1e-12' if diff < 1e-12 else f'= {diff:.1e}'}")
 
 # %% [markdown]
-# The explorer takes the same network with `hidden=8`. Trained for a few hundred steps on centred
-# inputs (a wide valley, as section 3 explained), its boundary is no longer a straight line: the
-# hidden layer lets it bend around the overlap.
+# The explorer takes the same network with $m = 8$ hidden units (its argument `hidden=8`). Trained
+# for a few hundred steps on centred inputs (a wide valley, as section 3 explained), its boundary is
+# no longer a straight line: the hidden layer lets it bend around the overlap.
 
 # %%
 x_centred = x - x.mean(axis=0)
@@ -460,8 +461,8 @@ plt.show()
 # %% [markdown]
 # ## 6. Bridge to GANs
 #
-# A **discriminator** is this classifier with two classes, real and fake. It outputs one logit;
-# $D(x) = \sigma(\text{logit})$ is its "probability real". Labels: real = 1, fake = 0 (the
+# A **discriminator** is this classifier with two classes, real and fake. It outputs one logit
+# $\ell$; $D(x) = \sigma(\ell)$ is its "probability real". Labels: real = 1, fake = 0 (the
 # convention throughout this course; some tutorials flip it).
 
 # %% [markdown]
@@ -481,7 +482,7 @@ plt.show()
 discriminator = make_cnn(outputs=1, name="discriminator")
 d_real = tf.sigmoid(discriminator(x_test[:5])).numpy().ravel()
 print(f"discriminator parameters: {discriminator.count_params():,}")
-print("untrained D(x) on five real digits:", [round(float(d), 2) for d in d_real])
+print("untrained D(x) on five real digits:", [round(float(prob), 2) for prob in d_real])
 
 
 # %% [markdown]
@@ -504,7 +505,7 @@ print("untrained D(x) on five real digits:", [round(float(d), 2) for d in d_real
 # `gu.checks.hint("name")` gives more help when you ask, one level at a time (the maths, then the
 # code). The solutions are collapsed at the end.
 #
-# 1. Write `sigmoid_derivative(a)`, the slope $d\sigma/da$ of the sigmoid for an array of
+# 1. Write `sigmoid_derivative(a)`, the slope $\sigma'(a)$ of the sigmoid for an array of
 #    pre-activations $a$.
 # 2. Write `bce_loss(y, p)`, the mean binary cross-entropy of probabilities `p` for labels `y`.
 # 3. **Derive it.** Section 2 found that with the cross-entropy, $\partial L/\partial a = p - y$.
@@ -569,8 +570,8 @@ gu.checks.check_gradient_step(gradient_step);
 # %% jupyter={"source_hidden": true} tags=["solution"]
 def sigmoid_derivative(a):
     """The slope of the sigmoid at a, element by element."""
-    s = 1 / (1 + np.exp(-np.asarray(a, dtype=float)))
-    return s * (1 - s)
+    p = 1 / (1 + np.exp(-np.asarray(a, dtype=float)))
+    return p * (1 - p)
 
 
 assert gu.checks.check_sigmoid_derivative(sigmoid_derivative)
