@@ -1,9 +1,10 @@
 """Broken GANs on purpose: small, safe reproductions of classic bugs, for notebook 03's "debug a broken GAN".
 
-Introduced in notebook 03. The first five bugs come from the article this course grew from (its
-code does not run); the last three are mistakes learners make every year. Each function builds a
-tiny model, shows the bug's symptom and returns it as plain data (an error message, a few steps
-of losses, some samples); none of them raises, so a notebook cell always runs to the end.
+Introduced in notebook 03. Bugs 1-6, 9 and 10 of its table come from the article this course
+grew from (its code does not run); 7 and 8 are classics, mistakes learners make every year. Each
+function builds a tiny model, shows the bug's symptom and returns it as plain data (an error
+message, a few steps of losses, some samples); none of them raises, so a notebook cell always
+runs to the end.
 """
 from __future__ import annotations
 
@@ -225,3 +226,69 @@ def pixels_0_255(n: int = 256) -> dict:
     except ValueError as err:
         error = _message(err)
     return {"real_range": (float(x.min()), float(x.max())), "fake_range": (-1.0, 1.0), "trainer_error": error}
+
+
+# ----- bugs 5 and 6 as the article orders them: D trained, then "frozen" without recompiling -----
+def frozen_without_recompile(batch: int = 16) -> dict:
+    """Run the article's D step and "generator step" in its order on tiny models; return which weights each changed. Introduced in notebook 03.
+
+    Both models are compiled first. D's step sets ``trainable = True`` and trains on ``batch`` fakes
+    followed by ``batch`` reals, the first half (the fakes) labelled 1. The "generator step" sets
+    ``trainable = False`` and trains D on fresh fakes labelled 1. Keras reads the flag only when it
+    traces D's training function: at the first ``train_on_batch`` and again for each new input
+    shape. With the article's sizes (``batch`` fakes after ``2 * batch`` images) the "generator
+    step" gets a trace of its own and the flag happens to hold; with the D step's size it reuses the
+    D step's trace and D still moves. Recompiling after setting the flag makes it hold in both
+    cases. ``Flatten`` is added so the code runs (bug 1).
+    """
+    import tensorflow as tf
+
+    batch = _check_int("batch", batch)
+    logger, level = tf.get_logger(), tf.get_logger().level
+    logger.setLevel("ERROR")  # new shapes retrace on purpose here: no retracing warning
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # Keras may warn that a frozen model has nothing to train: that is the point
+            return _frozen_without_recompile(batch)
+    finally:
+        logger.setLevel(level)
+
+
+def _article_d_then_frozen(batch: int, frozen_batch: int, rng) -> tuple[dict, object, object]:
+    """Fresh compiled pair; D step on 2 * batch images (trainable), then the frozen call on frozen_batch fakes."""
+    generator, discriminator = mlp_pair(hidden=32, sigmoid_output=True)
+    generator.compile(optimizer="adam", loss="binary_crossentropy")
+    discriminator.compile(optimizer="adam", loss="binary_crossentropy")
+
+    def fakes(n):
+        return generator.predict(rng.standard_normal((n, 100)).astype(np.float32), verbose=0)
+
+    images = np.concatenate([fakes(batch), _demo_images(batch)])  # fakes first, as in the article
+    labels = np.zeros(2 * batch, np.float32)
+    labels[:batch] = 1.0  # the first half, the fakes, labelled 1
+    out = {"d_step_fake_labels": float(labels[:batch].mean()), "d_step_real_labels": float(labels[batch:].mean())}
+    d0 = [w.numpy() for w in discriminator.weights]
+    discriminator.trainable = True
+    discriminator.train_on_batch(images, labels)
+    out["d_step_changed_D"] = _changed(d0, discriminator)
+    discriminator.trainable = False  # the article's freeze, with no compile after it
+    out["trainable_weights_after_freeze"] = len(discriminator.trainable_weights)
+    g1, d1 = [w.numpy() for w in generator.weights], [w.numpy() for w in discriminator.weights]
+    discriminator.train_on_batch(fakes(frozen_batch), np.ones(frozen_batch, np.float32))
+    out["frozen_changed_D"], out["frozen_changed_G"] = _changed(d1, discriminator), _changed(g1, generator)
+    return out, discriminator, fakes
+
+
+def _frozen_without_recompile(batch: int) -> dict:
+    rng = np.random.default_rng(0)
+    article, _, _ = _article_d_then_frozen(batch, batch, rng)  # the article's sizes: a new input shape
+    same, discriminator, fakes = _article_d_then_frozen(batch, 2 * batch, rng)  # the D step's size: no new trace
+    discriminator.compile(optimizer="adam", loss="binary_crossentropy")  # the contrast: recompile after the flag
+    d2 = [w.numpy() for w in discriminator.weights]
+    discriminator.train_on_batch(fakes(2 * batch), np.ones(2 * batch, np.float32))
+    return {"d_step_fake_labels": article["d_step_fake_labels"], "d_step_real_labels": article["d_step_real_labels"],
+            "d_step_changed_D": article["d_step_changed_D"] and same["d_step_changed_D"],
+            "trainable_weights_after_freeze": same["trainable_weights_after_freeze"],
+            "article_sizes_changed_D": article["frozen_changed_D"], "same_size_changed_D": same["frozen_changed_D"],
+            "frozen_changed_G": article["frozen_changed_G"] or same["frozen_changed_G"],
+            "recompiled_changed_D": _changed(d2, discriminator)}

@@ -286,3 +286,32 @@ def build_gan(model: str, latent_dim: int = 100, image_shape: tuple = IMAGE_SHAP
 def is_conditional(generator: keras.Model) -> bool:
     """Return True when a generator takes [z, label] rather than z alone. Introduced in notebook 05."""
     return len(generator.inputs) == 2
+
+
+def layer_table(model: keras.Model):
+    """A pandas table of a built Keras model: one row per layer with its type, output shape and parameter counts. Introduced in notebook 03.
+
+    "output shape" leaves out the batch axis; a wrapper such as SpectralNorm is shown with the layer it
+    wraps; "trainable" counts the weights gradient descent changes, "non-trainable" the rest
+    (BatchNorm's running statistics, SpectralNorm's power-iteration vector). The last row sums them.
+    """
+    import pandas as pd
+
+    if not isinstance(model, keras.Model) or not model.built:
+        raise ValueError(f"model must be a built Keras model, got {type(model).__name__}")
+    rows = []
+    for layer in model.layers:
+        if type(layer).__name__ == "InputLayer":
+            continue
+        kind = type(layer).__name__
+        inner = getattr(layer, "layer", None)
+        if inner is not None:
+            kind = f"{kind}({type(inner).__name__})"
+        shape = tuple(layer.output.shape[1:])
+        trainable = int(sum(np.prod(w.shape) for w in layer.trainable_weights))
+        rows.append({"layer": layer.name, "type": kind, "output shape": " x ".join(str(n) for n in shape),
+                     "trainable": trainable, "non-trainable": int(layer.count_params()) - trainable})
+    table = pd.DataFrame(rows, columns=["layer", "type", "output shape", "trainable", "non-trainable"])
+    total = {"layer": "total", "type": "", "output shape": "", "trainable": int(table["trainable"].sum()),
+             "non-trainable": int(table["non-trainable"].sum())}
+    return pd.concat([table, pd.DataFrame([total])], ignore_index=True).set_index("layer")

@@ -143,3 +143,41 @@ def plot_history(history, ax=None):
     prob_ax.set_ylabel("mean D output")
     prob_ax.legend()
     return axes
+
+
+def plot_smoothed_history(history, weight: float = 0.95, critic: bool = False, d_equilibrium: float | None = None,
+                          ax=None):
+    """Plot the losses and D's mean outputs per step: raw curves faint, their moving average (gu.plotting.smooth) bold. Introduced in notebook 03.
+
+    `critic=True` labels the outputs as sigmoid(s(x)) of a critic's scores instead of D(x);
+    `d_equilibrium` draws D's loss at the game's equilibrium (log 4 for the BCE losses, 2 for hinge).
+    Returns the pair of Axes (losses, mean outputs).
+    """
+    import matplotlib.pyplot as plt
+
+    h = _history_dict(history)
+    if d_equilibrium is not None and not (isinstance(d_equilibrium, (int, float)) and math.isfinite(d_equilibrium)):
+        raise ValueError(f"d_equilibrium must be a finite number or None, got {d_equilibrium!r}")
+    if ax is None:
+        _, ax = plt.subplots(1, 2, figsize=(11, 3.4))
+    axes = list(np.ravel(np.asarray(ax, dtype=object)))
+    if len(axes) != 2:
+        raise ValueError(f"ax must be a pair of Axes (losses, D outputs), got {len(axes)} Axes")
+    loss_ax, prob_ax = axes
+    steps = np.asarray(h["step"])
+    real, fake = (r"$\sigma(s(x))$", r"$\sigma(s(G(z)))$") if critic else (r"$D(x)$", r"$D(G(z))$")
+    for a, key, label, colour in ((loss_ax, "d_loss", "D loss", "C0"), (loss_ax, "g_loss", "G loss", "C1"),
+                                  (prob_ax, "d_real", real, "C2"), (prob_ax, "d_fake", fake, "C3")):
+        a.plot(steps, h[key], color=colour, alpha=0.2, linewidth=0.8)
+        a.plot(steps, smooth(h[key], weight), color=colour, linewidth=1.8, label=label)
+    if d_equilibrium is not None:
+        loss_ax.axhline(d_equilibrium, color="gray", linestyle="--", linewidth=1,
+                        label=f"D loss at equilibrium ({d_equilibrium:.3g})")
+    prob_ax.axhline(0.5, color="gray", linestyle="--", linewidth=1)
+    prob_ax.set_ylim(0, 1)
+    loss_ax.set(xlabel="step", ylabel="loss")
+    prob_ax.set(xlabel="step", ylabel="mean " + ("of sigmoid(score)" if critic else "D output"))
+    for a in axes:
+        a.legend(fontsize=8)
+        a.set_title(f"faint: per step; bold: moving average (weight {weight})", fontsize=8)
+    return axes

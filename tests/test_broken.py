@@ -46,3 +46,13 @@ def test_train_mlp_gan_runs_each_variant(bug):
 def test_train_mlp_gan_rejects_bad_images():
     with pytest.raises(ValueError, match="shape"):
         broken.train_mlp_gan(np.zeros((4, 28, 28), np.float32), steps=1)
+
+
+def test_frozen_without_recompile_shows_the_flag_holding_only_by_tracing():
+    r = broken.frozen_without_recompile(batch=4)
+    assert r["d_step_fake_labels"] == 1.0 and r["d_step_real_labels"] == 0.0
+    assert r["d_step_changed_D"] is True and r["trainable_weights_after_freeze"] == 0
+    assert r["frozen_changed_G"] is False, "a call on D never trains G"
+    assert r["article_sizes_changed_D"] is False, "a new input shape retraces: the flag is read again"
+    assert r["same_size_changed_D"] is True, "the D step's trace is reused: the flag changes nothing"
+    assert r["recompiled_changed_D"] is False

@@ -85,3 +85,16 @@ def test_every_builder_says_which_notebook_introduces_it():
     for name in ("mlp_generator", "mlp_discriminator", "dcgan_generator", "dcgan_discriminator",
                  "conditional_generator", "conditional_discriminator", "build_gan", "model_config"):
         assert "Introduced in notebook 0" in getattr(M, name).__doc__
+
+
+def test_layer_table_lists_shapes_and_parameters_of_the_recipe_models():
+    generator, discriminator = M.build_gan("dcgan", g_filters=128, spectral_norm=True, d_dense=256)
+    g, d = M.layer_table(generator), M.layer_table(discriminator)
+    shapes = [s for s in g["output shape"] if s]
+    assert "7 x 7 x 128" in shapes and "14 x 14 x 64" in shapes and shapes[-1] == "28 x 28 x 1"
+    assert g.loc["total", "trainable"] == sum(int(np.prod(w.shape)) for w in generator.trainable_weights)
+    assert g.loc["total", "trainable"] + g.loc["total", "non-trainable"] == generator.count_params()
+    assert d.loc["total", "trainable"] + d.loc["total", "non-trainable"] == discriminator.count_params()
+    assert any(t == "SpectralNorm(Dense)" for t in d["type"]) and "256" in list(d["output shape"])
+    with pytest.raises(ValueError, match="built Keras model"):
+        M.layer_table("generator")

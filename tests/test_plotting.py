@@ -117,3 +117,17 @@ def test_smooth_follows_the_curve_without_lag_at_the_start():
     assert np.array_equal(smooth(values, 0.0), values)
     with pytest.raises(ValueError, match="weight must be in"):
         smooth(values, 1.0)
+
+
+def test_plot_smoothed_history_draws_raw_and_smoothed_curves():
+    from gan_utils.plotting import plot_smoothed_history, smooth
+
+    history = {"step": list(range(1, 51)), "d_loss": list(np.linspace(1.4, 1.2, 50)), "g_loss": [0.7] * 50,
+               "d_real": [0.6] * 50, "d_fake": [0.4] * 50}
+    loss_ax, prob_ax = plot_smoothed_history(history, weight=0.9, critic=True, d_equilibrium=2.0)
+    assert len(loss_ax.lines) == 5 and len(prob_ax.lines) == 5  # raw + smoothed per curve, plus a dashed line
+    np.testing.assert_allclose(loss_ax.lines[1].get_ydata(), smooth(history["d_loss"], 0.9))
+    labels = [t.get_text() for t in prob_ax.get_legend().get_texts()]
+    assert labels == [r"$\sigma(s(x))$", r"$\sigma(s(G(z)))$"]
+    with pytest.raises(ValueError, match="d_equilibrium"):
+        plot_smoothed_history(history, d_equilibrium=float("nan"))
