@@ -162,8 +162,8 @@ def train(train_step, steps, seed=0):
 # %% [markdown]
 # ### Train it
 #
-# Watch $D(x)$ and $D(G(z))$ in the printout: in a working GAN both stay between 0 and 1 rather than
-# racing to the extremes. Then look at the samples: strokes rather than noise.
+# Watch $D(x)$ and $D(G(z))$ in the printout: in a working GAN both stay away from 0 and 1 rather
+# than racing to the extremes. Then look at the samples: strokes rather than noise.
 
 # %%
 mlp_steps = gu.fast(2000, 20)
@@ -175,7 +175,8 @@ gu.show_images(generator(z_fixed, training=False).numpy(), nrow=16, title=f"MLP 
 plt.show()
 
 # %% [markdown]
-# Blurry but digit-like strokes after 2,000 steps (about 15 s on 2 cores): that is a working GAN.
+# Speckled strokes after 2,000 steps (about 7 s on 2 cores), a few of them already readable as
+# digits: that is a GAN that learns.
 # Section 4 runs the same step on convolutional models.
 
 # %% [markdown]
@@ -187,13 +188,13 @@ plt.show()
 # | bug | where | symptom |
 # |---|---|---|
 # | 1. no `Flatten` before `Dense` | in the article | $D$ outputs an image; the loss refuses it |
-# | 2. the data set overwritten by its own batch | in the article | fewer and fewer distinct real digits |
-# | 3. 128 D steps per G step | in the article | $D$ wins outright |
+# | 2. the data set overwritten by its own batch | in the article | fewer and fewer distinct real images |
+# | 3. 128 D steps per G step | in the article | $D$ races ahead of $G$ |
 # | 4. $G$ trained alone towards zeros | in the article | $G$ paints black, never sees $D$ |
-# | 5. a "generator step" that trains $D$, frozen too late | in the article | `trainable = False` holds or not, by batch shape |
-# | 6. one label, two meanings | in the article | $D$ and $G$ agree: $D(G(z)) \to 1$ |
+# | 5. a "generator step" meant to train $G$ through a frozen $D$ | in the article | trains no $G$; whether $D$ stays frozen depends on batch shape |
+# | 6. fakes labelled 1 | in the article | reproduced with a working $G$ step: $D(G(z)) \to 1$ |
 # | 7. a sigmoid fed to a loss that expects logits | a classic | $D$ can never say "fake" |
-# | 8. pixels left in $[0, 255]$ | a classic | $D$ wins on brightness alone |
+# | 8. pixels left in $[0, 255]$ | a classic | real and fake images on different scales; our trainer refuses them |
 # | 9. samples shown with the default colour map | in the article | yellow digits on purple |
 # | 10. `np` and `plt` never imported | in the article | `NameError` |
 #
@@ -203,8 +204,8 @@ plt.show()
 # %% [markdown]
 # ### Bug 1 (in the article): no `Flatten` before `Dense`
 #
-# A `Dense` layer acts on the **last** axis only. Without `Flatten`, $D$ maps each pixel row to
-# numbers and outputs a $(28, 28, 1)$ "image" instead of one score, and the loss refuses it:
+# A `Dense` layer acts on the **last** axis only. On a $(28, 28, 1)$ image that is the channel axis,
+# of size 1: without `Flatten`, $D$ maps each pixel on its own and outputs a $(28, 28, 1)$ "image" instead of one score, and the loss refuses it:
 
 # %%
 result = broken.no_flatten()
@@ -229,7 +230,8 @@ gu.checks.check_discriminator(build_discriminator);
 # ### Bug 2 (in the article): the data set overwritten by its own batch
 #
 # The article's loop assigns the random batch back to the variable holding all the real images.
-# After one step the "data set" is a single batch, then fewer and fewer distinct digits:
+# After one step the "data set" is a single batch, then fewer and fewer distinct images (the counts
+# below; the first after-step count is about the article's batch of 128):
 
 # %%
 print("distinct real images left after each step:", broken.overwritten_data())
@@ -252,7 +254,9 @@ gu.checks.check_real_batches(real_batches);
 # ### Bug 3 (in the article): 128 discriminator steps per generator step
 #
 # Its inner loop runs `batch_size` times, so $k = 128$: $D$ takes 128 updates for every one of $G$.
-# $D$ wins outright: $D(G(z)) \to 0$, and $G$'s loss climbs. Compare 3 steps of each schedule:
+# $D$ races ahead: in the same number of $G$ steps it has 128 times the updates, and pushes
+# $D(G(z))$ towards 0. Compare 3 steps of each schedule (far too few to judge a GAN; look only at
+# how far $D(G(z))$ has fallen):
 
 # %%
 for k in (1, 128):
@@ -262,8 +266,8 @@ for k in (1, 128):
 # %% [markdown]
 # **Fix it, by reading curves.** How many D steps per G step, $k$, is right? Three short runs of the
 # same small GAN below used $k = 1$, $2$ and $5$, in an order kept from you. From their curves
-# (moving averages), decide which run used $k = 5$ and write its label in `answer`. Budget: about
-# 15 s of training at full size.
+# (moving averages), decide which run used $k = 5$ and write its label in `answer`. Budget: three
+# short runs of 300 steps each.
 
 # %%
 quiz = broken.d_steps_quiz(x_real[:1000], steps=gu.fast(300, 30))
@@ -336,8 +340,9 @@ print("the same call after compile() again:                 changed D:", r["reco
 # With the article's sizes the flag held, but only because the smaller batch made Keras trace a new
 # training function after the flag was set. Give the call the D step's size and $D$'s weights move
 # although `trainable` is `False` and $D$ reports no trainable weights; after `compile` the same call
-# leaves them alone. Either way $G$ never changed. Whether a flag set after `compile` holds depends
-# on shapes, not on the flag. The course never uses this pattern (except here, to show the bug): its
+# leaves them alone. With the article's sizes $G$ did not change either (the line above prints
+# it): that "generator step" trains nothing at all. So whether a flag changed after `compile`
+# takes effect depends on when Keras traces, not on the flag alone. The course never uses this pattern (except here, to show the bug): its
 # steps choose which variables each update touches.
 #
 # **Fix it (5):** write `generator_step(generator, discriminator, optimizer, z)` that updates $G$
@@ -533,7 +538,7 @@ print(f"plain D (your main run): {plain_d_params:,} trainable parameters, G : D 
 # G step, Adam with $\eta_G = \eta_D = 2\cdot10^{-4}$ and $\beta_1 = 0.5$. Only the models differ: a
 # $G$ shaped like the one above and the plain $D$. This is the study's "non-saturating loss" variant, so its scores can be
 # compared with three seeds the study trained. It is the first of the notebook's two long runs:
-# 3,000 steps, about 1.5 minutes on 2 cores (the cell prints the time it took).
+# 3,000 steps, about 1.6 minutes on 2 cores (the cell prints the time it took).
 
 # %%
 main_steps = gu.fast(3000, 20)  # extra code – 20 steps in the test suite
@@ -568,8 +573,10 @@ plt.show()
 # digit classifier. The MNIST score runs from 1 (one blob) to 10 (ten crisp, equally common digits);
 # the Fréchet distance compares the classifier's features of fakes and reals (lower is better);
 # "classes covered" counts digits that get at least 2% of the samples. Notebook 05 explains them all.
-# Beside each number: the study's three seeds of the same GAN at the same step (the study's digits
-# are named further down; on other digits the scores can differ).
+# Beside each number: the study's three seeds of the same GAN at the same step. Expect yours to
+# land near them, not inside their range: your step is not the trainer's code line for line (its
+# random draws come in another order), and three seeds that agree closely understate how much one
+# more run can differ.
 
 # %%
 study = gu.study.load_or_explain()  # data/results/stability.json, committed; prints why if it cannot be read
@@ -746,20 +753,24 @@ if study is not None:
     display(gu.ablation.summary_table(study))
 
 # %% [markdown]
-# Read the verdicts first: a gain that does not hold on every seed is noise. In this study every
+# Read the verdicts first: a gain that does not hold on every seed is noise, and one that holds on
+# all three is a hint rather than proof (with no real effect, three seeds agree one time in four);
+# the firm gains are those far beyond the spread between seeds. Each row says what a change buys
+# *inside* the recipe (the recipe without it), not what it would buy added to your step alone. In this study every
 # change but one helped on all 3 seeds, on both scores: the dense layer and Adam's $\beta_1 = 0$ bought
 # the most, the hinge loss and the EMA the least. The shared forward pass is the exception: at the same
 # number of steps the recipe did worse with it on all 3 seeds. It is in the recipe for its shorter
-# step (52 ms against 69 ms in the study), and at equal training time the two came out about even: a
-# higher score with it on all 3 seeds, once by only 0.003, and a Fréchet distance within noise.
+# step (52 ms against 69 ms in the study), and at equal training time it was ahead or level on
+# every seed on both scores, though by margins (down to 0.003 in score) that are within noise.
 
 # %% [markdown]
 # ### The recipe run
 #
 # `gu.GANTrainer` runs the recipe's step (hinge loss, shared forward pass, EMA, ...) on the models of
 # the tables, with checkpoints and divergence checks besides. Same 3,000 steps as your run: the
-# second long run, about 2 minutes on 2 cores. The bar shows the losses and the speed; press
-# Interrupt any time and the trainer stops cleanly between steps.
+# second long run, about 1.6 minutes on 2 cores. While it runs, a progress bar shows the losses
+# and the speed (a saved notebook keeps only its first frame); press Interrupt any time and the
+# trainer stops cleanly between steps.
 
 # %%
 trainer.fit(steps=main_steps)
@@ -797,9 +808,11 @@ print(f"your GAN, same step: MNIST score {main_metrics['mnist_score']:.2f}, "
 # ### Telling the generator which digit to draw
 #
 # A **conditional GAN** (Mirza and Osindero, 2014) gives both players the label $y$: $G(z, y)$ draws
-# the digit it is asked for and $D(x, y)$ judges whether $x$ is a real example *of that digit*
+# the digit it is asked for and the critic's score $s(x, y)$ judges whether $x$ is a real example
+# *of that digit*
 # (ours uses a projection discriminator, Miyato and Koyama, 2018). Ten simpler targets replace one
-# hard one, and every class is drawn by construction. This is the course's default model (`make train`).
+# hard one, and every class is asked for by construction (the MNIST score rewards that balance, so
+# compare its FD with the unconditional run's rather than its score alone). This is the course's default model (`make train`).
 # It trains here for half the steps of the recipe run (under a minute). The fixed noise cycles through
 # the labels 0-9, ten images per row: look for one digit per column, 0 to 9 from left to right.
 
@@ -868,14 +881,14 @@ print(f"last {len(history['step'][last])} steps: mean D loss {np.mean(history['d
 # %% [markdown]
 # Warning signs:
 #
-# - **D wins**: D loss $\to 0$, $D(x)\to 1$, $D(G(z))\to 0$, G loss climbing (bugs 3 and 8 above).
+# - **D wins**: D loss $\to 0$, $D(x)\to 1$, $D(G(z))\to 0$, G loss climbing (notebook 04, section 1.2).
 # - **Divergence**: losses jump by orders of magnitude or become NaN; samples turn to noise.
 # - **Collapse**: losses look fine but every sample shows the same digit (notebook 04).
 
 # %% [markdown]
 # ### When a loss becomes NaN
 #
-# A numerical accident (here forced: one generator weight set to infinity) makes the losses NaN.
+# A numerical accident (here forced: the generator's first kernel set to infinity) makes the losses NaN.
 # The dashboard pauses, says what happened, and offers **Restore last good state**: the last finite
 # weights the trainer rolled back to or, if those are bad too, the last **Save**.
 
@@ -905,8 +918,9 @@ print("saved to", run_dir.relative_to(gu.repo_root()), "| step", row_original["s
       (row_original["d_loss"], row_original["g_loss"]) == (row_resumed["d_loss"], row_resumed["g_loss"]))
 
 # %% [markdown]
-# Longer training helps. The course ships a generator trained for longer (`make pretrained` builds
-# it); `gu.load_pretrained("dcgan")` loads it in a second. If it is not there, we use ours. Compare
+# Longer training helps. The course ships a generator trained for longer: 24,000 steps on all
+# 60,000 digits (`make pretrained` builds it; data/README.md gives its MNIST score, 8.90, and FD,
+# 2.8); `gu.load_pretrained("dcgan")` loads it without training. If it is not there, we use ours. Compare
 # its strokes and its variety with the recipe run's grid above.
 
 # %%
@@ -924,16 +938,17 @@ plt.show()
 #
 # - A GAN step is two tapes: update $D$ on real (1) and fake (0), then $G$ through $D$ with
 #   $-\log D(G(z))$, each on its own variables, with no `trainable` flags.
-# - The article's GAN has eight bugs (1-6, 9, 10) and each shows itself in an output: wrong shapes, a
-#   shrinking data set, $D$ winning outright, $G$ never seeing $D$, a flag that holds or not depending
-#   on batch shapes, one label with two meanings, a false-colour picture, a `NameError`. A double sigmoid and unscaled
+# - The article's GAN has eight bugs (1-6, 9, 10), shown here by an output or a reproduction: wrong
+#   shapes, a shrinking data set, $D$ racing ahead, $G$ never seeing $D$, a flag that holds or not
+#   depending on batch shapes, fakes labelled 1, a false-colour picture, a `NameError`. A double sigmoid and unscaled
 #   pixels are two classics besides.
-# - The course recipe is your step plus seven changes (hinge loss, $\eta = 8\cdot10^{-4}$, $\beta_1 = 0$,
+# - The course recipe is your step plus seven changes (hinge loss, $\eta_G = \eta_D = 8\cdot10^{-4}$, $\beta_1 = 0$,
 #   a shared forward pass, EMA of $G$, spectral norm and a dense layer in $D$), each measured in the
-#   study by removing it; the shared forward pass buys time per step, not quality per step.
+#   study by removing it from the recipe; the shared forward pass buys time per step, not quality
+#   per step.
 # - $D(x)$ a little above $D(G(z))$, both away from 0 and 1, and a D loss that stays steady a little
-#   below its equilibrium value ($\log 4$ for the cross-entropy losses, 2 for the hinge loss) mean a
-#   balanced game.
+#   below its equilibrium value ($\log 4$ for the cross-entropy losses, 2 for the hinge loss) are
+#   signs of a balanced game; they do not rule out collapse (check the samples and classes).
 # - `gu.TrainingDashboard` steps, plays, pauses and steers training; NaNs pause it, not crash it;
 #   checkpoints resume exactly, and `gu.load_pretrained` skips training.
 #
