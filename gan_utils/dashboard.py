@@ -159,6 +159,8 @@ class TrainingDashboard(widgets.PlayControls):
         except ValueError as err:
             self.errors.show(err)
             self._sync_controls()
+        if name == "loss":
+            self._label_outputs()
         self.redraw()
 
     def _sync_controls(self) -> None:
@@ -329,6 +331,22 @@ class TrainingDashboard(widgets.PlayControls):
             artist.set_animated(True)
         self._background, self._background_key = None, None
         self._note = ""
+        self._label_outputs()
+
+    def _output_names(self) -> tuple[str, str, str]:
+        """What the middle panel shows: D(x) and D(G(z)) for a discriminator, sigma(s(x)) for a critic's scores."""
+        if self.trainer.loss in L.CRITIC_LOSSES:
+            return "σ(s(x))", "σ(s(G(z)))", "mean σ(critic score)"
+        return "D(x)", "D(G(z))", "mean D output"
+
+    def _label_outputs(self) -> None:
+        """Name the middle panel's curves after the current loss (a critic's scores are not probabilities)."""
+        real, fake, title = self._output_names()
+        self._real_line.set_label(real)
+        self._fake_line.set_label(fake)
+        self._prob_ax.set_title(title, fontsize=projector.font(10))
+        self._prob_ax.legend(loc="upper right", fontsize=projector.font(8))
+        self._background = None
 
     @property
     def status_text(self) -> str:
@@ -339,8 +357,9 @@ class TrainingDashboard(widgets.PlayControls):
         parts = [f"step {t.step_count}", f"{self.steps_per_s:.1f} steps/s"]
         if t.history["step"]:
             h = t.history
+            real, fake, _ = self._output_names()
             parts += [f"D loss {h['d_loss'][-1]:.3f}", f"G loss {h['g_loss'][-1]:.3f}",
-                      f"D(x) {h['d_real'][-1]:.2f}", f"D(G(z)) {h['d_fake'][-1]:.2f}"]
+                      f"{real} {h['d_real'][-1]:.2f}", f"{fake} {h['d_fake'][-1]:.2f}"]
         if self.scores:
             parts.append(f"MNIST score {self.scores[-1][1]:.2f} (step {self.scores[-1][0]})")
         if self._note:

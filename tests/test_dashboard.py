@@ -208,3 +208,17 @@ def test_restore_falls_back_to_the_last_save_when_the_rollback_point_is_bad(trai
     dash.restore()
     assert trainer.step_count == 3 and np.isfinite(weight.numpy()).all() and "last Save" in dash.status_text
     assert dash.step(1)["step"] == 4
+
+
+def test_a_critics_outputs_are_labelled_as_scores_not_probabilities(trainer, runs):
+    trainer.loss = "non_saturating"
+    dash = make(trainer)
+    dash.step(2)
+    legend = [t.get_text() for t in dash._prob_ax.get_legend().get_texts()]
+    assert legend == ["D(x)", "D(G(z))"] and "D(x) " in dash.status_text
+    dash.loss_dropdown.value = "hinge"
+    dash.step(2)
+    legend = [t.get_text() for t in dash._prob_ax.get_legend().get_texts()]
+    assert legend == ["σ(s(x))", "σ(s(G(z)))"], "a hinge critic's scores are not D(x)"
+    assert "σ(s(x)) " in dash.status_text and "D(x)" not in dash.status_text
+    assert dash._prob_ax.get_title() == "mean σ(critic score)"
