@@ -22,7 +22,7 @@ if importlib.util.find_spec("gan_utils") is None:
 #
 # The **generator** $G$ turns latent noise $z \sim p_z = \mathcal{N}(0, I)$ into a sample $G(z)$;
 # the samples it makes follow a distribution $p_g$. The **discriminator** $D$ looks at a sample
-# $x$ and outputs a logit $\ell$; $D(x) = \sigma(\ell)$, with the sigmoid $\sigma(u) = 1/(1+e^{-u})$,
+# $x$ and outputs a logit $\ell$; $D(x) = \sigma(\ell)$, with the sigmoid $\sigma(t) = 1/(1+e^{-t})$,
 # is its probability that $x$ is real. Labels are real $= 1$ and fake $= 0$ throughout the course
 # (some tutorials flip them). On this notebook's toys $x$ is a number or a point of the plane, not an
 # image, and formulas let it range over that space, real and fake alike.
@@ -39,7 +39,7 @@ if importlib.util.find_spec("gan_utils") is None:
 # In code we minimise losses, so the discriminator's loss is $-V$: the binary cross-entropy with
 # label 1 averaged over the real batch, plus the one with label 0 averaged over the fake batch.
 # `gu.losses.discriminator_loss` computes it from logits, stably, with
-# $\mathrm{softplus}(u) = \log(1 + e^u)$ (the Solutions say why). The cell below checks one fact: a
+# $\mathrm{softplus}(t) = \log(1 + e^t)$ (the Solutions say why). The cell below checks one fact: a
 # discriminator that answers $\frac{1}{2}$ everywhere (logit 0) has loss $\log 4 \approx 1.386$,
 # $\log 2$ from each batch.
 
@@ -617,7 +617,7 @@ gu.checks.check_optimal_discriminator(optimal_discriminator);
 # probability fails the checks: for a logit of 40, $\sigma(\ell)$ is exactly 1 in float32, so
 # $\log(1 - \sigma(\ell))$ is $\log 0$.
 # The solutions use $\log \sigma(\ell) = -\mathrm{softplus}(-\ell)$ and
-# $\log(1 - \sigma(\ell)) = -\mathrm{softplus}(\ell)$, with $\mathrm{softplus}(u) = \log(1 + e^u)$
+# $\log(1 - \sigma(\ell)) = -\mathrm{softplus}(\ell)$, with $\mathrm{softplus}(t) = \log(1 + e^t)$
 # computed by `np.logaddexp(0, u)`, as `gu.losses` does.
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
