@@ -5,6 +5,7 @@ nbval (run by `make test` over notebooks/) executes them; these tests guard what
 from __future__ import annotations
 
 import importlib.util
+import math
 import json
 from pathlib import Path
 
@@ -137,3 +138,8 @@ def test_jupyterlab_loads_the_jupytext_server_extension():
     configs = [Path(d) / "jupyter_server_config.d" / "jupytext.json" for d in jupyter_core.paths.jupyter_config_path()]
     found = [json.loads(p.read_text()) for p in configs if p.is_file()]
     assert any(c["ServerApp"]["jpserver_extensions"].get("jupyterlab_jupytext") for c in found)
+
+
+def test_reference_step_time_is_measured_for_the_course_recipe():
+    ms = nbtool.reference_step_ms(steps=2, warm_up=1)
+    assert math.isfinite(ms) and ms > 0

@@ -110,6 +110,19 @@ def build(name: str) -> Path:
     return path
 
 
+def reference_step_ms(steps: int = 100, warm_up: int = 10) -> float:
+    """Milliseconds per training step of the course recipe ("dcgan") on the embedded digits, timed now on this machine."""
+    import gan_utils as gu
+
+    settings = gu.recipes.recipe("dcgan")
+    sizes = settings.pop("sizes")
+    trainer = gu.GANTrainer("dcgan", gu.to_float(gu.load_mnist("embedded", verbose=False).x_train), **settings, **sizes)
+    trainer.step(warm_up)
+    start = time.perf_counter()
+    trainer.step(steps)
+    return 1000 * (time.perf_counter() - start) / steps
+
+
 def execute(name: str, timeout: int = 3600) -> Path:
     """Execute notebooks/NAME.ipynb in place from its own folder, keeping no widget state."""
     from nbclient import NotebookClient
@@ -118,6 +131,9 @@ def execute(name: str, timeout: int = 3600) -> Path:
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", store_widget_state=False,
                             resources={"metadata": {"path": str(NOTEBOOKS)}})
+    if os.environ.get("GAN_UTILS_STEP_TIME", "1") != "0":
+        print(f"{name}: a course-recipe step takes {reference_step_ms():.0f} ms on this machine now "
+              "(100 steps; report it beside the notebook's time; GAN_UTILS_STEP_TIME=0 skips this)")
     start = time.monotonic()
     client.execute()
     _print_slow_cells(nb)
