@@ -15,8 +15,8 @@ if importlib.util.find_spec("gan_utils") is None:
 # this course grew from (and two classic bugs besides), train your step on a convolutional GAN, then
 # turn it into the course recipe one measured change at a time and steer it from a dashboard.
 #
-# Measured running time: 5 min (294 s) on 2 CPU cores, where a step of your GAN and a step of the
-# course recipe each took 32 ms (the run cells print yours). 3.2 of those minutes are section 4's
+# Measured running time: 5 min (289 s) on 2 CPU cores, where a step of your GAN and a step of the
+# course recipe each took 30-31 ms (the run cells print yours). 3.1 of those minutes are section 4's
 # two main training runs, 3,000 steps each; everything else together took under 2 minutes.
 #
 # The course's terms (logit, nats, hinge loss, EMA, ...) are defined in one place, the
@@ -538,7 +538,7 @@ print(f"plain D (your main run): {plain_d_params:,} trainable parameters, G : D 
 # G step, Adam with $\eta_G = \eta_D = 2\cdot10^{-4}$ and $\beta_1 = 0.5$. Only the models differ: a
 # $G$ shaped like the one above and the plain $D$. This is the study's "non-saturating loss" variant, so its scores can be
 # compared with three seeds the study trained. It is the first of the notebook's two long runs:
-# 3,000 steps, about 1.6 minutes on 2 cores (the cell prints the time it took).
+# 3,000 steps, about 1.5 minutes on 2 cores (the cell prints the time it took).
 
 # %%
 main_steps = gu.fast(3000, 20)  # extra code – 20 steps in the test suite
@@ -768,7 +768,7 @@ if study is not None:
 #
 # `gu.GANTrainer` runs the recipe's step (hinge loss, shared forward pass, EMA, ...) on the models of
 # the tables, with checkpoints and divergence checks besides. Same 3,000 steps as your run: the
-# second long run, about 1.6 minutes on 2 cores. While it runs, a progress bar shows the losses
+# second long run, about 1.5 minutes on 2 cores. While it runs, a progress bar shows the losses
 # and the speed (a saved notebook keeps only its first frame); press Interrupt any time and the
 # trainer stops cleanly between steps.
 
