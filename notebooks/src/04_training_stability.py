@@ -21,9 +21,9 @@ if importlib.util.find_spec("gan_utils") is None:
 # a long-budget study of them: every variant trained for the same number of generator steps on
 # three seeds, so that only differences that held on every seed count.
 #
-# Measured running time: 3 min (173 s) on 2 CPU cores where a default-recipe training step takes
-# 39 ms (about 5 min where a step takes 70 ms, scaling its training cells by the step time); the
-# long-budget study it reads took about 100 minutes on the same cores.
+# Measured running time: 3 min (173 s) on 2 CPU cores, on a day when a step of the course recipe
+# was timed at 29 to 39 ms; scaling its training cells by the step time, expect 5 to 6.5 minutes
+# where a step takes 70 ms. The long-budget study it reads took about 100 minutes on the same cores.
 
 # %%
 import gan_utils as gu  # first: it imports TensorFlow without its start-up log noise
