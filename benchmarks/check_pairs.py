@@ -45,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     import tensorflow as tf
 
     seeds = [int(s) for s in args.seeds.split(",")]
+    command = "python benchmarks/check_pairs.py " + " ".join(shlex.quote(a) for a in argv)
     chosen = [gu.pairs.pair(n) for n in args.only] if args.only else list(gu.pairs.PAIRS)
     data = gu.load_mnist("embedded", verbose=False)
     try:
@@ -66,9 +67,9 @@ def main(argv: list[str] | None = None) -> int:
                   f"{result['fix'][p.measure]} ({'fix won' if won else 'fix did NOT win'}); "
                   f"{result['failure']['seconds'] + result['fix']['seconds']:.0f} s of training", flush=True)
         entry["fix_won_every_seed"] = all(entry["fix_won"])
-        entry["command"] = "python benchmarks/check_pairs.py " + " ".join(shlex.quote(a) for a in argv)
+        entry["command"] = command
         check["pairs"][p.name] = entry
-    check.update({"command": "python benchmarks/check_pairs.py " + " ".join(shlex.quote(a) for a in argv),
+    check.update({"command": command,
                   "machine": gu.stability.machine(), "tensorflow": tf.__version__,
                   "date": datetime.date.today().isoformat(), "data": data.describe()})
     os.makedirs(os.path.dirname(args.out), exist_ok=True)

@@ -119,16 +119,22 @@ def _history_dict(history) -> dict:
     return history
 
 
-def plot_history(history, ax=None):
-    """Plot D and G losses, and D(x) against D(G(z)), per step; return the pair of Axes. Introduced in notebook 03."""
+def _axes_pair(ax, figsize: tuple[float, float]) -> list:
+    """The two Axes (losses, D outputs) to draw a history on: `ax` checked, or a new figure's."""
     import matplotlib.pyplot as plt
 
-    h = _history_dict(history)
     if ax is None:
-        _, ax = plt.subplots(1, 2, figsize=(10, 3.2))
+        _, ax = plt.subplots(1, 2, figsize=figsize)
     axes = list(np.ravel(np.asarray(ax, dtype=object)))
     if len(axes) != 2:
         raise ValueError(f"ax must be a pair of Axes (losses, D outputs), got {len(axes)} Axes")
+    return axes
+
+
+def plot_history(history, ax=None):
+    """Plot D and G losses, and D(x) against D(G(z)), per step; return the pair of Axes. Introduced in notebook 03."""
+    h = _history_dict(history)
+    axes = _axes_pair(ax, (10, 3.2))
     loss_ax, prob_ax = axes
     loss_ax.plot(h["step"], h["d_loss"], label="D loss")
     loss_ax.plot(h["step"], h["g_loss"], label="G loss")
@@ -153,16 +159,10 @@ def plot_smoothed_history(history, weight: float = 0.95, critic: bool = False, d
     `d_equilibrium` draws D's loss at the game's equilibrium (log 4 for the BCE losses, 2 for hinge).
     Returns the pair of Axes (losses, mean outputs).
     """
-    import matplotlib.pyplot as plt
-
     h = _history_dict(history)
     if d_equilibrium is not None and not (isinstance(d_equilibrium, (int, float)) and math.isfinite(d_equilibrium)):
         raise ValueError(f"d_equilibrium must be a finite number or None, got {d_equilibrium!r}")
-    if ax is None:
-        _, ax = plt.subplots(1, 2, figsize=(11, 3.4))
-    axes = list(np.ravel(np.asarray(ax, dtype=object)))
-    if len(axes) != 2:
-        raise ValueError(f"ax must be a pair of Axes (losses, D outputs), got {len(axes)} Axes")
+    axes = _axes_pair(ax, (11, 3.4))
     loss_ax, prob_ax = axes
     steps = np.asarray(h["step"])
     real, fake = (r"$\sigma(s(x))$", r"$\sigma(s(G(z)))$") if critic else (r"$D(x)$", r"$D(G(z))$")

@@ -19,6 +19,7 @@ import tensorflow as tf
 from keras import layers
 
 from .config import set_seed
+from .parzen import unit_rows
 
 IMAGE_SHAPE = (28, 28, 1)
 LATENT_DIM = 16
@@ -39,15 +40,7 @@ def unit_images(images, name: str = "images") -> np.ndarray:
         x = x[..., None]
     if x.ndim != 4 or x.shape[1:] != IMAGE_SHAPE or len(x) == 0:
         raise ValueError(f"{name} has shape {np.shape(images)}; expected (N, 28, 28) or (N, 28, 28, 1) with N >= 1")
-    if x.dtype == np.uint8:
-        return x.astype(np.float32) / 255.0
-    if not np.issubdtype(x.dtype, np.floating):
-        raise ValueError(f"{name} has dtype {x.dtype}; expected uint8 pixels 0..255 or floats in [-1, 1]")
-    lo, hi = float(np.min(x)), float(np.max(x))
-    if not (np.isfinite(lo) and np.isfinite(hi)) or lo < -1.001 or hi > 1.001:
-        raise ValueError(f"{name} has float values in [{lo:.4g}, {hi:.4g}]; expected [-1, 1] "
-                         "(the GAN's scale; gu.to_float converts uint8 digits)")
-    return np.clip((x.astype(np.float32) + 1.0) / 2.0, 0.0, 1.0)
+    return unit_rows(x, name).astype(np.float32).reshape(len(x), *IMAGE_SHAPE)
 
 
 def build_encoder(latent_dim: int = LATENT_DIM) -> keras.Model:
