@@ -273,6 +273,9 @@ def fit_discriminator(sample_real, sample_fake, steps: int = 1000, batch_size: i
 
 # --------------------------------------------------------------------------- the toy GAN
 
+CHUNK = 250  # iterations per compiled call: one host round trip per chunk, not per update
+
+
 class ToyGAN:
     """A small GAN on a toy distribution: step D, G or both (k D steps per G step), sample, reset. Introduced in notebook 02."""
 
@@ -384,13 +387,13 @@ class ToyGAN:
         return (discriminator_loss(real_logits, fake_logits, "minimax"), generator_loss(fake_logits, kind),
                 tf.reduce_mean(tf.sigmoid(real_logits)), tf.reduce_mean(tf.sigmoid(fake_logits)))
 
-    def _compiled(self, which: str, kind: str):
-        """The tf.function for one update of D ('d') or G ('g') with generator loss `kind`, built once."""
+    def _compiled(self, plan: tuple, kind: str):
+        """The tf.function running a chunk of iterations of `plan` (a tuple of 'd'/'g' updates) with generator loss `kind`, built once."""
         import tensorflow as tf
 
         from .losses import discriminator_loss, generator_loss
 
-        key = (which, kind)
+        key = (plan, kind)
         if key in self._steps:
             return self._steps[key]
         G, D, packed = self.generator, self.discriminator, self._packed
@@ -412,31 +415,65 @@ class ToyGAN:
             self._opt_g.apply_gradients(zip(grads, G.trainable_variables))
             return self._stats(D(packed(x_real), training=True), fake_logits, kind)
 
-        self._steps[key] = tf.function(d_step if which == "d" else g_step)
+        updates = {"d": d_step, "g": g_step}
+
+        def run_chunk(xs, zs):
+            stats = tf.TensorArray(tf.float32, size=tf.shape(xs)[0])
+            for i in tf.range(tf.shape(xs)[0]):
+                for j, part in enumerate(plan):
+                    last = updates[part](xs[i, j], zs[i, j])
+                stats = stats.write(i, tf.stack(last))
+            return stats.stack()
+
+        spec = [tf.TensorSpec((None, len(plan), self.batch_size, self.data.dim), tf.float32),
+                tf.TensorSpec((None, len(plan), self.batch_size, self.latent_dim), tf.float32)]
+        self._steps[key] = tf.function(run_chunk, input_signature=spec)
         return self._steps[key]
 
-    def _batch(self) -> tuple[np.ndarray, np.ndarray]:
-        x = self.data.sample(self.batch_size, self._rng)
-        z = self._rng.standard_normal((self.batch_size, self.latent_dim)).astype(np.float32)
-        return x, z
+    def _batches(self, n: int, updates: int) -> tuple[np.ndarray, np.ndarray]:
+        """Real samples and noise for n iterations of `updates` updates each, drawn in update order."""
+        xs = np.empty((n, updates, self.batch_size, self.data.dim), np.float32)
+        zs = np.empty((n, updates, self.batch_size, self.latent_dim), np.float32)
+        for i in range(n):
+            for j in range(updates):
+                xs[i, j] = self.data.sample(self.batch_size, self._rng)
+                zs[i, j] = self._rng.standard_normal((self.batch_size, self.latent_dim))
+        return xs, zs
+
+    @staticmethod
+    def _run_quietly(function, xs: np.ndarray, zs: np.ndarray):
+        """Call a chunk function without TensorFlow's retracing warning: each new ToyGAN traces its own, on purpose."""
+        import tensorflow as tf
+
+        logger = tf.get_logger()
+        level = logger.level
+        logger.setLevel("ERROR")
+        try:
+            return function(xs, zs)
+        finally:
+            logger.setLevel(level)
 
     def step(self, n: int = 1, which: str = "both") -> dict:
         """Run n iterations: 'd' (one D update), 'g' (one G update) or 'both' (k D updates, then one G update); return the last stats."""
         n = _check_int("n", n)
         if which not in ("both", "d", "g"):
             raise ValueError(f"which must be 'both', 'd' or 'g', got {which!r}")
-        plan = {"both": ["d"] * self.k + ["g"], "d": ["d"], "g": ["g"]}[which]
-        for _ in range(n):
-            for part in plan:
-                stats = self._compiled(part, self.loss)(*self._batch())
-            d_loss, g_loss, d_real, d_fake = (float(s) for s in stats)
-            if not all(math.isfinite(v) for v in (d_loss, g_loss)):
-                raise FloatingPointError(f"training diverged at step {self.step_count + 1} (D loss {d_loss}, "
-                                         f"G loss {g_loss}): lower the learning rates and press Reset")
-            self.step_count += 1
-            self.last = {"step": self.step_count, "d_loss": d_loss, "g_loss": g_loss, "d_real": d_real, "d_fake": d_fake}
-            for key, value in self.last.items():
-                self.history[key].append(value)
+        plan = {"both": ("d",) * self.k + ("g",), "d": ("d",), "g": ("g",)}[which]
+        done = 0
+        while done < n:
+            chunk = min(CHUNK, n - done)
+            stats = np.asarray(self._run_quietly(self._compiled(plan, self.loss), *self._batches(chunk, len(plan))),
+                               dtype=np.float64)
+            for d_loss, g_loss, d_real, d_fake in stats:
+                if not (math.isfinite(d_loss) and math.isfinite(g_loss)):
+                    raise FloatingPointError(f"training diverged at step {self.step_count + 1} (D loss {d_loss}, "
+                                             f"G loss {g_loss}): lower the learning rates and press Reset")
+                self.step_count += 1
+                self.last = {"step": self.step_count, "d_loss": float(d_loss), "g_loss": float(g_loss),
+                             "d_real": float(d_real), "d_fake": float(d_fake)}
+                for key, value in self.last.items():
+                    self.history[key].append(value)
+            done += chunk
         return dict(self.last)
 
     def train(self, steps: int, callback=None, every: int = 100) -> dict:

@@ -143,9 +143,22 @@ def test_ring_gan_with_packing_samples_and_covers():
 
 def test_divergence_is_reported_not_silently_kept(monkeypatch):
     gan = small_gan()
-    monkeypatch.setattr(gan, "_compiled", lambda which, kind: lambda x, z: (np.nan, 0.0, 0.5, 0.5))
-    with pytest.raises(FloatingPointError, match="lower the learning rates"):
-        gan.step(1)
+    monkeypatch.setattr(gan, "_compiled", lambda plan, kind: lambda xs, zs: np.array([[0.5, 0.5, 0.5, 0.5], [np.nan, 0.0, 0.5, 0.5]]))
+    with pytest.raises(FloatingPointError, match="diverged at step 2.*lower the learning rates"):
+        gan.step(2)
+    assert gan.step_count == 1 and gan.history["d_loss"] == [0.5]
+
+
+def test_one_compiled_chunk_trains_exactly_as_single_steps(monkeypatch):
+    one_call, single = small_gan(k=2), small_gan(k=2)
+    one_call.step(6)
+    for _ in range(6):
+        single.step(1)
+    assert one_call.history == single.history and one_call.step_count == 6
+    monkeypatch.setattr(toy, "CHUNK", 4)
+    chunked = small_gan(k=2)
+    chunked.step(6)
+    np.testing.assert_array_equal(chunked.sample(50), one_call.sample(50))
 
 
 def test_fit_discriminator_approaches_d_star():
