@@ -12,6 +12,8 @@ import warnings
 
 import numpy as np
 
+from . import config
+
 BUGS = (
     "no_flatten", "overwritten_data", "too_many_d_steps", "generator_alone", "generator_step_trains_d",
     "swapped_labels", "sigmoid_then_logits", "pixels_0_255",
@@ -241,17 +243,10 @@ def frozen_without_recompile(batch: int = 16) -> dict:
     D step's trace and D still moves. Recompiling after setting the flag makes it hold in both
     cases. ``Flatten`` is added so the code runs (bug 1).
     """
-    import tensorflow as tf
-
     batch = _check_int("batch", batch)
-    logger, level = tf.get_logger(), tf.get_logger().level
-    logger.setLevel("ERROR")  # new shapes retrace on purpose here: no retracing warning
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # Keras may warn that a frozen model has nothing to train: that is the point
-            return _frozen_without_recompile(batch)
-    finally:
-        logger.setLevel(level)
+    with config.quiet_retracing(), warnings.catch_warnings():  # new shapes retrace on purpose here
+        warnings.simplefilter("ignore")  # Keras may warn that a frozen model has nothing to train: that is the point
+        return _frozen_without_recompile(batch)
 
 
 def _article_d_then_frozen(batch: int, frozen_batch: int, rng) -> tuple[dict, object, object]:

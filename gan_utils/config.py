@@ -1,6 +1,7 @@
 """Paths, the GAN_UTILS_FAST workload knob and seeding, shared by every notebook (introduced in 00)."""
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import tempfile
@@ -138,3 +139,17 @@ def atomic_write(path: Path, write: Callable) -> None:
         if os.path.exists(tmp):
             os.remove(tmp)
         raise
+
+
+@contextlib.contextmanager
+def quiet_retracing():
+    """Silence TensorFlow's Python warnings (the retracing one) for a block that retraces on purpose."""
+    import tensorflow as tf
+
+    logger = tf.get_logger()
+    level = logger.level
+    logger.setLevel("ERROR")
+    try:
+        yield
+    finally:
+        logger.setLevel(level)

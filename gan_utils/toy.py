@@ -17,6 +17,8 @@ from typing import NamedTuple
 import numpy as np
 from scipy.special import ndtr
 
+from . import config
+
 LOG4 = math.log(4.0)
 TOY_LOSSES = ("minimax", "non_saturating")
 
@@ -242,7 +244,6 @@ def fit_discriminator(sample_real, sample_fake, steps: int = 1000, batch_size: i
     """Train an MLP discriminator on two fixed samplers with the BCE loss; return x -> D(x) (probabilities). Introduced in notebook 02."""
     import tensorflow as tf
 
-    from . import config
     from .losses import discriminator_loss
 
     steps, batch_size = _check_int("steps", steps), _check_int("batch_size", batch_size)
@@ -284,8 +285,6 @@ class ToyGAN:
                  hidden: tuple = (32, 32), activation: str = "tanh", pack: int = 1, beta_1: float = 0.5,
                  seed: int = 0):
         import tensorflow as tf
-
-        from . import config
 
         self.data = gaussian_1d() if data is None else data
         if not isinstance(self.data, GaussianMixture):
@@ -440,19 +439,6 @@ class ToyGAN:
                 zs[i, j] = self._rng.standard_normal((self.batch_size, self.latent_dim))
         return xs, zs
 
-    @staticmethod
-    def _run_quietly(function, xs: np.ndarray, zs: np.ndarray):
-        """Call a chunk function without TensorFlow's retracing warning: each new ToyGAN traces its own, on purpose."""
-        import tensorflow as tf
-
-        logger = tf.get_logger()
-        level = logger.level
-        logger.setLevel("ERROR")
-        try:
-            return function(xs, zs)
-        finally:
-            logger.setLevel(level)
-
     def step(self, n: int = 1, which: str = "both") -> dict:
         """Run n iterations: 'd' (one D update), 'g' (one G update) or 'both' (k D updates, then one G update); return the last stats."""
         n = _check_int("n", n)
@@ -462,8 +448,8 @@ class ToyGAN:
         done = 0
         while done < n:
             chunk = min(CHUNK, n - done)
-            stats = np.asarray(self._run_quietly(self._compiled(plan, self.loss), *self._batches(chunk, len(plan))),
-                               dtype=np.float64)
+            with config.quiet_retracing():  # each new ToyGAN traces its own chunk function, on purpose
+                stats = np.asarray(self._compiled(plan, self.loss)(*self._batches(chunk, len(plan))), dtype=np.float64)
             for d_loss, g_loss, d_real, d_fake in stats:
                 if not (math.isfinite(d_loss) and math.isfinite(g_loss)):
                     raise FloatingPointError(f"training diverged at step {self.step_count + 1} (D loss {d_loss}, "
