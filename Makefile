@@ -5,10 +5,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | cksum | cut -d' ' -f1)
 PORT ?= 8888
+APP_PORT ?= 8866
 NBVAL := --nbval-lax --nbval-current-env --nbval-cell-timeout=900
 export TF_CPP_MIN_LOG_LEVEL := 3
 
-.PHONY: help setup venv system-packages quiet-lab lab test unit-test notebooks student train pretrained clean
+.PHONY: help setup venv system-packages web-assets quiet-lab lab test unit-test notebooks student slides train pretrained clean
 
 help:
 	@echo "make lab        set up .venv if needed and open JupyterLab on notebooks/"
@@ -16,8 +17,10 @@ help:
 	@echo "make setup      .venv with every pinned requirement, plus system packages the tests use"
 	@echo "make notebooks  execute every notebook in place at full size (what readers see)"
 	@echo "make student    write the student edition, student/NN_topic.ipynb: no solutions, no outputs"
+	@echo "make slides     write docs/slides/NN_topic.slides.html: reveal.js decks that work offline"
 	@echo "make train      train the default GAN for 5 minutes (TRAIN_ARGS=\"--seconds 60\" to change)"
 	@echo "make pretrained train and ship the generators in data/pretrained/"
+	@echo "make app        serve the dashboards in apps/ as web apps (Voila) at http://localhost:$(APP_PORT)/"
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required, found " + sys.version.split()[0] + ": set PYTHON=/path/to/python3.11")'
@@ -34,7 +37,11 @@ venv: $(STAMP)
 system-packages:
 	@bash tools/install_system_packages.sh
 
-setup: venv system-packages
+# reveal.js, MathJax, require.js and jQuery from the npm registry into docs/slides/vendor/ (git-ignored)
+web-assets:
+	@bash tools/install_web_assets.sh
+
+setup: venv system-packages web-assets
 
 # JupyterLab in this venv asks no "get notified about official Jupyter news?" question and checks
 # no update server: a project-level settings override, not the user's own configuration.
@@ -46,9 +53,11 @@ lab: venv quiet-lab
 	$(BIN)/jupyter lab --notebook-dir=notebooks --port=$(PORT) --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate $(LAB_ARGS)
 
 test: venv
+	-@bash tools/install_web_assets.sh
 	GAN_UTILS_FAST=1 $(BIN)/pytest tests notebooks $(NBVAL) $(PYTEST_ARGS)
 
 unit-test: venv
+	-@bash tools/install_web_assets.sh
 	GAN_UTILS_FAST=1 $(BIN)/pytest tests $(PYTEST_ARGS)
 
 notebooks: venv
@@ -58,11 +67,21 @@ notebooks: venv
 student: venv
 	$(BIN)/python tools/notebooks.py student
 
+# one deck per notebook (SLIDES_ARGS=02_gan_objective for one); open them from disk, no network needed
+slides: venv web-assets
+	$(BIN)/python tools/slides.py $(SLIDES_ARGS)
+
 train: venv
 	$(BIN)/python -m gan_utils train $(TRAIN_ARGS)
 
 pretrained: venv
 	bash tools/make_pretrained.sh
+
+# the dashboards of notebooks 02-05 as stand-alone web apps: Voila serves apps/ (APP_PORT=8900 to change the port)
+.PHONY: app
+app: venv
+	@echo "Open http://localhost:$(APP_PORT)/ in a browser and pick an app (Ctrl-C stops the server)"
+	$(BIN)/voila apps/ --no-browser --port=$(APP_PORT) --Voila.port_retries=0 $(APP_ARGS)
 
 # docs/dashboard.png and docs/toy_gan.png, clicked in JupyterLab in headless Chromium (needs /usr/bin/chromium)
 .PHONY: screenshots

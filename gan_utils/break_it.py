@@ -68,10 +68,19 @@ class BreakItPanel(widgets.PlayControls):
         ])
         self._render()
 
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
+    def _repr_mimebundle_(self, **kwargs) -> dict:
+        return widgets.dashboard_bundle(projector.dress(self.widget), self.snapshot_png,
+                                        f"BreakItPanel: {widgets.html_text(self.status.value) or f'{len(self.results)} runs'}")
 
-        display(projector.dress(self.widget))
+    def snapshot_png(self) -> bytes:
+        """The whole panel as one PNG: its controls and their values, the status line, the last strip and the table."""
+        rows = self.widget.children
+        table = (summary_table(self.results).drop(columns="reference", errors="ignore").to_string().splitlines()
+                 if self.results else [widgets.html_text(self.table.value)])
+        return widgets.compose_snapshot([
+            widgets.control_text([*rows[0].children, *rows[1].children]), widgets.control_text(rows[2].children),
+            widgets.html_text(self.status.value), widgets.html_text(self.errors.widget.value),
+            bytes(self.strip.value), table])
 
     def _relabel(self, change) -> None:
         self.play_button.description, self.play_button.icon = ("Stop", "stop") if change["new"] else ("Train", "play")

@@ -133,10 +133,8 @@ class TrainingDashboard(widgets.PlayControls):
         self._build_figure()
         self.redraw()
 
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(projector.dress(self.widget))
+    def _repr_mimebundle_(self, **kwargs) -> dict:
+        return widgets.dashboard_bundle(projector.dress(self.widget), self.snapshot_png, self.status_text)
 
     # ----- settings ----------------------------------------------------------------------------
     @property
@@ -426,3 +424,10 @@ class TrainingDashboard(widgets.PlayControls):
         from IPython.display import Image
 
         return Image(data=bytes(self.image.value), format="png")
+
+    def snapshot_png(self) -> bytes:
+        """The whole dashboard as one PNG: its controls and their values, the status line and the figure."""
+        return widgets.compose_snapshot([
+            widgets.control_text(self.widget.children[0].children),
+            widgets.control_text([*self.widget.children[1].children, *self.widget.children[2].children]),
+            self.status_text, widgets.html_text(self.errors.widget.value), bytes(self.image.value)])

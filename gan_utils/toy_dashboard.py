@@ -22,7 +22,8 @@ from PIL import Image as PILImage
 
 from . import projector
 from .toy import ToyGAN, histogram_density, js_estimate, modes_covered, optimal_discriminator
-from .widgets import ErrorBox, PlayLoop, log_slider, play_button
+from .widgets import (ErrorBox, PlayLoop, compose_snapshot, control_text, dashboard_bundle, html_text, log_slider,
+                      play_button)
 
 LOSS_OPTIONS = [("non-saturating", "non_saturating"), ("minimax", "minimax")]
 HINT = "Press Reset, or lower the learning rates."
@@ -199,7 +200,7 @@ class ToyDashboard:
 
     def redraw(self) -> None:
         """Update every artist from the GAN's current state, render once and show it in the output area."""
-        gan, ax_main, ax_loss, ax_metric = self.gan, *self.axes
+        gan, ax_main = self.gan, self.axes[0]
         samples = gan.sample(self.n_samples)
         if self.dim == 1:
             p_g = histogram_density(samples, self.edges)
@@ -278,5 +279,12 @@ class ToyDashboard:
             text += f" &middot; last step + redraw {self.frame_ms:.0f} ms"
         self.status.value = text
 
-    def _repr_mimebundle_(self, **kwargs):
-        return projector.dress(self.widget)._repr_mimebundle_(**kwargs)
+    def snapshot_png(self) -> bytes:
+        """The whole dashboard as one PNG: its controls and their values, the status line and the last frame."""
+        rows = self.widget.children
+        return compose_snapshot([control_text(rows[0].children), control_text([*rows[1].children, *rows[2].children]),
+                                 html_text(self.status.value), html_text(self.errors.widget.value), self.png])
+
+    def _repr_mimebundle_(self, **kwargs) -> dict:
+        return dashboard_bundle(projector.dress(self.widget), self.snapshot_png,
+                                f"ToyDashboard: {html_text(self.status.value)}")

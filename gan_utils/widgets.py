@@ -4,10 +4,19 @@ Introduced in notebook 01. ``PlayLoop`` runs a step function over and over insid
 own event loop, yielding between steps, so Pause, sliders and other buttons keep working while
 it plays. Every dashboard (01's gradient-descent explorer, 02's toy GAN, 03's MNIST trainer) is
 built on it, and reports errors in its own output area instead of raising in the middle of a class.
+
+A saved notebook cannot show a live widget, so when GAN_UTILS_SNAPSHOTS is set (``tools/notebooks.py
+execute`` sets it) a displayed dashboard's output also carries a PNG of its controls and figures
+(``dashboard_bundle``, drawn by ``compose_snapshot``); the tool then stores that picture instead of the widget.
 """
 from __future__ import annotations
 
 import asyncio
+import base64
+import html
+import io
+import re
+import textwrap
 import traceback
 from typing import Callable
 
@@ -176,3 +185,94 @@ def play_button(description: str = "Play") -> W.ToggleButton:
 
     button.observe(relabel, names="value")
     return button
+
+
+# ----- static snapshots of a dashboard ---------------------------------------------------------
+SNAPSHOT_ENV = "GAN_UTILS_SNAPSHOTS"
+SNAPSHOT_WIDTH = 640  # pixels: the narrowest snapshot, so the text lines wrap at a readable width
+
+
+def snapshots_on() -> bool:
+    """True when GAN_UTILS_SNAPSHOTS is set: displayed dashboards then carry a PNG picture of themselves."""
+    from .config import _env_flag
+
+    return _env_flag(SNAPSHOT_ENV)
+
+
+def dashboard_bundle(root: W.Widget, snapshot: Callable[[], bytes], text: str) -> dict:
+    """The root widget's mime bundle, plus the snapshot as image/png and `text` as text/plain when snapshots are on."""
+    bundle = dict(root._repr_mimebundle_() or {})
+    if snapshots_on():
+        bundle["image/png"] = base64.b64encode(snapshot()).decode("ascii")
+        bundle["text/plain"] = text
+    return bundle
+
+
+def html_text(value: str) -> str:
+    """The text an HTML widget shows, on one line (tags dropped, entities decoded)."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", value)).split())
+
+
+def control_text(controls: list[W.Widget]) -> str:
+    """How a row of controls reads in a snapshot: buttons as [label], checkboxes as [x] label, others as 'label: value'."""
+    parts = []
+    for control in controls:
+        if control.layout.display == "none":
+            continue
+        label = getattr(control, "description", "")
+        if isinstance(control, (W.Button, W.ToggleButton)):
+            parts.append(f"[{label}]")
+        elif isinstance(control, W.Checkbox):
+            parts.append(f"[{'x' if control.value else ' '}] {label}")
+        else:
+            value = getattr(control, "label", None) or control.value
+            fmt = getattr(control, "readout_format", "")
+            if fmt and isinstance(control.value, (int, float)):
+                value = format(control.value, fmt)
+            parts.append(f"{label}: {value}" if label else str(value))
+    return "   ".join(parts)
+
+
+def compose_snapshot(blocks: list[str | bytes | list[str]], font_size: float = 11.0) -> bytes:
+    """One PNG, top to bottom: a str is a wrapped text line, a list of str is preformatted lines, bytes is a PNG image."""
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.transforms import IdentityTransform
+    from PIL import Image
+
+    from . import projector
+
+    size = projector.font(font_size)
+    line_px, char_px, pad = round(1.45 * size), 0.64 * size, 8
+    images = [np.asarray(Image.open(io.BytesIO(b)).convert("RGBA")) for b in blocks if isinstance(b, bytes) and b]
+    preformatted = [line for b in blocks if isinstance(b, list) for line in b]
+    width = max([SNAPSHOT_WIDTH] + [a.shape[1] for a in images]
+                + [round(2 * pad + char_px * len(line)) for line in preformatted])
+    columns = max(int((width - 2 * pad) / char_px), 20)
+    rows: list[tuple[str, object]] = []
+    images_left = iter(images)
+    for block in blocks:
+        if isinstance(block, bytes):
+            if block:
+                rows.append(("image", next(images_left)))
+        elif isinstance(block, list):
+            rows += [("text", line) for line in block]
+        elif block.strip():
+            rows += [("text", line) for line in textwrap.wrap(block, columns)]
+    height = pad + sum(r[1].shape[0] if r[0] == "image" else line_px for r in rows) + pad
+    fig = Figure(figsize=(width / 72, height / 72), dpi=72, facecolor="white")
+    FigureCanvasAgg(fig)
+    top = height - pad
+    for kind, item in rows:
+        if kind == "image":
+            top -= item.shape[0]
+            fig.figimage(item, xo=0, yo=top)
+        else:
+            fig.text(pad, top - 0.2 * size, item, transform=IdentityTransform(), va="top", ha="left",
+                     fontsize=size, family="DejaVu Sans Mono")
+            top -= line_px
+    fig.canvas.draw()
+    buffer = io.BytesIO()
+    Image.fromarray(np.asarray(fig.canvas.buffer_rgba())[..., :3]).save(buffer, format="png")
+    return buffer.getvalue()

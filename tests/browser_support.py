@@ -7,6 +7,8 @@ config, settings, workspace and runtime folders, and always stops it. ``chromium
 /usr/bin/chromium (never a browser downloaded by ``playwright install``) with a fresh profile.
 ``LabNotebook`` opens one notebook, runs the cells up to a marker cell and reads and clicks the
 widgets in that cell's output, and checks the page for kernel errors.
+``voila_server`` starts Voila the same way (127.0.0.1, a free port, a token, its own folders, always
+stopped) on a temporary copy of apps/, the web apps of `make app` (tests/test_apps.py).
 
 Every wait polls with a generous deadline (CI machines are slow and loaded): nothing here asserts
 on speed. While waiting, JupyterLab dialogs are answered (and recorded) so they never block a click.
@@ -56,10 +58,54 @@ def chromium_available() -> bool:
     return CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)
 
 
+def require(what: str, available: bool, how: str) -> None:
+    """Skip (locally) or fail (CI=true) when something a test needs is missing."""
+    import pytest
+
+    if available:
+        return
+    reason = f"{what} is missing: {how}"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI=true but {reason}")
+    pytest.skip(reason)
+
+
+def require_browser() -> None:
+    """Skip (locally) or fail (CI=true) when Chromium or Playwright is missing."""
+    import importlib.util
+
+    require("/usr/bin/chromium", chromium_available(),
+            "`make setup` installs it as root on Debian/Ubuntu, else `sudo apt-get install chromium`")
+    require("the playwright package", importlib.util.find_spec("playwright") is not None, "run `make setup`")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+class KernelDied(AssertionError):
+    """The kernel behind a page died: polling stops at once."""
+
+
+def poll(check, what: str, timeout_s: float = UI_S, interval: float = 0.5, context: str = ""):
+    """Call check() until it returns something truthy (errors count as not yet); fail after timeout_s naming what."""
+    deadline = time.monotonic() + timeout_s
+    last_error = None
+    while True:
+        try:
+            value = check()
+            if value:
+                return value
+        except KernelDied:
+            raise
+        except Exception as err:  # the page may be between states; keep polling
+            last_error = err
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout_s:.0f} s waiting for {what}"
+                                 + (f" (last error: {last_error})" if last_error else "") + context)
+        time.sleep(interval)
 
 
 def copy_notebooks(dest: Path) -> Path:
@@ -75,29 +121,26 @@ def copy_notebooks(dest: Path) -> Path:
     return dest
 
 
-class LabServer:
-    """A JupyterLab server on a temporary copy of notebooks/ (use ``lab_server``, which always stops it)."""
+APPS = REPO / "apps"
 
-    def __init__(self, workdir: Path, fast: bool = True, extra_env: dict | None = None):
-        self.workdir = Path(workdir)
-        self.root = copy_notebooks(self.workdir / "notebooks")
+
+class _Server:
+    """A Jupyter server process on 127.0.0.1 with a free port, a token and its own folders (subclasses name the command)."""
+
+    what = "server"
+
+    def __init__(self, workdir: Path, root: Path, folders: dict[str, str], fast: bool, extra_env: dict | None):
+        self.workdir, self.root = Path(workdir), root
         self.token = secrets.token_hex(16)
         self.port: int | None = None
         self.proc: subprocess.Popen | None = None
-        self.log_path = self.workdir / "jupyterlab.log"
-        dirs = {name: self.workdir / folder for name, folder in (
-            ("JUPYTER_CONFIG_DIR", "jupyter-config"), ("JUPYTER_DATA_DIR", "jupyter-data"),
-            ("JUPYTERLAB_SETTINGS_DIR", "lab-settings"), ("JUPYTERLAB_WORKSPACES_DIR", "lab-workspaces"),
-            ("JUPYTER_RUNTIME_DIR", "jupyter-runtime"), ("IPYTHONDIR", "ipython"), ("GAN_UTILS_RUNS_DIR", "runs"))}
-        for path in dirs.values():
+        self.log_path = self.workdir / f"{self.what.lower()}.log"
+        self.dirs = {name: self.workdir / folder for name, folder in folders.items()}
+        for path in self.dirs.values():
             path.mkdir(parents=True, exist_ok=True)
-        labconfig = dirs["JUPYTER_CONFIG_DIR"] / "labconfig"
-        labconfig.mkdir()
-        (labconfig / "default_setting_overrides.json").write_text(
-            json.dumps({"default_setting_overrides": SETTING_OVERRIDES}, indent=1))
         self.env = dict(os.environ)
         self.env.pop("JUPYTER_PATH", None)
-        self.env.update({k: str(v) for k, v in dirs.items()})
+        self.env.update({k: str(v) for k, v in self.dirs.items()})
         self.env.update({"TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONUNBUFFERED": "1", "GAN_UTILS_OFFLINE": "1"})
         if fast:
             self.env["GAN_UTILS_FAST"] = "1"
@@ -109,51 +152,55 @@ class LabServer:
         sep = "&" if "?" in path else "?"
         return f"http://127.0.0.1:{self.port}/{path.lstrip('/')}{sep}token={self.token}"
 
-    def api(self, method: str, path: str, timeout: float = 10):
-        req = urllib.request.Request(self.url(path), method=method, data=b"" if method == "POST" else None)
-        with urllib.request.urlopen(req, timeout=timeout) as r:
-            body = r.read()
-        return json.loads(body) if body else None
-
     def log_tail(self, n: int = 40) -> str:
         try:
             return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-n:])
         except OSError:
             return ""
 
+    def command(self) -> list[str]:
+        raise NotImplementedError
+
+    def answers(self) -> bool:
+        try:
+            with urllib.request.urlopen(self.url(), timeout=3) as r:
+                return r.status == 200
+        except OSError:
+            return False
+
+    def ask_to_shut_down(self) -> bool:
+        """Ask the server to stop by its own API; True if it was asked."""
+        return False
+
     def start(self) -> None:
         for _attempt in range(3):  # a free port can be taken between choosing and binding it
             self.port = free_port()
-            cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1",
-                   f"--port={self.port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={self.token}",
-                   f"--ServerApp.root_dir={self.root}", "--ServerApp.open_browser=False",
-                   "--LabApp.expose_app_in_browser=True",
-                   "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
-            if os.geteuid() == 0:
-                cmd.append("--allow-root")
             with open(self.log_path, "ab") as log:
-                self.proc = subprocess.Popen(cmd, cwd=self.root, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-                                             stdin=subprocess.DEVNULL, start_new_session=True)
+                self.proc = subprocess.Popen(self.command(), cwd=self.root, env=self.env, stdout=log,
+                                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
             deadline = time.monotonic() + SERVER_START_S
             while time.monotonic() < deadline and self.proc.poll() is None:
-                try:
-                    self.api("GET", "api/status", timeout=3)
+                if self.answers():
                     return
-                except (OSError, ValueError):
-                    time.sleep(0.5)
+                time.sleep(0.5)
             if self.proc.poll() is None:
-                raise RuntimeError(f"JupyterLab did not answer within {SERVER_START_S} s; log:\n{self.log_tail()}")
+                self.stop()
+                raise RuntimeError(f"{self.what} did not answer within {SERVER_START_S} s; log:\n{self.log_tail()}")
             self.proc = None  # it exited (most likely the port was taken): try another port
-        raise RuntimeError(f"JupyterLab failed to start three times; log:\n{self.log_tail()}")
+        raise RuntimeError(f"{self.what} failed to start three times; log:\n{self.log_tail()}")
 
     def stop(self) -> None:
-        """Shut the server and its kernels down politely, then by signal to its process group."""
-        proc, self.proc = self.proc, None
+        """Stop the server and its kernels: politely where it can be asked, then by signal to its process group."""
+        proc = self.proc
         if proc is None or proc.poll() is not None:
+            self.proc = None
             return
+        asked = False
         with contextlib.suppress(Exception):
-            self.api("POST", "api/shutdown", timeout=10)
-        for sig, wait_s in ((None, 30), (signal.SIGTERM, 20), (signal.SIGKILL, 10)):
+            asked = self.ask_to_shut_down()
+        self.proc = None
+        steps = ((None, 30),) if asked else ()
+        for sig, wait_s in steps + ((signal.SIGTERM, 20), (signal.SIGKILL, 10)):
             if sig is not None:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(proc.pid, sig)
@@ -164,14 +211,90 @@ class LabServer:
                 continue
 
 
+class LabServer(_Server):
+    """A JupyterLab server on a temporary copy of notebooks/ (use ``lab_server``, which always stops it)."""
+
+    what = "JupyterLab"
+
+    def __init__(self, workdir: Path, fast: bool = True, extra_env: dict | None = None):
+        super().__init__(workdir, copy_notebooks(Path(workdir) / "notebooks"), {
+            "JUPYTER_CONFIG_DIR": "jupyter-config", "JUPYTER_DATA_DIR": "jupyter-data",
+            "JUPYTERLAB_SETTINGS_DIR": "lab-settings", "JUPYTERLAB_WORKSPACES_DIR": "lab-workspaces",
+            "JUPYTER_RUNTIME_DIR": "jupyter-runtime", "IPYTHONDIR": "ipython", "GAN_UTILS_RUNS_DIR": "runs"},
+            fast, extra_env)
+        labconfig = self.dirs["JUPYTER_CONFIG_DIR"] / "labconfig"
+        labconfig.mkdir()
+        (labconfig / "default_setting_overrides.json").write_text(
+            json.dumps({"default_setting_overrides": SETTING_OVERRIDES}, indent=1))
+
+    def api(self, method: str, path: str, timeout: float = 10):
+        req = urllib.request.Request(self.url(path), method=method, data=b"" if method == "POST" else None)
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            body = r.read()
+        return json.loads(body) if body else None
+
+    def command(self) -> list[str]:
+        cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1",
+               f"--port={self.port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={self.token}",
+               f"--ServerApp.root_dir={self.root}", "--ServerApp.open_browser=False",
+               "--LabApp.expose_app_in_browser=True",
+               "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+        return cmd + (["--allow-root"] if os.geteuid() == 0 else [])
+
+    def answers(self) -> bool:
+        try:
+            self.api("GET", "api/status", timeout=3)
+            return True
+        except (OSError, ValueError):
+            return False
+
+    def ask_to_shut_down(self) -> bool:
+        self.api("POST", "api/shutdown", timeout=10)
+        return True
+
+
+class VoilaServer(_Server):
+    """Voila serving a temporary copy of apps/, the web apps of `make app` (use ``voila_server``)."""
+
+    what = "Voila"
+
+    def __init__(self, workdir: Path, fast: bool = True, extra_env: dict | None = None):
+        root = Path(workdir) / "apps"
+        shutil.copytree(APPS, root, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        super().__init__(workdir, root, {
+            "JUPYTER_CONFIG_DIR": "jupyter-config", "JUPYTER_DATA_DIR": "jupyter-data",
+            "JUPYTER_RUNTIME_DIR": "jupyter-runtime", "IPYTHONDIR": "ipython", "GAN_UTILS_RUNS_DIR": "runs"},
+            fast, extra_env)
+        self.connection_dir = self.workdir / "connections"
+        self.connection_dir.mkdir(exist_ok=True)
+
+    def app_url(self, name: str) -> str:
+        """The Voila page of one app notebook, e.g. app_url("mnist_dashboard.ipynb")."""
+        return self.url(f"voila/render/{name}")
+
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "voila", str(self.root), "--no-browser", "--Voila.ip=127.0.0.1",
+                f"--port={self.port}", "--Voila.port_retries=0", f"--Voila.token={self.token}",
+                "--show_tracebacks=True", f"--Voila.connection_dir_root={self.connection_dir}"]
+
+
 @contextlib.contextmanager
-def lab_server(workdir: Path, fast: bool = True, extra_env: dict | None = None):
-    server = LabServer(workdir, fast=fast, extra_env=extra_env)
+def _serving(server: _Server):
     try:
         server.start()
         yield server
     finally:
         server.stop()
+
+
+def lab_server(workdir: Path, fast: bool = True, extra_env: dict | None = None):
+    """JupyterLab on a copy of notebooks/, stopped however the block ends."""
+    return _serving(LabServer(workdir, fast=fast, extra_env=extra_env))
+
+
+def voila_server(workdir: Path, fast: bool = True, extra_env: dict | None = None):
+    """Voila on a copy of apps/, stopped however the block ends."""
+    return _serving(VoilaServer(workdir, fast=fast, extra_env=extra_env))
 
 
 @contextlib.contextmanager
@@ -227,26 +350,15 @@ class LabNotebook:
 
     def wait_for(self, check, what: str, timeout_s: float = UI_S, interval: float = 0.5):
         """Poll check() until it returns something truthy; answer dialogs and stop early on a dead kernel."""
-        deadline = time.monotonic() + timeout_s
-        last_error = None
-        while True:
+        def check_page():
             self.handle_dialogs()
-            try:
-                value = check()
-                if value:
-                    return value
-            except Exception as err:  # the page may be between states; keep polling
-                last_error = err
             with contextlib.suppress(Exception):
-                status = self.kernel_status()
-                if status == "dead":
-                    raise AssertionError(f"{self.name}: the kernel died while waiting for {what}")
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{self.name}: timed out after {timeout_s:.0f} s waiting for {what}"
-                                     + (f" (last error: {last_error})" if last_error else "")
-                                     + (f"; dialogs seen: {self.dialogs}" if self.dialogs else "")
-                                     + f"; screenshots in {self.shots}, server log {self.server.log_path}")
-            time.sleep(interval)
+                if self.kernel_status() == "dead":
+                    raise KernelDied(f"{self.name}: the kernel died while waiting for {what}")
+            return check()
+        return poll(check_page, f"{self.name}: {what}", timeout_s, interval,
+                    (f"; dialogs seen: {self.dialogs}" if self.dialogs else "")
+                    + f"; screenshots in {self.shots}, server log {self.server.log_path}")
 
     def wait_kernel_idle(self, timeout_s: float = RUN_CELLS_S) -> None:
         """Wait until the kernel reports idle, twice in a row a second apart."""

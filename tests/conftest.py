@@ -1,7 +1,9 @@
 """Shared fixtures: every test runs in fast mode with a private data folder and Keras cache."""
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -46,3 +48,37 @@ def small_stability(monkeypatch):
     monkeypatch.setattr(stability, "ARCHITECTURE", {"model": "dcgan", "g_filters": 16, "d_filters": 8})
     data = gu.load_mnist(verbose=False)
     return MnistData(data.x_train[:512], data.y_train[:512], data.x_test[:200], data.y_test[:200])
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    """Headless Chromium for one test module (skips locally, fails in CI, when it is missing); request it after the server fixture."""
+    from browser_support import chromium, require_browser
+
+    require_browser()
+    with chromium(tmp_path_factory.mktemp("chromium")) as context:
+        yield context
+
+
+def load_tool(name: str):
+    """Import tools/NAME.py once for every test module (tools/ is not a package)."""
+    if f"tool_{name}" not in sys.modules:
+        spec = importlib.util.spec_from_file_location(f"tool_{name}", REPO / "tools" / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[f"tool_{name}"] = module
+        spec.loader.exec_module(module)
+    return sys.modules[f"tool_{name}"]
+
+
+@pytest.fixture
+def demo_source(tmp_path, monkeypatch):
+    """Point tools/notebooks.py at an empty notebooks folder in tmp_path; return a function that writes src/NAME.py and builds it."""
+    nbtool = load_tool("notebooks")
+    (tmp_path / "src").mkdir()
+    monkeypatch.setattr(nbtool, "NOTEBOOKS", tmp_path)
+    monkeypatch.setattr(nbtool, "SOURCES", tmp_path / "src")
+
+    def build(text: str, name: str = "99_demo") -> Path:
+        (tmp_path / "src" / f"{name}.py").write_text(text)
+        return nbtool.build(name)
+    return build

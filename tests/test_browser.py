@@ -12,36 +12,17 @@ skip locally and fail under CI=true. Timeouts are minutes, never speed assertion
 """
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass
 
 import numpy as np
 import pytest
 
-from browser_support import NOTEBOOKS, REPO, UI_S, LabNotebook, chromium, chromium_available, lab_server
+from browser_support import NOTEBOOKS, REPO, UI_S, LabNotebook, lab_server, require_browser
 
 UI_TIMEOUT_MS = UI_S * 1000
 
 pytestmark = pytest.mark.browser
-
-
-def require_browser() -> None:
-    """Skip (locally) or fail (CI=true) when Chromium or Playwright is missing."""
-    reason = None
-    if not chromium_available():
-        reason = ("/usr/bin/chromium is not installed: `make setup` installs it as root on Debian/Ubuntu, "
-                  "else `sudo apt-get install chromium`")
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            reason = "the playwright package is missing from the venv: run `make setup`"
-    if reason is None:
-        return
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"CI=true but {reason}")
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")
@@ -49,12 +30,6 @@ def lab(tmp_path_factory):
     require_browser()
     with lab_server(tmp_path_factory.mktemp("jupyterlab")) as server:
         yield server
-
-
-@pytest.fixture(scope="module")
-def browser(lab, tmp_path_factory):
-    with chromium(tmp_path_factory.mktemp("chromium")) as context:
-        yield context
 
 
 @pytest.fixture

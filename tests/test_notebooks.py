@@ -4,21 +4,18 @@ nbval (run by `make test` over notebooks/) executes them; these tests guard what
 """
 from __future__ import annotations
 
-import importlib.util
 import math
 import json
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, load_tool
 
 NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 MAX_BYTES = 2_000_000
 
-spec = importlib.util.spec_from_file_location("nbtool", REPO / "tools" / "notebooks.py")
-nbtool = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(nbtool)
+nbtool = load_tool("notebooks")
 
 
 def test_there_are_notebooks():
@@ -65,12 +62,8 @@ def test_exercises_show_a_first_verdict_and_solutions_keep_no_output(path):
         assert "PASSED" not in printed, "a stub passed its check"
 
 
-def test_a_changed_cell_is_reported(tmp_path, monkeypatch):
-    (tmp_path / "src").mkdir()
-    (tmp_path / "src" / "99_demo.py").write_text("# %% [markdown]\n# Hello\n\n# %%\nprint(1)\n")
-    monkeypatch.setattr(nbtool, "NOTEBOOKS", tmp_path)
-    monkeypatch.setattr(nbtool, "SOURCES", tmp_path / "src")
-    nbtool.build("99_demo")
+def test_a_changed_cell_is_reported(tmp_path, demo_source):
+    demo_source("# %% [markdown]\n# Hello\n\n# %%\nprint(1)\n")
     assert nbtool.differs("99_demo") is None
     text = (tmp_path / "src" / "99_demo.py").read_text()
     assert text.startswith("# %%\n" + nbtool.INSTALL_CELL), "build puts the install cell first"
@@ -86,14 +79,10 @@ def test_solution_cells_stay_collapsed_and_tagged():
         assert solutions, f"{path.name} has no solution cells"
 
 
-def test_build_keeps_outputs_of_unchanged_cells(tmp_path, monkeypatch):
+def test_build_keeps_outputs_of_unchanged_cells(tmp_path, demo_source):
     import nbformat
 
-    (tmp_path / "src").mkdir()
-    (tmp_path / "src" / "99_demo.py").write_text("# %%\nprint(1)\n\n# %%\nprint(2)\n")
-    monkeypatch.setattr(nbtool, "NOTEBOOKS", tmp_path)
-    monkeypatch.setattr(nbtool, "SOURCES", tmp_path / "src")
-    path = nbtool.build("99_demo")
+    path = demo_source("# %%\nprint(1)\n\n# %%\nprint(2)\n")
     nb = nbformat.read(path, as_version=4)
     assert nb.cells[1].source == "print(1)"
     nb.cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text="1\n")]

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from packaging.requirements import Requirement
 
-from conftest import REPO
+from conftest import REPO, load_tool
 
 PY = sys.executable
 # requirements.txt locks the CPU build of TensorFlow on Linux; the package asks for plain "tensorflow".
@@ -135,12 +135,7 @@ def test_the_installed_wheel_works_outside_the_repository(wheel, tmp_path):
 # -- the notebooks' install cell --------------------------------------------------------------
 
 def _nbtool():
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("nbtool", REPO / "tools" / "notebooks.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool("notebooks")
 
 
 def test_every_notebook_starts_with_the_same_install_cell():

@@ -1,7 +1,6 @@
 """`make student`: every notebook without its solutions, and every one still runs to the end."""
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
@@ -9,11 +8,9 @@ import subprocess
 import nbformat
 import pytest
 
-from conftest import REPO
+from conftest import REPO, load_tool
 
-spec = importlib.util.spec_from_file_location("nbtool", REPO / "tools" / "notebooks.py")
-nbtool = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(nbtool)
+nbtool = load_tool("notebooks")
 
 NAMES = sorted(p.stem for p in (REPO / "notebooks" / "src").glob("[0-9][0-9]_*.py"))
 

@@ -12,7 +12,9 @@ source. In a source, `# %% [markdown]` starts a markdown cell and a solution cel
 """
 from __future__ import annotations
 
+import copy
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -21,11 +23,15 @@ import jupytext
 import jupytext.cli
 import nbformat
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # tools/slides.py, also when this file is loaded by path
+import slides  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 SOURCES = NOTEBOOKS / "src"
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 COMPARED_METADATA = ("tags", "jupyter", "slideshow")
+SNAPSHOT_ENV = "GAN_UTILS_SNAPSHOTS"  # gan_utils.widgets.SNAPSHOT_ENV
 REPOSITORY = "https://github.com/gan-classroom/gan-classroom"  # pyproject.toml [project.urls] names the same
 # The first cell of every notebook, kept here once; `build` writes it into each source.
 INSTALL_CELL = f"""\
@@ -42,7 +48,7 @@ INSTALL_MARK = INSTALL_CELL.splitlines()[0]
 
 def read_source(name: str) -> nbformat.NotebookNode:
     """Read notebooks/src/NAME.py (percent format) as a notebook without outputs."""
-    return jupytext.read(SOURCES / f"{name}.py", fmt="py:percent")
+    return slides.mark(jupytext.read(SOURCES / f"{name}.py", fmt="py:percent"))
 
 
 def cell_inputs(nb) -> list[tuple]:
@@ -106,6 +112,7 @@ def build(name: str) -> Path:
     jupytext.cli.jupytext(["--quiet", *keep_outputs, "--to", "ipynb", str(SOURCES / f"{name}.py"), "-o", str(path)])
     nb = nbformat.read(path, as_version=4)
     _tidy(nb)
+    slides.mark(nb)
     nbformat.write(nb, path)
     return path
 
@@ -123,8 +130,32 @@ def reference_step_ms(steps: int = 100, warm_up: int = 10) -> float:
     return 1000 * (trainer.train_time - start) / steps
 
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_REPR = re.compile(r"^[A-Z]\w*\(")  # ipywidgets' text/plain: "VBox(children=(..."
+
+
+def with_snapshots(nb: dict) -> tuple[dict, list[str]]:
+    """A copy of `nb` with each widget output replaced by its image/png, and a warning for each widget output without one."""
+    nb = copy.deepcopy(nb)
+    warnings = []
+    for i, cell in enumerate(nb["cells"]):
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if WIDGET_VIEW not in data:
+                continue
+            if "image/png" not in data:
+                first = next((line for line in "".join(cell["source"]).splitlines() if line.strip()), "")
+                warnings.append(f"cell {i} ({first[:60]!r}): a widget output has no image/png, left as a widget")
+                continue
+            text = "".join(data.get("text/plain", ""))
+            output["data"] = {"image/png": data["image/png"],
+                              **({"text/plain": data["text/plain"]} if text and not WIDGET_REPR.match(text) else {})}
+            output["metadata"] = {k: v for k, v in output.get("metadata", {}).items() if k in output["data"]}
+    return nb, warnings
+
+
 def execute(name: str, timeout: int = 3600) -> Path:
-    """Execute notebooks/NAME.ipynb in place from its own folder, keeping no widget state."""
+    """Execute notebooks/NAME.ipynb in place from its own folder, storing each dashboard as its picture, keeping no widget state."""
     from nbclient import NotebookClient
 
     path = NOTEBOOKS / f"{name}.ipynb"
@@ -135,8 +166,19 @@ def execute(name: str, timeout: int = 3600) -> Path:
         print(f"{name}: a course-recipe step takes {reference_step_ms():.0f} ms on this machine now "
               "(100 steps; report it beside the notebook's time; GAN_UTILS_STEP_TIME=0 skips this)")
     start = time.monotonic()
-    client.execute()
+    snapshots = os.environ.get(SNAPSHOT_ENV)
+    os.environ[SNAPSHOT_ENV] = "1"  # the kernel inherits it: each displayed dashboard also carries its picture
+    try:
+        client.execute()
+    finally:
+        if snapshots is None:
+            os.environ.pop(SNAPSHOT_ENV)
+        else:
+            os.environ[SNAPSHOT_ENV] = snapshots
     _print_slow_cells(nb)
+    nb, warnings = with_snapshots(nb)
+    for warning in warnings:
+        print(f"{name}: warning: {warning}")
     _tidy(nb)
     nbformat.write(nb, path)
     print(f"{path.relative_to(ROOT)}: executed in {time.monotonic() - start:.0f} s, "
@@ -149,7 +191,7 @@ def differs(name: str) -> str | None:
     path = NOTEBOOKS / f"{name}.ipynb"
     if not path.exists():
         return f"{path.relative_to(ROOT)} is missing"
-    ours, theirs = cell_inputs(nbformat.read(path, as_version=4)), cell_inputs(read_source(name))
+    ours, theirs = cell_inputs(slides.mark(nbformat.read(path, as_version=4))), cell_inputs(read_source(name))
     if len(ours) != len(theirs):
         return f"{name}: the notebook has {len(ours)} cells, its source {len(theirs)}"
     for i, (a, b) in enumerate(zip(ours, theirs)):
