@@ -1,6 +1,6 @@
 """How long a Step of notebook 01's gradient-descent explorer takes, redraw included, against a full figure draw.
 
-    python benchmarks/bench_explorer.py [--steps 40] [--hidden 0]
+    python benchmarks/bench_explorer.py [--steps 40] [--width 0]
 
 Prints milliseconds per Step button click (one gradient step, artists updated, PNG for the widget)
 and, in the same run, per bare `fig.canvas.draw()` of the same figure and per full draw plus PNG
@@ -32,11 +32,11 @@ def main() -> None:
     """Run the benchmark and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=40, help="clicks to time (default 40)")
-    parser.add_argument("--hidden", type=int, default=0, help="hidden units (0 = one neuron)")
+    parser.add_argument("--width", type=int, default=0, help="hidden units m (0 = one neuron)")
     args = parser.parse_args()
     if args.steps < 1:
         raise SystemExit(f"--steps must be >= 1, got {args.steps}")
-    explorer = GradientDescentExplorer(lr=0.3, hidden=args.hidden)
+    explorer = GradientDescentExplorer(lr=0.3, width=args.width)
     explorer.step(20)  # past the first rescalings of the loss axis
 
     def full_draw_png() -> None:

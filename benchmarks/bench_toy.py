@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-RING_BETTER = dict(hidden=(128, 128), activation="relu", latent_dim=2, batch_size=256, k=5, lr_d=3e-3, pack=4)
+RING_BETTER = dict(widths=(128, 128), activation="relu", latent_dim=2, batch_size=256, k=5, lr_d=3e-3, pack=4)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -71,15 +71,15 @@ def make_two_blobs(n: int = 200, seed: int = 0, spread: float = 0.9) -> tuple[np
     return x[order], y[order]
 
 
-def init_params(hidden: int = 0, seed: int = 0) -> dict[str, np.ndarray]:
-    """Starting weights: one neuron (w, b) when hidden == 0, else a tanh hidden layer (W1, b1, w2, b2). Introduced in notebook 01."""
-    if isinstance(hidden, bool) or not isinstance(hidden, (int, np.integer)) or not 0 <= hidden <= MAX_HIDDEN:
-        raise ValueError(f"hidden must be an integer in 0..{MAX_HIDDEN} (0 = a single neuron), got {hidden!r}")
+def init_params(width: int = 0, seed: int = 0) -> dict[str, np.ndarray]:
+    """Starting weights: one neuron (w, b) when width == 0, else a tanh hidden layer of m = width units (W1, b1, w2, b2). Introduced in notebook 01."""
+    if isinstance(width, bool) or not isinstance(width, (int, np.integer)) or not 0 <= width <= MAX_HIDDEN:
+        raise ValueError(f"width (the number of hidden units m) must be an integer in 0..{MAX_HIDDEN} (0 = a single neuron), got {width!r}")
     rng = np.random.default_rng(seed)
-    if hidden == 0:
+    if width == 0:
         return {"w": np.array([-1.0, 1.5]), "b": np.array(0.5)}  # a deliberately poor first guess
-    return {"W1": rng.normal(0, 1.0, (2, hidden)), "b1": np.zeros(hidden),
-            "w2": rng.normal(0, 1.0 / math.sqrt(hidden), hidden), "b2": np.array(0.0)}
+    return {"W1": rng.normal(0, 1.0, (2, width)), "b1": np.zeros(width),
+            "w2": rng.normal(0, 1.0 / math.sqrt(width), width), "b2": np.array(0.0)}
 
 
 def logits(params: dict, x: np.ndarray) -> np.ndarray:
@@ -115,7 +115,7 @@ def gradient_step(params: dict, x: np.ndarray, y: np.ndarray, lr: float) -> tupl
 class GradientDescentExplorer(PlayControls):
     """Step, play and reset gradient descent on 2-D data, watching the boundary and the loss. Introduced in notebook 01."""
 
-    def __init__(self, x=None, y=None, lr: float = 0.1, hidden: int = 0, seed: int = 0,
+    def __init__(self, x=None, y=None, lr: float = 0.1, width: int = 0, seed: int = 0,
                  lr_range: tuple[float, float] = (1e-3, 1e2), play_steps: int = 2, grid: int = 60,
                  diverge_factor: float = DIVERGE_FACTOR):
         import ipywidgets as W
@@ -133,9 +133,9 @@ class GradientDescentExplorer(PlayControls):
             raise ValueError(f"play_steps must be a positive integer, got {play_steps!r}")
         if not diverge_factor > 1:
             raise ValueError(f"diverge_factor must be > 1, got {diverge_factor!r}")
-        self.x, self.y, self.hidden, self.seed = x, y, hidden, seed
+        self.x, self.y, self.width, self.seed = x, y, width, seed
         self.play_steps, self.diverge_factor = play_steps, float(diverge_factor)
-        self._initial = init_params(hidden, seed)
+        self._initial = init_params(width, seed)
         self.lr_slider = widgets.log_slider("learning rate", lr, *lr_range, readout_format=".3g")
         self.step_button = W.Button(description="Step", tooltip="one gradient-descent step")
         self.step10_button = W.Button(description="Step x10", tooltip="ten steps")

@@ -34,7 +34,7 @@ class Pair:
 
 
 _MNIST = {"g_filters": 128, "beta_1": 0.5}
-_RING = dict(hidden=(128, 128), activation="relu", latent_dim=2, batch_size=256, k=5, lr_d=3e-3, lr_g=1e-3)
+_RING = dict(widths=(128, 128), activation="relu", latent_dim=2, batch_size=256, k=5, lr_d=3e-3, lr_g=1e-3)
 
 PAIRS: tuple[Pair, ...] = (
     Pair("d_wins", "D learns 10x faster, minimax loss", "the same, non-saturating loss", "mnist",

@@ -222,25 +222,25 @@ def modes_covered(samples, centres, std: float, min_share: float = 0.01, radius:
 
 # --------------------------------------------------------------------------- small networks
 
-def mlp(input_dim: int, output_dim: int, hidden: tuple = (32, 32), activation: str = "tanh", name: str = "mlp"):
-    """A small Keras MLP input_dim -> hidden... -> output_dim with a linear output. Introduced in notebook 02."""
+def mlp(input_dim: int, output_dim: int, widths: tuple = (32, 32), activation: str = "tanh", name: str = "mlp"):
+    """A small Keras MLP input_dim -> widths... -> output_dim with a linear output. Introduced in notebook 02."""
     import keras
 
     input_dim, output_dim = _check_int("input_dim", input_dim), _check_int("output_dim", output_dim)
-    if not isinstance(hidden, (tuple, list)) or not hidden:
-        raise ValueError(f"hidden must be a non-empty tuple of layer widths, got {hidden!r}")
-    hidden = tuple(_check_int("hidden width", h) for h in hidden)
+    if not isinstance(widths, (tuple, list)) or not widths:
+        raise ValueError(f"widths must be a non-empty tuple of hidden-layer widths m, got {widths!r}")
+    widths = tuple(_check_int("hidden-layer width", m) for m in widths)
     if activation not in ("tanh", "relu", "leaky_relu"):
         raise ValueError(f"activation must be 'tanh', 'relu' or 'leaky_relu', got {activation!r}")
     layers = [keras.Input((input_dim,))]
-    for width in hidden:
+    for width in widths:
         layers.append(keras.layers.Dense(width, activation=activation))
     layers.append(keras.layers.Dense(output_dim))
     return keras.Sequential(layers, name=name)
 
 
 def fit_discriminator(sample_real, sample_fake, steps: int = 1000, batch_size: int = 256, lr: float = 3e-3,
-                      hidden: tuple = (32, 32), seed: int = 0):
+                      widths: tuple = (32, 32), seed: int = 0):
     """Train an MLP discriminator on two fixed samplers with the BCE loss; return x -> D(x) (probabilities). Introduced in notebook 02."""
     import tensorflow as tf
 
@@ -251,7 +251,7 @@ def fit_discriminator(sample_real, sample_fake, steps: int = 1000, batch_size: i
     config.set_seed(seed)
     rng = np.random.default_rng(seed)
     dim = np.asarray(sample_real(1, rng)).shape[-1]
-    disc = mlp(dim, 1, hidden, name="discriminator")
+    disc = mlp(dim, 1, widths, name="discriminator")
     opt = tf.keras.optimizers.Adam(lr)
 
     @tf.function
@@ -282,7 +282,7 @@ class ToyGAN:
 
     def __init__(self, data: GaussianMixture | None = None, *, loss: str = "non_saturating", lr_g: float = 1e-3,
                  lr_d: float = 3e-3, k: int = 5, batch_size: int = 128, latent_dim: int = 1,
-                 hidden: tuple = (32, 32), activation: str = "tanh", pack: int = 1, beta_1: float = 0.5,
+                 widths: tuple = (32, 32), activation: str = "tanh", pack: int = 1, beta_1: float = 0.5,
                  seed: int = 0):
         import tensorflow as tf
 
@@ -297,12 +297,12 @@ class ToyGAN:
         if not _is_number(beta_1) or not 0 <= beta_1 < 1:
             raise ValueError(f"beta_1 must be a number in [0, 1), got {beta_1!r}")
         self.seed = _check_int("seed", seed, 0)
-        self._shape = {"batch_size": batch_size, "latent_dim": latent_dim, "hidden": tuple(hidden),
+        self._shape = {"batch_size": batch_size, "latent_dim": latent_dim, "widths": tuple(widths),
                        "activation": activation, "pack": pack, "beta_1": beta_1, "seed": seed}
         config.set_seed(self.seed)
         dim = self.data.dim
-        self.generator = mlp(self.latent_dim, dim, hidden, activation, name="generator")
-        self.discriminator = mlp(dim * self.pack, 1, hidden, activation, name="discriminator")
+        self.generator = mlp(self.latent_dim, dim, widths, activation, name="generator")
+        self.discriminator = mlp(dim * self.pack, 1, widths, activation, name="discriminator")
         self._opt_g = tf.keras.optimizers.Adam(1e-3, beta_1=beta_1)
         self._opt_d = tf.keras.optimizers.Adam(1e-3, beta_1=beta_1)
         self._opt_g.build(self.generator.trainable_variables)

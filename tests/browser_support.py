@@ -413,18 +413,21 @@ class LabNotebook:
     def cell(self, index: int):
         return self.page.locator(f"[data-browser-test='cell-{index}']")
 
-    def run_through(self, index: int, timeout_s: float = RUN_CELLS_S) -> None:
-        """Run every cell above cell `index`, then that cell (JupyterLab's own commands), and wait for them."""
+    def run_through(self, index: int, timeout_s: float = RUN_CELLS_S, before_cell: str | None = None) -> None:
+        """Run every cell above cell `index`, then that cell (JupyterLab's own commands), and wait for them.
+
+        `before_cell` is code run in the kernel between the two, e.g. 'gu.display("projector")'.
+        """
         self.wait_kernel_idle()
-        self._async("""
-            const nb = panel.content;
-            if (arg > 0) {
-                nb.activeCellIndex = arg; nb.deselectAll();
-                await app.commands.execute('notebook:run-all-above');
-            }
-            nb.activeCellIndex = arg; nb.deselectAll();
-            return await app.commands.execute('notebook:run-cell');""", index,
-            f"running cells 0-{index}", timeout_s)
+        if index > 0:
+            self._async("""const nb = panel.content; nb.activeCellIndex = arg; nb.deselectAll();
+                return await app.commands.execute('notebook:run-all-above');""", index,
+                f"running cells 0-{index - 1}", timeout_s)
+            self.wait_kernel_idle(timeout_s)
+        if before_cell:
+            self.kernel_exec(before_cell)
+        self._async("""const nb = panel.content; nb.activeCellIndex = arg; nb.deselectAll();
+            return await app.commands.execute('notebook:run-cell');""", index, f"running cell {index}", timeout_s)
         self.wait_kernel_idle(timeout_s)
         self.assert_no_kernel_errors()
         missing = self.page.evaluate(f"""(n) => {{ {_PANEL}

@@ -27,10 +27,10 @@ def test_sigmoid_is_stable_and_bce_forms_agree():
         ex.bce(np.zeros(2), np.zeros(3))
 
 
-@pytest.mark.parametrize("hidden", [0, 3])
-def test_gradients_match_finite_differences(hidden):
+@pytest.mark.parametrize("width", [0, 3])
+def test_gradients_match_finite_differences(width):
     x, y = ex.make_two_blobs(20, seed=1)
-    params = ex.init_params(hidden, seed=1)
+    params = ex.init_params(width, seed=1)
     _, grads = ex.gradients(params, x, y)
     eps = 1e-6
     for name, value in params.items():
@@ -48,8 +48,8 @@ def test_gradients_match_finite_differences(hidden):
 
 
 def test_bad_values_are_named():
-    with pytest.raises(ValueError, match="hidden"):
-        ex.init_params(hidden=-1)
+    with pytest.raises(ValueError, match="width"):
+        ex.init_params(width=-1)
     with pytest.raises(ValueError, match="lr"):
         ex.gradient_step(ex.init_params(), np.zeros((2, 2)), np.zeros(2), lr=0.0)
     with pytest.raises(ValueError, match=r"shape \(n, 2\)"):
@@ -95,7 +95,7 @@ def test_too_large_learning_rate_says_diverged_and_draws_no_nans():
 
 
 def test_hidden_layer_overflow_is_reported_not_drawn():
-    explorer = ex.GradientDescentExplorer(lr=100.0, hidden=8, grid=20)
+    explorer = ex.GradientDescentExplorer(lr=100.0, width=8, grid=20)
     explorer.step(10)
     assert explorer.diverged and all(np.all(np.isfinite(v)) for v in explorer.params.values())
 

@@ -294,7 +294,7 @@ def test_training_dashboard_under_abuse(images, runs):
 
 
 def test_toy_dashboard_under_abuse():
-    gan = toy.ToyGAN(hidden=(8, 8), batch_size=16, seed=5, k=1)
+    gan = toy.ToyGAN(widths=(8, 8), batch_size=16, seed=5, k=1)
     dash = ToyDashboard(gan, steps_per_frame=1, n_samples=200, bins=20)
     overlaps = watch_overlaps(gan, "step")
     actions = {

@@ -37,7 +37,7 @@ def png_of(array: np.ndarray) -> bytes:
 
 @pytest.fixture
 def toy_dash():
-    return ToyDashboard(toy.ToyGAN(hidden=(8, 8), batch_size=16, seed=5), steps_per_frame=2, n_samples=400, bins=20)
+    return ToyDashboard(toy.ToyGAN(widths=(8, 8), batch_size=16, seed=5), steps_per_frame=2, n_samples=400, bins=20)
 
 
 @pytest.fixture

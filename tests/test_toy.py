@@ -12,7 +12,7 @@ X = np.linspace(-12, 12, 24001)
 
 
 def small_gan(**kwargs) -> toy.ToyGAN:
-    settings = dict(hidden=(8, 8), batch_size=16, seed=3)
+    settings = dict(widths=(8, 8), batch_size=16, seed=3)
     settings.update(kwargs)
     return toy.ToyGAN(**settings)
 
@@ -163,7 +163,7 @@ def test_one_compiled_chunk_trains_exactly_as_single_steps(monkeypatch):
 
 def test_fit_discriminator_approaches_d_star():
     data, fake = toy.gaussian_1d(0.0, 1.0), toy.gaussian_1d(1.5, 1.0)
-    d = toy.fit_discriminator(data.sample, fake.sample, steps=300, batch_size=128, hidden=(16,))
+    d = toy.fit_discriminator(data.sample, fake.sample, steps=300, batch_size=128, widths=(16,))
     x = np.linspace(-1, 2.5, 8)
     np.testing.assert_allclose(d(x), toy.optimal_discriminator(data.pdf(x), fake.pdf(x)), atol=0.12)
 

@@ -12,7 +12,7 @@ from gan_utils.toy_dashboard import ToyDashboard
 
 @pytest.fixture
 def dash():
-    gan = toy.ToyGAN(hidden=(8, 8), batch_size=16, seed=5)
+    gan = toy.ToyGAN(widths=(8, 8), batch_size=16, seed=5)
     return ToyDashboard(gan, steps_per_frame=2, n_samples=400, bins=20)
 
 
@@ -105,7 +105,7 @@ def test_a_bad_slider_value_is_shown(dash):
 
 
 def test_ring_dashboard_draws_samples_on_the_d_map():
-    gan = toy.ToyGAN(toy.ring_of_gaussians(), hidden=(8,), batch_size=16, latent_dim=2, pack=2)
+    gan = toy.ToyGAN(toy.ring_of_gaussians(), widths=(8,), batch_size=16, latent_dim=2, pack=2)
     dash = ToyDashboard(gan, n_samples=300)
     dash.step_10.click()
     assert dash.errors.widget.value == "" and dash.fake_points.get_offsets().shape == (300, 2)
@@ -116,4 +116,4 @@ def test_bad_arguments():
     with pytest.raises(ValueError, match="ToyGAN"):
         ToyDashboard("gan")
     with pytest.raises(ValueError, match="steps_per_frame"):
-        ToyDashboard(toy.ToyGAN(hidden=(4,)), steps_per_frame=0)
+        ToyDashboard(toy.ToyGAN(widths=(4,)), steps_per_frame=0)

@@ -1,7 +1,9 @@
 """Refresh the README's screenshots: docs/dashboard.png (notebook 03's training dashboard, mid-training)
 and docs/toy_gan.png (notebook 02's toy GAN), taken in a real JupyterLab in headless Chromium.
+With --projector, the same two dashboards built after `gu.display("projector")` (the instructor's
+guide shows them): docs/projector_dashboard.png and docs/projector_toy_gan.png.
 
-    python tools/screenshots.py [--seconds 60] [--out docs]      (what `make screenshots` runs)
+    python tools/screenshots.py [--seconds 60] [--out docs] [--projector]   (what `make screenshots` runs)
 
 Same machinery as tests/test_browser.py: JupyterLab from this venv on a temporary copy of the
 notebooks (fast mode, news notification off), Debian's /usr/bin/chromium, real clicks on Play and
@@ -76,12 +78,15 @@ def shoot_cell(nb: LabNotebook, index: int) -> bytes:
     return cell.screenshot(animations="disabled")
 
 
-def mnist_dashboard(context, server, out: Path, seconds: float) -> None:
+PROJECTOR = 'gu.display("projector")'
+
+
+def mnist_dashboard(context, server, out: Path, seconds: float, projector: bool = False) -> None:
     nb = LabNotebook(context, server, "03_mnist_gan.ipynb").open()
     try:
         prepare(nb)
         i = nb.cell_index("gu.TrainingDashboard(")
-        nb.run_through(i)
+        nb.run_through(i, before_cell=PROJECTOR if projector else None)
         nb.button(i, "Play").first.wait_for(state="visible")
         if PRETRAINED.exists():
             try:
@@ -93,22 +98,22 @@ def mnist_dashboard(context, server, out: Path, seconds: float) -> None:
         png = shoot_cell(nb, i)  # mid-training: Play is on
         pause(nb, i)
         nb.assert_no_kernel_errors(dashboard=i)
-        save_png(png, out / "dashboard.png")
+        save_png(png, out / ("projector_dashboard.png" if projector else "dashboard.png"))
     finally:
         nb.close()
 
 
-def toy_gan(context, server, out: Path, seconds: float) -> None:
+def toy_gan(context, server, out: Path, seconds: float, projector: bool = False) -> None:
     nb = LabNotebook(context, server, "02_gan_objective.ipynb").open()
     try:
         prepare(nb)
         i = nb.cell_index("toy_dash = gu.toy_dashboard.ToyDashboard(")
-        nb.run_through(i)
+        nb.run_through(i, before_cell=PROJECTOR if projector else None)
         nb.button(i, "Play").first.wait_for(state="visible")
         play_for(nb, i, seconds)
         pause(nb, i)
         nb.assert_no_kernel_errors(dashboard=i)
-        save_png(shoot_cell(nb, i), out / "toy_gan.png")
+        save_png(shoot_cell(nb, i), out / ("projector_toy_gan.png" if projector else "toy_gan.png"))
     finally:
         nb.close()
 
@@ -119,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="how long the MNIST dashboard trains before its screenshot (default 60)")
     parser.add_argument("--toy-seconds", type=float, default=12.0, help="how long the toy GAN plays (default 12)")
     parser.add_argument("--out", type=Path, default=ROOT / "docs", help="folder for the PNGs (default docs/)")
+    parser.add_argument("--projector", action="store_true",
+                        help='the projector view (gu.display("projector")): projector_dashboard.png, projector_toy_gan.png')
     args = parser.parse_args(argv)
     if not chromium_available():
         print("screenshots: /usr/bin/chromium is missing (make setup installs it as root; "
@@ -127,8 +134,8 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="gan-screenshots-") as tmp:
         with lab_server(Path(tmp) / "lab") as server, chromium(Path(tmp) / "chromium") as context:
-            toy_gan(context, server, args.out.resolve(), args.toy_seconds)
-            mnist_dashboard(context, server, args.out.resolve(), args.seconds)
+            toy_gan(context, server, args.out.resolve(), args.toy_seconds, args.projector)
+            mnist_dashboard(context, server, args.out.resolve(), args.seconds, args.projector)
     return 0
 
 
