@@ -14,9 +14,13 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 from .config import (
     cache_dir,
+    classroom,
+    classroom_note,
+    classroom_replaces,
     data_dir,
     fast,
     import_tensorflow_quietly,
+    is_classroom,
     is_fast,
     is_offline,
     repo_root,
@@ -83,7 +87,8 @@ def __dir__():
 
 
 __all__ = [
-    "MnistData", "cache_dir", "data_dir", "fast", "is_fast", "is_offline", "load_fashion_mnist",
+    "MnistData", "cache_dir", "classroom", "classroom_note", "classroom_replaces", "data_dir", "fast",
+    "is_classroom", "is_fast", "is_offline", "load_fashion_mnist",
     "load_mnist", "make_dataset", "read_idx", "repo_root", "runs_dir", "set_seed", "to_float",
     "to_uint8", *_LAZY,
 ]

@@ -1,4 +1,4 @@
-"""Paths, the GAN_UTILS_FAST workload knob and seeding, shared by every notebook (introduced in 00)."""
+"""Paths, the GAN_UTILS_FAST workload knob, the GAN_UTILS_CLASSROOM switch and seeding, shared by every notebook (introduced in 00)."""
 from __future__ import annotations
 
 import contextlib
@@ -89,6 +89,44 @@ def is_offline() -> bool:
 def fast(full, fast_value):
     """Return `fast_value` under GAN_UTILS_FAST=1, else `full` (the one workload knob)."""
     return fast_value if is_fast() else full
+
+
+CLASSROOM_ENV = "GAN_UTILS_CLASSROOM"
+CLASSROOM_PREFIX = "Classroom mode:"
+_ON, _OFF = {"1", "true", "yes", "on"}, {"", "0", "false", "no", "off"}
+
+
+def is_classroom() -> bool:
+    """Return True when GAN_UTILS_CLASSROOM is on: notebooks load shipped results instead of their long training."""
+    value = os.environ.get(CLASSROOM_ENV, "").strip().lower()
+    if value not in _ON | _OFF:
+        raise ValueError(f"{CLASSROOM_ENV}={os.environ[CLASSROOM_ENV]!r} is neither on (1, true, yes, on) "
+                         f"nor off (0, false, no, off, empty)")
+    return value in _ON
+
+
+def classroom(on: bool | None = None) -> bool:
+    """Switch classroom mode on (True) or off (False) for this kernel and what it starts; return whether it is on."""
+    if on is not None:
+        if not isinstance(on, bool):
+            raise ValueError(f"gu.classroom takes True, False or nothing, got {on!r}")
+        os.environ[CLASSROOM_ENV] = "1" if on else "0"
+    return is_classroom()
+
+
+def classroom_note(done: str, skipped: str, rerun: str = "run it for real") -> str:
+    """Print and return a classroom-mode cell's one line: what it did instead of what, and how to run it for real."""
+    line = f"{CLASSROOM_PREFIX} {done} instead of {skipped}; gu.classroom(False) and rerun this cell to {rerun}."
+    print(line)
+    return line
+
+
+def classroom_replaces(done: str, skipped: str, rerun: str = "run it for real") -> bool:
+    """In classroom mode print the cell's note (gu.classroom_note) and return True; otherwise return False and print nothing."""
+    if not is_classroom():
+        return False
+    classroom_note(done, skipped, rerun)
+    return True
 
 
 def set_seed(seed: int = 0) -> None:

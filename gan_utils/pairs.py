@@ -145,3 +145,28 @@ def spread_line(check: dict | None, name: str) -> str:
         f"the fix won on {sum(entry['fix_won'])} of {len(entry['seeds'])} seeds"
     return (f"{p.measure} over seeds {entry['seeds']} ({p.steps} steps each): failure {fmt(entry['failure'])}; "
             f"fix {fmt(entry['fix'])}; {verdict}.")
+
+
+MEASURES = {"mnist_score": "MNIST score", "modes_covered": "modes covered (of 8)",
+            "finite_steps": "steps with finite losses"}
+
+
+def plot_check(check: dict | None, name: str, ax=None):
+    """Draw one pair of the committed check (classroom mode's stand-in for training it): the failure's and the fix's measure on every seed, side by side; return the Axes."""
+    import matplotlib.pyplot as plt
+
+    p = pair(name)
+    if not isinstance(check, dict) or name not in check.get("pairs", {}):
+        raise ValueError(f"the committed check holds no pair {name!r}; "
+                         f"run `python benchmarks/check_pairs.py --only {name}` to make it")
+    entry = check["pairs"][name]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 3.2))
+    seeds = np.arange(len(entry["seeds"]))
+    for offset, side, colour, label in ((-0.2, "failure", "tab:red", p.failure), (0.2, "fix", "tab:blue", p.fix)):
+        ax.bar(seeds + offset, entry[side], width=0.4, color=colour, label=label)
+    ax.set_xticks(seeds, [f"seed {seed}" for seed in entry["seeds"]])
+    ax.set_ylabel(MEASURES.get(p.measure, p.measure))
+    ax.set_title(f"the committed check: {p.steps} steps a run ({check.get('date', 'undated')})", fontsize=10)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    return ax

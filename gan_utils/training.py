@@ -604,7 +604,12 @@ class GANTrainer(CheckpointMixin):
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
 
-        from tqdm.auto import tqdm
+        from .widgets import snapshots_on
+
+        if snapshots_on():  # a saved notebook keeps the bar as text, not as a widget that cannot render there
+            from tqdm import tqdm
+        else:
+            from tqdm.auto import tqdm
 
         bar = None
         if progress:

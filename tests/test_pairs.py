@@ -62,3 +62,20 @@ def test_divergence_step_travels_on_the_error() -> None:
     assert info.value.step is not None and f"at step {info.value.step}:" in str(info.value)
     record = gu.study.run_record(trainer, "hot", [], diverged=info.value)
     assert record["steps"] == info.value.step and record["metrics"][-1]["step"] == info.value.step
+
+
+def test_classroom_mode_draws_the_committed_check_seed_by_seed() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    check = gu.pairs.load_check()
+    assert check is not None, "data/results/pairs.json is committed"
+    ax = gu.pairs.plot_check(check, "mode_collapse")
+    entry = check["pairs"]["mode_collapse"]
+    heights = [bar.get_height() for bar in ax.patches]
+    assert heights == [*entry["failure"], *entry["fix"]], "one bar per seed and side, the committed values"
+    assert ax.get_ylabel() == "modes covered (of 8)" and "3000 steps" in ax.get_title()
+    with pytest.raises(ValueError, match="check_pairs.py --only d_wins"):
+        gu.pairs.plot_check({"pairs": {}}, "d_wins")
+    with pytest.raises(ValueError, match="unknown pair"):
+        gu.pairs.plot_check(check, "nope")

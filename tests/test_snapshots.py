@@ -214,3 +214,23 @@ def test_execute_stores_a_dashboard_as_its_picture(tmp_path, monkeypatch):
     decoded(base64.b64decode(dash[0]["data"]["image/png"]))
     assert WIDGET_VIEW in plain[0]["data"], "a plain widget has no picture and is left"
     assert "widgets" not in stored["metadata"]
+
+
+def test_a_progress_bar_is_plain_text_when_pictures_are_stored(monkeypatch, capsys):
+    """Under GAN_UTILS_SNAPSHOTS, fit's bar is tqdm's text bar: a widget bar would be a dead widget in the saved file."""
+    import tqdm.auto
+
+    from gan_utils.training import GANTrainer
+
+    def widget_bar(*args, **kwargs):
+        raise AssertionError("fit used tqdm.auto, which is a widget in a notebook")
+
+    monkeypatch.setattr(tqdm.auto, "tqdm", widget_bar)
+    monkeypatch.setenv(widgets.SNAPSHOT_ENV, "1")
+    images = np.random.default_rng(0).uniform(-1, 1, (32, 28, 28, 1)).astype("float32")
+    trainer = GANTrainer("mlp", images, hidden=8, batch_size=8, n_fixed=4)
+    trainer.fit(steps=2, progress=True)
+    assert "2/2" in capsys.readouterr().err, "the text bar went to stderr"
+    monkeypatch.delenv(widgets.SNAPSHOT_ENV)
+    with pytest.raises(AssertionError, match="tqdm.auto"):
+        trainer.fit(steps=1, progress=True)

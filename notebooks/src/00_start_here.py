@@ -26,6 +26,11 @@ if importlib.util.find_spec("gan_utils") is None:
 # Every notebook imports the course helper package as `gu`. The cell below prints the versions
 # that matter and whether TensorFlow sees a GPU. **No GPU is needed**: every model in this course
 # is sized to train on a 2-core CPU in minutes.
+#
+# **Teaching a class?** Run `gu.classroom(True)` right after the import (or set
+# `GAN_UTILS_CLASSROOM=1` before starting Jupyter): from then on each notebook loads the results
+# the course ships (pretrained generators, committed studies) instead of training for minutes, and
+# each cell that does so prints one line starting "Classroom mode:" that says how to run it for real.
 
 # %%
 import os
@@ -47,6 +52,7 @@ print(f"CPU cores   {os.cpu_count()}")
 gpus = tf.config.list_physical_devices("GPU")
 print(f"GPUs        {[gpu.name for gpu in gpus] or 'none: training runs on the CPU'}")
 print(f"Fast mode   {gu.is_fast()} (GAN_UTILS_FAST shrinks every workload for tests)")
+print(f"Classroom   {gu.is_classroom()} (gu.classroom(True) swaps long training for shipped results)")
 
 # %% [markdown]
 # ## 2. Where the digits come from
@@ -145,6 +151,7 @@ plt.show()
 # - `gu.load_mnist()` loads real digits offline or online and says where they came from.
 # - Images are `uint8` 0..255; GANs use them scaled to $[-1, 1]$ with a channel axis.
 # - Everything runs on a CPU; `GAN_UTILS_FAST=1` shrinks workloads for quick tests.
+# - `gu.classroom(True)` (or `GAN_UTILS_CLASSROOM=1`) swaps the long training runs for shipped results.
 #
 # ## Exercises
 #

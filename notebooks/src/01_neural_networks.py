@@ -293,13 +293,13 @@ for name in params:
     print(f"{name:2s} shape {str(np.shape(by_hand[name])):7s} max |diff| {'< 1e-12' if diff < 1e-12 else f'= {diff:.1e}'}")
 
 # %% [markdown]
-# The explorer takes the same network with $m = 8$ hidden units (its argument `hidden=8`). Trained
+# The explorer takes the same network with $m = 8$ hidden units (its argument `width=8`). Trained
 # for a few hundred steps on centred inputs (a wide valley, as section 3 explained), its boundary is
 # no longer a straight line: the hidden layer lets it bend around the overlap.
 
 # %%
 x_centred = x - x.mean(axis=0)
-curved = gu.explorer.GradientDescentExplorer(x_centred, y, lr=3.0, hidden=8)
+curved = gu.explorer.GradientDescentExplorer(x_centred, y, lr=3.0, width=8)
 curved.step(300)
 print(curved.status_text)
 display(Image(curved.png()))
@@ -516,7 +516,7 @@ print("untrained D(x) on five real digits:", [round(float(prob), 2) for prob in 
 # 4. Write `gradient_step(w, b, x, y, lr)` returning the new `(w, b)` after one step of section 2.
 # 5. In the explorer, find the largest learning rate that still converges (within 300 steps the loss
 #    settles instead of the explorer reporting divergence). Then centre the data,
-#    `x - x.mean(axis=0)`, and try again. Finally try `hidden=8`.
+#    `x - x.mean(axis=0)`, and try again. Finally try `width=8`.
 
 # %%
 def sigmoid_derivative(a):
@@ -619,7 +619,7 @@ for name, data_x in (("raw", x), ("centred", x - x.mean(axis=0))):
         trial = gu.explorer.GradientDescentExplorer(data_x, y, lr=rate, grid=20)
         trial.step(300)
         print(f"{name:8s} lr {rate:4.0f}: {'diverged' if trial.diverged else f'loss {trial.losses[-1]:.3f}'}")
-bendy = gu.explorer.GradientDescentExplorer(x - x.mean(axis=0), y, lr=3.0, hidden=8)
+bendy = gu.explorer.GradientDescentExplorer(x - x.mean(axis=0), y, lr=3.0, width=8)
 bendy.step(300)
 bendy
 

@@ -479,7 +479,7 @@ plt.show()
 
 # %%
 ring = gu.toy.ring_of_gaussians(n_modes=8, radius=2.0, std=0.02)
-plain = dict(hidden=(128, 128), activation="relu", latent_dim=2, batch_size=256, k=5, lr_d=3e-3, lr_g=1e-3)
+plain = dict(widths=(128, 128), activation="relu", latent_dim=2, batch_size=256, k=5, lr_d=3e-3, lr_g=1e-3)
 setups = {"plain": plain, "packed (PacGAN, pack=4)": {**plain, "pack": 4}}
 ring_steps = gu.fast(4000, 40)
 snapshots = sorted({ring_steps // 8, ring_steps // 4, ring_steps // 2, ring_steps})

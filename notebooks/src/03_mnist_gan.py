@@ -17,7 +17,9 @@ if importlib.util.find_spec("gan_utils") is None:
 #
 # Measured running time: 5 min (289 s) on 2 CPU cores, where a step of your GAN and a step of the
 # course recipe each took 30-31 ms (the run cells print yours). 3.1 of those minutes are section 4's
-# two main training runs, 3,000 steps each; everything else together took under 2 minutes.
+# two main training runs, 3,000 steps each; everything else together took under 2 minutes. With
+# the classroom switch on (`gu.classroom(True)`, see notebook 00) your run takes 500 steps and the
+# recipe and the conditional GAN are loaded from the shipped generators instead of trained.
 #
 # The course's terms (logit, nats, hinge loss, EMA, ...) are defined in one place, the
 # [glossary](../docs/glossary.md).
@@ -538,10 +540,14 @@ print(f"plain D (your main run): {plain_d_params:,} trainable parameters, G : D 
 # G step, Adam with $\eta_G = \eta_D = 2\cdot10^{-4}$ and $\beta_1 = 0.5$. Only the models differ: a
 # $G$ shaped like the one above and the plain $D$. This is the study's "non-saturating loss" variant, so its scores can be
 # compared with three seeds the study trained. It is the first of the notebook's two long runs:
-# 3,000 steps, about 1.5 minutes on 2 cores (the cell prints the time it took).
+# 3,000 steps, about 1.5 minutes on 2 cores (the cell prints the time it took; 500 steps in
+# classroom mode, `gu.classroom(True)`).
 
 # %%
-main_steps = gu.fast(3000, 20)  # extra code – 20 steps in the test suite
+main_steps = full_steps = gu.fast(3000, 20)  # extra code – 20 steps in the test suite
+if gu.classroom_replaces("training 500 steps", "3,000 (about 1.5 min on 2 cores)",
+                         "train 3,000 (from a fresh pair: run the cell that builds plain_g first)"):
+    main_steps = gu.fast(500, 20)
 main_step = make_train_step(plain_g, plain_d,
                             keras.optimizers.Adam(2e-4, beta_1=0.5), keras.optimizers.Adam(2e-4, beta_1=0.5))
 start = time.perf_counter()
@@ -770,38 +776,54 @@ if study is not None:
 # the tables, with checkpoints and divergence checks besides. Same 3,000 steps as your run: the
 # second long run, about 1.5 minutes on 2 cores. While it runs, a progress bar shows the losses
 # and the speed (a saved notebook keeps only its first frame); press Interrupt any time and the
-# trainer stops cleanly between steps.
+# trainer stops cleanly between steps. In classroom mode the cell loads the recipe's shipped
+# generator instead (`dcgan_embedded`: 8,000 steps on the same digits) and leaves the trainer
+# untrained, for the dashboard.
 
 # %%
-trainer.fit(steps=main_steps)
-print(f"{trainer.step_count:,} steps in {trainer.train_time:.0f} s of training: "
-      f"{1000 * trainer.train_time / trainer.step_count:.0f} ms per step")
+if gu.classroom_replaces("loaded the shipped generator data/pretrained/dcgan_embedded.npz (the recipe, same digits)",
+                         "training 3,000 steps (about 1.5 min on 2 cores)", "train it"):
+    recipe_g = gu.load_pretrained("dcgan_embedded")
+    recipe_steps = gu.pretrained.pretrained_manifest()["dcgan_embedded"]["steps"]
+else:
+    trainer.fit(steps=full_steps)
+    print(f"{trainer.step_count:,} steps in {trainer.train_time:.0f} s of training: "
+          f"{1000 * trainer.train_time / trainer.step_count:.0f} ms per step")
+    recipe_g, recipe_steps = trainer.ema_generator, trainer.step_count
 
 # %% [markdown]
 # The trainer's 64 fixed noise vectors $z$, through the averaged (EMA) generator. Compare with your
-# run's grid above, at the same step: stroke quality, and how many of the ten digits appear.
+# run's grid above: stroke quality, and how many of the ten digits appear.
 
 # %%
-gu.show_images(trainer.fixed_samples(), nrow=16, title=f"course recipe, fixed noise, step {trainer.step_count:,}")
+gu.show_images(recipe_g(trainer.fixed_z, training=False).numpy(), nrow=16,
+               title=f"course recipe, fixed noise, step {recipe_steps:,}")
 plt.show()
 
 # %% [markdown]
 # The recipe's curves, drawn the same way. $D$ is a critic now: its loss is the hinge loss, 2 at the
 # equilibrium (every image scores $s = 0$), and $G$'s loss $-\mathbb{E}[s(G(z))]$ can be negative. The
 # right panel shows $\sigma(s)$ only to put the scores on a 0-1 scale. Look for $D$'s loss staying
-# below 2 without sinking towards 0, and for $\sigma(s(x))$ above $\sigma(s(G(z)))$.
+# below 2 without sinking towards 0, and for $\sigma(s(x))$ above $\sigma(s(G(z)))$. (The shipped
+# generator comes without curves, so classroom mode draws $D$'s loss from the study's recipe runs.)
 
 # %%
-gu.plotting.plot_smoothed_history(trainer, critic=True, d_equilibrium=2.0)
+if gu.classroom_replaces("drew D's loss in the study's recipe runs (data/results/stability.json)",
+                         "this run's curves", "train the recipe and draw its own"):
+    ax = gu.study.plot_curves(study, [gu.stability.RECIPE_NAME], metric="d_loss")
+    ax.axhline(2.0, color="gray", linestyle="--", linewidth=1, label="D loss at equilibrium (2)")
+    ax.legend(fontsize=8)
+else:
+    gu.plotting.plot_smoothed_history(trainer, critic=True, d_equilibrium=2.0)
 plt.show()
 
 # %% [markdown]
-# The recipe's scores, beside the study's recipe at the same step and your run's:
+# The recipe's scores, beside the study's recipe at the same step, and your run's:
 
 # %%
-recipe_metrics = gu.metrics.evaluate(trainer.sample(n_eval), data)
-report("the recipe", recipe_metrics, gu.stability.RECIPE_NAME, main_steps)
-print(f"your GAN, same step: MNIST score {main_metrics['mnist_score']:.2f}, "
+recipe_metrics = gu.metrics.evaluate(gu.pretrained.generate(recipe_g, n_eval, seed=1), data)
+report("the recipe", recipe_metrics, gu.stability.RECIPE_NAME, recipe_steps)
+print(f"your GAN, step {main_steps:,}: MNIST score {main_metrics['mnist_score']:.2f}, "
       f"Fréchet distance {main_metrics['frechet_distance']:.1f}")
 
 # %% [markdown]
@@ -813,23 +835,31 @@ print(f"your GAN, same step: MNIST score {main_metrics['mnist_score']:.2f}, "
 # (ours uses a projection discriminator, Miyato and Koyama, 2018). Ten simpler targets replace one
 # hard one, and every class is asked for by construction (the MNIST score rewards that balance, so
 # compare its FD with the unconditional run's rather than its score alone). This is the course's default model (`make train`).
-# It trains here for half the steps of the recipe run (under a minute). The fixed noise cycles through
-# the labels 0-9, ten images per row: look for one digit per column, 0 to 9 from left to right.
+# It trains here for half the steps of the recipe run (under a minute; classroom mode loads the
+# shipped one, trained on all 60,000 digits). The noise comes with the labels 0-9 in turn, ten
+# images per row: look for one digit per column, 0 to 9 from left to right.
 
 # %%
 csettings = gu.recipes.recipe("cdcgan")
 csizes = csettings.pop("sizes")
-ctrainer = gu.GANTrainer("cdcgan", x_real, data.y_train, **csettings, **csizes)
-ctrainer.fit(steps=main_steps // 2)
-print(f"{ctrainer.step_count:,} steps in {ctrainer.train_time:.0f} s of training")
-gu.show_images(ctrainer.fixed_samples(), nrow=10, title="conditional DCGAN: fixed noise, labels 0-9 in turn")
+if gu.classroom_replaces("loaded the shipped generator data/pretrained/cdcgan.npz (all 60,000 digits)",
+                         "training 1,500 steps (under a minute on 2 cores)", "train it"):
+    cgenerator = gu.load_pretrained("cdcgan")
+else:
+    ctrainer = gu.GANTrainer("cdcgan", x_real, data.y_train, **csettings, **csizes)
+    ctrainer.fit(steps=full_steps // 2)
+    print(f"{ctrainer.step_count:,} steps in {ctrainer.train_time:.0f} s of training")
+    cgenerator = ctrainer.ema_generator
+gu.show_images(gu.pretrained.generate(cgenerator, 60, seed=0), nrow=10,
+               title="conditional DCGAN: labels 0-9 in turn")
 plt.show()
 
 # %% [markdown]
-# Its numbers, to compare with the unconditional recipe run above (which had twice the steps):
+# Its numbers, to compare with the unconditional recipe's above (each cell said how many steps it
+# had):
 
 # %%
-cond_metrics = gu.metrics.evaluate(ctrainer.sample(n_eval), data)
+cond_metrics = gu.metrics.evaluate(gu.pretrained.generate(cgenerator, n_eval, seed=1), data)
 for key in ("mnist_score", "frechet_distance", "classes_covered", "memorisation_rate"):
     print(f"{key:18s} {cond_metrics[key]:.3f}" if isinstance(cond_metrics[key], float) else f"{key:18s} {cond_metrics[key]}")
 
@@ -839,6 +869,7 @@ for key in ("mnist_score", "frechet_distance", "classes_covered", "memorisation_
 # `gu.TrainingDashboard` wraps the recipe's trainer: **Step D**, **Step G**, **Step** (both), x10,
 # x100, **Play/Pause**, Reset, Save, Load; sliders for both learning rates and for $k$ (D steps per G
 # step); the losses; how often the view updates. Press Play and keep using the notebook while it trains.
+# (In classroom mode the trainer is still untrained: Play shows digits emerging from noise.)
 
 # %%
 dash = gu.TrainingDashboard(trainer, update_every=10, score_every=500, score_samples=gu.fast(500, 50))
@@ -867,7 +898,7 @@ dash.snapshot()
 #   ahead, as it usually is), and not trending towards 0;
 # - $D(x)$ (for a critic, $\sigma(s(x))$) sits a little above $D(G(z))$, both away from 0 and 1.
 #
-# The recipe run's last 200 steps, against those values:
+# The trainer's last 200 steps (all of them if it has taken fewer), against those values:
 
 # %%
 history = trainer.history
@@ -921,7 +952,7 @@ print("saved to", run_dir.relative_to(gu.repo_root()), "| step", row_original["s
 # Longer training helps. The course ships a generator trained for longer: 24,000 steps on all
 # 60,000 digits (`make pretrained` builds it; data/README.md gives its MNIST score, 8.90, and FD,
 # 2.8); `gu.load_pretrained("dcgan")` loads it without training. If it is not there, we use ours. Compare
-# its strokes and its variety with the recipe run's grid above.
+# its strokes and its variety with the recipe's grid above.
 
 # %%
 if "dcgan" in gu.pretrained.pretrained_names():
@@ -955,8 +986,11 @@ plt.show()
 # ## Exercises
 #
 # 1. The fixes in section 3, each with its check cell (bugs 1-6 and 8; bug 7's fix is bug 1's).
-# 2. Write `mean_d_outputs(real_logits, fake_logits)` returning the pair (mean $D(x)$, mean $D(G(z))$)
-#    that the dashboard plots. Run the check.
+# 2. Write `mean_d_outputs(real_logits, fake_logits)`: from $D$'s logits $\ell$ on a real and a fake
+#    batch, return the pair (mean $D(x)$, mean $D(G(z))$), where $D = \sigma(\ell)$. Run the check.
+#    The dashboard draws this pair; for the recipe's hinge critic it applies the same $\sigma$ to the
+#    scores, as $\sigma(s(x))$ and $\sigma(s(G(z)))$, only to put them on a 0-1 scale (they are not
+#    probabilities there).
 # 3. **Predict, then try.** With the dashboard, press Save, set $k$ (D steps per G step) to 5 and press
 #    Step x100 (budget: 100 G steps and 500 D steps, under a minute at full size). First write down
 #    whether you expect $\sigma(s(G(z)))$ to fall clearly, rise, or stay about the same; then compare

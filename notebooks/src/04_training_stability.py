@@ -24,6 +24,8 @@ if importlib.util.find_spec("gan_utils") is None:
 # Measured running time: 3 min (173 s) on 2 CPU cores, on a day when a step of the course recipe
 # was timed at 29 to 39 ms; scaling its training cells by the step time, expect 5 to 6.5 minutes
 # where a step takes 70 ms. The long-budget study it reads took about 100 minutes on the same cores.
+# With the classroom switch on, the three before/after pairs are read from their committed
+# three-seed check instead of trained.
 
 # %%
 import gan_utils as gu  # first: it imports TensorFlow without its start-up log noise
@@ -130,35 +132,43 @@ plt.show()
 # Two runs from the same seed, the same learning rates ($G$: $2\cdot10^{-4}$, $D$: $2\cdot10^{-3}$),
 # for 300 steps, differing only in $G$'s loss: the first of three before/after pairs in this
 # notebook (`gu.pairs`). Each pair runs one seed here; `benchmarks/check_pairs.py` ran it on three
-# seeds, and the notebook quotes that check (`data/results/pairs.json`) under the live result.
+# seeds, and the notebook quotes that check (`data/results/pairs.json`) under the live result. In
+# classroom mode (`gu.classroom(True)`, notebook 00) each pair cell draws that check instead of
+# training.
 # Samples are scored with the **MNIST score** of notebook 05: high when a digit classifier
 # recognises each sample confidently as one digit and all ten digits appear (1 is the floor,
 # 10 the best).
 
 # %%
 pairs_check = gu.pairs.load_check()
-d_wins_pair = gu.pairs.run("d_wins", seed=0, data=data)
-d_wins = {"minimax": d_wins_pair["failure"]["trainer"], "non_saturating": d_wins_pair["fix"]["trainer"]}
-
-fig, axes = plt.subplots(1, 3, figsize=(13, 3.4), gridspec_kw={"width_ratios": [1.2, 1, 1]})
-for kind, colour in (("minimax", "tab:red"), ("non_saturating", "tab:blue")):
-    h = d_wins[kind].history
-    axes[0].plot(h["step"], h["d_fake"], color=colour, alpha=0.2, lw=0.6)
-    axes[0].plot(h["step"], gu.plotting.smooth(h["d_fake"]), color=colour, label=kind)
-axes[0].set_ylim(0, 0.6), axes[0].set_xlabel("step")
-axes[0].set_title("mean D(G(z)) per batch (faint) and its moving average", fontsize=10)
-axes[0].legend(fontsize=8)
-for ax, (kind, side) in zip(axes[1:], (("minimax", "failure"), ("non_saturating", "fix"))):
-    gu.show_images(d_wins_pair[side]["samples"], nrow=8, ax=ax,
-                   title=f"{kind}: MNIST score {d_wins_pair[side]['mnist_score']:.2f}")
+if gu.classroom_replaces("read the three-seed check data/results/pairs.json",
+                         "training the pair on seed 0, 2 x 300 steps (about 30 s on 2 cores)", "train it"):
+    gu.pairs.plot_check(pairs_check, "d_wins")
+    d_wins = {"minimax": gu.GANTrainer("dcgan", x_real, seed=0, **gu.pairs.pair("d_wins").failure_settings)}
+    d_wins["minimax"].step(gu.fast(100, 5), mode="d")  # for the next cell: D alone soon rejects every fake
+else:
+    d_wins_pair = gu.pairs.run("d_wins", seed=0, data=data)
+    d_wins = {"minimax": d_wins_pair["failure"]["trainer"], "non_saturating": d_wins_pair["fix"]["trainer"]}
+    fig, axes = plt.subplots(1, 3, figsize=(13, 3.4), gridspec_kw={"width_ratios": [1.2, 1, 1]})
+    for kind, colour in (("minimax", "tab:red"), ("non_saturating", "tab:blue")):
+        h = d_wins[kind].history
+        axes[0].plot(h["step"], h["d_fake"], color=colour, alpha=0.2, lw=0.6)
+        axes[0].plot(h["step"], gu.plotting.smooth(h["d_fake"]), color=colour, label=kind)
+    axes[0].set_ylim(0, 0.6), axes[0].set_xlabel("step")
+    axes[0].set_title("mean D(G(z)) per batch (faint) and its moving average", fontsize=10)
+    axes[0].legend(fontsize=8)
+    for ax, (kind, side) in zip(axes[1:], (("minimax", "failure"), ("non_saturating", "fix"))):
+        gu.show_images(d_wins_pair[side]["samples"], nrow=8, ax=ax,
+                       title=f"{kind}: MNIST score {d_wins_pair[side]['mnist_score']:.2f}")
 plt.show()
 print("three seeds:", gu.pairs.spread_line(pairs_check, "d_wins"))
 
 
 # %% [markdown]
 # The figure above is the symptom. Part of the cause is a number you can compute: the size of $G$'s
-# gradient under each loss, at the state the minimax run ended in ($D$ winning). The cell writes it
-# out with a `GradientTape` ($\lVert\cdot\rVert$ over all of $G$'s weights together).
+# gradient under each loss, at the state the minimax run ended in ($D$ winning; in classroom mode,
+# which trains no pair, a fresh GAN whose $D$ took 100 steps alone). The cell writes it out with a
+# `GradientTape` ($\lVert\cdot\rVert$ over all of $G$'s weights together).
 
 # %%
 def generator_gradient_norm(trainer, kind, n=256):
@@ -246,14 +256,18 @@ print("the frozen D's mean score s(x) for G's samples: "
 # piled onto a few modes looks fake as a whole. Same seed, same 3,000 steps ($k = 5$ $D$ steps each):
 
 # %%
-ring_pair = gu.pairs.run("mode_collapse", seed=0)
-fig, axes = plt.subplots(1, 2, figsize=(8, 4))
-for ax, side in zip(axes, ("failure", "fix")):
-    result = ring_pair[side]
-    label = gu.pairs.pair("mode_collapse").failure if side == "failure" else "packed D (PacGAN, 4 samples)"
-    gu.toy.plot_toy(result["trainer"], ax, n=1000,
-                    title=f"{label}\n{result['modes_covered']}/8 modes, {result['off_mode']:.0%} near none")
-fig.tight_layout()
+if gu.classroom_replaces("read the three-seed check data/results/pairs.json",
+                         "training the pair on seed 0, 2 x 3,000 steps (about 20 s on 2 cores)", "train it"):
+    gu.pairs.plot_check(pairs_check, "mode_collapse")
+else:
+    ring_pair = gu.pairs.run("mode_collapse", seed=0)
+    fig, axes = plt.subplots(1, 2, figsize=(8, 4))
+    for ax, side in zip(axes, ("failure", "fix")):
+        result = ring_pair[side]
+        label = gu.pairs.pair("mode_collapse").failure if side == "failure" else "packed D (PacGAN, 4 samples)"
+        gu.toy.plot_toy(result["trainer"], ax, n=1000,
+                        title=f"{label}\n{result['modes_covered']}/8 modes, {result['off_mode']:.0%} near none")
+    fig.tight_layout()
 plt.show()
 print("three seeds:", gu.pairs.spread_line(pairs_check, "mode_collapse"))
 
@@ -295,30 +309,35 @@ plt.show()
 # same learning rate $5\cdot10^{-2}$ for both players, 250 steps, with and without it in $D$:
 
 # %%
-hot_pair = gu.pairs.run("divergence", seed=0, data=data)
-fig, axes = plt.subplots(1, 3, figsize=(13, 3.2), gridspec_kw={"width_ratios": [1.2, 1, 1]})
-for (side, label), colour in zip((("failure", "no spectral norm"), ("fix", "spectral norm in D")), ("tab:red", "tab:blue")):
-    result = hot_pair[side]
-    h = result["trainer"].history
-    axes[0].plot(h["step"], np.abs(h["g_loss"]), color=colour, lw=0.8, marker="o" if len(h["step"]) < 50 else None,
-                 ms=2, label=f"{label} ({len(h['step'])} steps kept)")
-    ended = (f"diverged at step {result['diverged_at']}" if result["diverged_at"]
-             else f"finite for all {gu.pairs.pair('divergence').steps} steps")
-    gu.show_images(result["samples"], nrow=8, ax=axes[1 if side == "failure" else 2],
-                   title=f"{label}:\n{ended}, MNIST score {result['mnist_score']:.2f}")
-axes[0].set_yscale("log"), axes[0].set_xlabel("step"), axes[0].set_title("|G loss|, lr 5e-2", fontsize=10)
-axes[0].legend(fontsize=8)
+if gu.classroom_replaces("read the three-seed check data/results/pairs.json",
+                         "training the pair on seed 0, 2 x 250 steps (about 15 s on 2 cores)", "train it"):
+    gu.pairs.plot_check(pairs_check, "divergence")
+else:
+    hot_pair = gu.pairs.run("divergence", seed=0, data=data)
+    fig, axes = plt.subplots(1, 3, figsize=(13, 3.2), gridspec_kw={"width_ratios": [1.2, 1, 1]})
+    for (side, label), colour in zip((("failure", "no spectral norm"), ("fix", "spectral norm in D")),
+                                     ("tab:red", "tab:blue")):
+        result = hot_pair[side]
+        h = result["trainer"].history
+        axes[0].plot(h["step"], np.abs(h["g_loss"]), color=colour, lw=0.8,
+                     marker="o" if len(h["step"]) < 50 else None, ms=2, label=f"{label} ({len(h['step'])} steps kept)")
+        ended = (f"diverged at step {result['diverged_at']}" if result["diverged_at"]
+                 else f"finite for all {gu.pairs.pair('divergence').steps} steps")
+        gu.show_images(result["samples"], nrow=8, ax=axes[1 if side == "failure" else 2],
+                       title=f"{label}:\n{ended}, MNIST score {result['mnist_score']:.2f}")
+    axes[0].set_yscale("log"), axes[0].set_xlabel("step"), axes[0].set_title("|G loss|, lr 5e-2", fontsize=10)
+    axes[0].legend(fontsize=8)
 plt.show()
 print("three seeds:", gu.pairs.spread_line(pairs_check, "divergence"))
 
 # %% [markdown]
 # Spectral normalisation did exactly one thing here, on all three seeds of the check: without it
 # the run diverged (after 23, 98 and 132 steps), with it the losses stayed finite for all 250
-# steps. The diverged run's panel is not a diverged generator: the trainer rolled back to its last
-# good snapshot (step 0 on this seed), so its curve is empty and its samples are the untrained
-# generator's. Spectral norm did **not** make a learning rate of $5\cdot10^{-2}$ learn: its samples
-# are blank (MNIST score 1.00-1.11 over the three seeds, where 1 is the floor; the rolled-back
-# runs scored 1.00-1.36). A bounded $D$ keeps the game from blowing up;
+# steps. In the live run (classroom mode shows only the check), the diverged run's panel is not a
+# diverged generator: the trainer rolled back to its last good snapshot (step 0 on this seed), so
+# its curve is empty and its samples are the untrained generator's. Spectral norm did **not** make
+# a learning rate of $5\cdot10^{-2}$ learn: its samples are blank (MNIST score 1.00-1.11 over the
+# three seeds, where 1 is the floor; the rolled-back runs scored 1.00-1.36). A bounded $D$ keeps the game from blowing up;
 # it cannot make steps 250 times too large useful. The cure for a learning rate that is too large
 # is a smaller one; spectral normalisation buys room, and section 3 measures what it buys at a
 # sensible learning rate.
@@ -658,10 +677,12 @@ print(f"{mine.variant}: {mine.steps} steps, MNIST score {mine.scores['mnist_scor
 #    differentiate $G$'s minimax cost $\log(1 - \sigma(\ell))$ with respect to the logit $\ell$ of a
 #    fake, simplify, and enter the result as `minimax_gradient(logit)`. Then say what it tends to as
 #    $D(G(z)) \to 0$; section 1.2 measured what that does to the gradient on $G$'s weights.
-# 4. **Open.** In code with section 1.2's set-up (budget: up to three runs of 300 steps, under a
-#    minute), or with the panel (its budget is in seconds: about 20 s a run): find the smallest ratio
-#    `lr_d / lr_g` at which the minimax loss stalls (MNIST score below 2), then check whether the
-#    non-saturating loss survives it. The solution at the end does it in code.
+# 4. **Open.** Section 1.2's minimax loss stalled with $D$ learning 10 times faster than $G$. Does
+#    it still stall with half that lead? In code with section 1.2's set-up (budget: two runs of 300
+#    steps, about half a minute), train the minimax loss with `lr_d / lr_g = 5`. If it stalls (MNIST
+#    score below 2), check whether the non-saturating loss survives the same ratio; if it learns, the
+#    threshold lies between 5 and 10. With the panel (its budget is in seconds: about 20 s a run), walk
+#    further down. The solution at the end does the code version.
 
 # %%
 def gradient_penalty(critic, real, fake, alpha):
@@ -739,10 +760,8 @@ def minimax_gradient(logit):
 assert gu.checks.check_minimax_gradient(minimax_gradient)
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
-# Exercise 4 (budget: up to three runs of 300 steps): section 1.2's set-up (lr_g 2e-4, beta_1 0.5,
-# seed 0). Section 1.2 showed a ratio of 10 stalling the minimax loss; walk down from it, stop at the
-# first ratio where the minimax loss still learns, and run the non-saturating loss at the smallest
-# ratio that stalled.
+# Exercise 4 (budget: two runs of 300 steps): section 1.2's set-up (lr_g 2e-4, beta_1 0.5, seed 0)
+# with D's lead halved, lr_d = 5 lr_g; the non-saturating loss is trained only if the minimax loss stalls.
 def final_score(kind, ratio):
     """MNIST score of section 1.2's set-up after 300 steps with loss `kind` and lr_d = ratio * lr_g."""
     trial = gu.GANTrainer("dcgan", x_real, loss=kind, lr_g=2e-4, lr_d=2e-4 * ratio, beta_1=0.5, seed=0,
@@ -751,15 +770,15 @@ def final_score(kind, ratio):
     return gu.metrics.mnist_score(trial.sample(gu.fast(500, 20)))
 
 
-smallest_stalling = 10
-for ratio in (5, 3):
-    score = final_score("minimax", ratio)
-    print(f"lr_d / lr_g = {ratio}: minimax score {score:.2f} ({'stalled' if score < 2 else 'learns'})")
-    if score >= 2:
-        break
-    smallest_stalling = ratio
-print(f"smallest ratio tried at which minimax stalled: {smallest_stalling}; there the non-saturating loss "
-      f"scores {final_score('non_saturating', smallest_stalling):.2f}")
+if not gu.classroom_replaces("defined final_score without calling it",
+                             "the solution's two 300-step runs (about 30 s on 2 cores)", "run them"):
+    minimax_score = final_score("minimax", 5)
+    if minimax_score < 2:
+        print(f"lr_d / lr_g = 5: the minimax loss stalled (MNIST score {minimax_score:.2f}); the non-saturating "
+              f"loss scores {final_score('non_saturating', 5):.2f} at the same ratio")
+    else:
+        print(f"lr_d / lr_g = 5: the minimax loss learns (MNIST score {minimax_score:.2f}), so the threshold "
+              "lies between 5 and 10")
 
 # %% [markdown]
 # ## References
