@@ -20,21 +20,21 @@ DIVERGE_FACTOR = 10.0  # the loss rising this many times above its starting valu
 MAX_HIDDEN = 64
 
 
-def sigmoid(z) -> np.ndarray:
-    """The logistic function 1 / (1 + exp(-z)), computed without overflow. Introduced in notebook 01."""
-    z = np.asarray(z, dtype=np.float64)
-    out = np.empty_like(z)
-    pos = z >= 0
-    out[pos] = 1.0 / (1.0 + np.exp(-z[pos]))
-    ez = np.exp(z[~pos])
-    out[~pos] = ez / (1.0 + ez)
+def sigmoid(a) -> np.ndarray:
+    """The logistic function 1 / (1 + exp(-a)) of a pre-activation a, computed without overflow. Introduced in notebook 01."""
+    a = np.asarray(a, dtype=np.float64)
+    out = np.empty_like(a)
+    pos = a >= 0
+    out[pos] = 1.0 / (1.0 + np.exp(-a[pos]))
+    ea = np.exp(a[~pos])
+    out[~pos] = ea / (1.0 + ea)
     return out
 
 
-def sigmoid_derivative(z) -> np.ndarray:
-    """The derivative of the sigmoid, sigma(z) * (1 - sigma(z)). Introduced in notebook 01."""
-    s = sigmoid(z)
-    return s * (1.0 - s)
+def sigmoid_derivative(a) -> np.ndarray:
+    """The derivative of the sigmoid, sigma(a) * (1 - sigma(a)). Introduced in notebook 01."""
+    p = sigmoid(a)
+    return p * (1.0 - p)
 
 
 def bce(y, p, eps: float = 1e-12) -> float:
@@ -93,15 +93,15 @@ def gradients(params: dict, x: np.ndarray, y: np.ndarray) -> tuple[float, dict[s
     """The BCE loss and its gradient with respect to every parameter, by backpropagation. Introduced in notebook 01."""
     n = len(x)
     if "w" in params:
-        z = x @ params["w"] + params["b"]
-        dz = (sigmoid(z) - y) / n  # dL/dz for sigmoid + BCE
-        return bce_with_logits(y, z), {"w": x.T @ dz, "b": np.array(dz.sum())}
-    h = np.tanh(x @ params["W1"] + params["b1"])
-    z = h @ params["w2"] + params["b2"]
-    dz = (sigmoid(z) - y) / n
-    da = np.outer(dz, params["w2"]) * (1.0 - h ** 2)  # back through tanh
-    grads = {"W1": x.T @ da, "b1": da.sum(0), "w2": h.T @ dz, "b2": np.array(dz.sum())}
-    return bce_with_logits(y, z), grads
+        a = x @ params["w"] + params["b"]  # the pre-activation (a logit), one per example
+        delta_a = (sigmoid(a) - y) / n  # dL/da for sigmoid + BCE
+        return bce_with_logits(y, a), {"w": x.T @ delta_a, "b": np.array(delta_a.sum())}
+    u = np.tanh(x @ params["W1"] + params["b1"])  # the hidden layer's values, one row per example
+    a = u @ params["w2"] + params["b2"]
+    delta_a = (sigmoid(a) - y) / n
+    delta_u = np.outer(delta_a, params["w2"]) * (1.0 - u ** 2)  # back through tanh
+    grads = {"W1": x.T @ delta_u, "b1": delta_u.sum(0), "w2": u.T @ delta_a, "b2": np.array(delta_a.sum())}
+    return bce_with_logits(y, a), grads
 
 
 def gradient_step(params: dict, x: np.ndarray, y: np.ndarray, lr: float) -> tuple[float, dict[str, np.ndarray]]:
@@ -254,8 +254,8 @@ class GradientDescentExplorer(PlayControls):
         loss_ax.grid(True, which="both", alpha=0.3)
         self._ax, self._loss_ax = ax, loss_ax
         # plain texts above the axes (an axes title moves itself when hidden for the background)
-        self._title, self._loss_title = (a.text(0.5, 1.03, "", transform=a.transAxes, ha="center", fontsize=10)
-                                         for a in (ax, loss_ax))
+        self._title, self._loss_title = (axes.text(0.5, 1.03, "", transform=axes.transAxes, ha="center", fontsize=10)
+                                         for axes in (ax, loss_ax))
         self._background, self._background_key = None, None
 
     def _dynamic_artists(self) -> list:

@@ -15,7 +15,8 @@ if importlib.util.find_spec("gan_utils") is None:
 # single neuron to a generator that draws handwritten digits on a laptop CPU.
 #
 # This notebook checks that your environment works, shows you the data we will use throughout,
-# and maps the road ahead. Measured running time: 16 s on 2 CPU cores.
+# and maps the road ahead. Measured running time: 12 s on 2 CPU cores (it trains nothing; the
+# classroom switch changes nothing here).
 #
 # The course's terms (logit, nats, mode collapse, ...) are defined in one place, the
 # [glossary](../docs/glossary.md).
@@ -28,9 +29,11 @@ if importlib.util.find_spec("gan_utils") is None:
 # is sized to train on a 2-core CPU in minutes.
 #
 # **Teaching a class?** Run `gu.classroom(True)` right after the import (or set
-# `GAN_UTILS_CLASSROOM=1` before starting Jupyter): from then on each notebook loads the results
-# the course ships (pretrained generators, committed studies) instead of training for minutes, and
-# each cell that does so prints one line starting "Classroom mode:" that says how to run it for real.
+# `GAN_UTILS_CLASSROOM=1` before starting Jupyter). Only notebooks 03-05 change: where they would
+# train for minutes, they load what the course ships (pretrained generators, committed studies and
+# checks) or train briefly, and each such cell prints one line starting "Classroom mode:" that says
+# how to run it for real. Notebooks 00-02 are short and always run in full. The switch is off
+# unless you turn it on; the cell below prints its state.
 
 # %%
 import os

@@ -14,8 +14,8 @@ if importlib.util.find_spec("gan_utils") is None:
 # A GAN is a game between two networks. In this notebook you write down that game, derive the
 # best possible discriminator, check the algebra with numbers, and then play the game yourself on
 # toys small enough to draw: a 1-D Gaussian and a ring of eight Gaussians. Measured running time:
-# 79 s on 2 CPU cores that two other training jobs were sharing (on that machine, quiet, a
-# default-recipe step of notebook 03 takes 39 ms).
+# 62 s on 2 CPU cores, on a machine where one training step of notebook 03's GAN took about 50 ms.
+# The classroom switch changes nothing here.
 
 # %% [markdown]
 # ## 1. The game
@@ -115,10 +115,10 @@ print(f"always heads vs always tails: KL = {gu.toy.kl_divergence(heads, tails)},
 # %% [markdown]
 # **Step 2: maximise at each $x$.** Fix $G$, and let $D$ be any function at all (unlimited
 # capacity, the paper's non-parametric setting), so it may choose every value $D(x)$ separately:
-# maximise the integrand point by point. As a function of the number $t = D(x) \in (0, 1)$,
-# $p_{data}(x)\log t + p_g(x)\log(1-t)$ has derivative $p_{data}(x)/t - p_g(x)/(1-t)$, zero at
-# $t = p_{data}(x)/(p_{data}(x) + p_g(x))$, and a negative second derivative
-# $-p_{data}(x)/t^2 - p_g(x)/(1-t)^2$, so that is the maximum (wherever $p_{data}(x) + p_g(x) > 0$;
+# maximise the integrand point by point. As a function of the number $q = D(x) \in (0, 1)$,
+# $p_{data}(x)\log q + p_g(x)\log(1-q)$ has derivative $p_{data}(x)/q - p_g(x)/(1-q)$, zero at
+# $q = p_{data}(x)/(p_{data}(x) + p_g(x))$, and a negative second derivative
+# $-p_{data}(x)/q^2 - p_g(x)/(1-q)^2$, so that is the maximum (wherever $p_{data}(x) + p_g(x) > 0$;
 # elsewhere $D(x)$ does not affect $V$):
 #
 # $$D^*(x) = \frac{p_{data}(x)}{p_{data}(x) + p_g(x)}.$$
@@ -217,26 +217,28 @@ plt.show()
 # Wasserstein GAN (Arjovsky, Chintala and Bottou 2017) in notebook 04.
 
 # %% [markdown]
-# ## 4. Saturating and non-saturating generator losses
+# ## 4. Two generator losses
 #
 # Early in training $G$ is poor, $D$ rejects its samples confidently and $D(G(z)) \approx 0$. In the
 # minimax game $G$ minimises $\log(1 - D(G(z)))$, the term of $V$ that depends on it. Goodfellow et
 # al. proposed a second generator loss: maximise $\log D(G(z))$ instead, that is minimise
-# $-\log D(G(z))$, the **non-saturating** loss. Both have the same fixed point (a state where neither
+# $-\log D(G(z))$. Both have the same fixed point (a state where neither
 # player moves); what else changes is the subject of the end of this section.
 
 # %% [markdown]
 # **Predict, then run.** Before you run the measuring cell below: where $D(G(z)) = 0.01$, which
-# loss gives $G$ the larger gradient with respect to the logit, `"minimax"`, `"non-saturating"` or
-# `"the same"`? Write your answer in `prediction` in the next cell. (Reading a saved copy with its
-# outputs? Cover the plot until you have answered, or use the student edition, which has none.)
+# loss gives $G$ the larger gradient with respect to the logit, and about how many times larger:
+# 1×, 10× or 100×? In `prediction` in the next cell write `"minimax"` for $\log(1 - D(G(z)))$,
+# `"non-saturating"` for $-\log D(G(z))$ (its usual name, explained after the plot) or
+# `"the same"`; the check prints the measured ratio. (Reading a saved copy with its outputs? Cover
+# the plot until you have answered, or use the student edition, which has none.)
 
 # %%
 prediction = None  # your prediction: "minimax", "non-saturating" or "the same"
 
 # %% [markdown]
 # The next cell plots three generator costs against $D(G(z))$, as in figure 16 of Goodfellow's NIPS
-# 2016 tutorial: minimax, non-saturating, and the **maximum-likelihood** cost
+# 2016 tutorial: minimax, $-\log D(G(z))$ (labelled non-saturating), and the **maximum-likelihood** cost
 # $-\exp(\sigma^{-1}(D(G(z)))) = -D(G(z))/(1 - D(G(z)))$, whose expected gradient at $D = D^*$ is that
 # of $\mathrm{KL}(p_{data}\,\|\,p_g)$. TensorFlow measures each slope with respect to the logit $\ell$.
 # Look at the left end of the right panel, where a fresh generator lives.
@@ -289,8 +291,9 @@ gu.checks.check_predict_gradient(prediction, gradients={
 # point nearest 0.01, $D(G(z)) = 0.011$, its slope is 0.011 in size, so $G$ barely learns, while the
 # non-saturating cost's is 0.989. The maximum-likelihood cost is flat there too (slope
 # $D(G(z))/(1-D(G(z))) = 0.011$) and steep only near $D(G(z)) = 1$ (about 1000 at 0.999): nearly
-# all of its gradient comes from the few fakes $D$ already believes. Notebook 04 asks you to derive
-# the minimax slope and see why it vanishes.
+# all of its gradient comes from the few fakes $D$ already believes. This is why $-\log D(G(z))$ is
+# called the **non-saturating** loss: its slope does not die away where $D$ rejects the fakes.
+# Notebook 04 asks you to derive the minimax slope and see why it vanishes.
 
 # %% [markdown]
 # **What the non-saturating loss changes.** The fixed point is shared: at $p_g = p_{data}$ and
@@ -360,15 +363,17 @@ print(f"  2 JSD, i.e. C(G) + log 4           {slope(two_jsd):.4f}")
 # ## 5. A live 1-D toy GAN
 #
 # `gu.toy.ToyGAN` is a complete GAN small enough to watch: the data are $\mathcal{N}(2, 0.5^2)$, the
-# generator maps one noise number $z$ through a 32-32 tanh MLP, and the discriminator is an MLP of the
+# generator maps one noise number $z$ (the MNIST GANs from notebook 03 on use `latent_dim = 100`;
+# the toys need only 1 or 2 numbers) through a 32-32 tanh MLP, and the discriminator is an MLP of the
 # same shape. One **Step D+G** makes $k$ discriminator updates, then one generator update, each with
 # Adam ($\beta_1 = 0.5$: its running average of past gradients forgets faster than with the default
 # 0.9) on batches of 128, with the non-saturating generator loss unless you switch it.
 
 # %% [markdown]
 # That is the shape of Algorithm 1 of Goodfellow et al. (2014), not a copy. The paper's algorithm
-# text updates $G$ on the minimax cost $\log(1 - D(G(z)))$, and its experiments used SGD with
-# momentum (steps along a running average of past gradients) and $k = 1$. Here both players use
+# text updates $G$ on the minimax cost $\log(1 - D(G(z)))$, and its experiments used stochastic
+# gradient descent (SGD: gradient descent on random batches) with momentum (steps along a running
+# average of past gradients) and $k = 1$. Here both players use
 # Adam; the dashboard's **G loss** menu switches the generator to the minimax cost.
 
 # %% [markdown]
@@ -387,7 +392,7 @@ toy_dash
 # (the D+G steps that **Play** runs) and keeps pictures of the game at four moments, in the style of
 # Figure 1 of Goodfellow et al. Look for $p_g$ moving onto $p_{data}$ and for the printed final JSD
 # estimate, well below 0.05 nats. Unlike the paper's last panel, $D$ ends close to $\frac{1}{2}$ only
-# where the data are (about 1 to 3): where almost no samples come, it falls to about 0.1 on the left
+# where the data are (about 0.5 to 2.5): where almost no samples come, it falls to about 0.1 on the left
 # and rises to nearly 1 on the right.
 
 # %%
@@ -618,11 +623,11 @@ gu.checks.check_optimal_discriminator(optimal_discriminator);
 # $\log(1 - \sigma(\ell))$ is $\log 0$.
 # The solutions use $\log \sigma(\ell) = -\mathrm{softplus}(-\ell)$ and
 # $\log(1 - \sigma(\ell)) = -\mathrm{softplus}(\ell)$, with $\mathrm{softplus}(t) = \log(1 + e^t)$
-# computed by `np.logaddexp(0, u)`, as `gu.losses` does.
+# computed by `np.logaddexp(0, t)`, as `gu.losses` does.
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
-def softplus(u):
-    return np.logaddexp(0.0, np.asarray(u, dtype=np.float64))
+def softplus(t):
+    return np.logaddexp(0.0, np.asarray(t, dtype=np.float64))
 
 
 def discriminator_loss(real_logits, fake_logits):
@@ -660,8 +665,9 @@ def optimal_discriminator(p_data, p_g):
 assert gu.checks.check_optimal_discriminator(optimal_discriminator)
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
-# Section 4's prediction: "non-saturating". Where D(G(z)) = 0.01 its gradient on the logit is
-# about 0.99, the minimax loss's about 0.01.
+# Section 4's prediction: "non-saturating", about 100 times larger. Where D(G(z)) = 0.01 its gradient
+# on the logit is about 0.99, the minimax loss's about 0.01 (99 times; at the plot's grid point 0.011
+# the check measures about 90).
 prediction = "non-saturating"
 assert gu.checks.check_predict_gradient(prediction)
 

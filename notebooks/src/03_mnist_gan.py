@@ -15,9 +15,10 @@ if importlib.util.find_spec("gan_utils") is None:
 # this course grew from (and two classic bugs besides), train your step on a convolutional GAN, then
 # turn it into the course recipe one measured change at a time and steer it from a dashboard.
 #
-# Measured running time: 5 min (289 s) on 2 CPU cores, where a step of your GAN and a step of the
-# course recipe each took 30-31 ms (the run cells print yours). 3.1 of those minutes are section 4's
-# two main training runs, 3,000 steps each; everything else together took under 2 minutes. With
+# Measured running time: 8 min (473 s) on 2 CPU cores, where a step of your GAN took 53 ms and a
+# step of the course recipe 51 ms (the run cells print yours; on a day when both took 30 ms, the
+# notebook took 289 s). 5.2 of those minutes are section 4's two main training runs, 3,000 steps
+# each; everything else together took under 3 minutes. With
 # the classroom switch on (`gu.classroom(True)`, see notebook 00) your run takes 500 steps and the
 # recipe and the conditional GAN are loaded from the shipped generators instead of trained.
 #
@@ -177,7 +178,7 @@ gu.show_images(generator(z_fixed, training=False).numpy(), nrow=16, title=f"MLP 
 plt.show()
 
 # %% [markdown]
-# Speckled strokes after 2,000 steps (about 7 s on 2 cores), a few of them already readable as
+# Speckled strokes after 2,000 steps (a few seconds on 2 cores), a few of them already readable as
 # digits: that is a GAN that learns.
 # Section 4 runs the same step on convolutional models.
 
@@ -194,7 +195,7 @@ plt.show()
 # | 3. 128 D steps per G step | in the article | $D$ races ahead of $G$ |
 # | 4. $G$ trained alone towards zeros | in the article | $G$ paints black, never sees $D$ |
 # | 5. a "generator step" meant to train $G$ through a frozen $D$ | in the article | trains no $G$; whether $D$ stays frozen depends on batch shape |
-# | 6. fakes labelled 1 | in the article | reproduced with a working $G$ step: $D(G(z)) \to 1$ |
+# | 6. fakes labelled 1 | in the article | reproduced with a working $G$ step: predict the symptom first |
 # | 7. a sigmoid fed to a loss that expects logits | a classic | $D$ can never say "fake" |
 # | 8. pixels left in $[0, 255]$ | a classic | real and fake images on different scales; our trainer refuses them |
 # | 9. samples shown with the default colour map | in the article | yellow digits on purple |
@@ -365,8 +366,8 @@ gu.checks.check_generator_step(generator_step);
 # The article's D step stacks the fakes **first**, then the reals, and sets the first half of the
 # labels to 1: fakes are labelled 1 and reals 0, the reverse of our convention (real = 1, fake = 0).
 # Its "generator step" labels the fakes 1 as well, the target a generator uses to fool a $D$ that says
-# 1 for real. With one convention in $D$'s loss and the other in $G$'s, both players push
-# $D(G(z))$ the same way. Reproduce it: swap the labels in $D$'s loss only, keep $G$'s loss as it is.
+# 1 for real. One convention is in $D$'s loss and the other in $G$'s: which way does each player now
+# push $D(G(z))$? Reproduce it: swap the labels in $D$'s loss only, keep $G$'s loss as it is.
 
 # %% [markdown]
 # **Predict, then run.** Before you run the training cell: with D's labels swapped, where will the
@@ -540,7 +541,7 @@ print(f"plain D (your main run): {plain_d_params:,} trainable parameters, G : D 
 # G step, Adam with $\eta_G = \eta_D = 2\cdot10^{-4}$ and $\beta_1 = 0.5$. Only the models differ: a
 # $G$ shaped like the one above and the plain $D$. This is the study's "non-saturating loss" variant, so its scores can be
 # compared with three seeds the study trained. It is the first of the notebook's two long runs:
-# 3,000 steps, about 1.5 minutes on 2 cores (the cell prints the time it took; 500 steps in
+# 3,000 steps, 1.5 to 2.5 minutes on 2 cores (the cell prints the time it took; 500 steps in
 # classroom mode, `gu.classroom(True)`).
 
 # %%
@@ -578,7 +579,8 @@ plt.show()
 # Numbers rather than impressions: `gu.metrics.evaluate` classifies fresh samples with a reference
 # digit classifier. The MNIST score runs from 1 (one blob) to 10 (ten crisp, equally common digits);
 # the Fréchet distance compares the classifier's features of fakes and reals (lower is better);
-# "classes covered" counts digits that get at least 2% of the samples. Notebook 05 explains them all.
+# "classes covered" counts digits that get at least 2% of the samples; "memorised" is the share of
+# samples that are near-copies of a training digit. Notebook 05 explains them all.
 # Beside each number: the study's three seeds of the same GAN at the same step. Expect yours to
 # land near them, not inside their range: your step is not the trainer's code line for line (its
 # random draws come in another order), and three seeds that agree closely understate how much one
@@ -774,8 +776,8 @@ if study is not None:
 #
 # `gu.GANTrainer` runs the recipe's step (hinge loss, shared forward pass, EMA, ...) on the models of
 # the tables, with checkpoints and divergence checks besides. Same 3,000 steps as your run: the
-# second long run, about 1.5 minutes on 2 cores. While it runs, a progress bar shows the losses
-# and the speed (a saved notebook keeps only its first frame); press Interrupt any time and the
+# second long run, 1.5 to 2.5 minutes on 2 cores. While it runs, a progress bar shows the losses
+# and the speed (a saved notebook keeps it as text, ending with the run's time and speed); press Interrupt any time and the
 # trainer stops cleanly between steps. In classroom mode the cell loads the recipe's shipped
 # generator instead (`dcgan_embedded`: 8,000 steps on the same digits) and leaves the trainer
 # untrained, for the dashboard.
@@ -835,7 +837,7 @@ print(f"your GAN, step {main_steps:,}: MNIST score {main_metrics['mnist_score']:
 # (ours uses a projection discriminator, Miyato and Koyama, 2018). Ten simpler targets replace one
 # hard one, and every class is asked for by construction (the MNIST score rewards that balance, so
 # compare its FD with the unconditional run's rather than its score alone). This is the course's default model (`make train`).
-# It trains here for half the steps of the recipe run (under a minute; classroom mode loads the
+# It trains here for half the steps of the recipe run (about a minute; classroom mode loads the
 # shipped one, trained on all 60,000 digits). The noise comes with the labels 0-9 in turn, ten
 # images per row: look for one digit per column, 0 to 9 from left to right.
 
@@ -890,8 +892,8 @@ dash.snapshot()
 # ## 5. Reading the curves
 #
 # At the game's equilibrium $p_g = p_{data}$ and $D$ cannot tell real from fake. With the cross-entropy
-# losses $D(x) = D(G(z)) = 0.5$ and $D$'s loss is $\log 4 \approx 1.386$; a hinge critic gives every
-# image the score $s = 0$, and its loss is 2. In practice neither player wins: the curves **hover**
+# losses $D(x) = D(G(z)) = 0.5$ and $D$'s loss is $\log 4 \approx 1.386$; a hinge critic can do no
+# better than a constant score (for example $s = 0$), and its loss is 2. In practice neither player wins: the curves **hover**
 # near these values. In a healthy run:
 #
 # - $D$'s loss is noisy but steady, usually somewhat below its equilibrium value ($D$ is a little

@@ -52,7 +52,7 @@ x_real = gu.to_float(data.x_train)
 # ### 1.1 Oscillation: a game is not a descent
 #
 # The smallest GAN that still has the problem is the **Dirac-GAN** (Mescheder et al. 2018). The
-# data are a single point, $x = 0$; the generator is a single point too, $x = \theta$; the
+# data are a single point, $x = 0$; the generator's sample is a single point too, $G(z) = \theta$; the
 # discriminator is linear, $D_\psi(x) = \sigma(\psi x)$. The equilibrium is $\theta = 0$ (the
 # generator sits on the data) with $\psi = 0$ ($D = \tfrac12$ everywhere). With
 # $f(t) = \log\sigma(t)$ the GAN value is
@@ -142,7 +142,7 @@ plt.show()
 # %%
 pairs_check = gu.pairs.load_check()
 if gu.classroom_replaces("read the three-seed check data/results/pairs.json",
-                         "training the pair on seed 0, 2 x 300 steps (about 30 s on 2 cores)", "train it"):
+                         "training the pair on seed 0, 2 x 300 steps (30-40 s on 2 cores)", "train it"):
     gu.pairs.plot_check(pairs_check, "d_wins")
     d_wins = {"minimax": gu.GANTrainer("dcgan", x_real, seed=0, **gu.pairs.pair("d_wins").failure_settings)}
     d_wins["minimax"].step(gu.fast(100, 5), mode="d")  # for the next cell: D alone soon rejects every fake
@@ -192,11 +192,11 @@ print(f"ratio: {norms['non_saturating'] / norms['minimax']:.0f}x")
 # %% [markdown]
 # The size alone does not settle it: Adam divides each step by the square root of a running mean
 # of the squared gradients, so a consistently small gradient still gives steps of ordinary size.
-# What the size hides is the weighting. By exercise 3, the minimax slope for one fake is
-# $-\sigma(\ell) = -D(G(z))$: each fake counts in proportion to how real $D$ finds it, so the fakes
-# $D$ rejects confidently, which are nearly all of them here, contribute almost nothing, and what
-# is left is dominated by a few borderline fakes and by noise. The non-saturating slope,
-# $-(1 - D(G(z)))$, gives every rejected fake nearly full weight.
+# What the size hides is the weighting. Exercise 3 asks you to derive the minimax slope for one
+# fake: its size turns out to be proportional to how real $D$ finds that fake, so the fakes $D$
+# rejects confidently, which are nearly all of them here, contribute almost nothing, and what is
+# left is dominated by a few borderline fakes and by noise. The non-saturating slope gives every
+# rejected fake nearly full weight.
 #
 # ### 1.3 Mode collapse: chasing a discriminator that stands still
 #
@@ -233,7 +233,7 @@ for (g_only, images), ax_hist, ax_img in zip(stages.items(), axes[0], axes[1]):
     gu.show_images(images[:25], nrow=5, ax=ax_img, title=f"score {gu.metrics.mnist_score(images):.2f}")
 fig.tight_layout()
 plt.show()
-print("the frozen D's mean score s(x) for G's samples: "
+print("the frozen D's mean score s(G(z)) for G's samples: "
       + ", ".join(f"{g_only} G-only steps: {v:+.2f}" for g_only, v in frozen_score.items()))
 
 # %% [markdown]
@@ -241,7 +241,7 @@ print("the frozen D's mean score s(x) for G's samples: "
 # $G$-only steps the histogram has collapsed to a single class, and the samples are no
 # longer digits at all: every noise vector now gives the same kind of stripes, which the classifier
 # happens to call an 8. $G$ followed the frozen $D$'s gradient towards what $D$ rates most real:
-# the score $s(x)$ that the frozen $D$ (a hinge-loss critic in this recipe) gives $G$'s samples
+# the score $s(G(z))$ that the frozen $D$ (a hinge-loss critic in this recipe) gives $G$'s samples
 # rose as they collapsed (printed under the figure). $D$ was never trained
 # on anything like it, so nothing tells it such images are fake; only a $D$ that keeps learning
 # would.
@@ -257,7 +257,7 @@ print("the frozen D's mean score s(x) for G's samples: "
 
 # %%
 if gu.classroom_replaces("read the three-seed check data/results/pairs.json",
-                         "training the pair on seed 0, 2 x 3,000 steps (about 20 s on 2 cores)", "train it"):
+                         "training the pair on seed 0, 2 x 3,000 steps (20-30 s on 2 cores)", "train it"):
     gu.pairs.plot_check(pairs_check, "mode_collapse")
 else:
     ring_pair = gu.pairs.run("mode_collapse", seed=0)
@@ -310,7 +310,7 @@ plt.show()
 
 # %%
 if gu.classroom_replaces("read the three-seed check data/results/pairs.json",
-                         "training the pair on seed 0, 2 x 250 steps (about 15 s on 2 cores)", "train it"):
+                         "training the pair on seed 0, 2 x 250 steps (15-25 s on 2 cores)", "train it"):
     gu.pairs.plot_check(pairs_check, "divergence")
 else:
     hot_pair = gu.pairs.run("divergence", seed=0, data=data)
@@ -377,7 +377,7 @@ print("three seeds:", gu.pairs.spread_line(pairs_check, "divergence"))
 # informative. With smoothing $\epsilon$ (`label_smoothing`, here 0.1, so the study's variant
 # "one-sided label smoothing 0.9" names the target, not $\epsilon$), target $t = 1 - \epsilon$
 # on the logits $\ell_r$ of real images and $0$ on the logits $\ell_f$ of fakes, with
-# $\mathrm{softplus}(t) = \log(1 + e^t)$ (so $-\log\sigma(\ell) = \mathrm{softplus}(-\ell)$):
+# $\mathrm{softplus}(u) = \log(1 + e^u)$ (so $-\log\sigma(\ell) = \mathrm{softplus}(-\ell)$):
 #
 # $$L_D = \mathbb{E}\bigl[t\,\mathrm{softplus}(-\ell_r) + (1-t)\,\mathrm{softplus}(\ell_r)\bigr]
 # + \mathbb{E}\bigl[\mathrm{softplus}(\ell_f)\bigr].$$
@@ -423,8 +423,8 @@ for name, images in (("real digits", x_real[:256]), ("healthy G", before[:256]),
 # step. You write the penalty in exercise 1.
 
 # %% [markdown]
-# **Spectral normalisation** (Miyato et al. 2018). A dense layer $\mathbf{a} \mapsto W\mathbf{a}$
-# can stretch its input by at most $\sigma_{\max}(W)$, $W$'s largest singular value, so it is
+# **Spectral normalisation** (Miyato et al. 2018). A dense layer multiplies its input vector by $W$,
+# so it can stretch it by at most $\sigma_{\max}(W)$, $W$'s largest singular value, so it is
 # $\sigma_{\max}(W)$-Lipschitz; LeakyReLU is 1-Lipschitz, and a chain of layers is at most the
 # product of theirs. Dividing every weight matrix of $D$ by its $\sigma_{\max}(W)$ therefore bounds
 # how steep $D$ can be, with no penalty term. For a convolution, the paper (and
@@ -608,8 +608,8 @@ plt.show()
 # On every seed, WGAN-GP's critic loss climbed from about $-7$ to $-1$ while the score rose from
 # about 3.3 to about 6.7. Most of that climb (about 5.4) came between steps 500 and 1,000, when the
 # critic itself was still young; between 1,000 and 1,500 the loss fell or stood still while the
-# score rose by about 0.9; from step 1,500 on it rose with the score on every seed, from about
-# $-1.9$ to $-1.0$. So the high correlations lean on the first point. The plain GAN's BCE loss also
+# score rose by 0.7 to 0.9; from step 1,500 on it rose with the score on every seed, from between
+# $-2.0$ and $-1.6$ to about $-1.0$. So the high correlations lean on the first point. The plain GAN's BCE loss also
 # drifted up with its score, but inside a band 0.07-0.11 wide just below $\log 4$, so it cannot say
 # how far the samples still are from the data; the course recipe's hinge loss moved by 0.05 or
 # less, and its correlation with the score even changes sign from seed to seed. The Wasserstein
@@ -618,7 +618,7 @@ plt.show()
 #
 # **Retrain a variant yourself.** Set `RETRAIN` to any name in the tables (for example
 # `"hinge loss + spectral norm"`) and run the cell: it trains that variant from scratch for 1,000
-# generator steps, seed 0 (about a minute where a default-recipe step takes 39 ms), and draws your
+# generator steps, seed 0 (about a minute where a default-recipe step takes about 50 ms), and draws your
 # run, dashed, over the study's curves for the same variant.
 
 # %%
@@ -679,7 +679,7 @@ print(f"{mine.variant}: {mine.steps} steps, MNIST score {mine.scores['mnist_scor
 #    $D(G(z)) \to 0$; section 1.2 measured what that does to the gradient on $G$'s weights.
 # 4. **Open.** Section 1.2's minimax loss stalled with $D$ learning 10 times faster than $G$. Does
 #    it still stall with half that lead? In code with section 1.2's set-up (budget: two runs of 300
-#    steps, about half a minute), train the minimax loss with `lr_d / lr_g = 5`. If it stalls (MNIST
+#    steps, 30-40 s), train the minimax loss with `lr_d / lr_g = 5`. If it stalls (MNIST
 #    score below 2), check whether the non-saturating loss survives the same ratio; if it learns, the
 #    threshold lies between 5 and 10. With the panel (its budget is in seconds: about 20 s a run), walk
 #    further down. The solution at the end does the code version.
@@ -714,7 +714,7 @@ def minimax_gradient(logit):
 gu.checks.check_minimax_gradient(minimax_gradient);
 
 # %% [markdown]
-# Running time of this notebook on your machine, up to here (the full run took 173 s on 2 CPU cores):
+# Running time of this notebook on your machine, up to here (the full run took 180 s on 2 CPU cores):
 
 # %%
 print(f"{time.perf_counter() - start_time:.0f} s")
@@ -771,7 +771,7 @@ def final_score(kind, ratio):
 
 
 if not gu.classroom_replaces("defined final_score without calling it",
-                             "the solution's two 300-step runs (about 30 s on 2 cores)", "run them"):
+                             "the solution's runs (one or two of 300 steps, 15-40 s on 2 cores)", "run them"):
     minimax_score = final_score("minimax", 5)
     if minimax_score < 2:
         print(f"lr_d / lr_g = 5: the minimax loss stalled (MNIST score {minimax_score:.2f}); the non-saturating "
