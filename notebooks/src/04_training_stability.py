@@ -21,11 +21,12 @@ if importlib.util.find_spec("gan_utils") is None:
 # a long-budget study of them: every variant trained for the same number of generator steps on
 # three seeds, so that only differences that held on every seed count.
 #
-# Measured running time: 3 min (173 s) on 2 CPU cores, on a day when a step of the course recipe
-# was timed at 29 to 39 ms; scaling its training cells by the step time, expect 5 to 6.5 minutes
-# where a step takes 70 ms. The long-budget study it reads took about 100 minutes on the same cores.
-# With the classroom switch on, the three before/after pairs are read from their committed
-# three-seed check instead of trained.
+# Measured running time: 2.6 min (158 s) on 2 CPU cores, on a day when a step of the course recipe
+# was timed at 44 ms. Its training cells took 131 s of that; scaling them by the step time, expect
+# about 4 minutes where a step takes 70 ms and about 10 where it takes 200 ms. The long-budget
+# study it reads took about 100 minutes on the same cores. With the classroom switch on, the three
+# before/after pairs are read from their committed three-seed check instead of trained: 77 s
+# (about 2 minutes where a step takes 70 ms).
 
 # %%
 import gan_utils as gu  # first: it imports TensorFlow without its start-up log noise
@@ -714,7 +715,7 @@ def minimax_gradient(logit):
 gu.checks.check_minimax_gradient(minimax_gradient);
 
 # %% [markdown]
-# Running time of this notebook on your machine, up to here (the full run took 180 s on 2 CPU cores):
+# Running time of this notebook on your machine, up to here (the full run took 158 s on 2 CPU cores):
 
 # %%
 print(f"{time.perf_counter() - start_time:.0f} s")
