@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, images in sets.items():
         start = time.perf_counter()
         r = gu.parzen.parzen_log_likelihood(images, data.x_test, validation)
-        results[name] = {"mean_nats": r.mean, "sem": r.sem, "sigma": r.sigma, "n_samples": r.n_samples,
+        results[name] = {"mean_nats": r.mean, "sem": r.sem, "h": r.h, "n_samples": r.n_samples,
                          "n_test": r.n_test, "n_validation": r.n_validation, "at_grid_edge": r.at_grid_edge,
                          "validation_means": list(r.validation_means)}
         print(f"{name:>22}: {r}  ({time.perf_counter() - start:.0f} s)", flush=True)
@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.manifest:
         for name in names:
             gu.pretrained.record_in_manifest(name, {"parzen_paper_protocol": {
-                **{k: results[name][k] for k in ("mean_nats", "sem", "sigma")}, "protocol": protocol_text()}})
+                **{k: results[name][k] for k in ("mean_nats", "sem", "h")}, "protocol": protocol_text()}})
         print("recorded in data/pretrained/manifest.json")
     return 0
 

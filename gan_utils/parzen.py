@@ -1,8 +1,8 @@
 """The 2014 GAN paper's own metric: a Gaussian Parzen-window log-likelihood of held-out digits.
 
-Introduced in notebook 05. Put a Gaussian of width sigma on each generated sample, giving the
-density p(x) = 1/n * sum_i N(x; g_i, sigma^2 I), and report the mean log p(x) over test digits in
-nats, with the pixels scaled to [0, 1] as in the paper. Sigma is chosen on a validation split from
+Introduced in notebook 05. Put a Gaussian of width h on each generated sample, giving the
+density p(x) = 1/n * sum_i N(x; g_i, h^2 I), and report the mean log p(x) over test digits in
+nats, with the pixels scaled to [0, 1] as in the paper. The width h is chosen on a validation split from
 the paper's grid, numpy.logspace(-1, 0, 10), exactly as its ``parzen_ll.py`` did (10,000 samples,
 1,000 validation digits). Distances are computed in chunks and summed with the log-sum-exp trick, so nothing
 underflows and memory stays small. Theis et al. (2016) show why the estimate is unreliable.
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 #: the window widths the 2014 paper's parzen_ll.py tried (pixels in [0, 1])
-SIGMAS = np.logspace(-1, 0, 10)
+WIDTHS = np.logspace(-1, 0, 10)
 
 #: Goodfellow et al. (2014), Table 1, MNIST column: mean test log-likelihood (nats) and standard error
 PAPER_TABLE_1 = {
@@ -57,10 +57,10 @@ def _rows(a, name: str) -> np.ndarray:
     return a
 
 
-def _sigmas(sigmas) -> np.ndarray:
-    s = np.atleast_1d(np.asarray(sigmas, dtype=np.float64))
+def _widths(widths) -> np.ndarray:
+    s = np.atleast_1d(np.asarray(widths, dtype=np.float64))
     if s.ndim != 1 or len(s) == 0 or not np.all(np.isfinite(s)) or np.any(s <= 0):
-        raise ValueError(f"sigma must be one or more finite numbers > 0, got {sigmas!r}")
+        raise ValueError(f"the width h must be one or more finite numbers > 0, got {widths!r}")
     return s
 
 
@@ -70,12 +70,12 @@ def _check_chunk(chunk) -> int:
     return int(chunk)
 
 
-def log_density_grid(x, centres, sigmas, chunk: int = CHUNK) -> np.ndarray:
-    """Return log p(x) for every row of x and every sigma, shape (len(sigmas), N), in nats. Introduced in notebook 05.
+def log_density_grid(x, centres, widths, chunk: int = CHUNK) -> np.ndarray:
+    """Return log p(x) for every row of x and every width h, shape (len(widths), N), in nats. Introduced in notebook 05.
 
-    p(x) = 1/n sum_i N(x; centres_i, sigma^2 I); the squared distances are computed once per block.
+    p(x) = 1/n sum_i N(x; centres_i, h^2 I); the squared distances are computed once per block.
     """
-    x, centres, s, chunk = _rows(x, "x"), _rows(centres, "centres"), _sigmas(sigmas), _check_chunk(chunk)
+    x, centres, s, chunk = _rows(x, "x"), _rows(centres, "centres"), _widths(widths), _check_chunk(chunk)
     if x.shape[1] != centres.shape[1]:
         raise ValueError(f"x has {x.shape[1]} columns but centres have {centres.shape[1]}; they must match")
     n, d = centres.shape
@@ -88,22 +88,22 @@ def log_density_grid(x, centres, sigmas, chunk: int = CHUNK) -> np.ndarray:
         np.maximum(d2, 0.0, out=d2)  # rounding can make a zero distance slightly negative
         nearest = d2.min(axis=1)
         d2 -= nearest[:, None]  # logsumexp by hand: the largest term becomes exp(0) = 1
-        for k, sigma in enumerate(s):
-            scale = -1.0 / (2.0 * sigma ** 2)
+        for k, h in enumerate(s):
+            scale = -1.0 / (2.0 * h ** 2)
             out[k, start:start + chunk] = nearest * scale + np.log(np.exp(d2 * scale).sum(axis=1)) - norm[k]
     return out
 
 
-def log_density(x, centres, sigma: float, chunk: int = CHUNK) -> np.ndarray:
+def log_density(x, centres, h: float, chunk: int = CHUNK) -> np.ndarray:
     """Return the Parzen-window log-density log p(x) of each row of x (N,), in nats. Introduced in notebook 05."""
-    if np.ndim(sigma) != 0:
-        raise ValueError(f"sigma must be one number > 0, got {sigma!r}; for several use log_density_grid")
-    return log_density_grid(x, centres, [sigma], chunk)[0]
+    if np.ndim(h) != 0:
+        raise ValueError(f"the width h must be one number > 0, got {h!r}; for several use log_density_grid")
+    return log_density_grid(x, centres, [h], chunk)[0]
 
 
-def select_sigma(centres, validation, sigmas=SIGMAS, chunk: int = CHUNK) -> tuple[float, np.ndarray]:
-    """Return (the sigma with the highest mean validation log-likelihood, the mean for every sigma). Introduced in notebook 05."""
-    s = _sigmas(sigmas)
+def select_width(centres, validation, widths=WIDTHS, chunk: int = CHUNK) -> tuple[float, np.ndarray]:
+    """Return (the width h with the highest mean validation log-likelihood, the mean for every width). Introduced in notebook 05."""
+    s = _widths(widths)
     means = log_density_grid(validation, centres, s, chunk).mean(axis=1)
     return float(s[int(np.argmax(means))]), means
 
@@ -114,25 +114,25 @@ class ParzenResult:
 
     mean: float
     sem: float
-    sigma: float
+    h: float
     n_samples: int
     n_test: int
     n_validation: int
-    sigmas: tuple
+    widths: tuple
     validation_means: tuple
 
     def __str__(self) -> str:
-        return (f"{self.mean:.0f} ± {self.sem:.1f} nats (sigma {self.sigma:.3f}, {self.n_samples:,} samples, "
+        return (f"{self.mean:.0f} ± {self.sem:.1f} nats (h {self.h:.3f}, {self.n_samples:,} samples, "
                 f"{self.n_test:,} test digits)")
 
     @property
     def at_grid_edge(self) -> bool:
-        """True when the chosen sigma is the smallest or largest tried: widen the grid to be sure."""
-        return self.sigma in (min(self.sigmas), max(self.sigmas))
+        """True when the chosen width is the smallest or largest tried: widen the grid to be sure."""
+        return self.h in (min(self.widths), max(self.widths))
 
 
-def parzen_log_likelihood(samples, test, validation, sigmas=SIGMAS, chunk: int = CHUNK) -> ParzenResult:
-    """Fit the window on samples, choose sigma on validation, return the test log-likelihood ± s.e. Introduced in notebook 05.
+def parzen_log_likelihood(samples, test, validation, widths=WIDTHS, chunk: int = CHUNK) -> ParzenResult:
+    """Fit the window on samples, choose h on validation, return the test log-likelihood ± s.e. Introduced in notebook 05.
 
     All three are images (uint8 or floats in [-1, 1]); they are scaled to [0, 1] as in the 2014 paper.
     The standard error is std / sqrt(n_test), as the paper's code reported it.
@@ -144,9 +144,9 @@ def parzen_log_likelihood(samples, test, validation, sigmas=SIGMAS, chunk: int =
             raise ValueError(f"{name} images have {rows.shape[1]} pixels but samples have {centres.shape[1]}")
     if len(tst) < 2:
         raise ValueError(f"test holds {len(tst)} image; need at least 2 for a standard error")
-    s = _sigmas(sigmas)
-    sigma, means = select_sigma(centres, val, s, chunk)
-    ll = log_density(tst, centres, sigma, chunk)
-    return ParzenResult(mean=float(ll.mean()), sem=float(ll.std() / np.sqrt(len(ll))), sigma=sigma,
+    s = _widths(widths)
+    h, means = select_width(centres, val, s, chunk)
+    ll = log_density(tst, centres, h, chunk)
+    return ParzenResult(mean=float(ll.mean()), sem=float(ll.std() / np.sqrt(len(ll))), h=h,
                         n_samples=len(centres), n_test=len(tst), n_validation=len(val),
-                        sigmas=tuple(float(v) for v in s), validation_means=tuple(float(v) for v in means))
+                        widths=tuple(float(v) for v in s), validation_means=tuple(float(v) for v in means))

@@ -173,4 +173,4 @@ def test_attribute_direction():
 
 
 def test_lazy_names():
-    assert gu.latent is latent and gu.LatentExplorer is latent.LatentExplorer and gu.parzen.SIGMAS.shape == (10,)
+    assert gu.latent is latent and gu.LatentExplorer is latent.LatentExplorer and gu.parzen.WIDTHS.shape == (10,)

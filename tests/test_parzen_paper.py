@@ -49,7 +49,7 @@ def test_protocol_runs_and_records_the_figure_in_the_manifest(tmp_path, shipped,
     tiny, real = record["results"]["tiny"], record["results"]["real training digits"]
     assert tiny["n_samples"] == real["n_samples"] == 120
     assert tiny["n_test"] == 80 and tiny["n_validation"] == 40
-    assert np.isclose(gu.parzen.SIGMAS, tiny["sigma"]).any()
+    assert np.isclose(gu.parzen.WIDTHS, tiny["h"]).any()
     data = gu.load_mnist(tmp_path / "mnist.npz", verbose=False)
     samples = gu.pretrained.generate(gu.load_pretrained("tiny"), 120, seed=2014)
     expected = gu.parzen.parzen_log_likelihood(samples, data.x_test, data.x_train[-40:])
