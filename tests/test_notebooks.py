@@ -121,6 +121,34 @@ def test_an_edit_saved_in_jupyterlab_reaches_the_source(tmp_path):
         "the source gained a YAML header: check notebooks/jupytext.toml"
 
 
+def test_jupyterlab_opens_every_notebook_when_it_is_newer_than_its_source(tmp_path):
+    """A fresh clone or `make notebooks` can leave a notebook newer than its source: JupyterLab must still open it.
+
+    The notebooks carry slide types (tools/slides.py) that their sources do not, so jupytext must leave
+    that metadata out when it compares the two (notebooks/jupytext.toml), or it refuses to open them.
+    """
+    import asyncio
+    import os
+    import shutil
+    import time
+
+    from jupyter_server.services.contents.largefilemanager import AsyncLargeFileManager
+    from jupytext.async_contentsmanager import build_async_jupytext_contents_manager_class
+
+    shutil.copytree(REPO / "notebooks", tmp_path / "nb", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    later = time.time() + 60
+    for path in NOTEBOOKS:
+        os.utime(tmp_path / "nb" / path.name, (later, later))
+    manager = build_async_jupytext_contents_manager_class(AsyncLargeFileManager)(root_dir=str(tmp_path / "nb"))
+
+    async def open_all():
+        return [await manager.get(path.name) for path in NOTEBOOKS]
+
+    models = asyncio.run(open_all())
+    assert [m["name"] for m in models] == [p.name for p in NOTEBOOKS]
+    assert any("slideshow" in c["metadata"] for c in models[0]["content"]["cells"]), "the slide types are kept"
+
+
 def test_jupyterlab_loads_the_jupytext_server_extension():
     import jupyter_core.paths
 
