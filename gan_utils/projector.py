@@ -64,7 +64,9 @@ def widget_css() -> str:
     return (f"<style>.{CSS_CLASS}, .{CSS_CLASS} .widget-label, .{CSS_CLASS} button, .{CSS_CLASS} input, "
             f".{CSS_CLASS} .widget-readout, .{CSS_CLASS} select {{font-size: {px}px !important; "
             f"line-height: 1.3 !important;}} .{CSS_CLASS} button {{height: auto !important; "
-            f"padding: 6px 14px !important;}}</style>")
+            f"width: auto !important; min-width: max-content !important; padding: 6px 14px !important;}} "
+            f".{CSS_CLASS} .widget-html-content {{font-size: {px}px !important; line-height: 1.3 !important;}}"
+            f"</style>")
 
 
 def dress(box):

@@ -42,3 +42,16 @@ def test_dashboards_follow_the_projector_view() -> None:
     shown = gu.projector.dress(big.widget)
     assert gu.projector.CSS_CLASS in big.widget._dom_classes
     assert "font-size" in shown.children[0].value and shown.children[1] is big.widget
+
+
+def test_projector_buttons_grow_with_their_labels_and_the_status_line_grows_too() -> None:
+    """Larger text in a fixed-width button is cut off ("Step D o..."): in projector view buttons fit their labels."""
+    gu.display("projector")
+    try:
+        css = gu.projector.widget_css()
+    finally:
+        gu.display("default")
+    button_rule = css.split(f".{gu.projector.CSS_CLASS} button {{", 1)[1].split("}", 1)[0]
+    assert "width: auto" in button_rule and "max-content" in button_rule
+    assert f".{gu.projector.CSS_CLASS} .widget-html-content" in css, "the dashboards' status lines are HTML widgets"
+    assert gu.projector.widget_css() == "", "default view adds no style"
