@@ -427,7 +427,4 @@ class TrainingDashboard(widgets.PlayControls):
 
     def snapshot_png(self) -> bytes:
         """The whole dashboard as one PNG: its controls and their values, the status line and the figure."""
-        return widgets.compose_snapshot([
-            widgets.control_text(self.widget.children[0].children),
-            widgets.control_text([*self.widget.children[1].children, *self.widget.children[2].children]),
-            self.status_text, widgets.html_text(self.errors.widget.value), bytes(self.image.value)])
+        return widgets.dashboard_snapshot(self.widget, self.status_text, self.errors.widget.value, bytes(self.image.value))

@@ -22,8 +22,7 @@ from PIL import Image as PILImage
 
 from . import projector
 from .toy import ToyGAN, histogram_density, js_estimate, modes_covered, optimal_discriminator
-from .widgets import (ErrorBox, PlayLoop, compose_snapshot, control_text, dashboard_bundle, html_text, log_slider,
-                      play_button)
+from .widgets import ErrorBox, PlayLoop, dashboard_bundle, dashboard_snapshot, html_text, log_slider, play_button
 
 LOSS_OPTIONS = [("non-saturating", "non_saturating"), ("minimax", "minimax")]
 HINT = "Press Reset, or lower the learning rates."
@@ -281,9 +280,7 @@ class ToyDashboard:
 
     def snapshot_png(self) -> bytes:
         """The whole dashboard as one PNG: its controls and their values, the status line and the last frame."""
-        rows = self.widget.children
-        return compose_snapshot([control_text(rows[0].children), control_text([*rows[1].children, *rows[2].children]),
-                                 html_text(self.status.value), html_text(self.errors.widget.value), self.png])
+        return dashboard_snapshot(self.widget, html_text(self.status.value), self.errors.widget.value, self.png)
 
     def _repr_mimebundle_(self, **kwargs) -> dict:
         return dashboard_bundle(projector.dress(self.widget), self.snapshot_png,

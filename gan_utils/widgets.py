@@ -233,6 +233,14 @@ def control_text(controls: list[W.Widget]) -> str:
     return "   ".join(parts)
 
 
+def dashboard_snapshot(root: W.Box, status: str, errors_html: str, picture: bytes) -> bytes:
+    """A dashboard laid out as buttons, then two rows of settings, then its picture: one PNG of its controls, status, errors and picture."""
+    buttons, *settings = root.children[:3]
+    return compose_snapshot([control_text(buttons.children),
+                             control_text([c for row in settings for c in row.children]),
+                             status, html_text(errors_html), picture])
+
+
 def compose_snapshot(blocks: list[str | bytes | list[str]], font_size: float = 11.0) -> bytes:
     """One PNG, top to bottom: a str is a wrapped text line, a list of str is preformatted lines, bytes is a PNG image."""
     import numpy as np

@@ -25,13 +25,13 @@ import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # tools/slides.py, also when this file is loaded by path
 import slides  # noqa: E402
+from gan_utils.widgets import SNAPSHOT_ENV  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 SOURCES = NOTEBOOKS / "src"
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 COMPARED_METADATA = ("tags", "jupyter", "slideshow")
-SNAPSHOT_ENV = "GAN_UTILS_SNAPSHOTS"  # gan_utils.widgets.SNAPSHOT_ENV
 REPOSITORY = "https://github.com/gan-classroom/gan-classroom"  # pyproject.toml [project.urls] names the same
 # The first cell of every notebook, kept here once; `build` writes it into each source.
 INSTALL_CELL = f"""\
