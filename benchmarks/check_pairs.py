@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"{result['fix'][p.measure]} ({'fix won' if won else 'fix did NOT win'}); "
                   f"{result['failure']['seconds'] + result['fix']['seconds']:.0f} s of training", flush=True)
         entry["fix_won_every_seed"] = all(entry["fix_won"])
-        entry["command"] = command
+        entry.update({"command": command, "machine": gu.stability.machine(), "date": datetime.date.today().isoformat()})
         check["pairs"][p.name] = entry
     check.update({"command": command,
                   "machine": gu.stability.machine(), "tensorflow": tf.__version__,
