@@ -21,13 +21,13 @@ if importlib.util.find_spec("gan_utils") is None:
 # a long-budget study of them: every variant trained for the same number of generator steps on
 # three seeds, so that only differences that held on every seed count.
 #
-# Measured running time: 2.9 min (174 s) on 2 CPU cores, on a day when a step of the course recipe
-# was timed at 79 ms. Nearly all of it is training, which scales with the step time: expect about
-# 2.6 minutes where a step takes 70 ms and 6 to 7.5 where it takes 200 ms (run on one core shared
-# with a busy process, where a step took 326 ms, it took 542 s: slower steps cost less than in
+# Measured running time: 2.6 min (158 s) on 2 CPU cores, on a day when a step of the course recipe
+# was timed at 83 ms. Nearly all of it is training, which scales with the step time: expect about
+# 2.2 minutes where a step takes 70 ms and 5 to 6.5 where it takes 200 ms (run on one core shared
+# with a busy process, where a step took 250 ms, it took 309 s: slower steps cost less than in
 # proportion). The long-budget study it reads took about 100 minutes on the same cores. With the
 # classroom switch on, the three before/after pairs are read from their committed three-seed check
-# instead of trained: 53 s (about 30 s where a step takes 70 ms).
+# instead of trained: 36 s, with a step at 55-59 ms (about 44 s where a step takes 70 ms).
 
 # %%
 import gan_utils as gu  # first: it imports TensorFlow without its start-up log noise
@@ -238,7 +238,7 @@ for (g_only, images), ax_hist, ax_img in zip(stages.items(), axes[0], axes[1]):
     gu.show_images(images[:25], nrow=5, ax=ax_img, title=f"score {gu.metrics.mnist_score(images):.2f}")
 fig.tight_layout()
 plt.show()
-print("the frozen D's mean score s(G(z)) for G's samples: "
+print("the frozen D's mean raw output s(G(z)) on G's samples: "
       + ", ".join(f"{g_only} G-only steps: {v:+.2f}" for g_only, v in frozen_score.items()))
 
 # %% [markdown]
@@ -246,12 +246,14 @@ print("the frozen D's mean score s(G(z)) for G's samples: "
 # score about 8.6). After 25 $G$-only steps the digits have dissolved into speckled strokes and about
 # half the samples are called an 8; after 50 nearly all are, and after 100 every one is: every noise
 # vector now gives the same speckled pattern of vertical bars, no longer a digit at all, which the
-# classifier happens to call an 8. $G$ followed the frozen $D$'s gradient towards what $D$ rates
-# most real: the score $s(G(z))$ that the frozen $D$ (a hinge-loss critic in this recipe) gives
-# $G$'s samples rose from about $-0.1$ for the good digits to about $+2.4$ for the pattern (printed
-# under the figure). This $D$ prefers the pattern to real-looking digits: it trained for only 50
-# steps and never saw anything like it, so nothing told it such images are fake; only a $D$ that
-# keeps learning would.
+# classifier happens to call an 8 (the "score" above each grid is that MNIST score). $G$ followed
+# the frozen $D$'s gradient towards what $D$ rates most real. This recipe's $D$ is trained with the
+# **hinge loss** of notebook 03: its raw output $s(x)$, a logit with no sigmoid after it, is pushed
+# above $+1$ on real digits and below $-1$ on fakes. The mean $s(G(z))$ the frozen $D$ gives $G$'s
+# samples (printed under the figure) rose from about $-0.1$ for the shipped generator's digits to
+# about $+2.4$ for the pattern. This $D$ rates the pattern far above good digits: it trained for
+# only 50 steps and never saw anything like it, so nothing told it such images are fake; only a $D$
+# that keeps learning would.
 #
 # In a normal run $D$ does keep learning, but if $G$ moves faster than $D$ can follow, the same
 # thing happens piecemeal: $G$ crowds onto whatever $D$ currently likes, $D$ catches up, $G$ jumps
@@ -288,7 +290,7 @@ print("three seeds:", gu.pairs.spread_line(pairs_check, "mode_collapse"))
 #
 # ### 1.4 Divergence: a learning rate that is simply too large
 #
-# With a learning rate of 10 every update overshoots, and within a few steps the losses are
+# With a learning rate of 10 every update overshoots, and after a single step the losses are
 # astronomically large or NaN. `GANTrainer` checks every step: it stops, rolls the weights back to
 # the last good snapshot (taken every 50 steps and at the start of each call) and says what happened.
 # The same trainer then trains on at $2\cdot10^{-2}$, 500 times smaller: the losses stay finite,
@@ -307,18 +309,19 @@ fig, axes = plt.subplots(1, 2, figsize=(10, 3.2))
 axes[0].plot(warm.history["step"], warm.history["d_loss"], label="D loss")
 axes[0].plot(warm.history["step"], warm.history["g_loss"], label="G loss")
 axes[0].set_yscale("symlog"), axes[0].set_xlabel("step"), axes[0].legend(fontsize=8)
-axes[0].set_title("lr 2e-2: finite, but no longer learning", fontsize=10)
+axes[0].set_title("lr 2e-2: finite, but not learning", fontsize=10)
 gu.show_images(warm.fixed_samples()[:32], nrow=8, ax=axes[1], title="its samples")
 plt.show()
 
 # %% [markdown]
 # **The fix, measured: spectral normalisation.** Section 2 explains it: every layer of $D$ is
-# divided by its largest singular value, so $D$ cannot become arbitrarily steep. Same seed, the
-# same learning rate $5\cdot10^{-2}$ for both players, 250 steps, with and without it in $D$:
+# divided by its largest singular value, so $D$ cannot become arbitrarily steep. Five times the
+# learning rate of the run above, $10^{-1}$ for both players, is enough to diverge. Same seed,
+# 250 steps, with and without spectral norm in $D$:
 
 # %%
 if gu.classroom_replaces("read the three-seed check data/results/pairs.json",
-                         "training the pair on seed 0, 2 x 250 steps (about 30 s where a recipe step takes 70 ms)", "train it"):
+                         "training the pair on seed 0, 2 x 250 steps (about 25 s where a recipe step takes 70 ms)", "train it"):
     gu.pairs.plot_check(pairs_check, "divergence")
 else:
     hot_pair = gu.pairs.run("divergence", seed=0, data=data)
@@ -333,22 +336,24 @@ else:
                  else f"finite for all {gu.pairs.pair('divergence').steps} steps")
         gu.show_images(result["samples"], nrow=8, ax=axes[1 if side == "failure" else 2],
                        title=f"{label}:\n{ended}, MNIST score {result['mnist_score']:.2f}")
-    axes[0].set_yscale("log"), axes[0].set_xlabel("step"), axes[0].set_title("|G loss|, lr 5e-2", fontsize=10)
+    axes[0].set_yscale("log"), axes[0].set_xlabel("step"), axes[0].set_title("|G loss|, lr 1e-1", fontsize=10)
     axes[0].legend(fontsize=8)
 plt.show()
 print("three seeds:", gu.pairs.spread_line(pairs_check, "divergence"))
 
 # %% [markdown]
 # Spectral normalisation did exactly one thing here, on all three seeds of the check: without it
-# the run diverged (after 23, 98 and 132 steps), with it the losses stayed finite for all 250
-# steps. When a run diverges depends on floating-point round-off, and so on the machine: on a
-# different processor seed 1 diverged after 132 steps and seed 2 not within 200, the budget
-# tried there: at this learning rate a run without spectral norm sits near the edge. In the live run (classroom mode shows only the check), the diverged run's panel is not a
-# diverged generator: the trainer rolled back to its last good snapshot (step 0 on this seed), so
-# its curve is empty and its samples are the untrained generator's. Spectral norm did **not** make
-# a learning rate of $5\cdot10^{-2}$ learn: its samples are blank (MNIST score 1.00-1.11 over the
-# three seeds, where 1 is the floor; the rolled-back runs scored 1.00-1.36). A bounded $D$ keeps the game from blowing up;
-# it cannot make steps 250 times too large useful. The cure for a learning rate that is too large
+# the run diverged within a few steps (after 10, 3 and 3 finite steps), with it the losses stayed
+# finite for all 250 steps. When a run diverges depends on floating-point round-off, and so on the
+# machine. At half this learning rate, $5\cdot10^{-2}$, the run without spectral norm sat near the
+# edge (in an earlier check it diverged after 23 to 132 steps, and on another processor one seed
+# of three did not diverge within 250 steps), which is why the pair uses $10^{-1}$. In the live run (classroom
+# mode shows only the check), the diverged run's panel is not a diverged generator: the trainer
+# rolled back to its last good snapshot (step 0), so its curve is empty and its samples are the
+# untrained generator's. Spectral norm did **not** make a learning rate of $10^{-1}$ learn: its
+# samples are sparse white specks on black with no digit in them (MNIST score 1.00-1.07 over the
+# three seeds, where 1 is the floor; the rolled-back runs scored 1.00). A bounded $D$ keeps the game from blowing up;
+# it cannot make steps 500 times too large useful. The cure for a learning rate that is too large
 # is a smaller one; spectral normalisation buys room, and section 3 measures what it buys at a
 # sensible learning rate.
 
@@ -385,11 +390,11 @@ print("three seeds:", gu.pairs.spread_line(pairs_check, "divergence"))
 # **One-sided label smoothing** (Salimans et al. 2016). Train $D$ towards $0.9$ instead of $1$ on
 # real images, so it gains nothing from becoming extremely confident; its gradients for $G$ stay
 # informative. With smoothing $\epsilon$ (`label_smoothing`, here 0.1, so the study's variant
-# "one-sided label smoothing 0.9" names the target, not $\epsilon$), target $t = 1 - \epsilon$
+# "one-sided label smoothing 0.9" names the target, not $\epsilon$), target $y = 1 - \epsilon$
 # on the logits $\ell_r$ of real images and $0$ on the logits $\ell_f$ of fakes, with
-# $\mathrm{softplus}(u) = \log(1 + e^u)$ (so $-\log\sigma(\ell) = \mathrm{softplus}(-\ell)$):
+# $\mathrm{softplus}(\ell) = \log(1 + e^{\ell})$ (so $-\log\sigma(\ell) = \mathrm{softplus}(-\ell)$):
 #
-# $$L_D = \mathbb{E}\bigl[t\,\mathrm{softplus}(-\ell_r) + (1-t)\,\mathrm{softplus}(\ell_r)\bigr]
+# $$L_D = \mathbb{E}\bigl[y\,\mathrm{softplus}(-\ell_r) + (1-y)\,\mathrm{softplus}(\ell_r)\bigr]
 # + \mathbb{E}\bigl[\mathrm{softplus}(\ell_f)\bigr].$$
 #
 # *One-sided*: smoothing the fake targets too would reward $D$ for calling fakes a bit real, and
@@ -399,8 +404,8 @@ print("three seeds:", gu.pairs.spread_line(pairs_check, "divergence"))
 # **Feature matching and minibatch discrimination** (Salimans et al. 2016). Feature matching
 # changes $G$'s goal: instead of fooling $D$'s output, $G$ matches the mean of one of $D$'s hidden
 # layers on real and on generated batches. Minibatch discrimination attacks collapse directly:
-# $D$ judges one image at a time, so it cannot see that a whole batch is the same digit. Minibatch discrimination
-# gives it features of the batch as a whole. The simplest form (Karras et al. 2018) appends one
+# $D$ judges one image at a time, so it cannot see that a whole batch is the same image. Minibatch
+# discrimination gives it features of the batch as a whole. The simplest form (Karras et al. 2018) appends one
 # channel: the standard deviation of each feature across the batch, averaged. Compare that
 # number on real digits, the healthy samples of 1.3 and the collapsed ones:
 
@@ -411,13 +416,18 @@ for name, images in (("real digits", x_real[:256]), ("healthy G", before[:256]),
     print(f"{name:>12}: batch spread {spread:.3f}")
 
 # %% [markdown]
+# The healthy generator's batches are as spread as real digits; the collapsed one's spread is
+# little more than half of theirs. One number per batch is enough for $D$ to tell a collapsed batch
+# from a real one, which no single image could show it.
+
+# %% [markdown]
 # **Wasserstein loss with gradient penalty** (Arjovsky et al. 2017; Gulrajani et al. 2017). Two
 # definitions first. A function $f$ is **$K$-Lipschitz** if $|f(a) - f(b)| \le K\lVert a - b\rVert$
 # for all inputs $a, b$: it can never change faster than slope $K$. The **earth-mover distance**
 # (Wasserstein-1) between two distributions is the least total work, mass times distance moved,
 # that turns one pile of probability into the other:
-# $W_1(p_{data}, p_g) = \inf_{\gamma} \mathbb{E}_{(x, x')\sim\gamma}\lVert x - x'\rVert$ over joint
-# distributions $\gamma$ whose marginals are $p_{data}$ and $p_g$. Unlike the JSD of notebook 02,
+# $W_1(p_{data}, p_g) = \inf_{\pi} \mathbb{E}_{(x, x')\sim\pi}\lVert x - x'\rVert$ over joint
+# distributions $\pi$ (transport plans) whose marginals are $p_{data}$ and $p_g$. Unlike the JSD of notebook 02,
 # which is stuck at $\log 2$ while the two distributions do not overlap, it shrinks smoothly as
 # $p_g$ moves towards $p_{data}$.
 #
@@ -644,7 +654,8 @@ if RETRAIN is not None:
 #
 # Your turn. Pick a loss, learning rates, $k$, label smoothing, spectral normalisation or the
 # minibatch channel; press **Train** (press again to stop early). Each run trains a fresh GAN
-# with the architecture above and joins the table under "yours: …". Try to reproduce each
+# with the architecture of the study in section 3 (its $G$ has 128 filters; its $D$ has no dense
+# layer, and spectral norm only if you tick it) and joins the table under "yours: …". Try to reproduce each
 # failure of section 1, then rescue it by changing one thing.
 
 # %%
@@ -653,7 +664,8 @@ panel
 
 # %% [markdown]
 # The panel can also be set from code: here a learning rate of $5\cdot10^{-3}$ for both players.
-# The sliders above move with it, and `panel.variant()` reads back what a run would train. Nothing
+# In a running notebook the sliders above move with it (the stored picture of the panel shows the
+# values it was drawn with), and `panel.variant()` reads back what a run would train. Nothing
 # trains until you press **Train**; `panel.train(seconds=10)` is the same run started from code,
 # and returns its row of the table.
 
@@ -695,9 +707,10 @@ print(planned.settings, planned.switches)
 #    steps, about 20 s where a recipe step takes 70 ms), train the minimax loss with
 #    `lr_d / lr_g = 5`. Call it stalled if its MNIST score stays below 1.5 (section 1.2's stalled
 #    runs scored about 1.0, its non-saturating ones 1.7 or more). If it stalls, the threshold lies
-#    below 5; if it learns, between 5 and 10. Then walk the ratio further with the panel (its budget
-#    is in seconds: about 20 s a run), or with the same code at other ratios. The solution at the
-#    end does the first run.
+#    below 5; if it learns, between 5 and 10. Then walk the ratio further with the same code at other
+#    ratios (the panel's budget is in seconds, so its runs make a machine-dependent number of steps
+#    and its scores are not comparable with the 1.5 threshold). The solution at the end does the
+#    first run.
 
 # %%
 def gradient_penalty(critic, real, fake, alpha):
@@ -729,7 +742,7 @@ def minimax_gradient(logit):
 gu.checks.check_minimax_gradient(minimax_gradient);
 
 # %% [markdown]
-# Running time of this notebook on your machine, up to here (the full run took 174 s on 2 CPU cores, 143 s of it before the solutions):
+# Running time of this notebook on your machine, up to here (the full run took 158 s on 2 CPU cores, 129 s of it before the solutions):
 
 # %%
 print(f"{time.perf_counter() - start_time:.0f} s")
