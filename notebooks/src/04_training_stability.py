@@ -23,9 +23,10 @@ if importlib.util.find_spec("gan_utils") is None:
 #
 # Measured running time: 2.6 min (158 s) on 2 CPU cores, on a day when a step of the course recipe
 # was timed at 83 ms. Nearly all of it is training, which scales with the step time: expect about
-# 2.2 minutes where a step takes 70 ms and 5 to 6.5 where it takes 200 ms (run on one core shared
-# with a busy process, where a step took 250 ms, it took 309 s: slower steps cost less than in
-# proportion). The long-budget study it reads took about 100 minutes on the same cores. With the
+# 2.2 minutes where a step takes 70 ms and at most about 6.5 (in proportion) where it takes 200 ms.
+# Slower steps cost less than in proportion: run on one core shared with a busy process, where a
+# step took 250 ms, it took 309 s. The long-budget study it reads took about 100 minutes on 2 cores
+# of an AMD EPYC. With the
 # classroom switch on, the three before/after pairs are read from their committed three-seed check
 # instead of trained: 36 s, with a step at 55-59 ms (about 44 s where a step takes 70 ms).
 
@@ -245,11 +246,12 @@ print("the frozen D's mean raw output s(G(z)) on G's samples: "
 # Before $G$ trains alone, the shipped generator draws clear digits of all ten classes (MNIST
 # score about 8.6). After 25 $G$-only steps the digits have dissolved into speckled strokes and about
 # half the samples are called an 8; after 50 nearly all are, and after 100 every one is: every noise
-# vector now gives the same speckled pattern of vertical bars, no longer a digit at all, which the
+# vector now gives a variation of one speckled pattern of vertical bars, no longer a digit, which the
 # classifier happens to call an 8 (the "score" above each grid is that MNIST score). $G$ followed
 # the frozen $D$'s gradient towards what $D$ rates most real. This recipe's $D$ is trained with the
-# **hinge loss** of notebook 03: its raw output $s(x)$, a logit with no sigmoid after it, is pushed
-# above $+1$ on real digits and below $-1$ on fakes. The mean $s(G(z))$ the frozen $D$ gives $G$'s
+# **hinge loss** of notebook 03: its raw output, the logit $\ell$ of 1.2 with no sigmoid after it, is
+# pushed above $+1$ on real digits and below $-1$ on fakes. Such a $D$ is a critic in the sense of
+# section 2, and the printed line writes its output as section 2 will, $s(x)$. The mean $s(G(z))$ the frozen $D$ gives $G$'s
 # samples (printed under the figure) rose from about $-0.1$ for the shipped generator's digits to
 # about $+2.4$ for the pattern. This $D$ rates the pattern far above good digits: it trained for
 # only 50 steps and never saw anything like it, so nothing told it such images are fake; only a $D$
@@ -290,7 +292,7 @@ print("three seeds:", gu.pairs.spread_line(pairs_check, "mode_collapse"))
 #
 # ### 1.4 Divergence: a learning rate that is simply too large
 #
-# With a learning rate of 10 every update overshoots, and after a single step the losses are
+# With a learning rate of 10 every update overshoots, and after a single step $G$'s loss is
 # astronomically large or NaN. `GANTrainer` checks every step: it stops, rolls the weights back to
 # the last good snapshot (taken every 50 steps and at the start of each call) and says what happened.
 # The same trainer then trains on at $2\cdot10^{-2}$, 500 times smaller: the losses stay finite,
@@ -346,8 +348,9 @@ print("three seeds:", gu.pairs.spread_line(pairs_check, "divergence"))
 # the run diverged within a few steps (after 10, 3 and 3 finite steps), with it the losses stayed
 # finite for all 250 steps. When a run diverges depends on floating-point round-off, and so on the
 # machine. At half this learning rate, $5\cdot10^{-2}$, the run without spectral norm sat near the
-# edge (in an earlier check it diverged after 23 to 132 steps, and on another processor one seed
-# of three did not diverge within 250 steps), which is why the pair uses $10^{-1}$. In the live run (classroom
+# edge: in the pair's earlier check, on an AMD EPYC (in the git history of `pairs.json`), it
+# diverged after 23, 98 and 132 steps, and on the Intel Xeon that ran the check above one seed of
+# three did not diverge within 250 steps. That is why the pair uses $10^{-1}$. In the live run (classroom
 # mode shows only the check), the diverged run's panel is not a diverged generator: the trainer
 # rolled back to its last good snapshot (step 0), so its curve is empty and its samples are the
 # untrained generator's. Spectral norm did **not** make a learning rate of $10^{-1}$ learn: its
@@ -418,7 +421,7 @@ for name, images in (("real digits", x_real[:256]), ("healthy G", before[:256]),
 # %% [markdown]
 # The healthy generator's batches are as spread as real digits; the collapsed one's spread is
 # little more than half of theirs. One number per batch is enough for $D$ to tell a collapsed batch
-# from a real one, which no single image could show it.
+# from a real one, however realistic each image in it.
 
 # %% [markdown]
 # **Wasserstein loss with gradient penalty** (Arjovsky et al. 2017; Gulrajani et al. 2017). Two
@@ -655,8 +658,9 @@ if RETRAIN is not None:
 # Your turn. Pick a loss, learning rates, $k$, label smoothing, spectral normalisation or the
 # minibatch channel; press **Train** (press again to stop early). Each run trains a fresh GAN
 # with the architecture of the study in section 3 (its $G$ has 128 filters; its $D$ has no dense
-# layer, and spectral norm only if you tick it) and joins the table under "yours: …". Try to reproduce each
-# failure of section 1, then rescue it by changing one thing.
+# layer, and spectral norm only if you tick it) and joins the table under "yours: …". Try to
+# reproduce the failures of sections 1.2 and 1.4 (a winning $D$, divergence), then rescue each by
+# changing one thing.
 
 # %%
 panel = gu.BreakItPanel(data, seconds=20)
@@ -666,8 +670,8 @@ panel
 # The panel can also be set from code: here a learning rate of $5\cdot10^{-3}$ for both players.
 # In a running notebook the sliders above move with it (the stored picture of the panel shows the
 # values it was drawn with), and `panel.variant()` reads back what a run would train. Nothing
-# trains until you press **Train**; `panel.train(seconds=10)` is the same run started from code,
-# and returns its row of the table.
+# trains until you press **Train**; `panel.train()` is the same run started from code
+# (`panel.train(seconds=10)` a shorter one), and returns its row of the table.
 
 # %%
 panel.lr_g_slider.value = panel.lr_d_slider.value = 5e-3
@@ -705,8 +709,8 @@ print(planned.settings, planned.switches)
 # 4. **Open.** Section 1.2's minimax loss stalled with $D$ learning 10 times faster than $G$. Does
 #    it still stall with half that lead? In code with section 1.2's set-up (budget: one run of 200
 #    steps, about 20 s where a recipe step takes 70 ms), train the minimax loss with
-#    `lr_d / lr_g = 5`. Call it stalled if its MNIST score stays below 1.5 (section 1.2's stalled
-#    runs scored about 1.0, its non-saturating ones 1.7 or more). If it stalls, the threshold lies
+#    `lr_d / lr_g = 5`. Call it stalled if its MNIST score (on 1,000 samples) is below 1.5 after
+#    200 steps (section 1.2's stalled runs scored about 1.0, its non-saturating ones 1.7 or more). If it stalls, the threshold lies
 #    below 5; if it learns, between 5 and 10. Then walk the ratio further with the same code at other
 #    ratios (the panel's budget is in seconds, so its runs make a machine-dependent number of steps
 #    and its scores are not comparable with the 1.5 threshold). The solution at the end does the
@@ -795,7 +799,7 @@ def final_score(kind, ratio):
     trial = gu.GANTrainer("dcgan", x_real, loss=kind, lr_g=2e-4, lr_d=2e-4 * ratio, beta_1=0.5, seed=0,
                           g_filters=128)
     trial.fit(steps=gu.fast(200, 3), progress=False)
-    return gu.metrics.mnist_score(trial.sample(gu.fast(500, 20)))
+    return gu.metrics.mnist_score(trial.sample(gu.fast(1000, 20)))
 
 
 if not gu.classroom_replaces("defined final_score without calling it",
