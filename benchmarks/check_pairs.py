@@ -52,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         check = json.loads(open(args.out).read())
     except OSError:
         check = {"pairs": {}}
+    provenance = {"command": command, "machine": gu.stability.machine(), "date": datetime.date.today().isoformat()}
     for p in chosen:
         entry = {"failure_label": p.failure, "fix_label": p.fix, "measure": p.measure, "steps": p.steps,
                  "seeds": seeds, "failure": [], "fix": [], "fix_won": [], "details": []}
@@ -67,11 +68,9 @@ def main(argv: list[str] | None = None) -> int:
                   f"{result['fix'][p.measure]} ({'fix won' if won else 'fix did NOT win'}); "
                   f"{result['failure']['seconds'] + result['fix']['seconds']:.0f} s of training", flush=True)
         entry["fix_won_every_seed"] = all(entry["fix_won"])
-        entry.update({"command": command, "machine": gu.stability.machine(), "date": datetime.date.today().isoformat()})
+        entry.update(provenance)
         check["pairs"][p.name] = entry
-    check.update({"command": command,
-                  "machine": gu.stability.machine(), "tensorflow": tf.__version__,
-                  "date": datetime.date.today().isoformat(), "data": data.describe()})
+    check.update({**provenance, "tensorflow": tf.__version__, "data": data.describe()})
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     with open(args.out, "w") as f:
         json.dump(_plain(check), f, indent=1, ensure_ascii=False, allow_nan=False)

@@ -227,7 +227,7 @@ for g_only in gu.fast((0, 25, 50, 100), (0, 2, 5, 10)):
         done = g_only
     stages[g_only] = healthy.sample(n_eval)
 before, after = stages[min(stages)], stages[max(stages)]
-frozen_score = {g_only: float(np.mean(healthy.discriminator(images[:500], training=False)))
+frozen_score = {g_only: float(np.mean(healthy.discriminator(images, training=False)))
                 for g_only, images in stages.items()}
 
 fig, axes = plt.subplots(2, len(stages), figsize=(3.2 * len(stages), 5.6), gridspec_kw={"height_ratios": [1, 1.3]})
