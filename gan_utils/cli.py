@@ -5,6 +5,9 @@ code 2 and nothing is written. Introduced in notebook 03; `make train` and `make
 """
 from __future__ import annotations
 
+from .engine import classifier
+from .engine import metrics
+
 import argparse
 import json
 import math
@@ -12,7 +15,8 @@ import sys
 import time
 from pathlib import Path
 
-from .config import DATA_NAMES, LOSS_NAMES, MODEL_NAMES, runs_dir
+from .engine.names import DATA_NAMES, LOSS_NAMES, MODEL_NAMES
+from .engine.paths import runs_dir
 
 CHECKPOINT_FILE = "checkpoint.npz"
 DEFAULTS = {"model": "cdcgan", "seconds": 300.0, "data": "mnist", "source": "auto", "seed": 0}
@@ -171,13 +175,13 @@ def check_train_args(args: argparse.Namespace) -> argparse.Namespace:
 
 
 def _load_data(name: str, source: str):
-    from .data import load_fashion_mnist, load_mnist
+    from .engine.data import load_fashion_mnist, load_mnist
 
     return load_mnist(source) if name == "mnist" else load_fashion_mnist(source)
 
 
 def _recipe(args: argparse.Namespace) -> dict:
-    from .recipes import recipe
+    from .engine.recipes import recipe
 
     settings = recipe(args.model)
     overrides = {"loss": args.loss, "lr_g": args.lr_g, "lr_d": args.lr_d, "batch_size": args.batch_size,
@@ -203,7 +207,7 @@ def _strategy(devices: int):
     """None for one device, else a MirroredStrategy over `devices` GPUs (UsageError naming what TensorFlow sees)."""
     if devices == 1:
         return None
-    from .replicas import strategy_for
+    from .engine.replicas import strategy_for
 
     strategy = strategy_for(devices)
     print(f"splitting each batch over {devices} devices (MirroredStrategy)")
@@ -211,14 +215,14 @@ def _strategy(devices: int):
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    """Train (or resume) a run and write checkpoint, config.json, history.csv, samples.png, metrics.json."""
+    """Train (or resume) a run and write checkpoint, config.json, history.csv, samples.png, classifier.json."""
     check_train_args(args)
     data = _load_data(args.data, args.source)
     if args.batch_size is not None and args.batch_size > len(data.x_train):
         raise UsageError(f"--batch-size {args.batch_size} is larger than the {len(data.x_train)} training images")
-    from . import metrics, plotting
-    from .data import to_float, to_uint8
-    from .training import GANTrainer
+    from .engine import plotting
+    from .engine.data import to_float, to_uint8
+    from .engine.training import GANTrainer
 
     images = to_float(data.x_train)
     labels = data.y_train if args.model == "cdcgan" else None
@@ -241,9 +245,9 @@ def cmd_train(args: argparse.Namespace) -> int:
     result = {"data": data.describe(), "steps": trainer.step_count, "train_seconds": round(trainer.train_time, 1)}
     if data.name == "MNIST":
         result.update(metrics.evaluate(to_uint8(trainer.sample(args.samples)), data))
-    (args.out / "metrics.json").write_text(json.dumps(result, indent=2))
+    (args.out / "classifier.json").write_text(json.dumps(result, indent=2))
     print(json.dumps(result, indent=2))
-    print(f"wrote {args.out}/: checkpoint.npz, config.json, history.csv, samples.png, metrics.json")
+    print(f"wrote {args.out}/: checkpoint.npz, config.json, history.csv, samples.png, classifier.json")
     return 0
 
 
@@ -254,9 +258,9 @@ def cmd_sample(args: argparse.Namespace) -> int:
         raise UsageError(f"--out {args.out}: must end in .npy")
     import numpy as np
 
-    from .data import to_uint8
-    from .models import is_conditional
-    from .pretrained import generate, load_generator
+    from .engine.data import to_uint8
+    from .engine.models import is_conditional
+    from .engine.pretrained import generate, load_generator
 
     generator = load_generator(args.run)
     if args.label is not None and not is_conditional(generator):
@@ -276,8 +280,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
     if args.run is not None:
         _check_run(args.run)
-        from .data import to_uint8
-        from .pretrained import generate, load_generator
+        from .engine.data import to_uint8
+        from .engine.pretrained import generate, load_generator
 
         images = to_uint8(generate(load_generator(args.run), args.n))
     else:
@@ -289,7 +293,6 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             raise UsageError(f"{args.samples}: not a plain .npy array ({err})") from None
         if images.dtype != np.uint8 or images.ndim != 3 or images.shape[1:] != (28, 28):
             raise UsageError(f"{args.samples}: expected uint8 (N, 28, 28), got {images.dtype} {images.shape}")
-    from . import metrics
 
     result = metrics.evaluate(images, _load_data("mnist", args.source))
     print(json.dumps(result, indent=2))
@@ -301,9 +304,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     _check_run(args.run)
     if not args.name.isidentifier():
         raise UsageError(f"--name {args.name!r}: use letters, digits and underscores")
-    metrics_file = args.run / "metrics.json"
+    metrics_file = args.run / "classifier.json"
     info = json.loads(metrics_file.read_text()) if metrics_file.exists() else {}
-    from .pretrained import export_pretrained
+    from .engine.pretrained import export_pretrained
 
     path = export_pretrained(args.run, args.name, info)
     print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB) and its manifest entry")
@@ -313,9 +316,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_train_classifier(args: argparse.Namespace) -> int:
     """Train the reference classifier on the chosen MNIST source and write it with its manifest."""
     data = _load_data("mnist", args.source)
-    from . import metrics
 
-    manifest = metrics.train_classifier(data, epochs=args.epochs, out_dir=args.out)
+    manifest = classifier.train_classifier(data, epochs=args.epochs, out_dir=args.out)
     print(json.dumps(manifest, indent=2))
     return 0
 

@@ -17,18 +17,8 @@ from .hints import hint, reset_hints
 from .nb00 import check_scale_images
 from .nb01 import check_bce_loss, check_mse_gradient, check_gradient_step, check_sigmoid_derivative
 from .nb02 import check_gan_d_loss, check_gan_g_loss, check_optimal_discriminator, check_predict_gradient
-from .nb03 import (
-    check_d_steps,
-    check_discriminator,
-    check_discriminator_loss,
-    check_generator_loss,
-    check_generator_step,
-    check_mean_d_outputs,
-    check_predict_swap,
-    check_prepare_images,
-    check_real_batches,
-)
-from .stability import check_gradient_penalty, check_label_smoothing, check_minimax_gradient
+from .nb03 import check_d_steps, check_discriminator, check_discriminator_loss, check_generator_loss, check_generator_step, check_mean_d_outputs, check_predict_swap, check_prepare_images, check_real_batches
+from .nb04 import check_gradient_penalty, check_label_smoothing, check_minimax_gradient
 from .nb05 import check_frechet_gaussian, check_nearest_distance, check_parzen_log_density, check_predict_fid_samples
 
 __all__ = [

@@ -5,7 +5,7 @@ from typing import Callable
 
 import numpy as np
 
-from ..data import to_float
+from ..engine.data import to_float
 from .core import CheckResult, _report, _run_safely, check_function
 
 

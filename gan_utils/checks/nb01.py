@@ -14,8 +14,8 @@ def _sigmoid_cases() -> list[tuple]:
 
 def check_sigmoid_derivative(sigmoid_derivative: Callable | None) -> CheckResult:
     """Check notebook 01's exercise: the derivative of the sigmoid with respect to its pre-activation a. Introduced in notebook 01."""
-    from ..explorer import sigmoid
-    from ..explorer import sigmoid_derivative as reference
+    from ..engine.neuron import sigmoid
+    from ..engine.neuron import sigmoid_derivative as reference
 
     cases = _sigmoid_cases()
     mistake = _known_mistake(sigmoid_derivative, cases, [
@@ -43,7 +43,7 @@ def _bce_cases() -> list[tuple]:
 
 def check_bce_loss(bce_loss: Callable | None) -> CheckResult:
     """Check notebook 01's exercise: mean binary cross-entropy bce_loss(y, p) for labels y and probabilities p. Introduced in notebook 01."""
-    from ..explorer import bce
+    from ..engine.neuron import bce
 
     def summed(y, p):
         return bce(y, p) * len(np.atleast_1d(y))
@@ -105,7 +105,7 @@ def _step_cases() -> list[tuple]:
 
 
 def _step_reference(w, b, x, y, lr, sign: float = -1.0, use_lr: bool = True, mean: bool = True):
-    from ..explorer import gradients
+    from ..engine.neuron import gradients
 
     _, grads = gradients({"w": np.asarray(w, np.float64), "b": np.asarray(b, np.float64)}, x, y)
     scale = (lr if use_lr else 1.0) * (1.0 if mean else len(x))

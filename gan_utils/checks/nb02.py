@@ -1,12 +1,13 @@
 """Notebook 02's exercise checks: the GAN objective."""
 from __future__ import annotations
 
+from ..engine import densities
+
 from typing import Callable
 
 import numpy as np
 
-from .core import (CheckResult, _gan_diagnosis, _report, check_function, prediction_verdict, read_choice,
-                   record_first)
+from .core import CheckResult, _gan_diagnosis, _report, check_function, prediction_verdict, read_choice, record_first
 
 
 def _np_sigmoid(logits) -> np.ndarray:
@@ -26,7 +27,7 @@ def _gan_logit_cases() -> list[tuple]:
 
 def check_gan_d_loss(discriminator_loss: Callable | None) -> CheckResult:
     """Check notebook 02's exercise: D's loss (minus the value function) from logits. Introduced in notebook 02."""
-    from .. import losses
+    from ..engine import losses
 
     def reference(real, fake):
         return float(losses.discriminator_loss(real, fake, "minimax"))
@@ -57,7 +58,7 @@ def check_gan_d_loss(discriminator_loss: Callable | None) -> CheckResult:
 
 def check_gan_g_loss(generator_loss: Callable | None, kind: str = "minimax") -> CheckResult:
     """Check notebook 02's exercise: G's 'minimax' loss mean(log(1 - D(G(z)))) or 'non_saturating' -mean(log D(G(z))). Introduced in notebook 02."""
-    from .. import losses
+    from ..engine import losses
 
     if kind not in losses.BCE_LOSSES:
         return _report(CheckResult("generator_loss", False, f"kind={kind!r} is not one of {losses.BCE_LOSSES}."))
@@ -85,11 +86,10 @@ def check_gan_g_loss(generator_loss: Callable | None, kind: str = "minimax") -> 
 
 def check_optimal_discriminator(optimal_discriminator: Callable | None) -> CheckResult:
     """Check notebook 02's exercise: D*(x) = p_data(x) / (p_data(x) + p_g(x)) elementwise. Introduced in notebook 02."""
-    from .. import toy
 
     x = np.linspace(-3.0, 3.0, 7)
     cases = [
-        (toy.gaussian_pdf(x, 0.0, 1.0), toy.gaussian_pdf(x, 1.0, 0.7)),
+        (densities.gaussian_pdf(x, 0.0, 1.0), densities.gaussian_pdf(x, 1.0, 0.7)),
         (np.array([0.2, 0.5, 1.0]), np.array([0.2, 0.1, 3.0])),
         (np.array([0.4]), np.array([0.4])),
     ]
@@ -102,7 +102,7 @@ def check_optimal_discriminator(optimal_discriminator: Callable | None) -> Check
         (lambda p, q: np.full_like(p, 0.5), "one half is the best answer only where the two densities are equal."),
     ]
     return check_function(
-        "optimal_discriminator", optimal_discriminator, toy.optimal_discriminator, cases,
+        "optimal_discriminator", optimal_discriminator, densities.optimal_discriminator, cases,
         diagnose=_gan_diagnosis(cases, mistakes), arg_names=["p_data", "p_g"],
     )
 
@@ -114,7 +114,7 @@ def generator_gradients(d_fake: float = 0.01) -> dict:
     """|d loss / d logit| for both generator losses where D(G(z)) = d_fake, computed with tf.GradientTape."""
     import tensorflow as tf
 
-    from .. import losses
+    from ..engine import losses
 
     logit = tf.Variable([[float(np.log(d_fake / (1 - d_fake)))]])
     out = {}

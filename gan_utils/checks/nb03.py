@@ -5,9 +5,8 @@ from typing import Callable
 
 import numpy as np
 
-from ..data import to_float
-from .core import (CheckResult, _gan_diagnosis, _report, _run_safely, check_function, prediction_verdict,
-                   read_choice, record_first)
+from ..engine.data import to_float
+from .core import CheckResult, _gan_diagnosis, _report, _run_safely, check_function, prediction_verdict, read_choice, record_first
 from .nb00 import _diagnose_scale, _scale_cases, float32_problem
 
 
@@ -107,7 +106,7 @@ def check_real_batches(real_batches: Callable | None) -> CheckResult:
 
 def check_d_steps(answer, runs: dict | None = None, order: dict | None = None) -> CheckResult:
     """Check notebook 03's reasoning exercise: which of the quiz runs (A, B or C) used k = 5 D steps per G step."""
-    from ..broken import QUIZ_ORDER
+    from ..studies.bugs import QUIZ_ORDER
 
     name = "d_steps"
     order = dict(QUIZ_ORDER if order is None else order)
@@ -152,7 +151,7 @@ def check_predict_swap(prediction, history: dict | None = None) -> CheckResult:
 
 
 def _ns_generator_loss(logits):
-    from ..losses import generator_loss
+    from ..engine.losses import generator_loss
 
     return float(generator_loss(np.asarray(logits, np.float32), "non_saturating"))
 
@@ -178,7 +177,7 @@ def check_generator_loss(generator_loss: Callable | None) -> CheckResult:
 
 
 def _reference_d_loss(real, fake):
-    from ..losses import discriminator_loss
+    from ..engine.losses import discriminator_loss
 
     return float(discriminator_loss(np.asarray(real, np.float32), np.asarray(fake, np.float32), "non_saturating"))
 
@@ -221,7 +220,7 @@ def check_generator_step(generator_step: Callable | None) -> CheckResult:
     import keras
     import tensorflow as tf
 
-    from ..broken import mlp_pair
+    from ..studies.bugs import mlp_pair
 
     name = "generator_step"
     generator, discriminator = mlp_pair(hidden=16, seed=5)

@@ -5,8 +5,7 @@ from typing import Callable
 
 import numpy as np
 
-from .core import (CheckResult, _gan_diagnosis, _report, check_function, prediction_verdict, read_choice,
-                   record_first)
+from .core import CheckResult, _gan_diagnosis, _report, check_function, prediction_verdict, read_choice, record_first
 
 
 def _spd(rng: np.random.Generator, d: int) -> np.ndarray:
@@ -93,7 +92,7 @@ def check_nearest_distance(nearest_distance: Callable | None) -> CheckResult:
 
 def check_parzen_log_density(parzen_log_density: Callable | None) -> CheckResult:
     """Check notebook 05's exercise: log of (1/n) sum_i N(x; c_i, sigma^2 I) for each row of x. Introduced in notebook 05."""
-    from ..parzen import log_density
+    from ..engine.parzen import log_density
 
     rng = np.random.default_rng(9)
     cases = [

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .config import atomic_write, data_dir, display_path, is_offline
+from .paths import atomic_write, data_dir, display_path
+from .switches import is_offline
 
 KERAS_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
 MNIST_SHA256 = "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"

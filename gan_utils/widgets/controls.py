@@ -22,6 +22,8 @@ from typing import Callable
 
 import ipywidgets as W
 
+from ..engine.switches import snapshots_on
+
 
 class PlayLoop:
     """Call ``step()`` repeatedly as an asyncio task until ``stop()``; never more than one loop at a time."""
@@ -188,15 +190,7 @@ def play_button(description: str = "Play") -> W.ToggleButton:
 
 
 # ----- static snapshots of a dashboard ---------------------------------------------------------
-SNAPSHOT_ENV = "GAN_UTILS_SNAPSHOTS"
 SNAPSHOT_WIDTH = 640  # pixels: the narrowest snapshot, so the text lines wrap at a readable width
-
-
-def snapshots_on() -> bool:
-    """True when GAN_UTILS_SNAPSHOTS is set: displayed dashboards then carry a PNG picture of themselves."""
-    from .config import _env_flag
-
-    return _env_flag(SNAPSHOT_ENV)
 
 
 def dashboard_bundle(root: W.Widget, snapshot: Callable[[], bytes], text: str) -> dict:
@@ -249,9 +243,9 @@ def compose_snapshot(blocks: list[str | bytes | list[str]], font_size: float = 1
     from matplotlib.transforms import IdentityTransform
     from PIL import Image
 
-    from . import projector
+    from . import display_mode
 
-    size = projector.font(font_size)
+    size = display_mode.font(font_size)
     line_px, char_px, pad = round(1.45 * size), 0.64 * size, 8
     images = [np.asarray(Image.open(io.BytesIO(b)).convert("RGBA")) for b in blocks if isinstance(b, bytes) and b]
     preformatted = [line for b in blocks if isinstance(b, list) for line in b]

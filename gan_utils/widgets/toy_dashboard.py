@@ -20,9 +20,10 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image as PILImage
 
-from . import projector
-from .toy import ToyGAN, histogram_density, js_estimate, modes_covered, optimal_discriminator
-from .widgets import ErrorBox, PlayLoop, dashboard_bundle, dashboard_snapshot, html_text, log_slider, play_button
+from ..engine.densities import histogram_density, js_estimate, modes_covered, optimal_discriminator
+from ..engine.toy import ToyGAN
+from . import display_mode
+from .controls import ErrorBox, PlayLoop, dashboard_bundle, dashboard_snapshot, html_text, log_slider, play_button
 
 LOSS_OPTIONS = [("non-saturating", "non_saturating"), ("minimax", "minimax")]
 HINT = "Press Reset, or lower the learning rates."
@@ -137,12 +138,12 @@ class ToyDashboard:
 
     # drawing --------------------------------------------------------------------------------
     def _build_figure(self) -> None:
-        self.figure = Figure(figsize=projector.figsize(12, 3.4))
+        self.figure = Figure(figsize=display_mode.figsize(12, 3.4))
         FigureCanvasAgg(self.figure)
         self.figure.subplots_adjust(left=0.05, right=0.98, bottom=0.17, top=0.88, wspace=0.28)
         ax_main, ax_loss, ax_metric = self.figure.subplots(1, 3, gridspec_kw={"width_ratios": [1.5, 1, 1]})
         self.axes = (ax_main, ax_loss, ax_metric)
-        ax_main.set_title(" ", fontsize=projector.font(10))
+        ax_main.set_title(" ", fontsize=display_mode.font(10))
         data = self.gan.data
         if self.dim == 1:
             lo, hi = data.support(margin=8.0)
@@ -158,7 +159,7 @@ class ToyDashboard:
             ax_main.axhline(0.5, color="gray", linewidth=0.8)
             ax_main.set_xlim(lo, hi)
             ax_main.set_xlabel("$x$")
-            ax_main.legend(loc="upper left", fontsize=projector.font(8), ncol=2, framealpha=0.9)
+            ax_main.legend(loc="upper left", fontsize=display_mode.font(8), ncol=2, framealpha=0.9)
             ax_metric.set_ylabel("JS estimate (nats)")
             ax_metric.set_yscale("log")
             ax_metric.set_ylim(1e-3, 1.0)
@@ -177,16 +178,16 @@ class ToyDashboard:
             ax_main.set_xlim(lo, hi)
             ax_main.set_ylim(lo, hi)
             ax_main.set_aspect("equal")
-            ax_main.legend(loc="upper right", fontsize=projector.font(8), framealpha=0.9)
-            ax_main.set_xlabel("blue: D says real, red: D says fake", fontsize=projector.font(8))
+            ax_main.legend(loc="upper right", fontsize=display_mode.font(8), framealpha=0.9)
+            ax_main.set_xlabel("blue: D says real, red: D says fake", fontsize=display_mode.font(8))
             ax_metric.set_ylabel("modes covered")
             ax_metric.set_ylim(-0.3, len(data.centres) + 0.3)
         (self.d_loss_line,) = ax_loss.plot([], [], color="tab:blue", label="D loss")
         (self.g_loss_line,) = ax_loss.plot([], [], color="tab:orange", label="G loss")
         ax_loss.axhline(np.log(4), color="gray", linestyle="--", linewidth=0.8)
         ax_loss.set_xlabel("step")
-        ax_loss.set_title("losses (dashed: log 4)", fontsize=projector.font(10))
-        ax_loss.legend(loc="upper right", fontsize=projector.font(8))
+        ax_loss.set_title("losses (dashed: log 4)", fontsize=display_mode.font(10))
+        ax_loss.legend(loc="upper right", fontsize=display_mode.font(8))
         (self.metric_line,) = ax_metric.plot([], [], color="tab:purple", marker=".", markersize=3)
         ax_metric.set_xlabel("step")
         ax_loss.set_ylim(-1.0, 2.0)
@@ -283,5 +284,5 @@ class ToyDashboard:
         return dashboard_snapshot(self.widget, html_text(self.status.value), self.errors.widget.value, self.png)
 
     def _repr_mimebundle_(self, **kwargs) -> dict:
-        return dashboard_bundle(projector.dress(self.widget), self.snapshot_png,
+        return dashboard_bundle(display_mode.dress(self.widget), self.snapshot_png,
                                 f"ToyDashboard: {html_text(self.status.value)}")

@@ -7,18 +7,19 @@ code and tests.
 """
 from __future__ import annotations
 
-from . import losses as L
-from . import projector
-from . import widgets
-from .data import MnistData
-from .plotting import grid_png
-from .stability import RunResult, Variant, finish_run, start_run, summary_table
-from .training import TrainingDiverged
+from . import controls
+
+from ..engine import losses as L
+from . import display_mode
+from ..engine.data import MnistData
+from ..engine.plotting import grid_png
+from ..studies.variants import RunResult, Variant, finish_run, start_run, summary_table
+from ..engine.training import TrainingDiverged
 
 CHUNK_STEPS = 5
 
 
-class BreakItPanel(widgets.PlayControls):
+class BreakItPanel(controls.PlayControls):
     """Widgets to train your own variant for N seconds and add its scores to a comparison table. Introduced in notebook 04."""
 
     def __init__(self, data: MnistData, results: list[RunResult] | None = None, seconds: int = 20,
@@ -39,8 +40,8 @@ class BreakItPanel(widgets.PlayControls):
         self._note = ""
         style = {"description_width": "initial"}
         self.loss_dropdown = W.Dropdown(options=list(L.LOSSES), value="non_saturating", description="loss")
-        self.lr_g_slider = widgets.log_slider("lr_g", 2e-4, 1e-5, 1.0)
-        self.lr_d_slider = widgets.log_slider("lr_d", 2e-4, 1e-5, 1.0)
+        self.lr_g_slider = controls.log_slider("lr_g", 2e-4, 1e-5, 1.0)
+        self.lr_d_slider = controls.log_slider("lr_d", 2e-4, 1e-5, 1.0)
         self.k_slider = W.IntSlider(value=1, min=1, max=10, description="k (D steps per G step)",
                                     continuous_update=False, style=style)
         self.smoothing_slider = W.FloatSlider(value=0.0, min=0.0, max=0.3, step=0.05, description="label smoothing",
@@ -55,10 +56,10 @@ class BreakItPanel(widgets.PlayControls):
         self.play_button.observe(self._relabel, names="value")
         self.play_button.observe(self._on_play_toggle, names="value")
         self.status = W.HTML()
-        self.errors = widgets.ErrorBox()
+        self.errors = controls.ErrorBox()
         self.table = W.HTML()
         self.strip = W.Image(format="png")
-        self.loop = widgets.PlayLoop(self._chunk, on_error=self._on_error, on_stop=self._on_stop)
+        self.loop = controls.PlayLoop(self._chunk, on_error=self._on_error, on_stop=self._on_stop)
         self.widget = W.VBox([
             W.HBox([self.loss_dropdown, self.k_slider, self.smoothing_slider]),
             W.HBox([self.lr_g_slider, self.lr_d_slider]),
@@ -69,17 +70,17 @@ class BreakItPanel(widgets.PlayControls):
         self._render()
 
     def _repr_mimebundle_(self, **kwargs) -> dict:
-        return widgets.dashboard_bundle(projector.dress(self.widget), self.snapshot_png,
-                                        f"BreakItPanel: {widgets.html_text(self.status.value) or f'{len(self.results)} runs'}")
+        return controls.dashboard_bundle(display_mode.dress(self.widget), self.snapshot_png,
+                                        f"BreakItPanel: {controls.html_text(self.status.value) or f'{len(self.results)} runs'}")
 
     def snapshot_png(self) -> bytes:
         """The whole panel as one PNG: its controls and their values, the status line, the last strip and the table."""
         rows = self.widget.children
         table = (summary_table(self.results).drop(columns="reference", errors="ignore").to_string().splitlines()
-                 if self.results else [widgets.html_text(self.table.value)])
-        return widgets.compose_snapshot([
-            widgets.control_text([*rows[0].children, *rows[1].children]), widgets.control_text(rows[2].children),
-            widgets.html_text(self.status.value), widgets.html_text(self.errors.widget.value),
+                 if self.results else [controls.html_text(self.table.value)])
+        return controls.compose_snapshot([
+            controls.control_text([*rows[0].children, *rows[1].children]), controls.control_text(rows[2].children),
+            controls.html_text(self.status.value), controls.html_text(self.errors.widget.value),
             bytes(self.strip.value), table])
 
     def _relabel(self, change) -> None:

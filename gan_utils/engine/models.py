@@ -12,6 +12,7 @@ import numpy as np
 from keras import layers
 
 from .layers import MinibatchStdDev, SpectralNorm
+from .validate import check_int, check_switch
 
 MODELS = ("mlp", "dcgan", "cdcgan")
 IMAGE_SHAPE = (28, 28, 1)
@@ -32,12 +33,6 @@ _SIZES = {
 }
 _ACTIVATIONS = ("relu", "leaky_relu")
 _SWITCHES = ("spectral_norm", "minibatch_std")
-
-
-def _check_int(name: str, value, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
 
 
 def _check_image_shape(image_shape, divisible_by: int = 1) -> tuple[int, int, int]:
@@ -66,20 +61,14 @@ def _check_activation(activation) -> str:
     return activation
 
 
-def _check_switch(name: str, value) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise ValueError(f"{name} must be True or False, got {value!r}")
-    return bool(value)
-
-
 def _activation(name: str) -> layers.Layer:
     return layers.ReLU() if name == "relu" else layers.LeakyReLU(negative_slope=0.2)
 
 
 def mlp_generator(latent_dim: int = 100, hidden: int = 256, image_shape: tuple = IMAGE_SHAPE) -> keras.Model:
     """The seed article's MLP generator z -> 256 -> 784 -> image, LeakyReLU(0.2), tanh. Introduced in notebook 03."""
-    latent_dim = _check_int("latent_dim", latent_dim)
-    hidden = _check_int("hidden", hidden)
+    latent_dim = check_int("latent_dim", latent_dim)
+    hidden = check_int("hidden", hidden)
     image_shape = _check_image_shape(image_shape)
     size = image_shape[0] * image_shape[1] * image_shape[2]
     return keras.Sequential(
@@ -96,7 +85,7 @@ def mlp_generator(latent_dim: int = 100, hidden: int = 256, image_shape: tuple =
 
 def mlp_discriminator(hidden: int = 256, image_shape: tuple = IMAGE_SHAPE) -> keras.Model:
     """The seed article's MLP discriminator image -> 784 -> 256 -> one logit, LeakyReLU(0.2). Introduced in notebook 03."""
-    hidden = _check_int("hidden", hidden)
+    hidden = check_int("hidden", hidden)
     image_shape = _check_image_shape(image_shape)
     return keras.Sequential(
         [
@@ -156,10 +145,10 @@ def dcgan_generator(latent_dim: int = 100, base_filters: int = 64, kernel_size: 
                     extra_layers: int = 0, activation: str = "relu",
                     image_shape: tuple = IMAGE_SHAPE) -> keras.Model:
     """Compact DCGAN generator: Dense 7x7xbase -> two stride-2 transposed convs, BatchNorm, tanh. Introduced in notebook 03."""
-    latent_dim = _check_int("latent_dim", latent_dim)
-    base_filters = _check_int("g_filters", base_filters)
-    kernel_size = _check_int("kernel_size", kernel_size)
-    extra_layers = _check_int("g_extra_layers", extra_layers, minimum=0)
+    latent_dim = check_int("latent_dim", latent_dim)
+    base_filters = check_int("g_filters", base_filters)
+    kernel_size = check_int("kernel_size", kernel_size)
+    extra_layers = check_int("g_extra_layers", extra_layers, low=0)
     activation = _check_activation(activation)
     image_shape = _check_image_shape(image_shape, divisible_by=4)
     z = keras.Input((latent_dim,), name="z")
@@ -176,15 +165,15 @@ def dcgan_discriminator(base_filters: int = 32, kernel_size: int = 4, extra_laye
     adds a minibatch standard-deviation channel (both notebook 04); ``dense`` > 0 adds a dense
     hidden layer of that width before the logit (TF-GAN's MNIST discriminator has one of 1024).
     """
-    base_filters = _check_int("d_filters", base_filters)
-    kernel_size = _check_int("kernel_size", kernel_size)
-    extra_layers = _check_int("d_extra_layers", extra_layers, minimum=0)
+    base_filters = check_int("d_filters", base_filters)
+    kernel_size = check_int("kernel_size", kernel_size)
+    extra_layers = check_int("d_extra_layers", extra_layers, low=0)
     dropout = _check_dropout(dropout)
     image_shape = _check_image_shape(image_shape, divisible_by=4)
-    spectral_norm = _check_switch("spectral_norm", spectral_norm)
-    minibatch_std = _check_switch("minibatch_std", minibatch_std)
+    spectral_norm = check_switch("spectral_norm", spectral_norm)
+    minibatch_std = check_switch("minibatch_std", minibatch_std)
     x = keras.Input(image_shape, name="x")
-    dense = _check_int("d_dense", dense, minimum=0)
+    dense = check_int("d_dense", dense, low=0)
     h = _dcgan_discriminator_trunk(x, base_filters, kernel_size, extra_layers, dropout, spectral_norm, minibatch_std,
                                    dense)
     logit = _maybe_sn(layers.Dense(1, name="logit"), spectral_norm)(h)
@@ -195,12 +184,12 @@ def conditional_generator(latent_dim: int = 100, num_classes: int = 10, base_fil
                           kernel_size: int = 4, embed_dim: int = 50, extra_layers: int = 0,
                           activation: str = "relu", image_shape: tuple = IMAGE_SHAPE) -> keras.Model:
     """Conditional DCGAN generator: [z, label] -> image, the label embedded and joined to z. Introduced in notebook 03; used in 05."""
-    latent_dim = _check_int("latent_dim", latent_dim)
-    num_classes = _check_int("num_classes", num_classes, minimum=2)
-    base_filters = _check_int("g_filters", base_filters)
-    kernel_size = _check_int("kernel_size", kernel_size)
-    embed_dim = _check_int("embed_dim", embed_dim)
-    extra_layers = _check_int("g_extra_layers", extra_layers, minimum=0)
+    latent_dim = check_int("latent_dim", latent_dim)
+    num_classes = check_int("num_classes", num_classes, low=2)
+    base_filters = check_int("g_filters", base_filters)
+    kernel_size = check_int("kernel_size", kernel_size)
+    embed_dim = check_int("embed_dim", embed_dim)
+    extra_layers = check_int("g_extra_layers", extra_layers, low=0)
     activation = _check_activation(activation)
     image_shape = _check_image_shape(image_shape, divisible_by=4)
     z = keras.Input((latent_dim,), name="z")
@@ -215,17 +204,17 @@ def conditional_discriminator(num_classes: int = 10, base_filters: int = 32, ker
                               image_shape: tuple = IMAGE_SHAPE, spectral_norm: bool = False,
                               minibatch_std: bool = False, dense: int = 0) -> keras.Model:
     """Projection discriminator: logit = w.h(x) + embed(label).h(x) on the DCGAN trunk h. Introduced in notebook 03; used in 05."""
-    num_classes = _check_int("num_classes", num_classes, minimum=2)
-    base_filters = _check_int("d_filters", base_filters)
-    kernel_size = _check_int("kernel_size", kernel_size)
-    extra_layers = _check_int("d_extra_layers", extra_layers, minimum=0)
+    num_classes = check_int("num_classes", num_classes, low=2)
+    base_filters = check_int("d_filters", base_filters)
+    kernel_size = check_int("kernel_size", kernel_size)
+    extra_layers = check_int("d_extra_layers", extra_layers, low=0)
     dropout = _check_dropout(dropout)
     image_shape = _check_image_shape(image_shape, divisible_by=4)
-    spectral_norm = _check_switch("spectral_norm", spectral_norm)
-    minibatch_std = _check_switch("minibatch_std", minibatch_std)
+    spectral_norm = check_switch("spectral_norm", spectral_norm)
+    minibatch_std = check_switch("minibatch_std", minibatch_std)
     x = keras.Input(image_shape, name="x")
     label = keras.Input((), dtype="int32", name="label")
-    dense = _check_int("d_dense", dense, minimum=0)
+    dense = check_int("d_dense", dense, low=0)
     h = _dcgan_discriminator_trunk(x, base_filters, kernel_size, extra_layers, dropout, spectral_norm, minibatch_std,
                                    dense)
     projection = layers.Dot(axes=1)([h, layers.Embedding(num_classes, h.shape[-1])(label)])
@@ -241,7 +230,7 @@ def model_config(model: str, latent_dim: int = 100, image_shape: tuple = IMAGE_S
     unknown = sorted(set(sizes) - set(allowed))
     if unknown:
         raise ValueError(f"unknown size argument(s) {unknown} for model {model!r}; allowed: {sorted(allowed)}")
-    latent_dim = _check_int("latent_dim", latent_dim)
+    latent_dim = check_int("latent_dim", latent_dim)
     image_shape = _check_image_shape(image_shape, divisible_by=1 if model == "mlp" else 4)
     config = {"model": model, "latent_dim": latent_dim, "image_shape": list(image_shape)}
     config.update(allowed)
@@ -252,10 +241,10 @@ def model_config(model: str, latent_dim: int = 100, image_shape: tuple = IMAGE_S
         _check_activation(config["g_activation"])
     for key in _SWITCHES:
         if key in config:
-            config[key] = _check_switch(key, config[key])
+            config[key] = check_switch(key, config[key])
     for key, value in config.items():
         if key not in ("model", "image_shape", "dropout", "g_activation", *_SWITCHES):
-            config[key] = _check_int(key, value, minimum=0 if key.endswith("extra_layers") or key == "d_dense" else 1)
+            config[key] = check_int(key, value, low=0 if key.endswith("extra_layers") or key == "d_dense" else 1)
     if model == "cdcgan" and config["num_classes"] < 2:
         raise ValueError(f"num_classes must be an integer >= 2, got {config['num_classes']!r}")
     return config

@@ -7,6 +7,8 @@ every seed, and ``summary_table`` shows the mean and the range over seeds, never
 """
 from __future__ import annotations
 
+from ..engine import metrics
+
 import os
 import platform
 import time
@@ -14,11 +16,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import losses as L
-from . import metrics
-from .config import fast
-from .data import MnistData, to_float
-from .training import GANTrainer, TrainingDiverged
+from ..engine import losses as L
+from ..engine.switches import fast
+from ..engine.data import MnistData, to_float
+from ..engine.training import GANTrainer, TrainingDiverged
 
 ARCHITECTURE = {"model": "dcgan", "g_filters": 128}
 METRIC_NAMES = {"mnist_score": "MNIST score", "frechet_distance": "Fréchet distance",
@@ -57,7 +58,7 @@ VARIANTS: tuple[Variant, ...] = (
 
 def _recipe_parts() -> tuple[dict, dict]:
     """The course recipe (gu.recipes "dcgan") as (trainer settings, model switches beyond ARCHITECTURE)."""
-    from .recipes import recipe
+    from ..engine.recipes import recipe
 
     settings = recipe("dcgan")
     sizes = settings.pop("sizes")
@@ -194,7 +195,7 @@ def run_variant(v: Variant, data: MnistData, seconds: float, seed: int = 0, n_sa
 def compare(variants=VARIANTS, data: MnistData | None = None, seconds: float | None = None,
             seeds=(0, 1), verbose: bool = True) -> list[RunResult]:
     """Run every variant for every seed on the same budget; print one line per run as it finishes."""
-    from .data import load_mnist
+    from ..engine.data import load_mnist
 
     data = data or load_mnist(verbose=False)
     seconds = _check_seconds(seconds if seconds is not None else fast(40, 2))
@@ -245,7 +246,7 @@ def plot_strips(results: list[RunResult], per_variant: int = 1):
     """Draw one row of samples per variant (its first `per_variant` seeds), labelled with the score."""
     import matplotlib.pyplot as plt
 
-    from .plotting import image_grid
+    from ..engine.plotting import image_grid
 
     shown, seen = [], {}
     for r in results:

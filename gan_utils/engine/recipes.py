@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import copy
 
-from .config import MODEL_NAMES
+from .names import MODEL_NAMES
 
 # What each ingredient of the unconditional recipe buys, measured (embedded digits, 2 CPU cores):
 # the ablation of notebook 04 (data/results/stability.json, python benchmarks/bench_stability.py;

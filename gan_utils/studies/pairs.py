@@ -8,6 +8,8 @@ held on every seed.
 """
 from __future__ import annotations
 
+from ..engine import metrics
+
 import json
 import math
 import time
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .config import display_path, shipped_path
+from ..engine.paths import display_path, shipped_path
 
 
 @dataclass(frozen=True)
@@ -58,9 +60,8 @@ def pair(name: str) -> Pair:
 
 
 def _train_mnist(settings: dict, steps: int, seed: int, data) -> dict:
-    from . import metrics
-    from .data import to_float
-    from .training import GANTrainer, TrainingDiverged
+    from ..engine.data import to_float
+    from ..engine.training import GANTrainer, TrainingDiverged
 
     settings = dict(settings)
     sizes = {k: settings.pop(k) for k in ("g_filters", "spectral_norm") if k in settings}
@@ -79,7 +80,8 @@ def _train_mnist(settings: dict, steps: int, seed: int, data) -> dict:
 
 
 def _train_ring(settings: dict, steps: int, seed: int) -> dict:
-    from .toy import ToyGAN, ring_of_gaussians
+    from ..engine.toy import ToyGAN
+    from ..engine.densities import ring_of_gaussians
 
     start = time.perf_counter()
     gan = ToyGAN(ring_of_gaussians(n_modes=8, radius=2.0, std=0.02), seed=seed, **settings)
@@ -93,12 +95,12 @@ def run(p: Pair | str, seed: int = 0, data=None, steps: int | None = None) -> di
 
     Returns {"failure": result, "fix": result}, each result holding its trainer and its measures.
     """
-    from .config import fast
+    from ..engine.switches import fast
 
     p = pair(p) if isinstance(p, str) else p
     steps = steps if steps is not None else fast(p.steps, 10)
     if p.kind == "mnist":
-        from .data import load_mnist
+        from ..engine.data import load_mnist
 
         data = data or load_mnist(verbose=False)
         return {side: _train_mnist(settings, steps, seed, data)

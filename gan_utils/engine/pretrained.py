@@ -11,8 +11,8 @@ import keras
 import numpy as np
 
 from . import models as M
-from .config import shipped_path
-from .training import read_checkpoint
+from .paths import shipped_path
+from .checkpoints import read_checkpoint
 
 
 
@@ -89,7 +89,7 @@ def generate(generator: keras.Model, n: int, seed: int = 0, labels=None) -> np.n
 
 def export_pretrained(run: str | Path, name: str, info: dict, directory: Path | None = None) -> Path:
     """Write a run's generator (EMA weights if any, float16) to data/pretrained/NAME.npz and record it in the manifest."""
-    from .training import CHECKPOINT_FORMAT
+    from .checkpoints import CHECKPOINT_FORMAT
 
     directory = Path(directory or pretrained_dir())
     arrays, meta = read_checkpoint(run)

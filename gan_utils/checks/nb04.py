@@ -67,7 +67,7 @@ def _critics():
 
 
 def _gp_reference(critic, real, fake, alpha):
-    from ..losses import gradient_penalty
+    from ..engine.losses import gradient_penalty
 
     return gradient_penalty(critic, real, fake, alpha)
 

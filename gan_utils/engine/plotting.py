@@ -1,4 +1,4 @@
-"""Pictures of digits and of training curves, drawn the way MNIST looks: white ink on black."""
+"""Pictures: digits and training curves (white ink on black, the way MNIST looks), and a toy GAN's state (notebook 02)."""
 from __future__ import annotations
 
 import io
@@ -6,6 +6,9 @@ import math
 from pathlib import Path
 
 import numpy as np
+
+from .densities import histogram_density
+from .validate import check_int, check_positive
 
 
 def _to_unit(images) -> np.ndarray:
@@ -181,3 +184,80 @@ def plot_smoothed_history(history, weight: float = 0.95, critic: bool = False, d
         a.legend(fontsize=8)
         a.set_title(f"faint: per step; bold: moving average (weight {weight})", fontsize=8)
     return axes
+
+
+# ----- toy GANs (notebook 02) ----------------------------------------------------------------
+
+def plot_toy(gan, ax=None, n: int = 4000, title: str | None = None):
+    """Draw a toy GAN's state: in 1-D p_data, p_g and D(x); in 2-D real and generated samples. Introduced in notebook 02."""
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4, 3) if gan.data.dim == 1 else (3.2, 3.2))
+    samples = gan.sample(n)
+    lo, hi = gan.data.support(margin=8.0 if gan.data.dim == 1 else 10.0)
+    if gan.data.dim == 1:
+        grid = np.linspace(lo, hi, 300)
+        edges = np.linspace(lo, hi, 81)
+        ax.plot(grid, gan.data.pdf(grid), color="black", linestyle=":", linewidth=2, label="$p_{data}$")
+        ax.plot(0.5 * (edges[1:] + edges[:-1]), histogram_density(samples, edges), color="tab:green", label="$p_g$")
+        ax.plot(grid, gan.discriminate(grid[:, None]), color="tab:blue", label="$D(x)$")
+        ax.set_ylim(0, max(1.05, 1.15 * float(gan.data.pdf(gan.data.centres[:, 0]).max())))
+        ax.set_xlabel("$x$")
+    else:
+        real = gan.data.sample(1000, np.random.default_rng(123))
+        ax.scatter(real[:, 0], real[:, 1], s=2, color="black", label="real")
+        ax.scatter(samples[:1000, 0], samples[:1000, 1], s=2, color="tab:green", alpha=0.5, label="$G(z)$")
+        ax.set_ylim(lo, hi)
+        ax.set_aspect("equal")
+        ax.set_xticks([])
+        ax.set_yticks([])
+    ax.set_xlim(lo, hi)
+    if title is not None:
+        ax.set_title(title, fontsize=10)
+    return ax
+
+
+def plot_generator_map(gan, ax=None, *, lines: int = 11, extent: float = 2.0, points: int = 80,
+                       n_arrows: int = 48, arrow_length: float = 0.5, title: str | None = None):
+    """Draw a 2-D toy GAN as GAN Lab does: D(x), real samples, G's image of a z-grid, and -d(G's loss)/dx on fakes. Introduced in notebook 02."""
+    import matplotlib.pyplot as plt
+
+    if gan.data.dim != 2 or gan.latent_dim != 2:
+        raise ValueError(f"plot_generator_map needs a 2-D toy with a 2-D latent space (data dim 2, latent_dim 2), "
+                         f"got data dim {gan.data.dim} and latent_dim {gan.latent_dim}")
+    lines, points = check_int("lines", lines, 2), check_int("points", points, 2)
+    n_arrows = check_int("n_arrows", n_arrows, 1)
+    extent, arrow_length = check_positive("extent", extent), check_positive("arrow_length", arrow_length)
+    if n_arrows % gan.pack:
+        raise ValueError(f"n_arrows={n_arrows} must be a multiple of the GAN's pack={gan.pack}")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4, 4))
+    lo, hi = gan.data.support(margin=10.0)
+    axis = np.linspace(lo, hi, 80)
+    gx, gy = np.meshgrid(axis, axis)
+    d_map = gan.discriminate(np.stack([gx.ravel(), gy.ravel()], axis=1)).reshape(gx.shape)
+    ax.imshow(d_map, extent=(lo, hi, lo, hi), origin="lower", cmap="coolwarm_r", vmin=0, vmax=1, alpha=0.45)
+    real = gan.data.sample(1000, np.random.default_rng(123))
+    ax.scatter(real[:, 0], real[:, 1], s=2, color="black", label="real", zorder=2)
+    # grid lines of z-space, z_1 = c and z_2 = c for c in [-extent, extent], each pushed through G
+    levels, along = np.linspace(-extent, extent, lines), np.linspace(-extent, extent, points)
+    for c in levels:
+        for z in (np.stack([np.full(points, c), along], axis=1), np.stack([along, np.full(points, c)], axis=1)):
+            x = gan.generate(z)
+            ax.plot(x[:, 0], x[:, 1], color="tab:green", linewidth=0.7, alpha=0.8, zorder=3)
+    fakes = gan.sample(n_arrows, seed=2)
+    push = -gan.generator_gradient(fakes)
+    longest = float(np.linalg.norm(push, axis=1).max())
+    push = push * (arrow_length / longest) if longest > 0 else push
+    ax.scatter(fakes[:, 0], fakes[:, 1], s=8, color="tab:green", edgecolor="white", linewidth=0.3, label="$G(z)$", zorder=4)
+    ax.quiver(fakes[:, 0], fakes[:, 1], push[:, 0], push[:, 1], angles="xy", scale_units="xy", scale=1,
+              color="tab:purple", width=0.006, zorder=5)
+    ax.set_xlim(lo, hi)
+    ax.set_ylim(lo, hi)
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if title is not None:
+        ax.set_title(title, fontsize=10)
+    return ax

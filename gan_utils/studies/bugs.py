@@ -8,11 +8,13 @@ runs to the end.
 """
 from __future__ import annotations
 
+from ..engine import runtime
+
 import warnings
 
 import numpy as np
 
-from . import config
+from ..engine.validate import check_int
 
 BUGS = (
     "no_flatten", "overwritten_data", "too_many_d_steps", "generator_alone", "generator_step_trains_d",
@@ -25,15 +27,9 @@ def _message(err: BaseException) -> str:
     return f"{type(err).__name__}: {text}"
 
 
-def _check_int(name: str, value, low: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
-    return int(value)
-
-
 def _demo_images(n: int = 256, seed: int = 0) -> np.ndarray:
     """Real digits in [-1, 1] when available offline, else random images (only shapes matter here)."""
-    from .data import load_mnist, to_float
+    from ..engine.data import load_mnist, to_float
 
     try:
         return to_float(load_mnist(verbose=False).x_train[:n])
@@ -48,7 +44,7 @@ def mlp_pair(latent_dim: int = 100, hidden: int = 256, sigmoid_output: bool = Fa
     import keras
     from keras import layers
 
-    from .config import set_seed
+    from ..engine.runtime import set_seed
 
     set_seed(seed)
     generator = keras.Sequential([
@@ -68,7 +64,7 @@ def no_flatten(batch: int = 8) -> dict:
     """Train a discriminator that lacks Flatten for one step; return its output shape and the caught error. Introduced in notebook 03."""
     import keras
 
-    batch = _check_int("batch", batch)
+    batch = check_int("batch", batch)
     _, discriminator = mlp_pair(flatten=False)
     x = _demo_images(batch)
     out_shape = tuple(discriminator(x).shape)
@@ -84,7 +80,7 @@ def no_flatten(batch: int = 8) -> dict:
 # ----- bug 2: the real images overwritten by their own batch ----------------------------------
 def overwritten_data(n_images: int = 4500, batch_size: int = 128, steps: int = 6, seed: int = 0) -> list[int]:
     """Repeat `real = real[random batch]` as the seed's loop does; return how many distinct images are left after each step. Introduced in notebook 03."""
-    n_images, batch_size, steps = (_check_int(k, v) for k, v in
+    n_images, batch_size, steps = (check_int(k, v) for k, v in
                                    (("n_images", n_images), ("batch_size", batch_size), ("steps", steps)))
     rng = np.random.default_rng(seed)
     real = np.arange(n_images)  # stands for the images: each number is one digit's index
@@ -108,7 +104,7 @@ def train_mlp_gan(images=None, steps: int = 100, d_steps: int = 1, swap_labels: 
     import keras
     import tensorflow as tf
 
-    steps, d_steps, batch_size = (_check_int(k, v) for k, v in
+    steps, d_steps, batch_size = (check_int(k, v) for k, v in
                                   (("steps", steps), ("d_steps", d_steps), ("batch_size", batch_size)))
     x_all = _demo_images(1000) if images is None else np.asarray(images, dtype=np.float32)
     if x_all.ndim != 4 or x_all.shape[1:] != (28, 28, 1):
@@ -170,7 +166,7 @@ def seed_generator_step(batch: int = 16) -> dict:
     (G never sees a gradient). Update B: the generator is trained on its own towards an all-zero
     target (D never takes part). Any error is caught and returned as a message.
     """
-    batch = _check_int("batch", batch)
+    batch = check_int("batch", batch)
     with warnings.catch_warnings():
         return _seed_generator_step(batch)
 
@@ -212,15 +208,15 @@ def _seed_generator_step(batch: int) -> dict:
 # ----- bug 8: pixels left in [0, 255] ---------------------------------------------------------
 def pixels_0_255(n: int = 256) -> dict:
     """Hand raw 0..255 pixels to gu.GANTrainer and to a discriminator; return the caught error and what D sees. Introduced in notebook 03."""
-    from .data import load_mnist
+    from ..engine.data import load_mnist
 
-    n = _check_int("n", n, 2)
+    n = check_int("n", n, 2)
     try:
         raw = load_mnist(verbose=False).x_train[:n]
     except Exception:  # noqa: BLE001
         raw = np.random.default_rng(0).integers(0, 256, (n, 28, 28), dtype=np.uint8)
     x = raw[..., None].astype(np.float32)  # floats, but still 0..255
-    from .training import GANTrainer
+    from ..engine.training import GANTrainer
 
     try:
         GANTrainer("mlp", x, batch_size=min(64, n))
@@ -243,8 +239,8 @@ def frozen_without_recompile(batch: int = 16) -> dict:
     D step's trace and D still moves. Recompiling after setting the flag makes it hold in both
     cases. ``Flatten`` is added so the code runs (bug 1).
     """
-    batch = _check_int("batch", batch)
-    with config.quiet_retracing(), warnings.catch_warnings():  # new shapes retrace on purpose here
+    batch = check_int("batch", batch)
+    with runtime.quiet_retracing(), warnings.catch_warnings():  # new shapes retrace on purpose here
         warnings.simplefilter("ignore")  # Keras may warn that a frozen model has nothing to train: that is the point
         return _frozen_without_recompile(batch)
 

@@ -23,16 +23,11 @@ import tensorflow as tf
 
 from . import augment as A
 from . import losses as L
-from .checkpoints import (  # noqa: F401  (re-exported: gu.training.read_checkpoint)
-    CHECKPOINT_FILE,
-    CHECKPOINT_FORMAT,
-    HISTORY_KEYS,
-    CheckpointMixin,
-    read_checkpoint,
-)
+from .checkpoints import CHECKPOINT_FILE, CHECKPOINT_FORMAT, HISTORY_KEYS, CheckpointMixin, read_checkpoint  # noqa: F401  (re-exported: gu.training.read_checkpoint)
 from . import models as M
 from . import replicas as R
-from .config import set_seed
+from .runtime import set_seed
+from .validate import check_number, check_int
 
 MODES = ("both", "d", "g")
 SNAPSHOT_EVERY = 50
@@ -50,25 +45,6 @@ class TrainingDiverged(RuntimeError):
     def __init__(self, message: str, step: int | None = None):
         super().__init__(message)
         self.step = step
-
-
-def _is_number(value) -> bool:
-    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
-
-
-def _check_number(name: str, value, low: float, high: float = math.inf, low_open: bool = False) -> float:
-    inside = _is_number(value) and math.isfinite(value) and value < high and (
-        value > low if low_open else value >= low)
-    if not inside:
-        raise ValueError(f"{name} must be a number in {'(' if low_open else '['}{low}, {high}), got {value!r}")
-    return float(value)
-
-
-def _check_int(name: str, value, low: int = 1, high: float = math.inf) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not low <= value <= high:
-        allowed = f">= {low}" if high == math.inf else f"in [{low}, {high}]"
-        raise ValueError(f"{name} must be an integer {allowed}, got {value!r}")
-    return int(value)
 
 
 def check_images(images) -> np.ndarray:
@@ -153,22 +129,22 @@ class GANTrainer(CheckpointMixin):
                  **model_sizes):
         L.check_loss(loss)
         L.check_label_smoothing(label_smoothing, loss)
-        lr_g, lr_d = _check_number("lr_g", lr_g, 0, low_open=True), _check_number("lr_d", lr_d, 0, low_open=True)
-        beta_1, beta_2 = _check_number("beta_1", beta_1, 0, 1), _check_number("beta_2", beta_2, 0, 1)
-        d_steps = _check_int("d_steps", d_steps)
-        gp_weight = _check_number("gp_weight", gp_weight, 0)
+        lr_g, lr_d = check_number("lr_g", lr_g, 0, low_open=True), check_number("lr_d", lr_d, 0, low_open=True)
+        beta_1, beta_2 = check_number("beta_1", beta_1, 0, 1), check_number("beta_2", beta_2, 0, 1)
+        d_steps = check_int("d_steps", d_steps)
+        gp_weight = check_number("gp_weight", gp_weight, 0)
         self._set_d_regularisers(augment, r1_weight)
         if ema_decay is not None:
-            ema_decay = _check_number("ema_decay", ema_decay, 0, 1, low_open=True)
+            ema_decay = check_number("ema_decay", ema_decay, 0, 1, low_open=True)
         if not isinstance(ema_warmup, bool):
             raise ValueError(f"ema_warmup must be True or False, got {ema_warmup!r}")
-        seed, n_fixed = _check_int("seed", seed, 0), _check_int("n_fixed", n_fixed)
+        seed, n_fixed = check_int("seed", seed, 0), check_int("n_fixed", n_fixed)
         if not isinstance(jit_compile, bool):
             raise ValueError(f"jit_compile must be True or False, got {jit_compile!r}")
         if images is None:
             raise ValueError("images is required: float32 (N, 28, 28, 1) in [-1, 1], e.g. gu.to_float(mnist.x_train)")
         images = check_images(images)
-        batch_size = _check_int("batch_size", batch_size, 1, len(images))
+        batch_size = check_int("batch_size", batch_size, 1, len(images))
         self.strategy = R.check_strategy(strategy, batch_size)
         with self._scope():
             if isinstance(model, str):
@@ -260,7 +236,7 @@ class GANTrainer(CheckpointMixin):
         """Validate and set `augment` (DiffAugment policy for D's inputs, gu.augment) and `r1_weight`; call _build_steps after."""
         self._augment_ops = A.parse_policy(augment)
         self.augment = augment
-        self.r1_weight = _check_number("r1_weight", r1_weight, 0)
+        self.r1_weight = check_number("r1_weight", r1_weight, 0)
 
     # ----- settings that can change between steps -------------------------------------------
     @property
@@ -270,7 +246,7 @@ class GANTrainer(CheckpointMixin):
 
     @lr_g.setter
     def lr_g(self, value: float) -> None:
-        self._lr_g = _check_number("lr_g", value, 0, low_open=True)
+        self._lr_g = check_number("lr_g", value, 0, low_open=True)
         self._opt_g.learning_rate.assign(self._lr_g)
 
     @property
@@ -280,7 +256,7 @@ class GANTrainer(CheckpointMixin):
 
     @lr_d.setter
     def lr_d(self, value: float) -> None:
-        self._lr_d = _check_number("lr_d", value, 0, low_open=True)
+        self._lr_d = check_number("lr_d", value, 0, low_open=True)
         self._opt_d.learning_rate.assign(self._lr_d)
 
     @property
@@ -290,7 +266,7 @@ class GANTrainer(CheckpointMixin):
 
     @d_steps.setter
     def d_steps(self, value: int) -> None:
-        self._d_steps.assign(_check_int("d_steps", value))
+        self._d_steps.assign(check_int("d_steps", value))
 
     @property
     def label_smoothing(self) -> float:
@@ -308,7 +284,7 @@ class GANTrainer(CheckpointMixin):
 
     @gp_weight.setter
     def gp_weight(self, value: float) -> None:
-        self._gp_weight.assign(_check_number("gp_weight", value, 0))
+        self._gp_weight.assign(check_number("gp_weight", value, 0))
 
     @property
     def loss(self) -> str:
@@ -332,7 +308,7 @@ class GANTrainer(CheckpointMixin):
 
     @batch_size.setter
     def batch_size(self, value: int) -> None:
-        value = _check_int("batch_size", value, 1, self._n_images)
+        value = check_int("batch_size", value, 1, self._n_images)
         if value != self._batch_size:
             self._batch_size = value
             self._build_steps()
@@ -347,7 +323,7 @@ class GANTrainer(CheckpointMixin):
         if self._ema_decay_value is None or value is None:
             raise ValueError(f"ema_decay={value!r}: the EMA generator is switched on or off only when the "
                              f"trainer is built (GANTrainer(..., ema_decay=0.999)); here it is {self.ema_decay!r}")
-        self._ema_decay_value = _check_number("ema_decay", value, 0, 1, low_open=True)
+        self._ema_decay_value = check_number("ema_decay", value, 0, 1, low_open=True)
         self._ema_decay.assign(self._ema_decay_value)
 
     @property
@@ -579,7 +555,7 @@ class GANTrainer(CheckpointMixin):
 
     def step(self, n: int = 1, mode: str = "both") -> dict:
         """Run n steps ("both": d_steps D updates then one G update; "d" or "g": one alone); return the last row."""
-        n = _check_int("n", n)
+        n = check_int("n", n)
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
         self._snapshot()
@@ -593,18 +569,18 @@ class GANTrainer(CheckpointMixin):
         if (seconds is None) == (steps is None):
             raise ValueError(f"give exactly one of seconds= or steps=, got seconds={seconds!r}, steps={steps!r}")
         if seconds is not None:
-            seconds = _check_number("seconds", seconds, 0, low_open=True)
+            seconds = check_number("seconds", seconds, 0, low_open=True)
         else:
-            steps = _check_int("steps", steps)
+            steps = check_int("steps", steps)
         callbacks = list(callbacks)
         for cb in callbacks:
             if not callable(cb):
                 raise ValueError(f"each callback must be callable as cb(trainer), got {cb!r}")
-        callback_every = _check_int("callback_every", callback_every)
+        callback_every = check_int("callback_every", callback_every)
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
 
-        from .widgets import snapshots_on
+        from .switches import snapshots_on
 
         if snapshots_on():  # a saved notebook keeps the bar as text, not as a widget that cannot render there
             from tqdm import tqdm
@@ -651,7 +627,7 @@ class GANTrainer(CheckpointMixin):
         if z is None:
             if n is None:
                 n = self.n_fixed if labels is None else len(np.atleast_1d(labels))
-            n = _check_int("n", n)
+            n = check_int("n", n)
             z = self._sample_rng.standard_normal((n, self.latent_dim)).astype(np.float32)
         else:
             z = np.asarray(z, dtype=np.float32)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .config import atomic_write
+from .paths import atomic_write
 
 if TYPE_CHECKING:
     from .training import GANTrainer

@@ -9,9 +9,10 @@ which also gives its spread.
 """
 from __future__ import annotations
 
+from . import metrics
+
 import numpy as np
 
-from . import metrics
 
 
 def _check_features(name: str, f) -> np.ndarray:

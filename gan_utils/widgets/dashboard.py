@@ -9,6 +9,10 @@ cells keep working. Every button calls a method (``step``, ``play``, ``pause``, 
 """
 from __future__ import annotations
 
+from ..engine import metrics
+
+from . import controls
+
 import io
 import math
 import numbers
@@ -20,11 +24,10 @@ from pathlib import Path
 
 import numpy as np
 
-from . import losses as L
-from . import projector
-from . import widgets
-from .config import runs_dir
-from .training import GANTrainer, TrainingDiverged
+from ..engine import losses as L
+from . import display_mode
+from ..engine.paths import runs_dir
+from ..engine.training import GANTrainer, TrainingDiverged
 
 UPDATE_CHOICES = (1, 5, 10, 25, 50, 100)
 MAX_POINTS = 400  # curves are shown as at most this many bin means, however long the run
@@ -39,7 +42,7 @@ def _binned(x: list, y: list, max_points: int = MAX_POINTS) -> tuple[np.ndarray,
     return (np.add.reduceat(x, edges[:-1]) / np.diff(edges), np.add.reduceat(y, edges[:-1]) / np.diff(edges))
 
 
-class TrainingDashboard(widgets.PlayControls):
+class TrainingDashboard(controls.PlayControls):
     """Buttons, sliders and a live view around a gu.GANTrainer. Introduced in notebook 03.
 
     ``update_every`` is how many steps Play trains between redraws; the MNIST score of
@@ -90,15 +93,15 @@ class TrainingDashboard(widgets.PlayControls):
         self.step_button = button("Step", "d_steps discriminator updates, then one generator update")
         self.step10_button = button("Step x10", "ten steps")
         self.step100_button = button("Step x100", "a hundred steps")
-        self.play_button = widgets.play_button()
+        self.play_button = controls.play_button()
         self.reset_button = button("Reset", "back to the weights the dashboard started from", "undo")
         self.save_button = button("Save", f"save to {self.run_dir}", "save")
         self.load_button = button("Load", f"load from {self.run_dir}", "folder-open")
         self.restore_button = button("Restore last good state", "weights and learning rates from the last "
                                      "finite step", "medkit")
         self.restore_button.layout.display = "none"
-        self.lr_g_slider = widgets.log_slider("lr_g", trainer.lr_g, low, high)
-        self.lr_d_slider = widgets.log_slider("lr_d", trainer.lr_d, low, high)
+        self.lr_g_slider = controls.log_slider("lr_g", trainer.lr_g, low, high)
+        self.lr_d_slider = controls.log_slider("lr_d", trainer.lr_d, low, high)
         self.d_steps_slider = W.IntSlider(value=trainer.d_steps, min=1, max=10, description="D steps per G step",
                                           continuous_update=False, style={"description_width": "initial"})
         self.loss_dropdown = W.Dropdown(options=list(L.LOSSES), value=trainer.loss, description="loss")
@@ -106,9 +109,9 @@ class TrainingDashboard(widgets.PlayControls):
                                           description="update view every N steps",
                                           style={"description_width": "initial"})
         self.status = W.HTML()
-        self.errors = widgets.ErrorBox()
+        self.errors = controls.ErrorBox()
         self.image = W.Image(format="png")
-        self.loop = widgets.PlayLoop(self._play_chunk, on_error=self._on_error, on_stop=self._on_stop)
+        self.loop = controls.PlayLoop(self._play_chunk, on_error=self._on_error, on_stop=self._on_stop)
 
         self.step_d_button.on_click(lambda _: self._safely(self.step, 1, "d"))
         self.step_g_button.on_click(lambda _: self._safely(self.step, 1, "g"))
@@ -134,7 +137,7 @@ class TrainingDashboard(widgets.PlayControls):
         self.redraw()
 
     def _repr_mimebundle_(self, **kwargs) -> dict:
-        return widgets.dashboard_bundle(projector.dress(self.widget), self.snapshot_png, self.status_text)
+        return controls.dashboard_bundle(display_mode.dress(self.widget), self.snapshot_png, self.status_text)
 
     # ----- settings ----------------------------------------------------------------------------
     @property
@@ -202,7 +205,6 @@ class TrainingDashboard(widgets.PlayControls):
 
     def score_now(self) -> float | None:
         """Compute the MNIST score of fresh samples now (1 = worst, 10 = best), record and return it."""
-        from . import metrics
 
         try:
             score = metrics.mnist_score(self.trainer.sample(self.score_samples))
@@ -301,15 +303,15 @@ class TrainingDashboard(widgets.PlayControls):
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
-        self.fig = Figure(figsize=projector.figsize(11, 3.3), dpi=72)
+        self.fig = Figure(figsize=display_mode.figsize(11, 3.3), dpi=72)
         FigureCanvasAgg(self.fig)
         loss_ax, prob_ax, grid_ax = self.fig.subplots(1, 3, width_ratios=[1.2, 1.2, 1])
         self.fig.subplots_adjust(left=0.05, right=0.99, bottom=0.14, top=0.88, wspace=0.25)
         (self._d_line,) = loss_ax.plot([], [], label="D loss", lw=1.2)
         (self._g_line,) = loss_ax.plot([], [], label="G loss", lw=1.2)
         loss_ax.set_xlabel("step")
-        loss_ax.set_title("losses", fontsize=projector.font(10))
-        loss_ax.legend(loc="upper right", fontsize=projector.font(8))
+        loss_ax.set_title("losses", fontsize=display_mode.font(10))
+        loss_ax.legend(loc="upper right", fontsize=display_mode.font(8))
         (self._real_line,) = prob_ax.plot([], [], lw=1.2)
         (self._fake_line,) = prob_ax.plot([], [], lw=1.2)
         prob_ax.axhline(0.5, color="gray", ls="--", lw=1)
@@ -321,7 +323,7 @@ class TrainingDashboard(widgets.PlayControls):
         grid_ax.set_xticks([])
         grid_ax.set_yticks([])
         self._loss_ax, self._prob_ax, self._grid_ax = loss_ax, prob_ax, grid_ax
-        self._grid_title = grid_ax.text(0.5, 1.03, "", transform=grid_ax.transAxes, ha="center", fontsize=projector.font(10))
+        self._grid_title = grid_ax.text(0.5, 1.03, "", transform=grid_ax.transAxes, ha="center", fontsize=display_mode.font(10))
         self._dynamic = [self._d_line, self._g_line, self._real_line, self._fake_line, self._grid, self._grid_title]
         for artist in self._dynamic:
             artist.set_animated(True)
@@ -340,8 +342,8 @@ class TrainingDashboard(widgets.PlayControls):
         real, fake, title = self._output_names()
         self._real_line.set_label(real)
         self._fake_line.set_label(fake)
-        self._prob_ax.set_title(title, fontsize=projector.font(10))
-        self._prob_ax.legend(loc="upper right", fontsize=projector.font(8))
+        self._prob_ax.set_title(title, fontsize=display_mode.font(10))
+        self._prob_ax.legend(loc="upper right", fontsize=display_mode.font(8))
         self._background = None
 
     @property
@@ -382,7 +384,7 @@ class TrainingDashboard(widgets.PlayControls):
         """Update the curves, the sample grid and the status line in place, then refresh the image."""
         from PIL import Image
 
-        from .plotting import image_grid
+        from ..engine.plotting import image_grid
 
         h = self.trainer.history
         for line, key in ((self._d_line, "d_loss"), (self._g_line, "g_loss"),
@@ -427,4 +429,4 @@ class TrainingDashboard(widgets.PlayControls):
 
     def snapshot_png(self) -> bytes:
         """The whole dashboard as one PNG: its controls and their values, the status line and the figure."""
-        return widgets.dashboard_snapshot(self.widget, self.status_text, self.errors.widget.value, bytes(self.image.value))
+        return controls.dashboard_snapshot(self.widget, self.status_text, self.errors.widget.value, bytes(self.image.value))

@@ -18,19 +18,14 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
-from .config import set_seed
+from .runtime import set_seed
 from .parzen import unit_rows
+from .validate import check_int
 
 IMAGE_SHAPE = (28, 28, 1)
 LATENT_DIM = 16
 EPS = 1e-7  # pixel probabilities are clipped to [EPS, 1 - EPS] before the logarithm, as Keras does
 HISTORY_KEYS = ("loss", "reconstruction", "kl")
-
-
-def _check_int(name: str, value, low: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
-    return int(value)
 
 
 def unit_images(images, name: str = "images") -> np.ndarray:
@@ -45,7 +40,7 @@ def unit_images(images, name: str = "images") -> np.ndarray:
 
 def build_encoder(latent_dim: int = LATENT_DIM) -> keras.Model:
     """Return the encoder: a digit in [0, 1] -> (mean, log_var) of q(z | x), each (N, latent_dim) (notebook 05)."""
-    latent_dim = _check_int("latent_dim", latent_dim)
+    latent_dim = check_int("latent_dim", latent_dim)
     inputs = keras.Input(IMAGE_SHAPE, name="image")
     x = layers.Conv2D(32, 3, strides=2, padding="same", activation="relu")(inputs)
     x = layers.Conv2D(64, 3, strides=2, padding="same", activation="relu")(x)
@@ -58,7 +53,7 @@ def build_encoder(latent_dim: int = LATENT_DIM) -> keras.Model:
 
 def build_decoder(latent_dim: int = LATENT_DIM) -> keras.Model:
     """Return the decoder: z (N, latent_dim) -> pixel probabilities (N, 28, 28, 1) in (0, 1) (notebook 05)."""
-    latent_dim = _check_int("latent_dim", latent_dim)
+    latent_dim = check_int("latent_dim", latent_dim)
     inputs = keras.Input((latent_dim,), name="z")
     x = layers.Dense(7 * 7 * 64, activation="relu")(inputs)
     x = layers.Reshape((7, 7, 64))(x)
@@ -109,9 +104,9 @@ class VAE:
 
     def __init__(self, images, latent_dim: int = LATENT_DIM, lr: float = 1e-3, batch_size: int = 64,
                  seed: int = 0):
-        self.latent_dim = _check_int("latent_dim", latent_dim)
-        self.batch_size = _check_int("batch_size", batch_size)
-        self.seed = _check_int("seed", seed, 0)
+        self.latent_dim = check_int("latent_dim", latent_dim)
+        self.batch_size = check_int("batch_size", batch_size)
+        self.seed = check_int("seed", seed, 0)
         if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not 0 < lr < 1:
             raise ValueError(f"lr must be a number in (0, 1), got {lr!r}")
         x = unit_images(images)
@@ -142,7 +137,7 @@ class VAE:
 
     def fit(self, steps: int) -> "VAE":
         """Train for `steps` Adam steps on random batches; losses go to self.history (nats per digit)."""
-        steps = _check_int("steps", steps)
+        steps = check_int("steps", steps)
         start = time.perf_counter()
         for _ in range(steps):
             values = self._train_step()
@@ -168,7 +163,7 @@ class VAE:
 
     def sample(self, n: int, seed: int = 0) -> np.ndarray:
         """Draw n images: z ~ N(0, I) from the prior through the decoder, float32 (n, 28, 28, 1) in [-1, 1]."""
-        n = _check_int("n", n)
+        n = check_int("n", n)
         return self.decode(np.random.default_rng(seed).standard_normal((n, self.latent_dim)))
 
     def reconstruct(self, images) -> np.ndarray:

@@ -8,6 +8,8 @@ one variant live (``train_live``), whose run has the same format and joins the s
 """
 from __future__ import annotations
 
+from ..engine import metrics
+
 import json
 import math
 import os
@@ -16,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .config import display_path, shipped_path
+from ..engine.paths import display_path, shipped_path
 
 RUN_KEYS = ("variant", "settings", "seed", "steps", "seconds", "metrics")
 POINT_NUMBERS = ("seconds", "mnist_score", "frechet_distance")
@@ -257,7 +259,6 @@ def correlation(study: dict, variant: str, x: str = "d_loss", y: str = "mnist_sc
 
 def measure_point(trainer, data, n_samples: int, window: int) -> dict:
     """One measurement along a run: step, training seconds, scores of n fresh samples, mean losses over the last `window` steps."""
-    from . import metrics
 
     scores = metrics.evaluate(trainer.sample(n_samples), data)
     history = trainer.history
@@ -281,8 +282,8 @@ def run_record(trainer, name: str, points: list[dict], diverged: Exception | Non
 def train_live(name: str, data, steps: int = 1000, seed: int = 0, every: int = 250, n_samples: int = 1000,
                verbose: bool = True) -> dict:
     """Train one study variant from scratch for `steps` generator steps, measuring every `every`; return a run record."""
-    from .stability import make_trainer, variant
-    from .training import TrainingDiverged
+    from .variants import make_trainer, variant
+    from ..engine.training import TrainingDiverged
 
     v = variant(name)
     trainer = make_trainer(v, data, seed)

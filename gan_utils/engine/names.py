@@ -1,0 +1,10 @@
+"""The names a user can pick: models, losses and data sets, in one TensorFlow-free place.
+
+``models.MODELS``, ``losses.LOSSES``, ``data`` and the command line all read these tuples (a
+test ties each registry to its tuple), so a new model or loss is named here first.
+"""
+from __future__ import annotations
+
+MODEL_NAMES = ("mlp", "dcgan", "cdcgan")
+LOSS_NAMES = ("minimax", "non_saturating", "wgan_gp", "hinge")
+DATA_NAMES = ("mnist", "fashion")

@@ -1,0 +1,89 @@
+"""Where things live: the repository or the installed package, the user's data, runs and caches; atomic writes.
+
+Introduced in notebook 00. In a checkout everything lives under the repository root; from an
+installed wheel the shipped files come from inside the package and a user's own files go to a
+per-user folder (or the current folder for runs).
+"""
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent  # gan_utils/
+REPO_ROOT = PACKAGE_DIR.parent
+APP_NAME = "gan-classroom"
+
+
+def in_checkout() -> bool:
+    """Return True when gan_utils is imported from a clone of the repository (not an installed wheel)."""
+    return (REPO_ROOT / "pyproject.toml").is_file() and (REPO_ROOT / "notebooks").is_dir()
+
+
+def repo_root() -> Path:
+    """Return the repository root, whatever the current folder (JupyterLab starts in notebooks/)."""
+    return REPO_ROOT
+
+
+def shipped_path(*parts: str) -> Path:
+    """Return a file the package ships (classifier, pretrained generators, results): data/ in a checkout, inside the wheel otherwise."""
+    base = REPO_ROOT / "data" if in_checkout() else PACKAGE_DIR / "_shipped"
+    return base.joinpath(*parts)
+
+
+def user_data_home() -> Path:
+    """Return the per-user data folder used outside a checkout (XDG on Linux, Application Support on macOS)."""
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / APP_NAME
+    if sys.platform == "win32":
+        return Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local")) / APP_NAME
+    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / APP_NAME
+
+
+def data_dir() -> Path:
+    """Return where a user's own data goes (mnist.npz, caches): data/ in a checkout, else the per-user data folder."""
+    if os.environ.get("GAN_UTILS_DATA_DIR"):
+        return Path(os.environ["GAN_UTILS_DATA_DIR"])
+    return REPO_ROOT / "data" if in_checkout() else user_data_home()
+
+
+def runs_dir() -> Path:
+    """Return where training runs are written: runs/ at the repository root in a checkout, else runs/ in the current folder."""
+    if os.environ.get("GAN_UTILS_RUNS_DIR"):
+        return Path(os.environ["GAN_UTILS_RUNS_DIR"])
+    return REPO_ROOT / "runs" if in_checkout() else Path.cwd() / "runs"
+
+
+def cache_dir() -> Path:
+    """Return a writable cache folder for parsed data sets (kept out of git)."""
+    return Path(os.environ.get("GAN_UTILS_CACHE_DIR") or data_dir() / "cache")
+
+
+def display_path(path) -> str:
+    """Name a path as a user would see it: relative to the repository (in a checkout) or the current folder, or with ~ for home."""
+    path = Path(path).expanduser().absolute()
+    bases = ([REPO_ROOT] if in_checkout() else []) + [Path.cwd()]
+    for base, prefix in [(b, "") for b in bases] + [(Path.home(), "~/")]:
+        try:
+            return prefix + str(path.relative_to(base.absolute()))
+        except ValueError:
+            continue
+    return str(path)
+
+
+def atomic_write(path: Path, write: Callable) -> None:
+    """Call write(file) on a temporary file beside `path`, then swap it into place; on any error keep the old file."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise

@@ -1,0 +1,7 @@
+"""Experiments that run the engine many times, and the readers of their committed results.
+
+``bugs`` reproduces the article's bugs for notebook 03; notebook 04's ``variants`` (one variant
+of training, run and scored), ``study`` (the committed long-budget study), ``pairs`` (live
+before/after pairs) and ``ablation`` (the recipe with one ingredient removed). Studies import the
+engine; the engine never imports them.
+"""
