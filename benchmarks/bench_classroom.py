@@ -25,7 +25,8 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-from gan_utils.config import CLASSROOM_ENV, CLASSROOM_PREFIX, import_tensorflow_quietly  # noqa: E402
+from gan_utils.engine.switches import CLASSROOM_ENV, CLASSROOM_PREFIX
+from gan_utils.engine.runtime import import_tensorflow_quietly  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 if "tool_notebooks" not in sys.modules:  # tools/notebooks.py, under the name tests/conftest.py's load_tool gives it

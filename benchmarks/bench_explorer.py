@@ -14,7 +14,7 @@ import io
 import statistics
 import time
 
-from gan_utils.explorer import GradientDescentExplorer
+from gan_utils.widgets.gradient_descent import GradientDescentExplorer
 
 
 def time_ms(fn, repeats: int) -> list[float]:

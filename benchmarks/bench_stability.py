@@ -35,7 +35,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import gan_utils as gu  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-OUT = gu.config.REPO_ROOT / "data" / "results" / "stability.json"
+OUT = gu.paths.REPO_ROOT / "data" / "results" / "stability.json"
 CKPT_DIR = HERE / "results" / "stability_ckpt"
 STOP_FILE = Path("/tmp/STOP_STUDY")
 
@@ -90,7 +90,7 @@ def read_study(path: Path) -> dict:
 def write_study(path: Path, study: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(study, indent=1, ensure_ascii=False)
-    gu.config.atomic_write(path, lambda f: f.write(text.encode()))
+    gu.paths.atomic_write(path, lambda f: f.write(text.encode()))
     path.chmod(0o644)
 
 
@@ -99,10 +99,10 @@ def header(args: argparse.Namespace, data) -> dict:
     import tensorflow as tf
 
     return {"description": "Notebook 04's long-budget study (benchmarks/bench_stability.py): each variant of "
-                           "gu.stability.STUDY_VARIANTS trained from scratch for the same number of generator steps "
+                           "gu.variants.STUDY_VARIANTS trained from scratch for the same number of generator steps "
                            "on each seed, scored every few hundred steps on fresh samples with the shipped classifier.",
             "command": "python benchmarks/bench_stability.py " + " ".join(shlex.quote(a) for a in args.argv),
-            "machine": gu.stability.machine(), "cpus": os.cpu_count(), "tensorflow": tf.__version__,
+            "machine": gu.variants.machine(), "cpus": os.cpu_count(), "tensorflow": tf.__version__,
             "keras": keras.__version__, "date": datetime.date.today().isoformat(),
             "data": data.describe(), "steps": args.steps, "every": args.every, "samples": args.samples,
             "seeds": args.seeds}
@@ -116,9 +116,9 @@ def _ckpt(args, v, seed: int) -> Path:
 def run_one(v, seed: int, args, data) -> dict | None:
     """Train one (variant, seed) to args.steps, resuming its checkpoint; return its run record, or None if stopped."""
     ckpt = _ckpt(args, v, seed)
-    trainer = gu.stability.make_trainer(v, data, seed)
+    trainer = gu.variants.make_trainer(v, data, seed)
     points: list[dict] = []
-    if (ckpt / gu.training.CHECKPOINT_FILE).exists() and \
+    if (ckpt / gu.checkpoints.CHECKPOINT_FILE).exists() and \
             gu.training.read_checkpoint(ckpt)[1]["step"] <= args.steps:
         trainer.load(ckpt)
         points = json.loads((ckpt / "points.json").read_text())
@@ -157,7 +157,7 @@ def print_table(study: dict) -> None:
     import pandas as pd
 
     with pd.option_context("display.width", 200, "display.max_columns", 20):
-        print(gu.study.table(study, gu.stability.BASELINES))
+        print(gu.study.table(study, gu.variants.BASELINES))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -177,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     args.argv = argv
     args.seeds = [int(s) for s in args.seeds.split(",")]
     if args.list:
-        for v in gu.stability.STUDY_VARIANTS:
+        for v in gu.variants.STUDY_VARIANTS:
             print(f"{v.name:<48} {v.settings} {v.switches or ''}")
         return 0
     study = read_study(args.out)
@@ -189,11 +189,11 @@ def main(argv: list[str] | None = None) -> int:
 
         tf.config.threading.set_intra_op_parallelism_threads(args.threads)
         tf.config.threading.set_inter_op_parallelism_threads(args.threads)
-    chosen = [gu.stability.variant(n) for n in args.only] if args.only else list(gu.stability.STUDY_VARIANTS)
+    chosen = [gu.variants.variant(n) for n in args.only] if args.only else list(gu.variants.STUDY_VARIANTS)
     data = gu.load_mnist("embedded", verbose=False)
     done = {(r["variant"], r["seed"]) for r in study["runs"]}
     todo = [(v, seed) for seed in args.seeds for v in chosen if (v.name, seed) not in done]
-    print(f"{len(todo)} runs to do, {len(done)} in {gu.config.display_path(args.out)}", flush=True)
+    print(f"{len(todo)} runs to do, {len(done)} in {gu.paths.display_path(args.out)}", flush=True)
     for v, seed in todo:
         if not _claim(v, seed):
             continue

@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     gu.import_tensorflow_quietly()
     bench("1-D", gu.toy.ToyGAN(k=5, lr_d=3e-3), args.repeats)
-    bench("ring", gu.toy.ToyGAN(gu.toy.ring_of_gaussians(), **RING_BETTER), args.repeats)
+    bench("ring", gu.toy.ToyGAN(gu.densities.ring_of_gaussians(), **RING_BETTER), args.repeats)
     return 0
 
 

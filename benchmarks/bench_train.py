@@ -60,7 +60,7 @@ def tfgan_models(latent_dim: int = 64):
     import keras
     from keras import layers
 
-    from gan_utils.layers import SpectralNorm
+    from gan_utils.engine.layers import SpectralNorm
 
     g = keras.Sequential([
         keras.Input((latent_dim,)),

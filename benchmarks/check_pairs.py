@@ -19,7 +19,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import gan_utils as gu  # noqa: E402
 
-OUT = gu.config.REPO_ROOT / "data" / "results" / "pairs.json"
+OUT = gu.paths.REPO_ROOT / "data" / "results" / "pairs.json"
 
 
 def _plain(value):
@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         check = json.loads(open(args.out).read())
     except OSError:
         check = {"pairs": {}}
-    provenance = {"command": command, "machine": gu.stability.machine(), "date": datetime.date.today().isoformat()}
+    provenance = {"command": command, "machine": gu.variants.machine(), "date": datetime.date.today().isoformat()}
     for p in chosen:
         entry = {"failure_label": p.failure, "fix_label": p.fix, "measure": p.measure, "steps": p.steps,
                  "seeds": seeds, "failure": [], "fix": [], "fix_won": [], "details": []}
@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     with open(args.out, "w") as f:
         json.dump(_plain(check), f, indent=1, ensure_ascii=False, allow_nan=False)
-    print(f"wrote {gu.config.display_path(args.out)}")
+    print(f"wrote {gu.paths.display_path(args.out)}")
     return 0
 
 

@@ -26,7 +26,7 @@ import numpy as np  # noqa: E402
 
 import gan_utils as gu  # noqa: E402
 
-OUT = gu.config.REPO_ROOT / "data" / "results" / "parzen_paper.json"
+OUT = gu.paths.REPO_ROOT / "data" / "results" / "parzen_paper.json"
 N_SAMPLES, N_VALIDATION = 10_000, 1_000
 FULL_TRAIN, FULL_TEST = 60_000, 10_000
 
@@ -73,11 +73,11 @@ def main(argv: list[str] | None = None) -> int:
     record = {"protocol": protocol_text(), "paper_gan": {"mean_nats": paper[0], "sem": paper[1]},
               "results": results, "data": data.describe(), "seed": args.seed,
               "command": "python benchmarks/parzen_paper.py " + " ".join(shlex.quote(a) for a in argv),
-              "machine": gu.stability.machine(), "date": datetime.date.today().isoformat()}
+              "machine": gu.variants.machine(), "date": datetime.date.today().isoformat()}
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     with open(args.out, "w") as f:
         json.dump(record, f, indent=1)
-    print(f"wrote {gu.config.display_path(args.out)}")
+    print(f"wrote {gu.paths.display_path(args.out)}")
     if args.manifest:
         for name in names:
             gu.pretrained.record_in_manifest(name, {"parzen_paper_protocol": {

@@ -110,7 +110,7 @@ def run_one(name: str, settings: dict, seed: int, steps: int, data, images, n_sa
     trainer = make_trainer(settings, images, seed)
     ckpt = _ckpt(name, seed)
     save_ckpt = True
-    if (ckpt / gu.training.CHECKPOINT_FILE).exists():
+    if (ckpt / gu.checkpoints.CHECKPOINT_FILE).exists():
         _, meta = gu.training.read_checkpoint(ckpt)
         if meta["step"] <= steps:
             try:

@@ -5,8 +5,6 @@ code 2 and nothing is written. Introduced in notebook 03; `make train` and `make
 """
 from __future__ import annotations
 
-from .engine import classifier
-from .engine import metrics
 
 import argparse
 import json
@@ -15,10 +13,11 @@ import sys
 import time
 from pathlib import Path
 
-from .engine.names import DATA_NAMES, LOSS_NAMES, MODEL_NAMES
+from .engine.checkpoints import CHECKPOINT_FILE
+from .engine.names import DATA_NAMES, FASHION_SOURCES, LOSS_NAMES, MNIST_SOURCES, MODEL_NAMES
 from .engine.paths import runs_dir
 
-CHECKPOINT_FILE = "checkpoint.npz"
+SOURCES = tuple(dict.fromkeys(MNIST_SOURCES + FASHION_SOURCES))
 DEFAULTS = {"model": "cdcgan", "seconds": 300.0, "data": "mnist", "source": "auto", "seed": 0}
 # A resumed run keeps these from its config.json; giving one that disagrees is an error.
 RUN_SETTINGS = ("loss", "lr_g", "lr_d", "batch_size", "d_steps", "label_smoothing", "seed")
@@ -72,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--model", choices=MODEL_NAMES, default=None,
                        help="cdcgan (default: conditioned on the digit, best per CPU-second), dcgan, or mlp")
     train.add_argument("--data", choices=DATA_NAMES, default=None, help="mnist (default) or fashion")
-    train.add_argument("--source", default=None, help="data source: auto (default), embedded, keras, file, or a path")
+    train.add_argument("--source", default=None, help="data source: " + ", ".join(SOURCES) + ", or a path (default auto)")
     train.add_argument("--loss", choices=LOSS_NAMES, default=None, help="default: the model's recipe")
     train.add_argument("--lr-g", type=positive_float, default=None)
     train.add_argument("--lr-d", type=positive_float, default=None)
@@ -168,8 +167,8 @@ def check_train_args(args: argparse.Namespace) -> argparse.Namespace:
     for key in ("model", "data", "source", "seed"):
         if getattr(args, key) is None:
             setattr(args, key, DEFAULTS[key])
-    if args.source not in ("auto", "embedded", "keras", "file", "debian") and not Path(args.source).exists():
-        raise UsageError(f"--source {args.source!r}: not a known source (auto, embedded, keras, file, debian) "
+    if args.source not in SOURCES and not Path(args.source).exists():
+        raise UsageError(f"--source {args.source!r}: not a known source ({', '.join(SOURCES)}) "
                          f"nor an existing path")
     return args
 
@@ -220,7 +219,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     data = _load_data(args.data, args.source)
     if args.batch_size is not None and args.batch_size > len(data.x_train):
         raise UsageError(f"--batch-size {args.batch_size} is larger than the {len(data.x_train)} training images")
-    from .engine import plotting
+    from .engine import metrics, plotting
     from .engine.data import to_float, to_uint8
     from .engine.training import GANTrainer
 
@@ -294,6 +293,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         if images.dtype != np.uint8 or images.ndim != 3 or images.shape[1:] != (28, 28):
             raise UsageError(f"{args.samples}: expected uint8 (N, 28, 28), got {images.dtype} {images.shape}")
 
+    from .engine import metrics
+
     result = metrics.evaluate(images, _load_data("mnist", args.source))
     print(json.dumps(result, indent=2))
     return 0
@@ -316,8 +317,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_train_classifier(args: argparse.Namespace) -> int:
     """Train the reference classifier on the chosen MNIST source and write it with its manifest."""
     data = _load_data("mnist", args.source)
+    from .engine.classifier import train_classifier
 
-    manifest = classifier.train_classifier(data, epochs=args.epochs, out_dir=args.out)
+    manifest = train_classifier(data, epochs=args.epochs, out_dir=args.out)
     print(json.dumps(manifest, indent=2))
     return 0
 

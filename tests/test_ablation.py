@@ -32,7 +32,7 @@ def study() -> dict:
 
 
 def test_every_change_names_an_ablation_of_the_study():
-    from gan_utils import stability
+    from gan_utils import variants as stability
 
     assert A.RECIPE == stability.RECIPE_NAME
     assert set(A.CHANGES.values()) == {v.name for v in stability.ABLATIONS}

@@ -7,7 +7,7 @@ import tensorflow as tf
 
 import gan_utils as gu
 from gan_utils import augment as A
-from gan_utils.training import GANTrainer
+from gan_utils.engine.training import GANTrainer
 
 N = 128
 DCGAN = {"g_filters": 8, "d_filters": 4}

@@ -5,8 +5,8 @@ import asyncio
 
 import pytest
 
-from gan_utils import stability as S
-from gan_utils.break_it import BreakItPanel
+from gan_utils import variants as S
+from gan_utils.widgets.break_it import BreakItPanel
 
 
 @pytest.fixture

@@ -63,7 +63,7 @@ class Dashboard:
 
 DASHBOARDS = {
     "01_explorer": Dashboard(
-        "01_neural_networks.ipynb", "explorer = gu.explorer.GradientDescentExplorer(", "Step", "learning rate",
+        "01_neural_networks.ipynb", "explorer = gu.GradientDescentExplorer(", "Step", "learning rate",
         "explorer.lr", "explorer.loop.running", "explorer.steps", "img.widget-image", (0.08, 0.14, 0.44, 0.84)),
     "02_toy_gan": Dashboard(
         "02_gan_objective.ipynb", "toy_dash = gu.toy_dashboard.ToyDashboard(", "Step D+G", "lr G",

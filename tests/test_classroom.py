@@ -76,7 +76,7 @@ def test_the_note_is_one_line_in_one_format(capsys):
     assert line == ("Classroom mode: loaded the shipped generator data/pretrained/cdcgan.npz instead of training "
                     "1,500 steps (under a minute); gu.classroom(False) and rerun this cell to train it.")
     assert capsys.readouterr().out == line + "\n"
-    assert NOTE.fullmatch(line) and line.startswith(gu.config.CLASSROOM_PREFIX)
+    assert NOTE.fullmatch(line) and line.startswith(gu.switches.CLASSROOM_PREFIX)
 
 
 def test_classroom_replaces_decides_and_notes_only_in_classroom_mode(switch, capsys):

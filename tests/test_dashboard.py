@@ -8,7 +8,7 @@ import pytest
 import tensorflow as tf
 
 import gan_utils as gu
-from gan_utils.dashboard import TrainingDashboard
+from gan_utils.widgets.dashboard import TrainingDashboard
 
 
 @pytest.fixture

@@ -253,12 +253,12 @@ def test_paths_resolve_from_repo_root(monkeypatch, tmp_path):
     monkeypatch.delenv("GAN_UTILS_DATA_DIR", raising=False)
     assert gu.data_dir() == gu.repo_root() / "data"
     assert (gu.repo_root() / "gan_utils" / "__init__.py").exists()
-    assert gu.config.in_checkout()
-    assert gu.config.shipped_path("classifier") == gu.repo_root() / "data" / "classifier"
+    assert gu.paths.in_checkout()
+    assert gu.paths.shipped_path("classifier") == gu.repo_root() / "data" / "classifier"
 
 
 def test_outside_a_checkout_user_files_go_to_the_user_folders(monkeypatch, tmp_path):
-    from gan_utils import config
+    from gan_utils import paths as config
 
     monkeypatch.setattr(config, "in_checkout", lambda: False)
     monkeypatch.setattr(config.sys, "platform", "linux")
@@ -277,7 +277,7 @@ def test_outside_a_checkout_user_files_go_to_the_user_folders(monkeypatch, tmp_p
 
 
 def test_paths_are_named_as_a_user_sees_them(monkeypatch, tmp_path):
-    from gan_utils import config
+    from gan_utils import paths as config
 
     monkeypatch.chdir(gu.repo_root() / "notebooks")
     assert config.display_path(gu.repo_root() / "data" / "mnist.npz") == "data/mnist.npz"

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import gan_utils as gu
-from gan_utils import latent
+from gan_utils import latent, latent_explorer
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +88,7 @@ def test_directions_of_a_linear_generator_are_recovered():
 
 
 def test_explorer_driven_from_code(generator):
-    ex = latent.LatentExplorer(generator, n_directions=3, n_images=4, n_samples=200)
+    ex = latent_explorer.LatentExplorer(generator, n_directions=3, n_images=4, n_samples=200)
     before = ex.images.copy()
     png = ex.png()
     ex.sliders[0].value = 3.0
@@ -106,14 +106,14 @@ def test_explorer_driven_from_code(generator):
 
 
 def test_explorer_errors_are_shown_not_raised(generator):
-    ex = latent.LatentExplorer(generator, directions=np.eye(100)[:2], n_images=2)
+    ex = latent_explorer.LatentExplorer(generator, directions=np.eye(100)[:2], n_images=2)
     ex.generator = None  # a broken state: the callback reports it in the error box
     ex.sliders[0].value = 1.0
     assert ex.errors.last_error is not None and "&#9888;" in ex.errors.widget.value
 
 
 def test_conditional_explorer_holds_style_across_digits(conditional):
-    ex = latent.LatentExplorer(conditional, n_directions=2, n_images=3, n_samples=200, label=3)
+    ex = latent_explorer.LatentExplorer(conditional, n_directions=2, n_images=3, n_samples=200, label=3)
     assert ex.label == 3 and "digit 3" in ex.status.value
     three = ex.images.copy()
     ex.label = 8
@@ -124,7 +124,7 @@ def test_conditional_explorer_holds_style_across_digits(conditional):
 
 
 def test_interpolation_slider_driven_from_code(generator):
-    s = latent.InterpolationSlider(generator, seed=4)
+    s = latent_explorer.InterpolationSlider(generator, seed=4)
     assert s.images.shape == (3, 28, 28, 1)
     start = s.images.copy()
     s.t = 0.0
@@ -161,7 +161,7 @@ def test_conditional_accuracy_needs_a_conditional_generator(generator):
     with pytest.raises(ValueError, match="conditional"):
         latent.conditional_accuracy(generator)
     with pytest.raises(ValueError, match="label only applies"):
-        latent.LatentExplorer(generator, label=3)
+        latent_explorer.LatentExplorer(generator, label=3)
 
 
 def test_attribute_direction():
@@ -173,4 +173,4 @@ def test_attribute_direction():
 
 
 def test_lazy_names():
-    assert gu.latent is latent and gu.LatentExplorer is latent.LatentExplorer and gu.parzen.WIDTHS.shape == (10,)
+    assert gu.latent is latent and gu.LatentExplorer is latent_explorer.LatentExplorer and gu.parzen.WIDTHS.shape == (10,)

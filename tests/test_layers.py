@@ -7,7 +7,7 @@ import pytest
 import tensorflow as tf
 
 import gan_utils as gu
-from gan_utils.layers import MinibatchStdDev, SpectralNorm, largest_singular_value
+from gan_utils.engine.layers import MinibatchStdDev, SpectralNorm, largest_singular_value
 
 
 @pytest.mark.parametrize("layer, shape", [

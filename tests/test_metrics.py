@@ -7,9 +7,9 @@ import math
 import numpy as np
 import pytest
 
-from gan_utils import metrics
-from gan_utils.config import repo_root
-from gan_utils.data import MnistData, load_mnist, to_float
+from gan_utils import metrics, classifier
+from gan_utils.engine.paths import repo_root
+from gan_utils.engine.data import MnistData, load_mnist, to_float
 
 SHARED_MNIST = repo_root().parent / "shared" / "data" / "mnist.npz"
 
@@ -38,7 +38,7 @@ def real() -> dict:
 
 @pytest.fixture(scope="module")
 def manifest() -> dict:
-    return metrics.classifier_manifest()
+    return classifier.classifier_manifest()
 
 
 # -- the three pinned cases -----------------------------------------------------------------
@@ -82,7 +82,7 @@ def test_evaluate_notes_that_the_classifier_saw_the_embedded_digits(real):
 # -- the shipped classifier -----------------------------------------------------------------
 
 def test_shipped_classifier_loads_and_manifest_meets_the_bar(manifest):
-    folder = metrics.default_classifier_dir()
+    folder = classifier.default_classifier_dir()
     weights = folder / manifest["weights_file"]
     assert manifest["test_accuracy"] >= 0.99
     assert manifest["feature_dim"] == 128
@@ -115,10 +115,10 @@ def test_uint8_and_float_inputs_agree(real):
 def test_train_classifier_writes_weights_and_manifest(real, tmp_path):
     d = real["data"]
     small = MnistData(d.x_train[:600], np.arange(600) % 10, d.x_train[600:800], np.arange(200) % 10)
-    manifest = metrics.train_classifier(small, epochs=1, out_dir=tmp_path, batch_size=100, verbose=0)
+    manifest = classifier.train_classifier(small, epochs=1, out_dir=tmp_path, batch_size=100, verbose=0)
     assert {"data_source", "epochs", "train_seconds", "test_accuracy", "params", "feature_dim", "date",
             "frechet_floor"} <= set(manifest)
-    assert metrics.classifier_manifest(tmp_path) == manifest
+    assert classifier.classifier_manifest(tmp_path) == manifest
     model = metrics.load_classifier(tmp_path)
     assert model is not metrics.load_classifier() and model.count_params() == manifest["params"]
 
@@ -126,7 +126,7 @@ def test_train_classifier_writes_weights_and_manifest(real, tmp_path):
 def test_load_classifier_missing_or_mismatched(tmp_path):
     with pytest.raises(FileNotFoundError, match="train_classifier"):
         metrics.load_classifier(tmp_path)
-    np.savez(tmp_path / metrics.WEIGHTS_FILE, w00=np.zeros(3))
+    np.savez(tmp_path / classifier.WEIGHTS_FILE, w00=np.zeros(3))
     with pytest.raises(ValueError, match="do not match"):
         metrics.load_classifier(tmp_path)
 
@@ -222,4 +222,4 @@ def test_bad_arguments_are_refused():
     with pytest.raises(ValueError, match="at least 2"):
         metrics.evaluate(digits[:1], MnistData(digits, np.zeros(5, int), digits, np.zeros(5, int)))
     with pytest.raises(ValueError, match="epochs=0"):
-        metrics.train_classifier(None, epochs=0)
+        classifier.train_classifier(None, epochs=0)

@@ -10,7 +10,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 import gan_utils as gu  # noqa: E402
-from gan_utils.plotting import image_grid, plot_history, save_image_grid, show_images  # noqa: E402
+from gan_utils.engine.plotting import image_grid, plot_history, save_image_grid, show_images  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -108,7 +108,7 @@ def test_grid_png_is_a_grey_png_of_the_grid_scaled():
 
 
 def test_smooth_follows_the_curve_without_lag_at_the_start():
-    from gan_utils.plotting import smooth
+    from gan_utils.engine.plotting import smooth
 
     values = np.r_[np.ones(50), np.zeros(50)]
     out = smooth(values, 0.9)
@@ -120,7 +120,7 @@ def test_smooth_follows_the_curve_without_lag_at_the_start():
 
 
 def test_plot_smoothed_history_draws_raw_and_smoothed_curves():
-    from gan_utils.plotting import plot_smoothed_history, smooth
+    from gan_utils.engine.plotting import plot_smoothed_history, smooth
 
     history = {"step": list(range(1, 51)), "d_loss": list(np.linspace(1.4, 1.2, 50)), "g_loss": [0.7] * 50,
                "d_real": [0.6] * 50, "d_fake": [0.4] * 50}

@@ -19,10 +19,10 @@ from gan_utils import losses as L
 from gan_utils import models as M
 from gan_utils import toy
 from gan_utils import training as T
-from gan_utils.dashboard import TrainingDashboard
-from gan_utils.explorer import GradientDescentExplorer
-from gan_utils.toy_dashboard import ToyDashboard
-from gan_utils.training import GANTrainer, TrainingDiverged
+from gan_utils.widgets.dashboard import TrainingDashboard
+from gan_utils.widgets.gradient_descent import GradientDescentExplorer
+from gan_utils.widgets.toy_dashboard import ToyDashboard
+from gan_utils.engine.training import GANTrainer, TrainingDiverged
 from test_cli import cli_without_tensorflow
 
 N = 64
@@ -440,7 +440,7 @@ def network_imports(text: str) -> set[str]:
 def test_only_the_data_loader_imports_network_modules():
     sources = sorted((REPO / "gan_utils").rglob("*.py"))
     users = {str(p.relative_to(REPO)): network_imports(p.read_text()) for p in sources}
-    assert {path for path, found in users.items() if found} == {"gan_utils/data.py"}
+    assert {path for path, found in users.items() if found} == {"gan_utils/engine/data.py"}
     assert network_imports("import urllib.request\nfrom http import client\nimport numpy\n") == {"urllib", "http"}
 
 

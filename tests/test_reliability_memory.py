@@ -26,8 +26,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
-from gan_utils.dashboard import MAX_POINTS, TrainingDashboard
-from gan_utils.training import GANTrainer
+from gan_utils.widgets.dashboard import MAX_POINTS, TrainingDashboard
+from gan_utils.engine.training import GANTrainer
 
 WARM_UP, MEASURED, HANG_GUARD = (int(v) for v in sys.argv[1:4])
 

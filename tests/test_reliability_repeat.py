@@ -8,8 +8,8 @@ import numpy as np
 
 import gan_utils as gu
 from conftest import REPO
-from gan_utils.pretrained import generate
-from gan_utils.recipes import recipe
+from gan_utils.engine.pretrained import generate
+from gan_utils.engine.recipes import recipe
 
 SEED, STEPS, N_SAMPLES = 7, 3, 16
 

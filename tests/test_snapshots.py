@@ -12,10 +12,10 @@ from PIL import Image
 
 import gan_utils as gu
 from conftest import load_tool
-from gan_utils import toy, widgets
-from gan_utils.break_it import BreakItPanel
-from gan_utils.dashboard import TrainingDashboard
-from gan_utils.toy_dashboard import ToyDashboard
+from gan_utils import toy, controls, switches
+from gan_utils.widgets.break_it import BreakItPanel
+from gan_utils.widgets.dashboard import TrainingDashboard
+from gan_utils.widgets.toy_dashboard import ToyDashboard
 
 nbtool = load_tool("notebooks")
 
@@ -52,7 +52,7 @@ def training_dash(tmp_path, monkeypatch):
 def test_compose_snapshot_stacks_text_and_images():
     red = np.zeros((50, 700, 3), np.uint8)
     red[..., 0] = 255
-    picture = decoded(widgets.compose_snapshot(["a line of text", png_of(red), ["table  row"]]))
+    picture = decoded(controls.compose_snapshot(["a line of text", png_of(red), ["table  row"]]))
     assert picture.width == 700 and picture.height > 50 + 2 * 10
     pixels = np.asarray(picture.convert("RGB"))
     red_rows = np.flatnonzero((pixels[:, :, 0] > 250).all(axis=1) & (pixels[:, :, 1] < 5).all(axis=1))
@@ -61,11 +61,11 @@ def test_compose_snapshot_stacks_text_and_images():
 
 
 def test_compose_snapshot_wraps_long_text_and_widens_for_preformatted_lines():
-    short = decoded(widgets.compose_snapshot(["word"]))
-    wrapped = decoded(widgets.compose_snapshot(["word " * 200]))
-    table = decoded(widgets.compose_snapshot([["x" * 300]]))
-    assert short.width == wrapped.width == widgets.SNAPSHOT_WIDTH and wrapped.height > 3 * short.height
-    assert table.width > widgets.SNAPSHOT_WIDTH and table.height == short.height
+    short = decoded(controls.compose_snapshot(["word"]))
+    wrapped = decoded(controls.compose_snapshot(["word " * 200]))
+    table = decoded(controls.compose_snapshot([["x" * 300]]))
+    assert short.width == wrapped.width == controls.SNAPSHOT_WIDTH and wrapped.height > 3 * short.height
+    assert table.width > controls.SNAPSHOT_WIDTH and table.height == short.height
 
 
 def test_control_text_reads_like_the_controls():
@@ -73,11 +73,11 @@ def test_control_text_reads_like_the_controls():
 
     hidden = W.Button(description="Restore")
     hidden.layout.display = "none"
-    controls = [W.Button(description="Step"), hidden, widgets.log_slider("lr", 2e-4, 1e-5, 1.0),
+    controls = [W.Button(description="Step"), hidden, controls.log_slider("lr", 2e-4, 1e-5, 1.0),
                 W.IntSlider(value=3, description="k"), W.Dropdown(options=[("non-saturating", "ns")], description="loss"),
                 W.Checkbox(value=True, description="spectral norm")]
-    assert widgets.control_text(controls) == "[Step]   lr: 2.0e-04   k: 3   loss: non-saturating   [x] spectral norm"
-    assert widgets.html_text("<b>step 3</b> &middot; <code>a&amp;b</code>") == "step 3 · a&b"
+    assert controls.control_text(controls) == "[Step]   lr: 2.0e-04   k: 3   loss: non-saturating   [x] spectral norm"
+    assert controls.html_text("<b>step 3</b> &middot; <code>a&amp;b</code>") == "step 3 · a&b"
 
 
 # ----- each dashboard's snapshot --------------------------------------------------------------
@@ -102,7 +102,7 @@ def test_toy_dashboard_snapshot(toy_dash):
 def test_break_it_panel_snapshot_before_and_after_a_run(small_stability):
     panel = BreakItPanel(small_stability, seconds=2)
     empty = decoded(panel.snapshot_png())
-    assert empty.width >= widgets.SNAPSHOT_WIDTH and empty.height > 50
+    assert empty.width >= controls.SNAPSHOT_WIDTH and empty.height > 50
     panel.train(seconds=1)
     trained = decoded(panel.snapshot_png())
     assert trained.height > empty.height + 28, "the sample strip and the table are drawn"
@@ -114,10 +114,10 @@ def test_bundle_carries_a_picture_only_in_snapshot_mode(which, request, monkeypa
     from IPython.core.formatters import DisplayFormatter
 
     dash = request.getfixturevalue(f"{which}_dash")
-    monkeypatch.delenv(widgets.SNAPSHOT_ENV, raising=False)
+    monkeypatch.delenv(switches.SNAPSHOT_ENV, raising=False)
     live, _ = DisplayFormatter().format(dash)
     assert WIDGET_VIEW in live and "image/png" not in live and live["text/plain"].startswith("VBox(")
-    monkeypatch.setenv(widgets.SNAPSHOT_ENV, "1")
+    monkeypatch.setenv(switches.SNAPSHOT_ENV, "1")
     saved, _ = DisplayFormatter().format(dash)
     assert saved[WIDGET_VIEW] == live[WIDGET_VIEW], "the live widget is still in the bundle"
     assert base64.b64decode(saved["image/png"]) == dash.snapshot_png()
@@ -126,21 +126,21 @@ def test_bundle_carries_a_picture_only_in_snapshot_mode(which, request, monkeypa
 
 def test_break_it_bundle(small_stability, monkeypatch):
     panel = BreakItPanel(small_stability, seconds=2)
-    monkeypatch.delenv(widgets.SNAPSHOT_ENV, raising=False)
+    monkeypatch.delenv(switches.SNAPSHOT_ENV, raising=False)
     assert "image/png" not in panel._repr_mimebundle_()
-    monkeypatch.setenv(widgets.SNAPSHOT_ENV, "1")
+    monkeypatch.setenv(switches.SNAPSHOT_ENV, "1")
     bundle = panel._repr_mimebundle_()
     assert WIDGET_VIEW in bundle and decoded(base64.b64decode(bundle["image/png"]))
     assert bundle["text/plain"].startswith("BreakItPanel")
 
 
 def test_projector_mode_still_dresses_the_live_widget(toy_dash, monkeypatch):
-    monkeypatch.setenv(widgets.SNAPSHOT_ENV, "1")
-    gu.projector.display("projector")
+    monkeypatch.setenv(switches.SNAPSHOT_ENV, "1")
+    gu.display_mode.display("projector")
     try:
         bundle = toy_dash._repr_mimebundle_()
     finally:
-        gu.projector.display("default")
+        gu.display_mode.display("default")
     assert bundle[WIDGET_VIEW]["model_id"] != toy_dash.widget.model_id and "image/png" in bundle
 
 
@@ -195,7 +195,7 @@ def test_execute_stores_a_dashboard_as_its_picture(tmp_path, monkeypatch):
               "class Dash:\n"
               "    widget = W.VBox([W.Button(description='Step')])\n"
               "    def _repr_mimebundle_(self, **kwargs):\n"
-              "        return widgets.dashboard_bundle(self.widget, lambda: widgets.compose_snapshot(['hello']), 'Dash: step 0')\n"
+              "        return controls.dashboard_bundle(self.widget, lambda: controls.compose_snapshot(['hello']), 'Dash: step 0')\n"
               "Dash()")
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(source), nbformat.v4.new_code_cell("W.Button(description='plain')")]
@@ -203,11 +203,11 @@ def test_execute_stores_a_dashboard_as_its_picture(tmp_path, monkeypatch):
     monkeypatch.setattr(nbtool, "NOTEBOOKS", tmp_path)
     monkeypatch.setattr(nbtool, "ROOT", tmp_path)
     monkeypatch.setenv("GAN_UTILS_STEP_TIME", "0")
-    monkeypatch.delenv(widgets.SNAPSHOT_ENV, raising=False)
+    monkeypatch.delenv(switches.SNAPSHOT_ENV, raising=False)
     nbtool.execute("99_demo", timeout=120)
     import os
 
-    assert widgets.SNAPSHOT_ENV not in os.environ, "execute leaves the environment as it found it"
+    assert switches.SNAPSHOT_ENV not in os.environ, "execute leaves the environment as it found it"
     stored = json.loads((tmp_path / "99_demo.ipynb").read_text())
     dash, plain = (c["outputs"] for c in stored["cells"])
     assert dash[0]["data"].keys() == {"image/png", "text/plain"} and "".join(dash[0]["data"]["text/plain"]) == "Dash: step 0"
@@ -220,17 +220,17 @@ def test_a_progress_bar_is_plain_text_when_pictures_are_stored(monkeypatch, caps
     """Under GAN_UTILS_SNAPSHOTS, fit's bar is tqdm's text bar: a widget bar would be a dead widget in the saved file."""
     import tqdm.auto
 
-    from gan_utils.training import GANTrainer
+    from gan_utils.engine.training import GANTrainer
 
     def widget_bar(*args, **kwargs):
         raise AssertionError("fit used tqdm.auto, which is a widget in a notebook")
 
     monkeypatch.setattr(tqdm.auto, "tqdm", widget_bar)
-    monkeypatch.setenv(widgets.SNAPSHOT_ENV, "1")
+    monkeypatch.setenv(switches.SNAPSHOT_ENV, "1")
     images = np.random.default_rng(0).uniform(-1, 1, (32, 28, 28, 1)).astype("float32")
     trainer = GANTrainer("mlp", images, hidden=8, batch_size=8, n_fixed=4)
     trainer.fit(steps=2, progress=True)
     assert "2/2" in capsys.readouterr().err, "the text bar went to stderr"
-    monkeypatch.delenv(widgets.SNAPSHOT_ENV)
+    monkeypatch.delenv(switches.SNAPSHOT_ENV)
     with pytest.raises(AssertionError, match="tqdm.auto"):
         trainer.fit(steps=1, progress=True)

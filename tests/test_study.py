@@ -130,8 +130,8 @@ def test_live_run_has_the_study_format() -> None:
 
 
 def test_ablation_removes_one_recipe_ingredient_at_a_time() -> None:
-    full = gu.stability.variant("course recipe (notebook 03)")
-    for v in gu.stability.ABLATIONS:
+    full = gu.variants.variant("course recipe (notebook 03)")
+    for v in gu.variants.ABLATIONS:
         changed = {k for k in set(full.settings) | set(v.settings) if full.settings.get(k) != v.settings.get(k)}
         changed |= {k for k in set(full.switches) | set(v.switches) if full.switches.get(k) != v.switches.get(k)}
         assert changed, v.name
@@ -144,7 +144,7 @@ def test_notebook_04_runs_without_the_study_and_says_so(tmp_path, monkeypatch) -
 
     monkeypatch.setenv("GAN_UTILS_STUDY", str(tmp_path / "missing.json"))
     monkeypatch.setenv("GAN_UTILS_FAST", "1")
-    path = gu.config.REPO_ROOT / "notebooks" / "04_training_stability.ipynb"
+    path = gu.paths.REPO_ROOT / "notebooks" / "04_training_stability.ipynb"
     nb = nbformat.read(path, as_version=4)
     NotebookClient(nb, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
     text = "\n".join(out.get("text", "") for cell in nb.cells if cell.cell_type == "code"

@@ -6,8 +6,8 @@ import asyncio
 import numpy as np
 import pytest
 
-from gan_utils import toy
-from gan_utils.toy_dashboard import ToyDashboard
+from gan_utils import densities, toy
+from gan_utils.widgets.toy_dashboard import ToyDashboard
 
 
 @pytest.fixture
@@ -105,7 +105,7 @@ def test_a_bad_slider_value_is_shown(dash):
 
 
 def test_ring_dashboard_draws_samples_on_the_d_map():
-    gan = toy.ToyGAN(toy.ring_of_gaussians(), widths=(8,), batch_size=16, latent_dim=2, pack=2)
+    gan = toy.ToyGAN(densities.ring_of_gaussians(), widths=(8,), batch_size=16, latent_dim=2, pack=2)
     dash = ToyDashboard(gan, n_samples=300)
     dash.step_10.click()
     assert dash.errors.widget.value == "" and dash.fake_points.get_offsets().shape == (300, 2)

@@ -11,7 +11,7 @@ import gan_utils as gu
 from gan_utils import models as M
 from gan_utils import checkpoints as C
 from gan_utils import training as T
-from gan_utils.training import GANTrainer, TrainingDiverged
+from gan_utils.engine.training import GANTrainer, TrainingDiverged
 
 N = 256
 MLP = {"hidden": 16}

@@ -25,7 +25,7 @@ import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # tools/slides.py, also when this file is loaded by path
 import slides  # noqa: E402
-from gan_utils.widgets import SNAPSHOT_ENV  # noqa: E402
+from gan_utils.engine.switches import SNAPSHOT_ENV  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .names import FASHION_SOURCES, MNIST_SOURCES
 from .paths import atomic_write, data_dir, display_path
 from .switches import is_offline
 
@@ -32,8 +33,6 @@ FASHION_FILES = {
 }
 DEBIAN_FASHION_DIR = Path("/usr/share/datasets/fashion-mnist")
 NPZ_KEYS = ("x_train", "y_train", "x_test", "y_test")
-MNIST_SOURCES = ("auto", "file", "keras", "embedded")
-FASHION_SOURCES = ("auto", "keras", "debian")
 EMBEDDED_TEST_PER_CLASS = 50
 PROBE_TIMEOUT_S = 3.0
 DOWNLOAD_DEADLINE_S = 120.0

@@ -9,7 +9,9 @@ from typing import Callable
 
 import tensorflow as tf
 
-LOSSES = ("minimax", "non_saturating", "wgan_gp", "hinge")
+from .names import LOSS_NAMES
+
+LOSSES = LOSS_NAMES
 #: losses whose D is a critic: its outputs are unbounded scores s(x), not logits of a probability
 CRITIC_LOSSES = ("wgan_gp", "hinge")
 BCE_LOSSES = ("minimax", "non_saturating")

@@ -12,13 +12,14 @@ import numpy as np
 from keras import layers
 
 from .layers import MinibatchStdDev, SpectralNorm
+from .names import MODEL_NAMES
 from .validate import check_int, check_switch
 
-MODELS = ("mlp", "dcgan", "cdcgan")
+MODELS = MODEL_NAMES
 IMAGE_SHAPE = (28, 28, 1)
 
 # Size arguments each named model accepts, with their defaults (the keys of model_config).
-_SIZES = {
+SIZES = {
     "mlp": {"hidden": 256},
     "dcgan": {
         "g_filters": 64, "d_filters": 32, "kernel_size": 4, "g_extra_layers": 0,
@@ -222,11 +223,16 @@ def conditional_discriminator(num_classes: int = 10, base_filters: int = 32, ker
     return keras.Model([x, label], logit, name="conditional_discriminator")
 
 
+def with_default_sizes(config: dict) -> dict:
+    """Return a model config with the size arguments added since it was written filled in (e.g. spectral_norm=False)."""
+    return {**SIZES.get(config.get("model"), {}), **config}
+
+
 def model_config(model: str, latent_dim: int = 100, image_shape: tuple = IMAGE_SHAPE, **sizes) -> dict:
     """Return the plain dict that rebuilds a named GAN: {"model", "latent_dim", "image_shape", sizes...}. Introduced in notebook 03."""
     if model not in MODELS:
         raise ValueError(f"model must be one of {MODELS}, got {model!r}")
-    allowed = _SIZES[model]
+    allowed = SIZES[model]
     unknown = sorted(set(sizes) - set(allowed))
     if unknown:
         raise ValueError(f"unknown size argument(s) {unknown} for model {model!r}; allowed: {sorted(allowed)}")

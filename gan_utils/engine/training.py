@@ -15,6 +15,7 @@ import signal
 import threading
 import time
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Callable, Iterable
 
 import keras
@@ -23,7 +24,7 @@ import tensorflow as tf
 
 from . import augment as A
 from . import losses as L
-from .checkpoints import CHECKPOINT_FILE, CHECKPOINT_FORMAT, HISTORY_KEYS, CheckpointMixin, read_checkpoint  # noqa: F401  (re-exported: gu.training.read_checkpoint)
+from .checkpoints import HISTORY_KEYS, checkpoint_path, read_checkpoint, write_checkpoint, write_history_csv
 from . import models as M
 from . import replicas as R
 from .runtime import set_seed
@@ -104,7 +105,7 @@ def _defer_sigint():
         signal.signal(signal.SIGINT, previous)
 
 
-class GANTrainer(CheckpointMixin):
+class GANTrainer:
     """Train a generator and a discriminator on images in [-1, 1]. Introduced in notebook 03.
 
     ``model`` is a name in ``gu.models.MODELS`` (sized by ``**model_sizes``) or a
@@ -492,6 +493,99 @@ class GANTrainer(CheckpointMixin):
         stats = self._run(functools.partial(self._g_update, score_real=True))
         self._update_ema()
         return stats
+
+    # ----- its state, and checkpoints (the file format is gan_utils.engine.checkpoints) -----------
+    def state(self) -> tuple[dict, dict]:
+        """Return (arrays, meta): every array training changes plus the fixed noise, and the settings, step and history.
+
+        Together they resume training exactly (``load_state``); ``save`` writes them to a checkpoint.
+        """
+        arrays = self._state_arrays()
+        arrays["fixed_z"] = np.array(self.fixed_z)
+        if self.conditional:
+            arrays["fixed_labels"] = np.array(self.fixed_labels)
+        meta = {"config": self.config, "settings": self.settings(), "step": self.step_count,
+                "train_time": self.train_time, "history": {k: list(v) for k, v in self.history.items()},
+                "conditional": self.conditional}
+        return arrays, meta
+
+    def load_state(self, arrays: dict, meta: dict, source: str = "this state") -> "GANTrainer":
+        """Resume from (arrays, meta) as ``state()`` returns them; ValueError naming `source` if they hold another model."""
+        missing = [key for key in ("config", "settings", "step", "train_time", "history") if key not in meta]
+        if missing or "fixed_z" not in arrays:
+            raise ValueError(f"{source} is not a full trainer checkpoint: it lacks {missing or ['fixed_z']}")
+        theirs, ours, settings = M.with_default_sizes(meta["config"]), self.config, meta["settings"]
+        diff = [f"{k}: checkpoint {theirs.get(k)!r}, trainer {ours.get(k)!r}"
+                for k in sorted(set(theirs) | set(ours)) if theirs.get(k) != ours.get(k)]
+        if (settings["ema_decay"] is None) != (self.ema_decay is None):
+            diff.append(f"ema_decay: checkpoint {settings['ema_decay']!r}, trainer {self.ema_decay!r}")
+        if settings["batch_size"] > self._n_images:
+            diff.append(f"batch_size: checkpoint {settings['batch_size']}, but only {self._n_images} images")
+        for group, variables in self._state().items():
+            stored = sorted(k for k in arrays if k.startswith(group + "/"))
+            shapes = [tuple(arrays[k].shape) for k in stored]
+            if shapes != [tuple(v.shape) for v in variables] and not diff:
+                diff.append(f"{group} variables: checkpoint has {len(shapes)}, trainer has {len(variables)} "
+                            f"(or their shapes differ)")
+        if diff:
+            raise ValueError(f"{source} does not match this trainer: " + "; ".join(diff))
+        self.label_smoothing = 0.0
+        self.loss = settings["loss"]
+        for key in ("lr_g", "lr_d", "batch_size", "d_steps", "label_smoothing", "gp_weight"):
+            setattr(self, key, settings[key])
+        if self.ema_decay is not None:
+            self.ema_decay = settings["ema_decay"]
+        self.ema_warmup = bool(settings.get("ema_warmup", False))
+        self.beta_1, self.beta_2, self.seed = settings["beta_1"], settings["beta_2"], settings["seed"]
+        self._set_d_regularisers(settings.get("augment"), settings.get("r1_weight", 0.0))
+        for optimizer in (self._opt_g, self._opt_d):
+            optimizer.beta_1, optimizer.beta_2 = self.beta_1, self.beta_2
+        self._build_steps()
+        self._assign_state(arrays)
+        self.fixed_z = arrays["fixed_z"]
+        self.fixed_labels = arrays.get("fixed_labels")
+        self.n_fixed = len(self.fixed_z)
+        self.history = {key: list(meta["history"][key]) for key in HISTORY_KEYS}
+        self.step_count, self.train_time = int(meta["step"]), float(meta["train_time"])
+        self._snapshot()
+        return self
+
+    def history_csv(self, path) -> Path:
+        """Write the history to a CSV file (atomically) and return its path."""
+        return write_history_csv(path, self.history)
+
+    def save(self, directory) -> Path:
+        """Save everything needed to resume exactly into directory/checkpoint.npz (atomic), plus config.json and history.csv.
+
+        config.json also records ``self.run_info`` (the command line puts the data set and source there).
+        """
+        return write_checkpoint(directory, *self.state(), info=getattr(self, "run_info", {}))
+
+    def load(self, directory) -> "GANTrainer":
+        """Load a checkpoint saved by save() into this trainer; ValueError if it holds a different model."""
+        path = checkpoint_path(directory)
+        return self.load_state(*read_checkpoint(path), source=str(path))
+
+    @classmethod
+    def restore(cls, directory, images, labels=None, model=None, jit_compile: bool | None = None,
+                strategy=None) -> "GANTrainer":
+        """Build a trainer from a checkpoint and the same images (a custom pair must be passed as model), on `strategy` if given."""
+        path = checkpoint_path(directory)
+        arrays, meta = read_checkpoint(path)
+        config, settings = dict(meta["config"]), dict(meta["settings"])
+        if jit_compile is not None:
+            settings["jit_compile"] = jit_compile
+        name = config.pop("model")
+        if name == "custom":
+            if model is None:
+                raise ValueError(f"{path} holds a custom model: pass model=(generator, discriminator)")
+            config = {}
+        else:
+            model = name
+        config.pop("image_shape", None)
+        trainer = cls(model, images, labels, **settings, **config, strategy=strategy)
+        return trainer.load_state(arrays, meta, source=str(path))
+
 
     # ----- stepping, snapshots and divergence ------------------------------------------------
     def _optimizer_state(self, optimizer) -> list:

@@ -58,7 +58,7 @@ w_one = np.array([0.5, 0.25])
 b_one = 0.1
 a_one = w_one @ x_one + b_one
 print(f"a = {a_one:.4f}")
-print(f"sigmoid(a) = {gu.explorer.sigmoid(a_one):.4f}")
+print(f"sigmoid(a) = {gu.neuron.sigmoid(a_one):.4f}")
 
 # %% [markdown]
 # Four activations appear again and again. In the plot below, the top row shows each function and
@@ -68,7 +68,7 @@ print(f"sigmoid(a) = {gu.explorer.sigmoid(a_one):.4f}")
 # %%
 a = np.linspace(-5, 5, 401)
 activations = {
-    "sigmoid": (gu.explorer.sigmoid(a), gu.explorer.sigmoid_derivative(a)),
+    "sigmoid": (gu.neuron.sigmoid(a), gu.neuron.sigmoid_derivative(a)),
     "tanh": (np.tanh(a), 1 - np.tanh(a) ** 2),
     "ReLU": (np.maximum(a, 0), (a > 0).astype(float)),
     "LeakyReLU (0.2)": (np.where(a > 0, a, 0.2 * a), np.where(a > 0, 1.0, 0.2)),
@@ -118,7 +118,7 @@ print(f"ten sigmoid slopes multiply a gradient by at most {0.25 ** 10:.1e}")
 # estimate of "probability of class 1". Later, class 1 becomes "real image" and class 0 "fake".
 
 # %%
-x, y = gu.explorer.make_two_blobs(200, seed=0)
+x, y = gu.neuron.make_two_blobs(200, seed=0)
 print("x:", x.shape, " y:", y.shape, " class counts:", np.bincount(y.astype(int)).tolist())
 fig, ax = plt.subplots(figsize=(4.5, 3.5))
 ax.scatter(*x[y == 0].T, s=12, c="tab:blue", label="class 0")
@@ -188,13 +188,13 @@ b = 0.5
 lr = 0.3
 n = len(x)
 
-p = gu.explorer.sigmoid(x @ w + b)  # forward pass: every example's probability of class 1
-loss_before = gu.explorer.bce(y, p)
+p = gu.neuron.sigmoid(x @ w + b)  # forward pass: every example's probability of class 1
+loss_before = gu.neuron.bce(y, p)
 grad_w = x.T @ (p - y) / n  # the gradient derived above
 grad_b = np.mean(p - y)
 w = w - lr * grad_w  # the update
 b = b - lr * grad_b
-loss_after = gu.explorer.bce(y, gu.explorer.sigmoid(x @ w + b))
+loss_after = gu.neuron.bce(y, gu.neuron.sigmoid(x @ w + b))
 print(f"gradient: dL/dw = {np.round(grad_w, 4).tolist()}, dL/db = {grad_b:.4f}")
 print(f"loss before {loss_before:.4f} -> after one step {loss_after:.4f}")
 
@@ -215,7 +215,7 @@ print(f"loss before {loss_before:.4f} -> after one step {loss_after:.4f}")
 # 4. Set it to 10 or more and step: the loss shoots up and the explorer says it **diverged**.
 
 # %%
-explorer = gu.explorer.GradientDescentExplorer(x, y, lr=0.3)
+explorer = gu.GradientDescentExplorer(x, y, lr=0.3)
 explorer
 
 # %% [markdown]
@@ -235,7 +235,7 @@ display(Image(explorer.png()))
 # which is what a runaway network eventually produces), it stops and says what happened.
 
 # %%
-too_fast = gu.explorer.GradientDescentExplorer(x, y, lr=10.0)
+too_fast = gu.GradientDescentExplorer(x, y, lr=10.0)
 too_fast.step(10)
 print(too_fast.status_text)
 display(Image(too_fast.png()))
@@ -283,7 +283,7 @@ params = {"W1": rng.normal(size=(2, width)), "b1": rng.normal(size=width) * 0.1,
 # Backpropagation by hand
 u = np.tanh(x @ params["W1"] + params["b1"])  # the hidden layer's values
 a = u @ params["w2"] + params["b2"]  # the output neuron's pre-activation (a logit)
-p = gu.explorer.sigmoid(a)
+p = gu.neuron.sigmoid(a)
 delta_a = (p - y) / len(x)
 delta_u = np.outer(delta_a, params["w2"]) * (1 - u ** 2)
 by_hand = {"W1": x.T @ delta_u, "b1": delta_u.sum(axis=0), "w2": u.T @ delta_a, "b2": delta_a.sum()}
@@ -308,7 +308,7 @@ for name in params:
 
 # %%
 x_centred = x - x.mean(axis=0)
-curved = gu.explorer.GradientDescentExplorer(x_centred, y, lr=3.0, width=8)
+curved = gu.GradientDescentExplorer(x_centred, y, lr=3.0, width=8)
 curved.step(300)
 print(curved.status_text)
 display(Image(curved.png()))
@@ -630,7 +630,7 @@ assert gu.checks.check_gradient_step(gradient_step)
 # 30 zig-zags (0.31).
 for name, data_x, rates in (("raw", x, (1, 2, 3, 5, 8)), ("centred", x - x.mean(axis=0), (3, 10, 20, 30))):
     for rate in rates:
-        trial = gu.explorer.GradientDescentExplorer(data_x, y, lr=float(rate), grid=20)
+        trial = gu.GradientDescentExplorer(data_x, y, lr=float(rate), grid=20)
         trial.step(300)
         change = trial.losses[-1] - trial.losses[-2]
         print(f"{name:8s} lr {rate:2d}: " + (f"diverged at step {trial.steps}" if trial.diverged

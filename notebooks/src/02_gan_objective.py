@@ -81,22 +81,22 @@ print(f"log 4 = {math.log(4):.4f}")
 # %% [markdown]
 # Two coins make this concrete: a fair coin $P$ (heads with probability 0.5) and a biased coin $Q$
 # (heads with probability 0.9), each written as the vector (probability of heads, probability of
-# tails). The cell computes both KLs, once by hand and once with `gu.toy.kl_divergence`, then the
-# JSD with `gu.toy.js_divergence`. Look for the two KLs differing, and for a pair of coins that never
+# tails). The cell computes both KLs, once by hand and once with `gu.densities.kl_divergence`, then the
+# JSD with `gu.densities.js_divergence`. Look for the two KLs differing, and for a pair of coins that never
 # agree reaching the ceiling $\log 2$.
 
 # %%
 # NBVAL_CHECK_OUTPUT
 fair, biased = np.array([0.5, 0.5]), np.array([0.9, 0.1])
 print(f"KL(fair || biased) by hand = {0.5 * math.log(0.5 / 0.9) + 0.5 * math.log(0.5 / 0.1):.4f} nats")
-print(f"KL(fair || biased)         = {gu.toy.kl_divergence(fair, biased):.4f} nats")
-print(f"KL(biased || fair)         = {gu.toy.kl_divergence(biased, fair):.4f} nats   (KL is not symmetric)")
-jsd_coins = gu.toy.js_divergence(fair, biased)
-print(f"JSD(fair || biased)        = {jsd_coins:.4f} nats = JSD(biased || fair) = {gu.toy.js_divergence(biased, fair):.4f}")
+print(f"KL(fair || biased)         = {gu.densities.kl_divergence(fair, biased):.4f} nats")
+print(f"KL(biased || fair)         = {gu.densities.kl_divergence(biased, fair):.4f} nats   (KL is not symmetric)")
+jsd_coins = gu.densities.js_divergence(fair, biased)
+print(f"JSD(fair || biased)        = {jsd_coins:.4f} nats = JSD(biased || fair) = {gu.densities.js_divergence(biased, fair):.4f}")
 print(f"JSD <= log 2 = {math.log(2):.4f}: {jsd_coins <= math.log(2)}")
 heads, tails = np.array([1.0, 0.0]), np.array([0.0, 1.0])
-print(f"always heads vs always tails: KL = {gu.toy.kl_divergence(heads, tails)}, "
-      f"JSD = {gu.toy.js_divergence(heads, tails):.4f} = log 2")
+print(f"always heads vs always tails: KL = {gu.densities.kl_divergence(heads, tails)}, "
+      f"JSD = {gu.densities.js_divergence(heads, tails):.4f} = log 2")
 
 # %% [markdown]
 # ## 3. The optimal discriminator
@@ -153,7 +153,7 @@ x = np.linspace(-4, 5, 400)
 fig, ax = plt.subplots(figsize=(7, 3.2))
 ax.plot(x, p_data_1d.pdf(x), color="black", linestyle=":", linewidth=2, label="$p_{data}$")
 ax.plot(x, p_g_1d.pdf(x), color="tab:green", label="$p_g$ (frozen)")
-ax.plot(x, gu.toy.optimal_discriminator(p_data_1d.pdf(x), p_g_1d.pdf(x)), color="tab:blue", linestyle="--",
+ax.plot(x, gu.densities.optimal_discriminator(p_data_1d.pdf(x), p_g_1d.pdf(x)), color="tab:blue", linestyle="--",
         linewidth=2, label="$D^*(x)$, the formula")
 ax.plot(x, d_learnt(x), color="tab:orange", label="$D(x)$, trained")
 ax.axhline(0.5, color="gray", linewidth=0.8)
@@ -162,7 +162,7 @@ ax.legend(fontsize=8)
 ax.set_title("A trained discriminator matches $D^* = p_{data} / (p_{data} + p_g)$", fontsize=10)
 plt.show()
 inside = (x > -2) & (x < 3)
-gap = np.abs(d_learnt(x[inside]) - gu.toy.optimal_discriminator(p_data_1d.pdf(x[inside]), p_g_1d.pdf(x[inside])))
+gap = np.abs(d_learnt(x[inside]) - gu.densities.optimal_discriminator(p_data_1d.pdf(x[inside]), p_g_1d.pdf(x[inside])))
 print(f"largest gap between trained D and D* on [-2, 3]: {gap.max():.3f}")
 
 # %% [markdown]
@@ -175,16 +175,16 @@ print(f"largest gap between trained D and D* on [-2, 3]: {gap.max():.3f}")
 # %%
 # NBVAL_CHECK_OUTPUT
 grid = np.linspace(-12.0, 12.0, 24001)
-p_data = gu.toy.gaussian_pdf(grid, 0.0, 1.0)
+p_data = gu.densities.gaussian_pdf(grid, 0.0, 1.0)
 
-d_star = gu.toy.optimal_discriminator(p_data, p_data)
+d_star = gu.densities.optimal_discriminator(p_data, p_data)
 print("At p_g = p_data:")
 print(f"  D*(x) ranges over [{d_star.min():.4f}, {d_star.max():.4f}]")
-print(f"  C(G) = {gu.toy.virtual_criterion(p_data, p_data, grid):.4f}   (-log 4 = {-math.log(4):.4f})")
+print(f"  C(G) = {gu.densities.virtual_criterion(p_data, p_data, grid):.4f}   (-log 4 = {-math.log(4):.4f})")
 
-p_g = gu.toy.gaussian_pdf(grid, 1.5, 0.7)
-c_direct = gu.toy.virtual_criterion(p_data, p_g, grid)  # E_data[log D*] + E_g[log(1 - D*)]
-jsd = gu.toy.js_divergence(p_data, p_g, grid)  # from KL divergences to the mixture
+p_g = gu.densities.gaussian_pdf(grid, 1.5, 0.7)
+c_direct = gu.densities.virtual_criterion(p_data, p_g, grid)  # E_data[log D*] + E_g[log(1 - D*)]
+jsd = gu.densities.js_divergence(p_data, p_g, grid)  # from KL divergences to the mixture
 print("For p_data = N(0, 1) and p_g = N(1.5, 0.7^2):")
 print(f"  C(G) from D*           = {c_direct:.4f}")
 print(f"  -log 4 + 2 JSD         = {-math.log(4) + 2 * jsd:.4f}   (JSD = {jsd:.4f} nats)")
@@ -198,7 +198,7 @@ print(f"  the two ways agree to 1e-9: {abs(c_direct - (-math.log(4) + 2 * jsd)) 
 
 # %%
 mus = np.linspace(-6, 6, 121)
-criterion = [gu.toy.virtual_criterion(p_data, gu.toy.gaussian_pdf(grid, mu, 1.0), grid) for mu in mus]
+criterion = [gu.densities.virtual_criterion(p_data, gu.densities.gaussian_pdf(grid, mu, 1.0), grid) for mu in mus]
 fig, ax = plt.subplots(figsize=(6, 3))
 ax.plot(mus, criterion, color="tab:purple")
 ax.axhline(-math.log(4), color="gray", linestyle="--", linewidth=1)
@@ -331,22 +331,22 @@ gu.checks.check_predict_gradient(prediction, gradients={
 # %%
 # NBVAL_CHECK_OUTPUT
 mu_g, std_g, nudge = 1.5, 0.7, 1e-4
-p_g_now = gu.toy.gaussian_pdf(grid, mu_g, std_g)
-d_frozen = gu.toy.optimal_discriminator(p_data, p_g_now)
+p_g_now = gu.densities.gaussian_pdf(grid, mu_g, std_g)
+d_frozen = gu.densities.optimal_discriminator(p_data, p_g_now)
 one_minus_d = p_g_now / (p_data + p_g_now)  # 1 - D*, as a ratio so the tails keep their digits
 
 
 def expected_under_p_g(mu, f_of_x):
-    return np.trapezoid(gu.toy.gaussian_pdf(grid, mu, std_g) * f_of_x, grid)
+    return np.trapezoid(gu.densities.gaussian_pdf(grid, mu, std_g) * f_of_x, grid)
 
 
 def kl_minus_2jsd(mu):
-    p_g_mu = gu.toy.gaussian_pdf(grid, mu, std_g)
-    return gu.toy.kl_divergence(p_g_mu, p_data, grid) - 2 * gu.toy.js_divergence(p_data, p_g_mu, grid)
+    p_g_mu = gu.densities.gaussian_pdf(grid, mu, std_g)
+    return gu.densities.kl_divergence(p_g_mu, p_data, grid) - 2 * gu.densities.js_divergence(p_data, p_g_mu, grid)
 
 
 def two_jsd(mu):
-    return 2 * gu.toy.js_divergence(p_data, gu.toy.gaussian_pdf(grid, mu, std_g), grid)
+    return 2 * gu.densities.js_divergence(p_data, gu.densities.gaussian_pdf(grid, mu, std_g), grid)
 
 
 def slope(f):
@@ -402,7 +402,7 @@ fig, axes = plt.subplots(1, len(moments), figsize=(3.2 * len(moments), 2.8), sha
 for ax, moment in zip(axes, moments):
     while toy_dash.gan.step_count < moment:
         toy_dash.step("both", min(50, moment - toy_dash.gan.step_count))
-    gu.toy.plot_toy(toy_dash.gan, ax, title=f"step {moment}: JSD {toy_dash.gan.js():.3f}")
+    gu.plotting.plot_toy(toy_dash.gan, ax, title=f"step {moment}: JSD {toy_dash.gan.js():.3f}")
 axes[0].legend(fontsize=8, loc="upper left")
 fig.tight_layout()
 plt.show()
@@ -483,7 +483,7 @@ plt.show()
 # suspicious as a group, so collapse is penalised. Both use the same seed and see the same data.
 
 # %%
-ring = gu.toy.ring_of_gaussians(n_modes=8, radius=2.0, std=0.02)
+ring = gu.densities.ring_of_gaussians(n_modes=8, radius=2.0, std=0.02)
 plain = dict(widths=(128, 128), activation="relu", latent_dim=2, batch_size=256, k=5, lr_d=3e-3, lr_g=1e-3)
 setups = {"plain": plain, "packed (PacGAN, pack=4)": {**plain, "pack": 4}}
 ring_steps = gu.fast(4000, 40)
@@ -495,7 +495,7 @@ for row, (name, settings) in enumerate(setups.items()):
     for col, moment in enumerate(snapshots):
         gan.step(moment - gan.step_count)
         covered, off_mode = gan.coverage()
-        gu.toy.plot_toy(gan, axes[row, col], n=1000, title=f"{name.split(' ')[0]}, step {moment}\n{covered}/8 modes")
+        gu.plotting.plot_toy(gan, axes[row, col], n=1000, title=f"{name.split(' ')[0]}, step {moment}\n{covered}/8 modes")
 fig.tight_layout()
 plt.show()
 for name, gan in ring_gans.items():
@@ -517,7 +517,7 @@ for name, gan in ring_gans.items():
 # $-\partial(\text{G's loss})/\partial x$, the way $D$'s current slope tells $G$ to move that sample.
 
 # %% [markdown]
-# The next cell draws both trained ring GANs this way with `gu.toy.plot_generator_map`, over $D$'s
+# The next cell draws both trained ring GANs this way with `gu.plotting.plot_generator_map`, over $D$'s
 # verdict (blue where it says real). The packed $D$ judges four samples at once, so its background is
 # its verdict on four copies of the same point $x$; four identical samples look like collapse, so
 # that background is mostly red. Arrow lengths are relative: the longest in each panel has a fixed
@@ -527,7 +527,7 @@ for name, gan in ring_gans.items():
 # %%
 fig, axes = plt.subplots(1, len(ring_gans), figsize=(4.2 * len(ring_gans), 4.4))
 for ax, (name, gan) in zip(axes, ring_gans.items()):
-    gu.toy.plot_generator_map(gan, ax, title=f"{name}, step {gan.step_count}")
+    gu.plotting.plot_generator_map(gan, ax, title=f"{name}, step {gan.step_count}")
 axes[0].legend(fontsize=8, loc="upper right")
 fig.tight_layout()
 plt.show()

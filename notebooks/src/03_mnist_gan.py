@@ -28,7 +28,7 @@ if importlib.util.find_spec("gan_utils") is None:
 
 # %%
 import gan_utils as gu  # first: it imports TensorFlow without its start-up log noise
-from gan_utils import broken
+from gan_utils import bugs as broken
 
 import time
 
@@ -512,13 +512,13 @@ display(d_table)
 # %% [markdown]
 # `SpectralNorm(...)` wraps each of $D$'s convolutions and dense layers (change 5 below), and the
 # dense layer of $m = 256$ units before the output is change 6. Your main run uses a $G$ of the same
-# shape and a $D$ without those two (`gu.stability.ARCHITECTURE`, the study's plain DCGAN). The
+# shape and a $D$ without those two (`gu.variants.ARCHITECTURE`, the study's plain DCGAN). The
 # ratio of the two players' sizes:
 
 # %%
 # NBVAL_CHECK_OUTPUT
 gu.set_seed(0)
-plain_g, plain_d = gu.models.build_gan(latent_dim=latent_dim, **gu.stability.ARCHITECTURE)
+plain_g, plain_d = gu.models.build_gan(latent_dim=latent_dim, **gu.variants.ARCHITECTURE)
 g_params = int(g_table.loc["total", "trainable"])
 d_params = int(d_table.loc["total", "trainable"])
 dense_params = int(d_table.loc[d_table["output shape"] == str(sizes["d_dense"]), "trainable"].sum())
@@ -619,7 +619,7 @@ report("your GAN", main_metrics, "non-saturating loss", main_steps)
 # %%
 # NBVAL_CHECK_OUTPUT
 if study is not None:
-    recipe_runs = gu.study.runs_of(study, gu.stability.RECIPE_NAME)
+    recipe_runs = gu.study.runs_of(study, gu.variants.RECIPE_NAME)
     print(f"{len(gu.study.variants(study))} variants x {len(study['seeds'])} seeds x {study['steps']:,} G steps "
           f"({study['date']}, {study['machine']})")
     print("the study trained today's recipe:",
@@ -813,7 +813,7 @@ plt.show()
 # %%
 if gu.classroom_replaces("drew D's loss in the study's recipe runs (data/results/stability.json)",
                          "this run's curves", "train the recipe and draw its own"):
-    ax = gu.study.plot_curves(study, [gu.stability.RECIPE_NAME], metric="d_loss")
+    ax = gu.study.plot_curves(study, [gu.variants.RECIPE_NAME], metric="d_loss")
     ax.axhline(2.0, color="gray", linestyle="--", linewidth=1, label="D loss at equilibrium (2)")
     ax.legend(fontsize=8)
 else:
@@ -825,7 +825,7 @@ plt.show()
 
 # %%
 recipe_metrics = gu.metrics.evaluate(gu.pretrained.generate(recipe_g, n_eval, seed=1), data)
-report("the recipe", recipe_metrics, gu.stability.RECIPE_NAME, recipe_steps)
+report("the recipe", recipe_metrics, gu.variants.RECIPE_NAME, recipe_steps)
 print(f"your GAN, step {main_steps:,}: MNIST score {main_metrics['mnist_score']:.2f}, "
       f"Fréchet distance {main_metrics['frechet_distance']:.1f}")
 

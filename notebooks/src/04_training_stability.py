@@ -189,7 +189,7 @@ norms = {kind: generator_gradient_norm(stuck, kind) for kind in ("minimax", "non
 print(f"mean D(G(z)) now: {np.mean(stuck.history['d_fake'][-50:]):.4f}")
 for kind, norm in norms.items():
     print(f"|grad G| with the {kind:>14} loss: {norm:.2e}   (gu.stability says "
-          f"{gu.stability.generator_gradient_norm(stuck, kind):.2e})")
+          f"{gu.variants.generator_gradient_norm(stuck, kind):.2e})")
 print(f"ratio: {norms['non_saturating'] / norms['minimax']:.0f}x")
 
 # %% [markdown]
@@ -276,7 +276,7 @@ else:
     for ax, side in zip(axes, ("failure", "fix")):
         result = ring_pair[side]
         label = gu.pairs.pair("mode_collapse").failure if side == "failure" else "packed D (PacGAN, 4 samples)"
-        gu.toy.plot_toy(result["trainer"], ax, n=1000,
+        gu.plotting.plot_toy(result["trainer"], ax, n=1000,
                         title=f"{label}\n{result['modes_covered']}/8 modes, {result['off_mode']:.0%} near none")
     fig.tight_layout()
 plt.show()
@@ -520,7 +520,7 @@ if study is not None:
     print(f"command: {study['command']}")
 else:
     print("Training the course recipe live instead (a short budget), so the plots below have something to show.")
-    study = {"runs": [gu.study.train_live(gu.stability.RECIPE_NAME, data, steps=gu.fast(1000, 4),
+    study = {"runs": [gu.study.train_live(gu.variants.RECIPE_NAME, data, steps=gu.fast(1000, 4),
                                           every=gu.fast(250, 2))]}
 
 # %% [markdown]
@@ -530,10 +530,10 @@ else:
 # the best.
 
 # %%
-fixes = [v.name for v in gu.stability.VARIANTS if v.name in gu.study.variants(study)]
+fixes = [v.name for v in gu.variants.VARIANTS if v.name in gu.study.variants(study)]
 gu.study.plot_score_and_fd(study, fixes)
 plt.show()
-display(gu.study.table({"runs": [r for r in study["runs"] if r["variant"] in fixes]}, gu.stability.BASELINES))
+display(gu.study.table({"runs": [r for r in study["runs"] if r["variant"] in fixes]}, gu.variants.BASELINES))
 for name in fixes:
     finals = {run["seed"]: gu.study.final(run, "mnist_score") for run in gu.study.runs_of(study, name)}
     print(f"{name:>40}: final MNIST score by seed " + ", ".join(f"{seed}: {v:.2f}" for seed, v in sorted(finals.items())))
@@ -574,11 +574,11 @@ for name in fixes:
 # notebook 03 with one thing taken out; its verdict compares it with the full recipe, seed by seed.
 
 # %%
-ablation = [name for name in [gu.stability.RECIPE_NAME] + [v.name for v in gu.stability.ABLATIONS]
+ablation = [name for name in [gu.variants.RECIPE_NAME] + [v.name for v in gu.variants.ABLATIONS]
             if name in gu.study.variants(study)]
 gu.study.plot_score_and_fd(study, ablation)
 plt.show()
-display(gu.study.table({"runs": [r for r in study["runs"] if r["variant"] in ablation]}, gu.stability.BASELINES))
+display(gu.study.table({"runs": [r for r in study["runs"] if r["variant"] in ablation]}, gu.variants.BASELINES))
 
 # %% [markdown]
 # **Reading it.** Every ingredient but one earned its place on all 3 seeds: without spectral norm
@@ -610,7 +610,7 @@ display(gu.study.table({"runs": [r for r in study["runs"] if r["variant"] in abl
 # then, for WGAN-GP, the plain non-saturating GAN and the course recipe:
 
 # %%
-critic_runs = [name for name in ("WGAN-GP (k = 5)", "non-saturating loss", gu.stability.RECIPE_NAME)
+critic_runs = [name for name in ("WGAN-GP (k = 5)", "non-saturating loss", gu.variants.RECIPE_NAME)
                if name in gu.study.variants(study)]
 fig, axes = plt.subplots(1, len(critic_runs), figsize=(5.2 * len(critic_runs), 3.6), squeeze=False)
 for ax, name in zip(axes[0], critic_runs):

@@ -276,7 +276,7 @@ print("widths h tried:", np.round(gu.parzen.WIDTHS, 3).tolist())
 # `data/results/parzen_paper.json`; the next cell prints that file, with the command that made it.
 
 # %%
-paper_file = gu.config.shipped_path("results", "parzen_paper.json")
+paper_file = gu.paths.shipped_path("results", "parzen_paper.json")
 paper_run = json.loads(paper_file.read_text()) if paper_file.is_file() else None
 if paper_run is None:
     print("data/results/parzen_paper.json is not there (benchmarks/parzen_paper.py writes it from full MNIST): "
@@ -508,7 +508,7 @@ def drawn_digit(z):
 
 
 z1 = next(z for z in gu.latent.sample_z(20, 100, seed=1) if drawn_digit(z) != drawn_digit(z0))
-walk = gu.latent.InterpolationSlider(generator, z0, z1)
+walk = gu.InterpolationSlider(generator, z0, z1)
 frames = np.concatenate([walk.frames(9, "spherical"), walk.frames(9, "linear")])
 labels = [int(d) for d in gu.metrics.classify(frames).argmax(axis=1)]
 gu.show_images(frames, nrow=9, title="from z0 to z1: spherical (top), linear (bottom)")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gan_utils import broken
+from gan_utils import bugs as broken
 
 
 def test_no_flatten_returns_the_rank_error():

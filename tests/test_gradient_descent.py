@@ -7,31 +7,31 @@ import base64
 import numpy as np
 import pytest
 
-from gan_utils import explorer as ex
+from gan_utils import neuron, gradient_descent
 
 
 @pytest.fixture
 def explorer():
-    return ex.GradientDescentExplorer(lr=0.3, grid=20)
+    return gradient_descent.GradientDescentExplorer(lr=0.3, grid=20)
 
 
 def test_sigmoid_is_stable_and_bce_forms_agree():
     z = np.array([-800.0, -5.0, 0.0, 5.0, 800.0])
-    s = ex.sigmoid(z)
+    s = neuron.sigmoid(z)
     assert np.all(np.isfinite(s)) and s[2] == 0.5 and s[0] == 0.0 and s[-1] == 1.0
-    assert np.isclose(ex.sigmoid_derivative(0.0), 0.25)
+    assert np.isclose(neuron.sigmoid_derivative(0.0), 0.25)
     y, logits = np.array([1.0, 0.0, 1.0]), np.array([0.3, -1.2, 2.0])
-    assert np.isclose(ex.bce(y, ex.sigmoid(logits)), ex.bce_with_logits(y, logits))
-    assert np.isclose(ex.bce(np.array([1.0, 0.0]), np.array([0.5, 0.5])), np.log(2))
+    assert np.isclose(neuron.bce(y, neuron.sigmoid(logits)), neuron.bce_with_logits(y, logits))
+    assert np.isclose(neuron.bce(np.array([1.0, 0.0]), np.array([0.5, 0.5])), np.log(2))
     with pytest.raises(ValueError, match="same shape"):
-        ex.bce(np.zeros(2), np.zeros(3))
+        neuron.bce(np.zeros(2), np.zeros(3))
 
 
 @pytest.mark.parametrize("width", [0, 3])
 def test_gradients_match_finite_differences(width):
-    x, y = ex.make_two_blobs(20, seed=1)
-    params = ex.init_params(width, seed=1)
-    _, grads = ex.gradients(params, x, y)
+    x, y = neuron.make_two_blobs(20, seed=1)
+    params = neuron.init_params(width, seed=1)
+    _, grads = neuron.gradients(params, x, y)
     eps = 1e-6
     for name, value in params.items():
         flat = value.reshape(-1)
@@ -41,23 +41,23 @@ def test_gradients_match_finite_differences(width):
             up[i] += eps
             down[i] -= eps
             bumped[name] = up.reshape(value.shape)
-            loss_up = ex.gradients(bumped, x, y)[0]
+            loss_up = neuron.gradients(bumped, x, y)[0]
             bumped[name] = down.reshape(value.shape)
-            loss_down = ex.gradients(bumped, x, y)[0]
+            loss_down = neuron.gradients(bumped, x, y)[0]
             assert abs((loss_up - loss_down) / (2 * eps) - grads[name].reshape(-1)[i]) < 1e-6
 
 
 def test_bad_values_are_named():
     with pytest.raises(ValueError, match="width"):
-        ex.init_params(width=-1)
+        neuron.init_params(width=-1)
     with pytest.raises(ValueError, match="lr"):
-        ex.gradient_step(ex.init_params(), np.zeros((2, 2)), np.zeros(2), lr=0.0)
+        neuron.gradient_step(neuron.init_params(), np.zeros((2, 2)), np.zeros(2), lr=0.0)
     with pytest.raises(ValueError, match=r"shape \(n, 2\)"):
-        ex.GradientDescentExplorer(np.zeros((4, 3)), np.zeros(4))
+        gradient_descent.GradientDescentExplorer(np.zeros((4, 3)), np.zeros(4))
     with pytest.raises(ValueError, match="0 or 1"):
-        ex.GradientDescentExplorer(np.zeros((4, 2)), np.array([0, 1, 2, 1]))
+        gradient_descent.GradientDescentExplorer(np.zeros((4, 2)), np.array([0, 1, 2, 1]))
     with pytest.raises(ValueError, match="even"):
-        ex.make_two_blobs(7)
+        neuron.make_two_blobs(7)
 
 
 def test_step_button_changes_weights_and_plot(explorer):
@@ -80,7 +80,7 @@ def test_reset_restores_the_first_state(explorer):
 
 
 def test_too_large_learning_rate_says_diverged_and_draws_no_nans():
-    explorer = ex.GradientDescentExplorer(lr=100.0, grid=20)
+    explorer = gradient_descent.GradientDescentExplorer(lr=100.0, grid=20)
     explorer.step_button.click()
     explorer.step10_button.click()
     assert explorer.diverged and "Diverged" in explorer.status.value and "Lower the learning rate" in explorer.status_text
@@ -95,14 +95,14 @@ def test_too_large_learning_rate_says_diverged_and_draws_no_nans():
 
 
 def test_hidden_layer_overflow_is_reported_not_drawn():
-    explorer = ex.GradientDescentExplorer(lr=100.0, width=8, grid=20)
+    explorer = gradient_descent.GradientDescentExplorer(lr=100.0, width=8, grid=20)
     explorer.step(10)
     assert explorer.diverged and all(np.all(np.isfinite(v)) for v in explorer.params.values())
 
 
 def test_play_runs_in_the_event_loop_and_pause_stops_it():
     async def scenario():
-        explorer = ex.GradientDescentExplorer(lr=0.3, grid=20, play_steps=1)
+        explorer = gradient_descent.GradientDescentExplorer(lr=0.3, grid=20, play_steps=1)
         explorer.play_button.value = True  # what clicking Play does
         assert explorer.loop.running and explorer.steps == 0, "Play must return at once, not block"
         for _ in range(50):
@@ -119,7 +119,7 @@ def test_play_runs_in_the_event_loop_and_pause_stops_it():
 
 def test_divergence_while_playing_stops_the_loop():
     async def scenario():
-        explorer = ex.GradientDescentExplorer(lr=100.0, grid=20)
+        explorer = gradient_descent.GradientDescentExplorer(lr=100.0, grid=20)
         assert explorer.play() is True
         await explorer.loop.wait()
         return explorer

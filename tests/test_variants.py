@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gan_utils import stability as S
+from gan_utils import variants as S
 
 
 @pytest.fixture

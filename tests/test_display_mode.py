@@ -19,11 +19,11 @@ def test_projector_enlarges_matplotlib_and_default_restores_it() -> None:
     assert mpl.rcParams["font.size"] >= 1.4 * before["font.size"]
     assert mpl.rcParams["legend.fontsize"] >= 12
     assert mpl.rcParams["figure.figsize"][0] > before["figure.figsize"][0]
-    assert gu.projector.font(8) >= 12 and gu.projector.figsize(10, 3)[0] > 10
+    assert gu.display_mode.font(8) >= 12 and gu.display_mode.figsize(10, 3)[0] > 10
     assert gu.display("default") == "projector"
     for key in ("font.size", "legend.fontsize", "figure.figsize", "lines.linewidth"):
         assert mpl.rcParams[key] == before[key]
-    assert gu.projector.font(8) == 8
+    assert gu.display_mode.font(8) == 8
 
 
 def test_bad_mode_names_the_choices() -> None:
@@ -39,8 +39,8 @@ def test_dashboards_follow_the_projector_view() -> None:
     big = gu.toy_dashboard.ToyDashboard(gu.toy.ToyGAN(seed=0))
     assert big.figure.axes[0].title.get_fontsize() > small_title
     assert big.figure.get_size_inches()[0] > small.figure.get_size_inches()[0]
-    shown = gu.projector.dress(big.widget)
-    assert gu.projector.CSS_CLASS in big.widget._dom_classes
+    shown = gu.display_mode.dress(big.widget)
+    assert gu.display_mode.CSS_CLASS in big.widget._dom_classes
     assert "font-size" in shown.children[0].value and shown.children[1] is big.widget
 
 
@@ -48,10 +48,10 @@ def test_projector_buttons_grow_with_their_labels_and_the_status_line_grows_too(
     """Larger text in a fixed-width button is cut off ("Step D o..."): in projector view buttons fit their labels."""
     gu.display("projector")
     try:
-        css = gu.projector.widget_css()
+        css = gu.display_mode.widget_css()
     finally:
         gu.display("default")
-    button_rule = css.split(f".{gu.projector.CSS_CLASS} button {{", 1)[1].split("}", 1)[0]
+    button_rule = css.split(f".{gu.display_mode.CSS_CLASS} button {{", 1)[1].split("}", 1)[0]
     assert "width: auto" in button_rule and "max-content" in button_rule
-    assert f".{gu.projector.CSS_CLASS} .widget-html-content" in css, "the dashboards' status lines are HTML widgets"
-    assert gu.projector.widget_css() == "", "default view adds no style"
+    assert f".{gu.display_mode.CSS_CLASS} .widget-html-content" in css, "the dashboards' status lines are HTML widgets"
+    assert gu.display_mode.widget_css() == "", "default view adds no style"

@@ -5,7 +5,7 @@ import asyncio
 
 import pytest
 
-from gan_utils import widgets
+from gan_utils import controls as widgets
 
 
 def run(coro):
