@@ -214,7 +214,7 @@ def _strategy(devices: int):
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    """Train (or resume) a run and write checkpoint, config.json, history.csv, samples.png, classifier.json."""
+    """Train (or resume) a run and write checkpoint, config.json, history.csv, samples.png, metrics.json."""
     check_train_args(args)
     data = _load_data(args.data, args.source)
     if args.batch_size is not None and args.batch_size > len(data.x_train):
@@ -244,9 +244,9 @@ def cmd_train(args: argparse.Namespace) -> int:
     result = {"data": data.describe(), "steps": trainer.step_count, "train_seconds": round(trainer.train_time, 1)}
     if data.name == "MNIST":
         result.update(metrics.evaluate(to_uint8(trainer.sample(args.samples)), data))
-    (args.out / "classifier.json").write_text(json.dumps(result, indent=2))
+    (args.out / "metrics.json").write_text(json.dumps(result, indent=2))
     print(json.dumps(result, indent=2))
-    print(f"wrote {args.out}/: checkpoint.npz, config.json, history.csv, samples.png, classifier.json")
+    print(f"wrote {args.out}/: checkpoint.npz, config.json, history.csv, samples.png, metrics.json")
     return 0
 
 
@@ -305,7 +305,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     _check_run(args.run)
     if not args.name.isidentifier():
         raise UsageError(f"--name {args.name!r}: use letters, digits and underscores")
-    metrics_file = args.run / "classifier.json"
+    metrics_file = args.run / "metrics.json"
     info = json.loads(metrics_file.read_text()) if metrics_file.exists() else {}
     from .engine.pretrained import export_pretrained
 

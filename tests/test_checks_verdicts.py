@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import importlib
 import io
 
 import numpy as np
@@ -62,12 +63,26 @@ def test_a_check_never_raises_and_never_gives_the_answer_away(name):
 def test_every_check_has_three_hand_written_levels_and_shows_only_the_first(name):
     result, _ = _verdict(getattr(gu.checks, name), None)
     key = result.exercise or result.name
-    assert key in hints.HINTS, f"{name} has no hints (key {key!r})"
-    idea, maths, code = hints.HINTS[key]
+    assert key in hints.all_hints(), f"{name} has no hints (key {key!r})"
+    idea, maths, code = hints.all_hints()[key]
     assert idea and maths and code and len({idea, maths, code}) == 3
     assert GIVEAWAY.search(idea) is None, f"the first hint of {key} holds a formula or code: {idea}"
     assert f"Idea: {idea}" in str(result) and maths not in str(result) and code not in str(result)
     assert f"gu.checks.hint({key!r})" in str(result)
+
+
+@pytest.mark.parametrize("name", CHECKS)
+def test_a_checks_hints_live_beside_it_in_its_notebooks_module(name):
+    check = getattr(gu.checks, name)
+    result, _ = _verdict(check, None)
+    notebook = importlib.import_module(check.__module__)
+    assert (result.exercise or result.name) in notebook.HINTS, f"{name}'s hints are not in {check.__module__}.HINTS"
+
+
+def test_all_hints_gathers_every_notebooks_hints_once():
+    gathered = [key for notebook in hints.NOTEBOOKS
+                for key in importlib.import_module(f"gan_utils.checks.{notebook}").HINTS]
+    assert len(gathered) == len(set(gathered)) == len(hints.all_hints())
 
 
 def test_hint_gives_the_next_level_at_each_call():
@@ -76,7 +91,7 @@ def test_hint_gives_the_next_level_at_each_call():
     assert [h.level for h in levels] == [2, 3, 3]
     assert r"\log" in levels[0].text and "```python" in levels[1].text
     assert levels[0]._repr_markdown_().startswith("**Hint 2/3 for `bce_loss`.**")
-    assert gu.checks.hint("bce_loss", level=1).text == hints.HINTS["bce_loss"][0]
+    assert gu.checks.hint("bce_loss", level=1).text == hints.all_hints()["bce_loss"][0]
     gu.checks.reset_hints()
     assert gu.checks.hint("bce_loss").level == 2
     with pytest.raises(ValueError, match="no hints for 'nope'"):

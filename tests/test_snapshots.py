@@ -12,7 +12,7 @@ from PIL import Image
 
 import gan_utils as gu
 from conftest import load_tool
-from gan_utils import toy, controls, switches
+from gan_utils import controls, switches, toy
 from gan_utils.widgets.break_it import BreakItPanel
 from gan_utils.widgets.dashboard import TrainingDashboard
 from gan_utils.widgets.toy_dashboard import ToyDashboard
@@ -73,10 +73,10 @@ def test_control_text_reads_like_the_controls():
 
     hidden = W.Button(description="Restore")
     hidden.layout.display = "none"
-    controls = [W.Button(description="Step"), hidden, controls.log_slider("lr", 2e-4, 1e-5, 1.0),
+    shown = [W.Button(description="Step"), hidden, controls.log_slider("lr", 2e-4, 1e-5, 1.0),
                 W.IntSlider(value=3, description="k"), W.Dropdown(options=[("non-saturating", "ns")], description="loss"),
                 W.Checkbox(value=True, description="spectral norm")]
-    assert controls.control_text(controls) == "[Step]   lr: 2.0e-04   k: 3   loss: non-saturating   [x] spectral norm"
+    assert controls.control_text(shown) == "[Step]   lr: 2.0e-04   k: 3   loss: non-saturating   [x] spectral norm"
     assert controls.html_text("<b>step 3</b> &middot; <code>a&amp;b</code>") == "step 3 · a&b"
 
 
@@ -191,7 +191,7 @@ def test_a_rewritten_notebook_passes_check(demo_source):
 
 
 def test_execute_stores_a_dashboard_as_its_picture(tmp_path, monkeypatch):
-    source = ("import ipywidgets as W\nfrom gan_utils import widgets\n"
+    source = ("import ipywidgets as W\nfrom gan_utils import controls\n"
               "class Dash:\n"
               "    widget = W.VBox([W.Button(description='Step')])\n"
               "    def _repr_mimebundle_(self, **kwargs):\n"

@@ -7,8 +7,12 @@ verdict names the case (input, expected and received values) and any known mista
 in words, then the exercise's first hint, an idea; ``hint(name)`` gives more, one level at a time
 (2: the maths, 3: the code). Verdicts never contain the formula or code of the answer.
 
-The shared machinery lives in ``core``, the hints in ``hints``; each notebook's checks live in
-their own module (``nb00``, ``nb01``, ...). Use them as ``gu.checks.check_x(...)``.
+Each notebook's checks live in their own module (``nb00``, ``nb01``, ... ``nb05``), and so do its
+hints: a module-level ``HINTS`` dict beside the checks, exercise -> (idea, maths, code). The shared
+machinery lives in ``core`` (the verdict, the comparison, the never-raise helpers) and ``hints``
+(``hint``, ``reset_hints``, ``all_hints``, which gathers the notebooks' ``HINTS`` on first use).
+Check modules import from ``..engine`` and ``..studies``, never from ``..widgets``. Use the checks
+as ``gu.checks.check_x(...)``.
 """
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -46,7 +46,7 @@ class CheckResult:
     __repr__ = __str__
 
 
-def show_value(value, width: int = 6) -> str:
+def show_value(value: Any, width: int = 6) -> str:
     """A short, readable rendering of a case's input or output (arrays abbreviated, functions named)."""
     if callable(value) and not hasattr(value, "shape"):
         return f"the function {getattr(value, '__name__', 'given')!s}"
@@ -120,13 +120,14 @@ def _compare(name, learner, reference, cases, diagnose, atol, arg_names) -> Chec
     return CheckResult(name, True, f"correct on all {len(cases)} cases.")
 
 
-def _report(result: CheckResult, verbose: bool = True) -> CheckResult:
+def report(result: CheckResult, verbose: bool = True) -> CheckResult:
+    """Print a verdict (unless verbose is False) and hand it back: the last step of every check."""
     if verbose:
         print(result)
     return result
 
 
-def _run_safely(name: str, fn, *args):
+def run_safely(name: str, fn: Callable | None, *args: Any) -> tuple[Any, CheckResult | None]:
     """Call a learner's function; return (value, None) or (None, a failed CheckResult)."""
     if not callable(fn):
         return None, CheckResult(name, False, f"expected a function, got {show_value(fn)}.")
@@ -140,7 +141,8 @@ def _run_safely(name: str, fn, *args):
     return value, None
 
 
-def _known_mistake(learner: Callable | None, cases: Sequence[tuple], mistakes: Sequence[tuple]) -> str | None:
+def known_mistake(learner: Callable | None, cases: Sequence[tuple],
+                  mistakes: Sequence[tuple[Callable, str]]) -> str | None:
     """Return the message of the first known wrong formula that `learner` reproduces on every case."""
     if not callable(learner):
         return None
@@ -158,7 +160,8 @@ def _known_mistake(learner: Callable | None, cases: Sequence[tuple], mistakes: S
     return None
 
 
-def read_choice(name: str, answer, choices, missing: str, normalise=lambda text: text.lower()):
+def read_choice(name: str, answer: Any, choices: Sequence[str], missing: str,
+                normalise: Callable[[str], str] = lambda text: text.lower()) -> tuple[str | None, CheckResult | None]:
     """Read a multiple-choice answer: (the normalised choice, None), or (None, a failed verdict saying what to set)."""
     if answer is None:
         return None, CheckResult(name, False, missing)
@@ -175,9 +178,26 @@ def prediction_verdict(name: str, predicted: str, happened: str, what: str) -> C
     return CheckResult(name, False, f"you predicted {predicted!r}; the run says {happened!r}: {what}")
 
 
-def record_first(choices, then: str) -> str:
+def record_first(choices: Sequence[str], then: str) -> str:
     """The message for a prediction not yet made."""
     return f"record your prediction first: set prediction to one of {list(choices)}, then run the cell that {then}."
+
+
+def check_prediction(name: str, prediction: Any, choices: Sequence[str], then: str,
+                     outcome: Callable[[], tuple[str, str]], run_missing: str = "",
+                     normalise: Callable[[str], str] = lambda text: text.lower()) -> CheckResult:
+    """A whole predict-then-run check: read the prediction, ask for the run, compare with outcome() = (happened, what).
+
+    ``then`` ends the request for a prediction ("... then run the cell that {then}."); ``run_missing`` is the
+    verdict's text when the run's result was not passed ('' when it was); outcome() is called only when both are there.
+    """
+    answer, failed = read_choice(name, prediction, choices, record_first(choices, then), normalise=normalise)
+    if failed is None and run_missing:
+        failed = CheckResult(name, False, run_missing)
+    if failed is not None:
+        return report(failed)
+    happened, what = outcome()
+    return report(prediction_verdict(name, answer, happened, what))
 
 
 OVERFLOW_NOTE = (
@@ -187,7 +207,8 @@ OVERFLOW_NOTE = (
 )
 
 
-def _gan_diagnosis(cases: Sequence[tuple], mistakes: Sequence[tuple[Callable, str]]) -> Callable:
+def gan_diagnosis(cases: Sequence[tuple],
+                  mistakes: Sequence[tuple[Callable, str]]) -> Callable[[np.ndarray, np.ndarray], str | None]:
     """A diagnose(got, expected) that names the first known mistake whose value on any case matches `got`."""
     known = [(np.asarray(wrong(*args), dtype=np.float64), message) for wrong, message in mistakes for args in cases]
 

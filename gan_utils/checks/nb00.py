@@ -6,10 +6,23 @@ from typing import Callable
 import numpy as np
 
 from ..engine.data import to_float
-from .core import CheckResult, _report, _run_safely, check_function
+from .core import CheckResult, check_function, report, run_safely
+
+# This notebook's graded help (hints.py gathers it): exercise -> (idea, maths, code).
+# Ideas never hold a formula or code: a failing verdict shows them.
+HINTS: dict[str, tuple[str, str, str]] = {
+    "scale_images": (
+        "Stretch the pixel range so that black lands on -1 and white on +1, the range of the generator's "
+        "tanh. Watch the type: arithmetic on uint8 wraps around at 256.",
+        r"A linear map $v \mapsto v / 127.5 - 1$ sends $0 \to -1$, $127.5 \to 0$ and $255 \to 1$. "
+        r"Convert to `float32` before dividing.",
+        "```python\nreturn images.astype(np.float32) / 127.5 - 1.0\n```",
+    ),
+}
 
 
-def _scale_cases() -> list[tuple]:
+def scale_cases() -> list[tuple]:
+    """The uint8 image batches both pixel-scaling checks (notebooks 00 and 03) try an answer on."""
     rng = np.random.default_rng(0)
     return [
         (np.array([[[0, 255], [128, 64]]], dtype=np.uint8),),
@@ -18,7 +31,8 @@ def _scale_cases() -> list[tuple]:
     ]
 
 
-def _diagnose_scale(got: np.ndarray, expected: np.ndarray) -> str | None:
+def diagnose_scale(got: np.ndarray, expected: np.ndarray) -> str | None:
+    """Name the known pixel-scaling mistake that `got` shows: a 0..1 range, or pixels still on 0..255."""
     if got.min() >= 0 and got.max() <= 1.0 + 1e-6:
         return ("Recognised mistake: your values lie between 0 and 1, but the generator's tanh reaches from -1 "
                 "to 1, so black must land on -1.")
@@ -30,7 +44,7 @@ def _diagnose_scale(got: np.ndarray, expected: np.ndarray) -> str | None:
 def float32_problem(name: str, fn: Callable, cases: list[tuple]) -> CheckResult | None:
     """A failed verdict if fn does not give back float32 arrays on every case (None if it does)."""
     for args in cases:
-        got, failed = _run_safely(name, fn, *args)
+        got, failed = run_safely(name, fn, *args)
         if failed is not None:
             return failed
         dtype = getattr(got, "dtype", type(got).__name__)
@@ -42,12 +56,12 @@ def float32_problem(name: str, fn: Callable, cases: list[tuple]) -> CheckResult 
 
 def check_scale_images(scale_images: Callable | None) -> CheckResult:
     """Check notebook 00's exercise: uint8 pixels 0..255 -> float32 in [-1, 1] (channel axis optional)."""
-    cases = _scale_cases()
+    cases = scale_cases()
     result = check_function("scale_images", scale_images, lambda x: to_float(x)[..., 0], cases,
-                            diagnose=_diagnose_scale, verbose=False, arg_names=["images"])
+                            diagnose=diagnose_scale, verbose=False, arg_names=["images"])
     if result.passed:
         problem = float32_problem("scale_images", scale_images, cases)
         if problem is not None:
             problem.exercise = "scale_images"
             result = problem
-    return _report(result)
+    return report(result)

@@ -1,13 +1,52 @@
 """Notebook 02's exercise checks: the GAN objective."""
 from __future__ import annotations
 
-from ..engine import densities
-
 from typing import Callable
 
 import numpy as np
 
-from .core import CheckResult, _gan_diagnosis, _report, check_function, prediction_verdict, read_choice, record_first
+from ..engine import densities
+from .core import CheckResult, check_function, check_prediction, gan_diagnosis, report
+
+# This notebook's graded help (hints.py gathers it): exercise -> (idea, maths, code).
+# Ideas never hold a formula or code: a failing verdict shows them.
+HINTS: dict[str, tuple[str, str, str]] = {
+    "gan_d_loss": (
+        "D plays to make the value function large: a high probability of real on real images and a low one "
+        "on fakes. A loss is something to make small, so D's loss is the value with its sign flipped. "
+        "Work from logits, in a way that stays finite for confident logits.",
+        r"$L_D = -\mathbb{E}_x[\log D(x)] - \mathbb{E}_z[\log(1 - D(G(z)))]$ with $D = \sigma(\ell)$. "
+        r"Stable forms: $\log\sigma(\ell) = -\mathrm{softplus}(-\ell)$ and "
+        r"$\log(1-\sigma(\ell)) = -\mathrm{softplus}(\ell)$, where $\mathrm{softplus}(u) = \log(1+e^u)$.",
+        "```python\nreturn np.mean(np.logaddexp(0, -real_logits)) + np.mean(np.logaddexp(0, fake_logits))\n```",
+    ),
+    "gan_g_loss_minimax": (
+        "In the original game G minimises the very same value that D maximises, and only the fake term "
+        "depends on G. Keep that term with its sign as it stands in the value function.",
+        r"$L_G^{\mathrm{minimax}} = \mathbb{E}_z[\log(1 - D(G(z)))] = -\mathbb{E}[\mathrm{softplus}(\ell_{fake})]$.",
+        "```python\nreturn -np.mean(np.logaddexp(0, fake_logits))\n```",
+    ),
+    "gan_g_loss_non_saturating": (
+        "Instead of making D's job harder, G asks D to call its fakes real: the same surprise D would "
+        "feel at a real image, computed on the fakes.",
+        r"$L_G^{\mathrm{NS}} = -\mathbb{E}_z[\log D(G(z))] = \mathbb{E}[\mathrm{softplus}(-\ell_{fake})]$.",
+        "```python\nreturn np.mean(np.logaddexp(0, -fake_logits))\n```",
+    ),
+    "optimal_discriminator": (
+        "For a fixed G, D's best answer at each point x is the share of all the probability mass there "
+        "that comes from the real data.",
+        r"Pointwise, D maximises $f(D) = p_{data}\log D + p_g \log(1-D)$. Setting "
+        r"$f'(D) = p_{data}/D - p_g/(1-D) = 0$ gives $D^*(x) = \frac{p_{data}(x)}{p_{data}(x) + p_g(x)}$.",
+        "```python\nreturn p_data / (p_data + p_g)\n```",
+    ),
+    "predict_gradient": (
+        "Look at the slopes of the two generator costs in the plot above, at the far left where D is "
+        "sure the fakes are fake.",
+        r"$\frac{d}{d\ell}\log(1-\sigma(\ell)) = -\sigma(\ell) \to 0$ as $D(G(z)) = \sigma(\ell) \to 0$, while "
+        r"$\frac{d}{d\ell}[-\log\sigma(\ell)] = -(1-\sigma(\ell)) \to -1$.",
+        "```python\nprediction = 'non-saturating'\n```",
+    ),
+}
 
 
 def _np_sigmoid(logits) -> np.ndarray:
@@ -51,7 +90,7 @@ def check_gan_d_loss(discriminator_loss: Callable | None) -> CheckResult:
     ]
     return check_function(
         "discriminator_loss", discriminator_loss, reference, cases,
-        diagnose=_gan_diagnosis(cases, mistakes), atol=1e-4, arg_names=["real_logits", "fake_logits"],
+        diagnose=gan_diagnosis(cases, mistakes), atol=1e-4, arg_names=["real_logits", "fake_logits"],
         exercise="gan_d_loss",
     )
 
@@ -61,7 +100,7 @@ def check_gan_g_loss(generator_loss: Callable | None, kind: str = "minimax") -> 
     from ..engine import losses
 
     if kind not in losses.BCE_LOSSES:
-        return _report(CheckResult("generator_loss", False, f"kind={kind!r} is not one of {losses.BCE_LOSSES}."))
+        return report(CheckResult("generator_loss", False, f"kind={kind!r} is not one of {losses.BCE_LOSSES}."))
     other = "non_saturating" if kind == "minimax" else "minimax"
 
     def reference(fake, which=kind):
@@ -79,7 +118,7 @@ def check_gan_g_loss(generator_loss: Callable | None, kind: str = "minimax") -> 
     ]
     return check_function(
         f"generator_loss ({kind})", generator_loss, reference, cases,
-        diagnose=_gan_diagnosis(cases, mistakes), atol=1e-4, arg_names=["fake_logits"],
+        diagnose=gan_diagnosis(cases, mistakes), atol=1e-4, arg_names=["fake_logits"],
         exercise=f"gan_g_loss_{kind}",
     )
 
@@ -103,7 +142,7 @@ def check_optimal_discriminator(optimal_discriminator: Callable | None) -> Check
     ]
     return check_function(
         "optimal_discriminator", optimal_discriminator, densities.optimal_discriminator, cases,
-        diagnose=_gan_diagnosis(cases, mistakes), arg_names=["p_data", "p_g"],
+        diagnose=gan_diagnosis(cases, mistakes), arg_names=["p_data", "p_g"],
     )
 
 
@@ -127,15 +166,14 @@ def generator_gradients(d_fake: float = 0.01) -> dict:
 
 def check_predict_gradient(prediction, gradients: dict | None = None, d_fake: float = 0.01) -> CheckResult:
     """Check notebook 02's predict-then-run exercise: which generator loss pushes G harder where D(G(z)) = 0.01."""
-    name = "predict_gradient"
-    answer, failed = read_choice(name, prediction, GRADIENT_CHOICES, record_first(GRADIENT_CHOICES, "measures"),
-                                 normalise=lambda text: text.lower().replace("_", "-"))
-    if failed is not None:
-        return _report(failed)
-    g = gradients or generator_gradients(d_fake)
-    ratio = g["non-saturating"] / max(g["minimax"], 1e-30)
-    what = (f"where D(G(z)) = {d_fake:g}, the minimax loss's gradient on the logit is {g['minimax']:.4f} and the "
-            f"non-saturating loss's is {g['non-saturating']:.4f}, {ratio:.0f} times larger. The minimax cost is flat "
-            f"exactly where G is worst, so a G that D easily beats hardly learns from it.")
-    happened = "non-saturating" if ratio > 1.1 else "minimax" if ratio < 1 / 1.1 else "the same"
-    return _report(prediction_verdict(name, answer, happened, what))
+
+    def outcome() -> tuple[str, str]:
+        g = gradients or generator_gradients(d_fake)
+        ratio = g["non-saturating"] / max(g["minimax"], 1e-30)
+        what = (f"where D(G(z)) = {d_fake:g}, the minimax loss's gradient on the logit is {g['minimax']:.4f} and the "
+                f"non-saturating loss's is {g['non-saturating']:.4f}, {ratio:.0f} times larger. The minimax cost is "
+                f"flat exactly where G is worst, so a G that D easily beats hardly learns from it.")
+        return "non-saturating" if ratio > 1.1 else "minimax" if ratio < 1 / 1.1 else "the same", what
+
+    return check_prediction("predict_gradient", prediction, GRADIENT_CHOICES, "measures", outcome,
+                            normalise=lambda text: text.lower().replace("_", "-"))

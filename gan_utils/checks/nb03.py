@@ -1,4 +1,4 @@
-"""Notebook 03's exercise checks: fix the broken GAN (the bugs themselves live in gan_utils/broken.py)."""
+"""Notebook 03's exercise checks: fix the broken GAN (the bugs themselves live in gan_utils/studies/bugs.py)."""
 from __future__ import annotations
 
 from typing import Callable
@@ -6,8 +6,84 @@ from typing import Callable
 import numpy as np
 
 from ..engine.data import to_float
-from .core import CheckResult, _gan_diagnosis, _report, _run_safely, check_function, prediction_verdict, read_choice, record_first
-from .nb00 import _diagnose_scale, _scale_cases, float32_problem
+from .core import CheckResult, check_function, check_prediction, gan_diagnosis, read_choice, report, run_safely
+from .nb00 import diagnose_scale, float32_problem, scale_cases
+
+# This notebook's graded help (hints.py gathers it): exercise -> (idea, maths, code).
+# Ideas never hold a formula or code: a failing verdict shows them.
+HINTS: dict[str, tuple[str, str, str]] = {
+    "build_discriminator": (
+        "Turn each image into one long vector first, give the network at least one hidden layer with a "
+        "non-linearity, and let the last layer output one unbounded number per image: the loss turns it "
+        "into a probability itself.",
+        r"Flatten $(28, 28, 1) \to 784$, then Dense(256) with LeakyReLU(0.2), then Dense(1) with no "
+        r"activation, so the logit $\ell \in \mathbb{R}$.",
+        "```python\nreturn keras.Sequential([keras.Input((28, 28, 1)), layers.Flatten(), layers.Dense(256),\n"
+        "                         layers.LeakyReLU(0.2), layers.Dense(1)])\n```",
+    ),
+    "real_batches": (
+        "Every batch must be drawn from the full set of images, and the set itself must never change. "
+        "Keep each batch in a new variable, and let the seed decide which images are drawn.",
+        "Make one random generator from the seed; at each step draw batch_size indices from 0 to N - 1 "
+        "and take those images; stack the steps into one array.",
+        "```python\nrng = np.random.default_rng(seed)\n"
+        "return np.stack([images[rng.integers(0, len(images), batch_size)] for _ in range(steps)])\n```",
+    ),
+    "d_steps": (
+        "Think about who gets more practice when k is larger, and what a discriminator that practises more "
+        "does to its own loss and to its opinion of the fakes.",
+        r"With $k$ D steps per G step, D sees $k$ times as many updates; its loss falls, $D(x)$ rises and "
+        r"$D(G(z))$ falls, so the $k = 5$ curve of D's loss is the lowest of the three.",
+        "Compare the last values of `runs[label]['d_loss']` for each label and answer with the label of "
+        "the lowest one.",
+    ),
+    "predict_k": (
+        "Think about who gets more practice. If D trains five times for each G step, does it get better or "
+        "worse at telling the fakes apart?",
+        r"More D updates per G update means D approaches $D^*$ for the current G, so $D(G(z))$ drops.",
+        "```python\nprediction = 'lower'\n```",
+    ),
+    "predict_swap": (
+        "With the labels swapped, D is rewarded for calling the fakes real. What does G want D to say about "
+        "the fakes? Do the two players still disagree?",
+        r"D minimises $\mathrm{BCE}(0, D(x)) + \mathrm{BCE}(1, D(G(z)))$, so it pushes $D(G(z)) \to 1$, the "
+        r"same direction as G's loss $-\log D(G(z))$.",
+        "```python\nprediction = 'near 1'\n```",
+    ),
+    "generator_loss": (
+        "The generator wants D to call its fakes real. Score the fakes' logits as if their label were "
+        "real, in a form that stays finite for very confident logits.",
+        r"$L_G = -\mathbb{E}[\log\sigma(\ell_{fake})] = \mathbb{E}[\mathrm{softplus}(-\ell_{fake})]$.",
+        "```python\nreturn tf.reduce_mean(tf.nn.softplus(-fake_logits))\n```",
+    ),
+    "generator_step": (
+        "Record the forward pass from noise through G and then D on a tape, take the gradient of G's loss "
+        "with respect to G's variables only, and apply it as a descent step with the optimiser.",
+        r"$\theta_G \leftarrow \mathrm{Adam}(\theta_G, \nabla_{\theta_G} L_G)$ with "
+        r"$L_G = \mathbb{E}[\mathrm{softplus}(-D(G(z)))]$; D's weights $\theta_D$ are read, never updated.",
+        "```python\nwith tf.GradientTape() as tape:\n    loss = generator_loss(discriminator(generator(z, training=True), training=True))\n"
+        "grads = tape.gradient(loss, generator.trainable_variables)\n"
+        "optimizer.apply_gradients(zip(grads, generator.trainable_variables))\nreturn loss\n```",
+    ),
+    "discriminator_loss": (
+        "Two batches, two targets: real images should be called real, fakes fake. Add the two batch-averaged "
+        "surprises, working straight from the logits.",
+        r"$L_D = \mathbb{E}[\mathrm{softplus}(-\ell_{real})] + \mathbb{E}[\mathrm{softplus}(\ell_{fake})]$.",
+        "```python\nreturn tf.reduce_mean(tf.nn.softplus(-real_logits)) + tf.reduce_mean(tf.nn.softplus(fake_logits))\n```",
+    ),
+    "prepare_images": (
+        "Three things: a float type, the generator's range of minus one to one, and a channel axis at the end.",
+        r"$v \mapsto v/127.5 - 1$ on `float32` pixels, shape $(N, 28, 28) \to (N, 28, 28, 1)$.",
+        "```python\nreturn (images.astype(np.float32) / 127.5 - 1.0)[..., None]\n```",
+    ),
+    "mean_d_outputs": (
+        "The dashboard plots probabilities, not logits, and the order of the two operations (squashing "
+        "and averaging) matters.",
+        r"$\overline{D(x)} = \frac{1}{n}\sum_i \sigma(\ell_i^{real})$ and likewise for the fakes; note "
+        r"$\sigma(\text{mean logit}) \ne \text{mean}\,\sigma(\ell)$.",
+        "```python\nreturn float(tf.reduce_mean(tf.sigmoid(real_logits))), float(tf.reduce_mean(tf.sigmoid(fake_logits)))\n```",
+    ),
+}
 
 
 BOUNDED = {"relu": "a ReLU clips every negative logit to 0, so D can never say 'surely fake'",
@@ -40,26 +116,26 @@ def _architecture_problem(model) -> str | None:
 def check_discriminator(build_discriminator: Callable | None) -> CheckResult:
     """Check notebook 03's fix: an MLP discriminator giving one unbounded logit per (28, 28, 1) image, with a hidden layer."""
     name = "build_discriminator"
-    model, failed = _run_safely(name, build_discriminator)
+    model, failed = run_safely(name, build_discriminator)
     if failed is not None:
-        return _report(failed)
+        return report(failed)
     x = np.random.default_rng(0).normal(0, 3, (16, 28, 28, 1)).astype(np.float32)
     try:
         out = np.asarray(model(x))
     except Exception as err:  # a learner's model is reported, never raised
-        return _report(CheckResult(name, False, f"calling it on a batch of shape (16, 28, 28, 1) raised "
-                                                f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}."))
+        return report(CheckResult(name, False, f"calling it on a batch of shape (16, 28, 28, 1) raised "
+                                               f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}."))
     if out.shape != (16, 1):
         extra = (" Recognised mistake: the Dense layers act on the last axis only, so the image must be turned "
                  "into one vector first.") if out.ndim > 2 else ""
-        return _report(CheckResult(name, False, f"16 images gave an output of shape {out.shape}, expected (16, 1).{extra}"))
+        return report(CheckResult(name, False, f"16 images gave an output of shape {out.shape}, expected (16, 1).{extra}"))
     problem = _architecture_problem(model)
     if problem is None and (out.min() >= 0 or (out.min() >= -1 and out.max() <= 1)):
         problem = (f"its 16 outputs all lie between {out.min():.3f} and {out.max():.3f}: something bounds the logit, "
                    "so D cannot express a confident verdict.")
     if problem is not None:
-        return _report(CheckResult(name, False, "Recognised mistake: " + problem))
-    return _report(CheckResult(name, True, f"one unbounded logit per image, a hidden layer, {model.count_params():,} parameters."))
+        return report(CheckResult(name, False, "Recognised mistake: " + problem))
+    return report(CheckResult(name, True, f"one unbounded logit per image, a hidden layer, {model.count_params():,} parameters."))
 
 
 def check_real_batches(real_batches: Callable | None) -> CheckResult:
@@ -67,41 +143,41 @@ def check_real_batches(real_batches: Callable | None) -> CheckResult:
     name = "real_batches"
     images = np.random.default_rng(1).uniform(-1, 1, (200, 28, 28, 1)).astype(np.float32)
     original = images.copy()
-    batches, failed = _run_safely(name, real_batches, images, 32, 20, 0)
+    batches, failed = run_safely(name, real_batches, images, 32, 20, 0)
     if failed is not None:
-        return _report(failed)
+        return report(failed)
     try:
         batches = np.asarray(batches, dtype=np.float32)
     except (TypeError, ValueError):
-        return _report(CheckResult(name, False, f"got a {type(batches).__name__}, not an array of images."))
+        return report(CheckResult(name, False, f"got a {type(batches).__name__}, not an array of images."))
     if batches.shape != (20, 32, 28, 28, 1):
-        return _report(CheckResult(name, False, f"images of shape (200, 28, 28, 1), batch_size 32, steps 20: got shape "
-                                                f"{batches.shape}, expected (20, 32, 28, 28, 1)."))
+        return report(CheckResult(name, False, f"images of shape (200, 28, 28, 1), batch_size 32, steps 20: got shape "
+                                               f"{batches.shape}, expected (20, 32, 28, 28, 1)."))
     if not np.array_equal(images, original):
-        return _report(CheckResult(name, False, "the images passed in were changed in place: the data set must stay "
-                                                "as it was."))
+        return report(CheckResult(name, False, "the images passed in were changed in place: the data set must stay "
+                                               "as it was."))
     flat = original.reshape(len(original), -1)
     index = {row.tobytes(): i for i, row in enumerate(flat)}
     drawn = [index.get(row.tobytes()) for row in batches.reshape(-1, flat.shape[1])]
     if None in drawn:
-        return _report(CheckResult(name, False, "some batch images are not images of the data set."))
+        return report(CheckResult(name, False, "some batch images are not images of the data set."))
     distinct = len(set(drawn))
     if distinct < 150:
-        return _report(CheckResult(name, False, f"20 batches of 32 saw only {distinct} of the 200 images (about 190 "
-                                                f"expected). Recognised mistake: later batches are drawn from earlier "
-                                                f"ones, the seed's bug."))
-    again, failed = _run_safely(name, real_batches, images, 32, 20, 0)
-    other, failed_other = _run_safely(name, real_batches, images, 32, 20, 1)
+        return report(CheckResult(name, False, f"20 batches of 32 saw only {distinct} of the 200 images (about 190 "
+                                               f"expected). Recognised mistake: later batches are drawn from earlier "
+                                               f"ones, the seed's bug."))
+    again, failed = run_safely(name, real_batches, images, 32, 20, 0)
+    other, failed_other = run_safely(name, real_batches, images, 32, 20, 1)
     if failed is not None or failed_other is not None:
-        return _report(failed or failed_other)
+        return report(failed or failed_other)
     if not np.array_equal(np.asarray(again), batches):
-        return _report(CheckResult(name, False, "the same seed (0) gave different batches on a second call: draw "
-                                                "from a random generator made from the seed, so a run can be repeated."))
+        return report(CheckResult(name, False, "the same seed (0) gave different batches on a second call: draw "
+                                               "from a random generator made from the seed, so a run can be repeated."))
     if np.array_equal(np.asarray(other), batches):
-        return _report(CheckResult(name, False, "seed 0 and seed 1 gave the same batches: the seed must decide which "
-                                                "images are drawn."))
-    return _report(CheckResult(name, True, f"20 batches drew from {distinct} of the 200 images; the data set is "
-                                           f"untouched; the same seed repeats, a new seed changes the draw."))
+        return report(CheckResult(name, False, "seed 0 and seed 1 gave the same batches: the seed must decide which "
+                                               "images are drawn."))
+    return report(CheckResult(name, True, f"20 batches drew from {distinct} of the 200 images; the data set is "
+                                          f"untouched; the same seed repeats, a new seed changes the draw."))
 
 
 def check_d_steps(answer, runs: dict | None = None, order: dict | None = None) -> CheckResult:
@@ -115,7 +191,7 @@ def check_d_steps(answer, runs: dict | None = None, order: dict | None = None) -
                                                       f"of the run you think used 5 D steps per G step.",
                                 normalise=str.upper)
     if failed is not None:
-        return _report(failed)
+        return report(failed)
     correct = next(lab for lab, k in order.items() if k == 5)
     told = ""
     if runs:
@@ -126,9 +202,9 @@ def check_d_steps(answer, runs: dict | None = None, order: dict | None = None) -
     why = (f"{ks}.{told} With more D updates per G update D pulls ahead: its loss sits lowest and it calls the fakes "
            f"fake most confidently. The seed's k = 128 is this effect taken to the extreme: D wins outright.")
     if label == correct:
-        return _report(CheckResult(name, True, why))
-    return _report(CheckResult(name, False, f"run {label} used k = {order[label]}, not 5. Look again at which curve of "
-                                            f"D's loss sits lowest before you read the answer with gu.checks.hint."))
+        return report(CheckResult(name, True, why))
+    return report(CheckResult(name, False, f"run {label} used k = {order[label]}, not 5. Look again at which curve of "
+                                           f"D's loss sits lowest before you read the answer with gu.checks.hint."))
 
 
 SWAP_CHOICES = ("near 0", "near 0.5", "near 1")
@@ -136,18 +212,16 @@ SWAP_CHOICES = ("near 0", "near 0.5", "near 1")
 
 def check_predict_swap(prediction, history: dict | None = None) -> CheckResult:
     """Check notebook 03's predict-then-run exercise: where D(G(z)) ends when D's labels are swapped."""
-    name = "predict_swap"
-    answer, failed = read_choice(name, prediction, SWAP_CHOICES, record_first(SWAP_CHOICES, "trains"))
-    if failed is not None:
-        return _report(failed)
-    if history is None:
-        return _report(CheckResult(name, False, "run the training cell first and pass its history as the keyword history."))
-    d_fake, d_real = float(np.mean(history["d_fake"][-10:])), float(np.mean(history["d_real"][-10:]))
-    what = (f"D(G(z)) ended at {d_fake:.3f} and D(x) at {d_real:.3f}. With the labels swapped D is trained to call "
-            f"fakes real, which is exactly what G wants too: the two players agree, G's loss falls towards 0 and G "
-            f"receives almost no signal about what real digits look like.")
-    happened = "near 1" if d_fake > 0.75 else "near 0" if d_fake < 0.25 else "near 0.5"
-    return _report(prediction_verdict(name, answer, happened, what))
+
+    def outcome() -> tuple[str, str]:
+        d_fake, d_real = float(np.mean(history["d_fake"][-10:])), float(np.mean(history["d_real"][-10:]))
+        what = (f"D(G(z)) ended at {d_fake:.3f} and D(x) at {d_real:.3f}. With the labels swapped D is trained to "
+                f"call fakes real, which is exactly what G wants too: the two players agree, G's loss falls towards 0 "
+                f"and G receives almost no signal about what real digits look like.")
+        return "near 1" if d_fake > 0.75 else "near 0" if d_fake < 0.25 else "near 0.5", what
+
+    missing = "" if history is not None else "run the training cell first and pass its history as the keyword history."
+    return check_prediction("predict_swap", prediction, SWAP_CHOICES, "trains", outcome, run_missing=missing)
 
 
 def _ns_generator_loss(logits):
@@ -173,7 +247,7 @@ def check_generator_loss(generator_loss: Callable | None) -> CheckResult:
     ]
     return check_function(
         "generator_loss", generator_loss, _ns_generator_loss, cases,
-        diagnose=_gan_diagnosis(cases, mistakes), atol=1e-4, arg_names=["fake_logits"])
+        diagnose=gan_diagnosis(cases, mistakes), atol=1e-4, arg_names=["fake_logits"])
 
 
 def _reference_d_loss(real, fake):
@@ -196,7 +270,7 @@ def check_discriminator_loss(discriminator_loss: Callable | None) -> CheckResult
     ]
     return check_function(
         "discriminator_loss", discriminator_loss, _reference_d_loss, cases,
-        diagnose=_gan_diagnosis(cases, mistakes), atol=1e-4, arg_names=["real_logits", "fake_logits"])
+        diagnose=gan_diagnosis(cases, mistakes), atol=1e-4, arg_names=["real_logits", "fake_logits"])
 
 
 def _reference_generator_step(generator, discriminator, z, lr: float = 1e-3) -> list[np.ndarray]:
@@ -230,54 +304,54 @@ def check_generator_step(generator_step: Callable | None) -> CheckResult:
     g0 = [v.numpy() for v in generator.trainable_variables]
     d0 = [v.numpy() for v in discriminator.variables]
     reference = _reference_generator_step(generator, discriminator, z)
-    loss, failed = _run_safely(name, generator_step, generator, discriminator, optimizer, z)
+    loss, failed = run_safely(name, generator_step, generator, discriminator, optimizer, z)
     if failed is not None:
-        return _report(failed)
+        return report(failed)
     if any(not np.array_equal(a, v.numpy()) for a, v in zip(d0, discriminator.variables)):
-        return _report(CheckResult(name, False, "Recognised mistake: the discriminator's weights changed. The "
-                                                "generator step must update G only: choose G's variables when you "
-                                                "take and apply the gradient (no trainable flags needed)."))
+        return report(CheckResult(name, False, "Recognised mistake: the discriminator's weights changed. The "
+                                               "generator step must update G only: choose G's variables when you "
+                                               "take and apply the gradient (no trainable flags needed)."))
     after = [v.numpy() for v in generator.trainable_variables]
     if all(np.array_equal(a, b) for a, b in zip(g0, after)):
-        return _report(CheckResult(name, False, "the generator's weights did not change: the step never reached G."))
+        return report(CheckResult(name, False, "the generator's weights did not change: the step never reached G."))
     moved = np.concatenate([(b - a).ravel() for a, b in zip(g0, after)])
     wanted = np.concatenate([(r - a).ravel() for a, r in zip(g0, reference)])
     agreement = float(moved @ wanted / (np.linalg.norm(moved) * np.linalg.norm(wanted) + 1e-12))
     if agreement < -0.5:
-        return _report(CheckResult(name, False, f"Recognised mistake: G moved the opposite way to a reference step "
-                                                f"(agreement {agreement:.2f} of 1): that is gradient ascent on G's "
-                                                f"loss. The optimiser already subtracts; hand it the plain gradient."))
+        return report(CheckResult(name, False, f"Recognised mistake: G moved the opposite way to a reference step "
+                                               f"(agreement {agreement:.2f} of 1): that is gradient ascent on G's "
+                                               f"loss. The optimiser already subtracts; hand it the plain gradient."))
     if not all(np.allclose(a, r, atol=1e-5) for a, r in zip(after, reference)):
-        return _report(CheckResult(name, False, f"G's new weights differ from one reference Adam step on the "
-                                                f"non-saturating loss (agreement {agreement:.2f} of 1): check which "
-                                                f"loss you differentiate, and that you step exactly once."))
+        return report(CheckResult(name, False, f"G's new weights differ from one reference Adam step on the "
+                                               f"non-saturating loss (agreement {agreement:.2f} of 1): check which "
+                                               f"loss you differentiate, and that you step exactly once."))
     try:
         got = float(np.asarray(loss))
     except (TypeError, ValueError):
-        return _report(CheckResult(name, False, f"got a {type(loss).__name__}, not the loss as a number."))
+        return report(CheckResult(name, False, f"got a {type(loss).__name__}, not the loss as a number."))
     if not np.isclose(got, expected_loss, atol=1e-4):
-        return _report(CheckResult(name, False, f"the loss you gave back is {got:.4f}, expected the non-saturating "
-                                                f"loss before the update, {expected_loss:.4f}."))
-    return _report(CheckResult(name, True, "one step on G through D, equal to a reference step taken on cloned "
-                                           "weights; D was left alone."))
+        return report(CheckResult(name, False, f"the loss you gave back is {got:.4f}, expected the non-saturating "
+                                               f"loss before the update, {expected_loss:.4f}."))
+    return report(CheckResult(name, True, "one step on G through D, equal to a reference step taken on cloned "
+                                          "weights; D was left alone."))
 
 
 def check_prepare_images(prepare_images: Callable | None) -> CheckResult:
     """Check notebook 03's fix: uint8 (N, 28, 28) pixels -> float32 (N, 28, 28, 1) in [-1, 1]."""
-    cases = _scale_cases()
+    cases = scale_cases()
     name = "prepare_images"
     for args in cases:
-        got, failed = _run_safely(name, prepare_images, *args)
+        got, failed = run_safely(name, prepare_images, *args)
         if failed is not None:
-            return _report(failed)
+            return report(failed)
         expected_shape = to_float(args[0]).shape
         if np.shape(got) != expected_shape:
-            return _report(CheckResult(name, False, f"images of shape {args[0].shape} gave shape {np.shape(got)}, "
-                                                    f"expected {expected_shape}: the channel axis is missing."))
+            return report(CheckResult(name, False, f"images of shape {args[0].shape} gave shape {np.shape(got)}, "
+                                                   f"expected {expected_shape}: the channel axis is missing."))
     problem = float32_problem(name, prepare_images, cases)
     if problem is not None:
-        return _report(problem)
-    return check_function(name, prepare_images, to_float, cases, diagnose=_diagnose_scale, arg_names=["images"])
+        return report(problem)
+    return check_function(name, prepare_images, to_float, cases, diagnose=diagnose_scale, arg_names=["images"])
 
 
 def check_mean_d_outputs(mean_d_outputs: Callable | None) -> CheckResult:

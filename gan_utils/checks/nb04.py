@@ -5,7 +5,38 @@ from typing import Callable
 
 import numpy as np
 
-from .core import CheckResult, _gan_diagnosis, check_function
+from .core import CheckResult, check_function, gan_diagnosis, known_mistake
+
+# This notebook's graded help (hints.py gathers it): exercise -> (idea, maths, code).
+# Ideas never hold a formula or code: a failing verdict shows them.
+HINTS: dict[str, tuple[str, str, str]] = {
+    "gradient_penalty": (
+        "Pick points on the straight lines between real and fake images, ask how steep the critic is at "
+        "each one, and penalise each point's steepness for being different from 1, in either direction.",
+        r"$\hat x = \alpha x + (1-\alpha)\tilde x$, $g = \nabla_{\hat x} s(\hat x)$ per sample, "
+        r"$\mathrm{GP} = \mathbb{E}\big[(\lVert g\rVert_2 - 1)^2\big]$ (Gulrajani et al. 2017).",
+        "```python\nmixed = alpha * real + (1 - alpha) * fake\nwith tf.GradientTape() as tape:\n"
+        "    tape.watch(mixed)\n    scores = critic(mixed)\ngrads = tape.gradient(scores, mixed)\n"
+        "norms = tf.sqrt(tf.reduce_sum(tf.square(grads), axis=[1, 2, 3]))\n"
+        "return tf.reduce_mean(tf.square(norms - 1.0))\n```",
+    ),
+    "label_smoothing": (
+        "Only the real images' target moves, from 1 down a little. With a target between 0 and 1, the "
+        "cross-entropy mixes both surprises, weighted by the target.",
+        r"With $t = 1 - \varepsilon$: $L_D = \mathbb{E}[t\,\mathrm{softplus}(-\ell_r) + (1-t)\,\mathrm{softplus}(\ell_r)] "
+        r"+ \mathbb{E}[\mathrm{softplus}(\ell_f)]$.",
+        "```python\nt = 1.0 - smoothing\nsp = lambda u: np.logaddexp(0.0, u)\n"
+        "return np.mean(t * sp(-real_logits) + (1 - t) * sp(real_logits)) + np.mean(sp(fake_logits))\n```",
+    ),
+    "minimax_gradient": (
+        "Differentiate G's minimax cost with respect to the logit D gives a fake. Then ask what happens to "
+        "that slope when D is sure the fake is fake, that is when D(G(z)) is close to zero.",
+        r"$\frac{d}{d\ell}\log(1-\sigma(\ell)) = \frac{-\sigma(\ell)(1-\sigma(\ell))}{1-\sigma(\ell)} = -\sigma(\ell) "
+        r"= -D(G(z))$: it vanishes as $D(G(z)) \to 0$. The non-saturating cost's slope is "
+        r"$-(1 - D(G(z))) \to -1$ there.",
+        "```python\nreturn -1.0 / (1.0 + np.exp(-logit))\n```",
+    ),
+}
 
 
 def _softplus(x) -> np.ndarray:
@@ -44,7 +75,7 @@ def check_label_smoothing(smoothed_d_loss: Callable | None) -> CheckResult:
     ]
     return check_function(
         "smoothed_d_loss", smoothed_d_loss, _smoothed_reference, cases,
-        diagnose=_gan_diagnosis(cases, mistakes), atol=1e-4,
+        diagnose=gan_diagnosis(cases, mistakes), atol=1e-4,
         arg_names=["real_logits", "fake_logits", "smoothing"], exercise="label_smoothing",
     )
 
@@ -118,7 +149,7 @@ def check_gradient_penalty(gradient_penalty: Callable | None) -> CheckResult:
     ]
     return check_function(
         "gradient_penalty", gradient_penalty, _gp_reference, cases,
-        diagnose=_gan_diagnosis(cases, mistakes), atol=1e-4, arg_names=["critic", "real", "fake", "alpha"],
+        diagnose=gan_diagnosis(cases, mistakes), atol=1e-4, arg_names=["critic", "real", "fake", "alpha"],
     )
 
 
@@ -132,10 +163,8 @@ def _sigmoid(logit) -> np.ndarray:
 
 def check_minimax_gradient(minimax_gradient: Callable | None) -> CheckResult:
     """Check notebook 04's derive-it exercise: the slope of G's minimax cost with respect to the fake's logit. Introduced in notebook 04."""
-    from .core import _known_mistake
-
     cases = _logit_grid()
-    mistake = _known_mistake(minimax_gradient, cases, [
+    mistake = known_mistake(minimax_gradient, cases, [
         (lambda l: _sigmoid(l), "the sign is flipped: raising the fake's logit makes D more fooled, which lowers "
                                 "G's minimax cost, so the slope is negative."),
         (lambda l: -(1.0 - _sigmoid(l)), "that is the slope of the NON-saturating cost; the exercise asks for the "

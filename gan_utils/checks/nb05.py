@@ -5,20 +5,45 @@ from typing import Callable
 
 import numpy as np
 
-from .core import CheckResult, _gan_diagnosis, _report, check_function, prediction_verdict, read_choice, record_first
+from ..engine.frechet import frechet_gaussian as frechet_reference
+from .core import CheckResult, check_function, check_prediction, gan_diagnosis
+
+# This notebook's graded help (hints.py gathers it): exercise -> (idea, maths, code).
+# Ideas never hold a formula or code: a failing verdict shows them.
+HINTS: dict[str, tuple[str, str, str]] = {
+    "frechet_gaussian": (
+        "Two parts: how far apart the two centres are (squared), plus how different the two spreads are, "
+        "where the spreads are compared through the square root of their product, not each on its own.",
+        r"$\mathrm{FD} = \lVert\mu_1-\mu_2\rVert^2 + \mathrm{Tr}\big(\Sigma_1 + \Sigma_2 - 2(\Sigma_1\Sigma_2)^{1/2}\big)$.",
+        "```python\nroot = scipy.linalg.sqrtm(s1 @ s2).real\n"
+        "return float(np.sum((mu1 - mu2) ** 2) + np.trace(s1) + np.trace(s2) - 2 * np.trace(root))\n```",
+    ),
+    "nearest_distance": (
+        "For each generated image, find the training image closest to it and report how far away it is; "
+        "one number per generated image.",
+        r"$d_i = \min_j \lVert s_i - t_j\rVert_2$; broadcasting gives all pairs at once.",
+        "```python\nd2 = ((samples[:, None, :] - train[None, :, :]) ** 2).sum(-1)\nreturn np.sqrt(d2.min(axis=1))\n```",
+    ),
+    "parzen_log_density": (
+        "The density is an average of small Gaussian bumps, one on each centre. Work in log space from the "
+        "start: with a narrow width, every bump's value underflows to zero in floating point.",
+        r"$\log p(x) = \mathrm{logsumexp}_i\big(-\lVert x-c_i\rVert^2/(2h^2)\big) - \log n - \frac{d}{2}\log(2\pi h^2)$.",
+        "```python\na = -((x[:, None, :] - c[None, :, :]) ** 2).sum(-1) / (2 * h ** 2)\n"
+        "return scipy.special.logsumexp(a, axis=1) - np.log(len(c)) - 0.5 * x.shape[1] * np.log(2 * np.pi * h ** 2)\n```",
+    ),
+    "predict_fid_samples": (
+        "A Fréchet distance is computed from means and covariances estimated from samples. With fewer "
+        "samples, the estimates are noisier. Does noise make two sets look more alike or less alike?",
+        r"The estimate of $\mathrm{Tr}(\Sigma)$ terms is biased: with $N$ samples the FD is inflated by "
+        r"roughly a term proportional to $1/N$ (Binkowski et al. 2018), so fewer samples read higher.",
+        "```python\nprediction = 'higher'\n```",
+    ),
+}
 
 
 def _spd(rng: np.random.Generator, d: int) -> np.ndarray:
     a = rng.normal(size=(d, d))
     return a @ a.T + 0.5 * np.eye(d)
-
-
-def _frechet_reference(mu1, sigma1, mu2, sigma2) -> float:
-    import scipy.linalg
-
-    root = np.real(scipy.linalg.sqrtm(np.asarray(sigma1) @ np.asarray(sigma2)))
-    diff = np.asarray(mu1, np.float64) - np.asarray(mu2, np.float64)
-    return float(diff @ diff + np.trace(sigma1) + np.trace(sigma2) - 2.0 * np.trace(root))
 
 
 def check_frechet_gaussian(frechet_gaussian: Callable | None) -> CheckResult:
@@ -39,10 +64,10 @@ def check_frechet_gaussian(frechet_gaussian: Callable | None) -> CheckResult:
         return float(np.sum((m1 - m2) ** 2) + np.trace(s1) + np.trace(s2) - 2.0 * np.trace(r1 @ r2))
 
     def no_two(m1, s1, m2, s2):
-        return _frechet_reference(m1, s1, m2, s2) + float(np.trace(np.real(scipy.linalg.sqrtm(s1 @ s2))))
+        return frechet_reference(m1, s1, m2, s2) + float(np.trace(np.real(scipy.linalg.sqrtm(s1 @ s2))))
 
     mistakes = [
-        (lambda m1, s1, m2, s2: _frechet_reference(m1, s1, m2, s2) - np.sum((m1 - m2) ** 2) + np.linalg.norm(m1 - m2),
+        (lambda m1, s1, m2, s2: frechet_reference(m1, s1, m2, s2) - np.sum((m1 - m2) ** 2) + np.linalg.norm(m1 - m2),
          "the mean term is the SQUARED distance between the centres; you used the distance itself."),
         (no_two, "the cross term between the two covariances needs a factor of two."),
         (sqrt_each, "you took the square root of each covariance separately; the formula takes the root of their "
@@ -51,8 +76,8 @@ def check_frechet_gaussian(frechet_gaussian: Callable | None) -> CheckResult:
          "only the mean term is there; the trace term, which compares the two spreads, is missing."),
     ]
     return check_function(
-        "frechet_gaussian", frechet_gaussian, _frechet_reference, cases,
-        diagnose=_gan_diagnosis(cases, mistakes), atol=1e-4, arg_names=["mu1", "cov1", "mu2", "cov2"],
+        "frechet_gaussian", frechet_gaussian, frechet_reference, cases,
+        diagnose=gan_diagnosis(cases, mistakes), atol=1e-4, arg_names=["mu1", "cov1", "mu2", "cov2"],
     )
 
 
@@ -86,7 +111,7 @@ def check_nearest_distance(nearest_distance: Callable | None) -> CheckResult:
     ]
     return check_function(
         "nearest_distance", nearest_distance, _nearest_reference, cases,
-        diagnose=_gan_diagnosis(cases, mistakes), arg_names=["samples", "train"],
+        diagnose=gan_diagnosis(cases, mistakes), arg_names=["samples", "train"],
     )
 
 
@@ -117,7 +142,7 @@ def check_parzen_log_density(parzen_log_density: Callable | None) -> CheckResult
         (lambda x, c, s: variant(x, c, s, square=False), "the width appears unsquared in the exponent; the exponent "
                                                          "divides the squared distance by twice the width squared."),
     ]
-    diagnose = _gan_diagnosis(cases, mistakes)
+    diagnose = gan_diagnosis(cases, mistakes)
 
     def diagnose_underflow(got, expected):
         if np.any(np.isneginf(got)) or np.any(np.isnan(got)):
@@ -137,19 +162,19 @@ FID_CHOICES = ("higher", "lower", "about the same")
 
 def check_predict_fid_samples(prediction, measured: dict | None = None) -> CheckResult:
     """Check notebook 05's predict-then-run exercise: is the Fréchet distance from few samples higher, lower or the same?"""
-    name = "predict_fid_samples"
-    answer, failed = read_choice(name, prediction, FID_CHOICES, record_first(FID_CHOICES, "measures"))
-    if failed is not None:
-        return _report(failed)
-    if not measured or len(measured) < 2:
-        return _report(CheckResult(name, False, "run the measuring cell first and pass what it measured (a dict from "
-                                                "sample count to Fréchet distance) as the keyword measured."))
-    (n_small, fd_small), (n_large, fd_large) = sorted(measured.items())[0], sorted(measured.items())[-1]
-    gap = (fd_small - fd_large) / max(abs(fd_large), 1e-9)
-    happened = "higher" if gap > 0.1 else "lower" if gap < -0.1 else "about the same"
-    what = (f"the same generator scored {fd_small:.2f} from {n_small:,} samples and {fd_large:.2f} from "
-            f"{n_large:,} ({100 * gap:+.0f}%; within 10% counts as about the same). The distance is estimated from sample means and covariances; with few samples the "
-            f"covariance estimate is noisy and the noise adds to the distance, so the Fréchet distance is biased "
-            f"upwards by an amount that shrinks with the sample count. Compare FIDs only at equal sample counts, or "
-            f"use the kernel distance (KID), which is unbiased.")
-    return _report(prediction_verdict(name, answer, happened, what))
+
+    def outcome() -> tuple[str, str]:
+        (n_small, fd_small), (n_large, fd_large) = sorted(measured.items())[0], sorted(measured.items())[-1]
+        gap = (fd_small - fd_large) / max(abs(fd_large), 1e-9)
+        what = (f"the same generator scored {fd_small:.2f} from {n_small:,} samples and {fd_large:.2f} from "
+                f"{n_large:,} ({100 * gap:+.0f}%; within 10% counts as about the same). The distance is estimated "
+                f"from sample means and covariances; with few samples the covariance estimate is noisy and the noise "
+                f"adds to the distance, so the Fréchet distance is biased upwards by an amount that shrinks with the "
+                f"sample count. Compare FIDs only at equal sample counts, or use the kernel distance (KID), which is "
+                f"unbiased.")
+        return "higher" if gap > 0.1 else "lower" if gap < -0.1 else "about the same", what
+
+    missing = "" if measured and len(measured) >= 2 else (
+        "run the measuring cell first and pass what it measured (a dict from sample count to Fréchet distance) as "
+        "the keyword measured.")
+    return check_prediction("predict_fid_samples", prediction, FID_CHOICES, "measures", outcome, run_missing=missing)

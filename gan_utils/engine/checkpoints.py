@@ -8,12 +8,11 @@ previous checkpoint intact. Beside it go config.json (readable settings) and his
 from __future__ import annotations
 
 import json
-import zipfile
 from pathlib import Path
 
 import numpy as np
 
-from .paths import atomic_write
+from .paths import NPZ_ERRORS, atomic_write, load_npz
 
 CHECKPOINT_FILE = "checkpoint.npz"
 CHECKPOINT_FORMAT = "gan_utils.GANTrainer/1"
@@ -59,10 +58,9 @@ def read_checkpoint(path) -> tuple[dict, dict]:
     if not path.is_file():
         raise FileNotFoundError(f"no checkpoint at {path}")
     try:
-        with np.load(path, allow_pickle=False) as data:
-            arrays = {key: data[key] for key in data.files}
+        arrays = load_npz(path)
         meta = json.loads(str(arrays.pop("meta")))
-    except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError) as err:
+    except NPZ_ERRORS as err:
         raise ValueError(f"{path} is not a readable GAN checkpoint (truncated or corrupt?): {err}") from None
     if not isinstance(meta, dict) or meta.get("format") != CHECKPOINT_FORMAT:
         raise ValueError(f"{path} is not a {CHECKPOINT_FORMAT} checkpoint")

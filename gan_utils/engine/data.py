@@ -13,14 +13,13 @@ import struct
 import threading
 import time
 import urllib.request
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from .names import FASHION_SOURCES, MNIST_SOURCES
-from .paths import atomic_write, data_dir, display_path
+from .paths import NPZ_ERRORS, atomic_write, load_npz, data_dir, display_path
 from .switches import is_offline
 
 KERAS_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
@@ -104,9 +103,8 @@ def read_npz(path: str | os.PathLike) -> dict:
     if not path.is_file():
         raise DataError(f"{path}: no such file; expected a Keras-format mnist.npz")
     try:
-        with np.load(path, allow_pickle=False) as npz:
-            arrays = {k: npz[k] for k in npz.files}
-    except (ValueError, OSError, zipfile.BadZipFile, EOFError) as err:
+        arrays = load_npz(path)
+    except NPZ_ERRORS as err:
         raise DataError(
             f"{path}: cannot be read as an .npz of plain arrays ({type(err).__name__}: {err}); "
             "the file may be truncated, corrupt or need pickle, which is never allowed"

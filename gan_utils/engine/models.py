@@ -102,6 +102,12 @@ def mlp_discriminator(hidden: int = 256, image_shape: tuple = IMAGE_SHAPE) -> ke
 
 def _dcgan_generator_body(h, base_filters: int, kernel_size: int, extra_layers: int,
                           activation: str, image_shape: tuple):
+    """Dense 7x7xbase -> stride-2 transposed convolutions -> tanh image, from features h (size arguments checked here)."""
+    base_filters = check_int("g_filters", base_filters)
+    kernel_size = check_int("kernel_size", kernel_size)
+    extra_layers = check_int("g_extra_layers", extra_layers, low=0)
+    activation = _check_activation(activation)
+    image_shape = _check_image_shape(image_shape, divisible_by=4)
     rows, cols, channels = image_shape[0] // 4, image_shape[1] // 4, image_shape[2]
     h = layers.Dense(rows * cols * base_filters, use_bias=False)(h)
     h = layers.BatchNormalization()(h)
@@ -147,14 +153,26 @@ def dcgan_generator(latent_dim: int = 100, base_filters: int = 64, kernel_size: 
                     image_shape: tuple = IMAGE_SHAPE) -> keras.Model:
     """Compact DCGAN generator: Dense 7x7xbase -> two stride-2 transposed convs, BatchNorm, tanh. Introduced in notebook 03."""
     latent_dim = check_int("latent_dim", latent_dim)
-    base_filters = check_int("g_filters", base_filters)
-    kernel_size = check_int("kernel_size", kernel_size)
-    extra_layers = check_int("g_extra_layers", extra_layers, low=0)
-    activation = _check_activation(activation)
-    image_shape = _check_image_shape(image_shape, divisible_by=4)
     z = keras.Input((latent_dim,), name="z")
     out = _dcgan_generator_body(z, base_filters, kernel_size, extra_layers, activation, image_shape)
     return keras.Model(z, out, name="dcgan_generator")
+
+
+def _checked_trunk(base_filters, kernel_size, extra_layers, dropout, image_shape, spectral_norm, minibatch_std,
+                   dense) -> tuple:
+    """Check a DCGAN discriminator's size arguments; return (input x, trunk features h, spectral_norm)."""
+    base_filters = check_int("d_filters", base_filters)
+    kernel_size = check_int("kernel_size", kernel_size)
+    extra_layers = check_int("d_extra_layers", extra_layers, low=0)
+    dropout = _check_dropout(dropout)
+    image_shape = _check_image_shape(image_shape, divisible_by=4)
+    spectral_norm = check_switch("spectral_norm", spectral_norm)
+    minibatch_std = check_switch("minibatch_std", minibatch_std)
+    dense = check_int("d_dense", dense, low=0)
+    x = keras.Input(image_shape, name="x")
+    h = _dcgan_discriminator_trunk(x, base_filters, kernel_size, extra_layers, dropout, spectral_norm, minibatch_std,
+                                   dense)
+    return x, h, spectral_norm
 
 
 def dcgan_discriminator(base_filters: int = 32, kernel_size: int = 4, extra_layers: int = 0,
@@ -166,17 +184,8 @@ def dcgan_discriminator(base_filters: int = 32, kernel_size: int = 4, extra_laye
     adds a minibatch standard-deviation channel (both notebook 04); ``dense`` > 0 adds a dense
     hidden layer of that width before the logit (TF-GAN's MNIST discriminator has one of 1024).
     """
-    base_filters = check_int("d_filters", base_filters)
-    kernel_size = check_int("kernel_size", kernel_size)
-    extra_layers = check_int("d_extra_layers", extra_layers, low=0)
-    dropout = _check_dropout(dropout)
-    image_shape = _check_image_shape(image_shape, divisible_by=4)
-    spectral_norm = check_switch("spectral_norm", spectral_norm)
-    minibatch_std = check_switch("minibatch_std", minibatch_std)
-    x = keras.Input(image_shape, name="x")
-    dense = check_int("d_dense", dense, low=0)
-    h = _dcgan_discriminator_trunk(x, base_filters, kernel_size, extra_layers, dropout, spectral_norm, minibatch_std,
-                                   dense)
+    x, h, spectral_norm = _checked_trunk(base_filters, kernel_size, extra_layers, dropout, image_shape,
+                                         spectral_norm, minibatch_std, dense)
     logit = _maybe_sn(layers.Dense(1, name="logit"), spectral_norm)(h)
     return keras.Model(x, logit, name="dcgan_discriminator")
 
@@ -187,12 +196,7 @@ def conditional_generator(latent_dim: int = 100, num_classes: int = 10, base_fil
     """Conditional DCGAN generator: [z, label] -> image, the label embedded and joined to z. Introduced in notebook 03; used in 05."""
     latent_dim = check_int("latent_dim", latent_dim)
     num_classes = check_int("num_classes", num_classes, low=2)
-    base_filters = check_int("g_filters", base_filters)
-    kernel_size = check_int("kernel_size", kernel_size)
     embed_dim = check_int("embed_dim", embed_dim)
-    extra_layers = check_int("g_extra_layers", extra_layers, low=0)
-    activation = _check_activation(activation)
-    image_shape = _check_image_shape(image_shape, divisible_by=4)
     z = keras.Input((latent_dim,), name="z")
     label = keras.Input((), dtype="int32", name="label")
     h = layers.Concatenate()([z, layers.Embedding(num_classes, embed_dim)(label)])
@@ -206,18 +210,9 @@ def conditional_discriminator(num_classes: int = 10, base_filters: int = 32, ker
                               minibatch_std: bool = False, dense: int = 0) -> keras.Model:
     """Projection discriminator: logit = w.h(x) + embed(label).h(x) on the DCGAN trunk h. Introduced in notebook 03; used in 05."""
     num_classes = check_int("num_classes", num_classes, low=2)
-    base_filters = check_int("d_filters", base_filters)
-    kernel_size = check_int("kernel_size", kernel_size)
-    extra_layers = check_int("d_extra_layers", extra_layers, low=0)
-    dropout = _check_dropout(dropout)
-    image_shape = _check_image_shape(image_shape, divisible_by=4)
-    spectral_norm = check_switch("spectral_norm", spectral_norm)
-    minibatch_std = check_switch("minibatch_std", minibatch_std)
-    x = keras.Input(image_shape, name="x")
+    x, h, spectral_norm = _checked_trunk(base_filters, kernel_size, extra_layers, dropout, image_shape,
+                                         spectral_norm, minibatch_std, dense)
     label = keras.Input((), dtype="int32", name="label")
-    dense = check_int("d_dense", dense, low=0)
-    h = _dcgan_discriminator_trunk(x, base_filters, kernel_size, extra_layers, dropout, spectral_norm, minibatch_std,
-                                   dense)
     projection = layers.Dot(axes=1)([h, layers.Embedding(num_classes, h.shape[-1])(label)])
     logit = layers.Add(name="logit")([_maybe_sn(layers.Dense(1), spectral_norm)(h), projection])
     return keras.Model([x, label], logit, name="conditional_discriminator")

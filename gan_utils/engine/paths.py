@@ -1,4 +1,4 @@
-"""Where things live: the repository or the installed package, the user's data, runs and caches; atomic writes.
+"""Where things live (the repository or the installed package, the user's data, runs, caches); safe file reads and writes.
 
 Introduced in notebook 00. In a checkout everything lives under the repository root; from an
 installed wheel the shipped files come from inside the package and a user's own files go to a
@@ -9,8 +9,11 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import zipfile
 from pathlib import Path
 from typing import Callable
+
+import numpy as np
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # gan_utils/
 REPO_ROOT = PACKAGE_DIR.parent
@@ -87,3 +90,12 @@ def atomic_write(path: Path, write: Callable) -> None:
         if os.path.exists(tmp):
             os.remove(tmp)
         raise
+
+
+NPZ_ERRORS = (ValueError, OSError, zipfile.BadZipFile, EOFError, KeyError)  # what a truncated or pickled .npz raises
+
+
+def load_npz(path) -> dict:
+    """Return every array of an .npz file as a dict, never unpickling (a pickled array raises ValueError)."""
+    with np.load(path, allow_pickle=False) as npz:
+        return {key: npz[key] for key in npz.files}

@@ -14,7 +14,7 @@ import numpy as np
 
 from . import runtime
 from .densities import GaussianMixture, ModeCoverage, gaussian_1d, js_estimate, modes_covered
-from .validate import is_number, check_positive, check_int
+from .validate import check_int, check_positive, checked_property, is_number
 
 TOY_LOSSES = ("minimax", "non_saturating")
 
@@ -73,6 +73,19 @@ def fit_discriminator(sample_real, sample_fake, steps: int = 1000, batch_size: i
 
 # --------------------------------------------------------------------------- the toy GAN
 
+def _learning_rate(name: str, value) -> float:
+    if not is_number(value) or not 0 < value <= 1:
+        raise ValueError(f"{name} must be a number in (0, 1], got {value!r}")
+    return float(value)
+
+
+
+def _toy_loss(name: str, value) -> str:
+    if value not in TOY_LOSSES:
+        raise ValueError(f"{name} must be one of {TOY_LOSSES}, got {value!r}")
+    return value
+
+
 CHUNK = 250  # iterations per compiled call: one host round trip per chunk, not per update
 
 
@@ -112,49 +125,16 @@ class ToyGAN:
         self.reset()
 
     # settings a dashboard changes while training --------------------------------------------
-    @property
-    def loss(self) -> str:
-        """Generator loss: 'minimax' (log(1 - D(G(z))), as in V) or 'non_saturating' (-log D(G(z)))."""
-        return self._loss
+    loss = checked_property("loss", _toy_loss,
+                            "Generator loss: 'minimax' (log(1 - D(G(z))), as in V) or 'non_saturating' (-log D(G(z))).")
 
-    @loss.setter
-    def loss(self, value: str) -> None:
-        if value not in TOY_LOSSES:
-            raise ValueError(f"loss must be one of {TOY_LOSSES}, got {value!r}")
-        self._loss = value
+    lr_g = checked_property("lr_g", _learning_rate, "Generator learning rate (Adam).",
+                            lambda self, value: self._opt_g.learning_rate.assign(value))
+    lr_d = checked_property("lr_d", _learning_rate, "Discriminator learning rate (Adam).",
+                            lambda self, value: self._opt_d.learning_rate.assign(value))
 
-    @property
-    def lr_g(self) -> float:
-        """Generator learning rate (Adam)."""
-        return float(self._opt_g.learning_rate.numpy())
-
-    @lr_g.setter
-    def lr_g(self, value: float) -> None:
-        self._opt_g.learning_rate.assign(self._check_lr("lr_g", value))
-
-    @property
-    def lr_d(self) -> float:
-        """Discriminator learning rate (Adam)."""
-        return float(self._opt_d.learning_rate.numpy())
-
-    @lr_d.setter
-    def lr_d(self, value: float) -> None:
-        self._opt_d.learning_rate.assign(self._check_lr("lr_d", value))
-
-    @property
-    def k(self) -> int:
-        """Discriminator steps per generator step in step('both')."""
-        return self._k
-
-    @k.setter
-    def k(self, value: int) -> None:
-        self._k = check_int("k", value, 1, 20)
-
-    @staticmethod
-    def _check_lr(name: str, value) -> float:
-        if not is_number(value) or not 0 < value <= 1:
-            raise ValueError(f"{name} must be a number in (0, 1], got {value!r}")
-        return float(value)
+    k = checked_property("k", lambda name, value: check_int(name, value, 1, 20),
+                         "Discriminator steps per generator step in step('both').")
 
     def _stateful(self) -> list:
         return [self.generator, self.discriminator, self._opt_g, self._opt_d]

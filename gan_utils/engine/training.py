@@ -28,13 +28,17 @@ from .checkpoints import HISTORY_KEYS, checkpoint_path, read_checkpoint, write_c
 from . import models as M
 from . import replicas as R
 from .runtime import set_seed
-from .validate import check_number, check_int
+from .validate import check_int, check_number, checked_property
 
 MODES = ("both", "d", "g")
 SNAPSHOT_EVERY = 50
 # A loss this large has diverged even if still finite: BCE losses stay finite through log-sigmoid,
 # so at lr 10 they jump to 1e5-1e9 within three steps instead of becoming NaN. Healthy runs stay < 10.
 LOSS_LIMIT = 1e4
+
+
+def _learning_rate(name: str, value) -> float:
+    return check_number(name, value, 0, low_open=True)
 
 
 class TrainingDiverged(RuntimeError):
@@ -240,25 +244,10 @@ class GANTrainer:
         self.r1_weight = check_number("r1_weight", r1_weight, 0)
 
     # ----- settings that can change between steps -------------------------------------------
-    @property
-    def lr_g(self) -> float:
-        """Generator learning rate; set it between steps (no recompiling)."""
-        return self._lr_g
-
-    @lr_g.setter
-    def lr_g(self, value: float) -> None:
-        self._lr_g = check_number("lr_g", value, 0, low_open=True)
-        self._opt_g.learning_rate.assign(self._lr_g)
-
-    @property
-    def lr_d(self) -> float:
-        """Discriminator learning rate; set it between steps (no recompiling)."""
-        return self._lr_d
-
-    @lr_d.setter
-    def lr_d(self, value: float) -> None:
-        self._lr_d = check_number("lr_d", value, 0, low_open=True)
-        self._opt_d.learning_rate.assign(self._lr_d)
+    lr_g = checked_property("lr_g", _learning_rate, "Generator learning rate; set it between steps (no recompiling).",
+                            lambda self, value: self._opt_g.learning_rate.assign(value))
+    lr_d = checked_property("lr_d", _learning_rate, "Discriminator learning rate; set it between steps (no recompiling).",
+                            lambda self, value: self._opt_d.learning_rate.assign(value))
 
     @property
     def d_steps(self) -> int:

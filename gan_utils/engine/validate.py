@@ -6,6 +6,7 @@ every function words its refusals the same way.
 from __future__ import annotations
 
 import math
+from typing import Callable
 
 import numpy as np
 
@@ -44,3 +45,19 @@ def check_switch(name: str, value) -> bool:
     if not isinstance(value, (bool, np.bool_)):
         raise ValueError(f"{name} must be True or False, got {value!r}")
     return bool(value)
+
+
+def checked_property(name: str, check: Callable, doc: str, on_set: Callable | None = None) -> property:
+    """A property kept in ``self._<name>``: set through ``check(name, value)``, then ``on_set(self, value)`` if given."""
+    attr = f"_{name}"
+
+    def get(self):
+        return getattr(self, attr)
+
+    def set_(self, value) -> None:
+        value = check(name, value)
+        setattr(self, attr, value)
+        if on_set is not None:
+            on_set(self, value)
+
+    return property(get, set_, doc=doc)

@@ -57,7 +57,7 @@ def test_check_real_batches():
 
 
 def test_check_d_steps():
-    from gan_utils.broken import QUIZ_ORDER
+    from gan_utils.studies.bugs import QUIZ_ORDER
 
     five = next(label for label, k in QUIZ_ORDER.items() if k == 5)
     assert checks.check_d_steps(five) and checks.check_d_steps(five.lower())
