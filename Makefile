@@ -1,9 +1,15 @@
-# GAN Classroom. `make lab` to learn, `make test` to check everything. Python 3.11, no conda needed.
+# GAN Classroom. `make lab` to learn, `make test` to check everything. Python 3.11 to 3.13, no conda needed.
 SHELL := /bin/bash
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# The first interpreter found that runs and is a supported version (3.11 first: the one CI tests most);
+# PYTHON=/path/to/python3.12 picks one. tools/python_ok.py says which versions are supported.
+ifeq ($(origin PYTHON), undefined)
+PYTHON := $(shell for p in python3.11 python3.12 python3.13 python3; do \
+	$$p tools/python_ok.py >/dev/null 2>&1 && command -v $$p && break; done)
+endif
+PYTHON_VERSION := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | cksum | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | cksum | cut -d' ' -f1)-py$(PYTHON_VERSION)
 PORT ?= 8888
 APP_PORT ?= 8866
 NBVAL := --nbval-lax --nbval-current-env --nbval-cell-timeout=900
@@ -23,7 +29,11 @@ help:
 	@echo "make app        serve the dashboards in apps/ as web apps (Voila) at http://localhost:$(APP_PORT)/"
 
 $(STAMP): requirements.txt pyproject.toml
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required, found " + sys.version.split()[0] + ": set PYTHON=/path/to/python3.11")'
+	@test -n "$(PYTHON)" || { echo "No Python 3.11 to 3.13 found on PATH: install one, or set PYTHON=/path/to/python3.12" >&2; exit 1; }
+	@$(PYTHON) tools/python_ok.py
+	@if test -x $(BIN)/python && ! cmp -s <($(BIN)/python -c 'import sys; print(sys.version_info[:2])') \
+	    <($(PYTHON) -c 'import sys; print(sys.version_info[:2])'); then \
+	    echo "$(VENV) was made with another Python than $(PYTHON): making it again"; rm -rf $(VENV); fi
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt

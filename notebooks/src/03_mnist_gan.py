@@ -947,7 +947,7 @@ run_dir = gu.runs_dir() / "03_mnist_gan"
 trainer.save(run_dir)
 resumed = gu.GANTrainer.restore(run_dir, x_real)
 row_original, row_resumed = trainer.step(3), resumed.step(3)
-print("saved to", run_dir.relative_to(gu.repo_root()), "| step", row_original["step"],
+print("saved to", gu.paths.display_path(run_dir), "| step", row_original["step"],
       "| identical losses after resuming:",
       (row_original["d_loss"], row_original["g_loss"]) == (row_resumed["d_loss"], row_resumed["g_loss"]))
 
