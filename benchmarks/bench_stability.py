@@ -119,7 +119,7 @@ def run_one(v, seed: int, args, data) -> dict | None:
     trainer = gu.variants.make_trainer(v, data, seed)
     points: list[dict] = []
     if (ckpt / gu.checkpoints.CHECKPOINT_FILE).exists() and \
-            gu.training.read_checkpoint(ckpt)[1]["step"] <= args.steps:
+            gu.checkpoints.read_checkpoint(ckpt)[1]["step"] <= args.steps:
         trainer.load(ckpt)
         points = json.loads((ckpt / "points.json").read_text())
         print(f"  resuming {v.name} seed {seed} at step {trainer.step_count}", flush=True)

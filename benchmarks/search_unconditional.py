@@ -111,7 +111,7 @@ def run_one(name: str, settings: dict, seed: int, steps: int, data, images, n_sa
     ckpt = _ckpt(name, seed)
     save_ckpt = True
     if (ckpt / gu.checkpoints.CHECKPOINT_FILE).exists():
-        _, meta = gu.training.read_checkpoint(ckpt)
+        _, meta = gu.checkpoints.read_checkpoint(ckpt)
         if meta["step"] <= steps:
             try:
                 trainer.load(ckpt)

@@ -83,11 +83,11 @@ def test_default_off_leaves_the_trainer_identical(images, kwargs):
     assert plain.augment is None and plain.r1_weight == 0.0
     rows_plain, rows_off = plain.step(4), off.step(4)
     assert rows_plain == {**rows_off, "time": rows_plain["time"]}
-    a, b = plain._state_arrays(), off._state_arrays()
+    a, b = plain.state()[0], off.state()[0]
     assert all(np.array_equal(a[k], b[k]) for k in a)
     on = GANTrainer("dcgan", images, augment="translation,cutout", **kwargs, **DCGAN)
     on.step(4)
-    c = on._state_arrays()
+    c = on.state()[0]
     assert not all(np.array_equal(a[k], c[k]) for k in a if k.startswith("discriminator/"))
 
 
@@ -96,7 +96,7 @@ def test_a_checkpoint_records_the_options_and_resumes_exactly(images, tmp_path, 
     trainer_a = GANTrainer("dcgan", images, **FAST, **extra, **DCGAN)
     trainer_a.step(3)
     trainer_a.save(tmp_path / "ckpt")
-    _, meta = gu.training.read_checkpoint(tmp_path / "ckpt")
+    _, meta = gu.checkpoints.read_checkpoint(tmp_path / "ckpt")
     assert meta["settings"]["augment"] == extra["augment"]
     assert meta["settings"]["r1_weight"] == extra.get("r1_weight", 0.0)
     rows_a = [trainer_a.step() for _ in range(2)]
@@ -105,7 +105,7 @@ def test_a_checkpoint_records_the_options_and_resumes_exactly(images, tmp_path, 
         assert trainer_b.settings() == trainer_a.settings()
         rows_b = [trainer_b.step() for _ in range(2)]
         assert [{**r, "time": 0} for r in rows_a] == [{**r, "time": 0} for r in rows_b]
-        a, b = trainer_a._state_arrays(), trainer_b._state_arrays()
+        a, b = trainer_a.state()[0], trainer_b.state()[0]
         assert all(np.array_equal(a[k], b[k]) for k in a)
 
 

@@ -45,7 +45,7 @@ def tiny(images, **kwargs) -> GANTrainer:
 
 
 def state(trainer) -> dict:
-    return trainer._state_arrays()
+    return trainer.state()[0]
 
 
 def same_state(a: dict, b: dict) -> bool:

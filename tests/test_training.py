@@ -33,7 +33,7 @@ def _mlp(images, **kwargs):
 
 
 def _arrays(trainer) -> dict:
-    return trainer._state_arrays()
+    return trainer.state()[0]
 
 
 def _losses(rows):
@@ -48,7 +48,7 @@ def test_a_step_changes_weights_and_history(images):
     changed = [k for k in before if not np.array_equal(before[k], after[k])]
     assert any(k.startswith("generator/") for k in changed) and any(k.startswith("discriminator/") for k in changed)
     assert trainer.step_count == 1 and trainer.history["step"] == [1]
-    assert set(row) == set(T.HISTORY_KEYS) and 0 < row["d_real"] < 1 and 0 < row["d_fake"] < 1
+    assert set(row) == set(C.HISTORY_KEYS) and 0 < row["d_real"] < 1 and 0 < row["d_fake"] < 1
     for mode, moved, still in (("d", "discriminator/", "generator/"), ("g", "generator/", "discriminator/")):
         before = _arrays(trainer)
         trainer.step(2, mode=mode)
@@ -57,7 +57,7 @@ def test_a_step_changes_weights_and_history(images):
         assert all(np.array_equal(before[k], after[k]) for k in before if k.startswith(still))
     assert trainer.history["step"] == [1, 2, 3, 4, 5]
     frame = trainer.history_frame()
-    assert list(frame.columns) == list(T.HISTORY_KEYS) and len(frame) == 5
+    assert list(frame.columns) == list(C.HISTORY_KEYS) and len(frame) == 5
     assert frame["time"].is_monotonic_increasing
 
 
@@ -119,7 +119,7 @@ def test_checkpoint_round_trip_is_exact(images, tmp_path):
     restored = _train_save_continue(trainer, tmp_path, {"images": images})
     assert restored.settings() == trainer.settings()
     assert (tmp_path / "ckpt" / "config.json").is_file()
-    assert (tmp_path / "ckpt" / "history.csv").read_text().splitlines()[0] == ",".join(T.HISTORY_KEYS)
+    assert (tmp_path / "ckpt" / "history.csv").read_text().splitlines()[0] == ",".join(C.HISTORY_KEYS)
 
 
 def test_conditional_wgan_gp_round_trip_is_exact(images, labels, tmp_path):
@@ -153,7 +153,7 @@ def test_atomic_save_survives_a_crash_mid_write(images, tmp_path, monkeypatch):
     monkeypatch.setattr(C, "_write_arrays", crash)
     with pytest.raises(OSError, match="disk full"):
         trainer.save(tmp_path)
-    _, meta = T.read_checkpoint(tmp_path)
+    _, meta = C.read_checkpoint(tmp_path)
     assert meta["step"] == 2
     assert sorted(p.name for p in tmp_path.iterdir()) == ["checkpoint.npz", "config.json", "history.csv"]
     assert GANTrainer.restore(tmp_path, images).step_count == 2

@@ -19,6 +19,10 @@ CHECKPOINT_FORMAT = "gan_utils.GANTrainer/1"
 HISTORY_KEYS = ("step", "d_loss", "g_loss", "d_real", "d_fake", "lr_g", "lr_d", "time")
 
 
+def _write_arrays(file, arrays: dict) -> None:
+    np.savez(file, **arrays)
+
+
 def checkpoint_path(directory) -> Path:
     """Return the checkpoint file for a run folder (directory/checkpoint.npz), or the path itself if it names a .npz."""
     path = Path(directory)
@@ -44,7 +48,7 @@ def write_checkpoint(directory, arrays: dict, meta: dict, info: dict | None = No
     directory.mkdir(parents=True, exist_ok=True)
     stored = {**arrays, "meta": np.array(json.dumps({"format": CHECKPOINT_FORMAT, **meta}))}
     path = directory / CHECKPOINT_FILE
-    atomic_write(path, lambda f: np.savez(f, **stored))
+    atomic_write(path, lambda f: _write_arrays(f, stored))
     readable = json.dumps({"config": meta["config"], "settings": meta["settings"], "step": meta["step"],
                            **(info or {})}, indent=2)
     atomic_write(directory / "config.json", lambda f: f.write(readable.encode()))

@@ -28,7 +28,6 @@ if importlib.util.find_spec("gan_utils") is None:
 
 # %%
 import gan_utils as gu  # first: it imports TensorFlow without its start-up log noise
-from gan_utils import bugs as broken
 
 import time
 
@@ -202,7 +201,7 @@ plt.show()
 # | 9. samples shown with the default colour map | in the article | yellow digits on purple |
 # | 10. `np` and `plt` never imported | in the article | `NameError` |
 #
-# `gan_utils.broken` reproduces each one safely (errors are caught and printed as one line); then you
+# `gu.bugs` reproduces each one safely (errors are caught and printed as one line); then you
 # write the fix and a `gu.checks` function tells you whether it is right. Solutions are at the end.
 
 # %% [markdown]
@@ -212,7 +211,7 @@ plt.show()
 # of size 1: without `Flatten`, $D$ maps each pixel on its own and outputs a $(28, 28, 1)$ "image" instead of one score, and the loss refuses it:
 
 # %%
-result = broken.no_flatten()
+result = gu.bugs.no_flatten()
 print("D output shape:", result["output_shape"])
 print("caught:", result["error"])
 
@@ -238,7 +237,7 @@ gu.checks.check_discriminator(build_discriminator);
 # below; the first after-step count is about the article's batch of 128):
 
 # %%
-print("distinct real images left after each step:", broken.overwritten_data())
+print("distinct real images left after each step:", gu.bugs.overwritten_data())
 
 
 # %% [markdown]
@@ -264,7 +263,7 @@ gu.checks.check_real_batches(real_batches);
 
 # %%
 for k in (1, 128):
-    run = broken.train_mlp_gan(x_real[:1000], steps=3, d_steps=k)
+    run = gu.bugs.train_mlp_gan(x_real[:1000], steps=3, d_steps=k)
     print(f"k = {k:3d}:  D(x) {run['d_real'][-1]:.3f}  D(G(z)) {run['d_fake'][-1]:.3f}  G loss {run['g_loss'][-1]:.2f}")
 
 # %% [markdown]
@@ -274,7 +273,7 @@ for k in (1, 128):
 # short runs of 300 steps each.
 
 # %%
-quiz = broken.d_steps_quiz(x_real[:1000], steps=gu.fast(300, 30))
+quiz = gu.bugs.d_steps_quiz(x_real[:1000], steps=gu.fast(300, 30))
 fig, axes = plt.subplots(1, 2, figsize=(10, 3))
 for label, run in quiz.items():
     axes[0].plot(gu.plotting.smooth(run["d_loss"]), label=f"run {label}")
@@ -298,7 +297,7 @@ gu.checks.check_d_steps(answer, runs=quiz);
 # shapes $G$ just learns to output zeros, which is black on the article's $[0, 1]$ pixel scale:
 
 # %%
-r = broken.seed_generator_step()
+r = gu.bugs.seed_generator_step()
 print("as written, caught:", r["B_error"])
 print("with matching shapes, changed G:", r["B_generator_changed"], "| changed D:", r["B_discriminator_changed"])
 gu.show_images(np.clip(r["B_samples"] * 2 - 1, -1, 1), nrow=16, title="G fitted to zeros, never shown D")
@@ -331,7 +330,7 @@ gu.checks.check_generator_loss(generator_loss);
 
 # %%
 # NBVAL_CHECK_OUTPUT
-r = broken.frozen_without_recompile()
+r = gu.bugs.frozen_without_recompile()
 print(f"D step, trainable = True, labels: fakes {r['d_step_fake_labels']:.0f}, reals {r['d_step_real_labels']:.0f}"
       f" | changed D: {r['d_step_changed_D']}")
 print(f"then trainable = False: D reports {r['trainable_weights_after_freeze']} trainable weights")
@@ -378,7 +377,7 @@ gu.checks.check_generator_step(generator_step);
 prediction = None  # "near 0", "near 0.5" or "near 1"
 
 # %%
-swapped = broken.train_mlp_gan(x_real[:1000], steps=100, swap_labels=True)  # about 2 s, also in the tests
+swapped = gu.bugs.train_mlp_gan(x_real[:1000], steps=100, swap_labels=True)  # about 2 s, also in the tests
 print(f"labels swapped: D(x) {swapped['d_real'][-1]:.3f}  D(G(z)) {swapped['d_fake'][-1]:.3f}  "
       f"G loss {swapped['g_loss'][-1]:.3f}")
 gu.checks.check_predict_swap(prediction, history=swapped);
@@ -406,7 +405,7 @@ gu.checks.check_discriminator_loss(discriminator_loss);
 
 # %%
 for bug in (False, True):
-    run = broken.train_mlp_gan(x_real[:1000], steps=gu.fast(100, 10), sigmoid_then_logits=bug)
+    run = gu.bugs.train_mlp_gan(x_real[:1000], steps=gu.fast(100, 10), sigmoid_then_logits=bug)
     print(f"sigmoid then logits={bug!s:5}: lowest D loss {min(run['d_loss']):.3f}, "
           f"D(x) range [{min(run['d_real']):.2f}, {max(run['d_real']):.2f}]")
 
@@ -423,7 +422,7 @@ for bug in (False, True):
 # such images, and says why:
 
 # %%
-r = broken.pixels_0_255()
+r = gu.bugs.pixels_0_255()
 print("real pixel range:", r["real_range"], " generator range:", r["fake_range"])
 print("caught:", r["trainer_error"])
 
