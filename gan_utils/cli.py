@@ -1,7 +1,8 @@
 """Command line: train, sample and evaluate GANs without a notebook (`python -m gan_utils --help`).
 
 Every argument is checked before TensorFlow is imported, so a typo is answered at once with exit
-code 2 and nothing is written. Introduced in notebook 03; `make train` and `make pretrained` use it.
+code 2 and nothing is written. No notebook calls it (notebook 03 names `make train`); `make train`
+and `make pretrained` use it.
 """
 from __future__ import annotations
 
@@ -24,7 +25,10 @@ RUN_SETTINGS = ("loss", "lr_g", "lr_d", "batch_size", "d_steps", "label_smoothin
 
 
 class UsageError(Exception):
-    """A bad argument found after parsing (a missing run folder, a model mismatch): exit code 2."""
+    """A bad argument found after parsing (a missing run folder, a model mismatch): exit code 2.
+
+    Not used in a notebook: part of the command line, python -m gan_utils (cli.py).
+    """
 
 
 def _number_type(convert, low: float, high: float = math.inf, low_open: bool = False, what: str = "a number"):
@@ -57,7 +61,10 @@ smoothing = _number_type(float, 0, 0.5)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser for every sub-command."""
+    """The argument parser for every sub-command.
+
+    Not used in a notebook: part of the command line, python -m gan_utils (cli.py).
+    """
     from . import __version__
 
     parser = argparse.ArgumentParser(prog="python -m gan_utils", description=__doc__.splitlines()[0])
@@ -149,7 +156,10 @@ def _take_run_settings(args: argparse.Namespace) -> None:
 
 
 def check_train_args(args: argparse.Namespace) -> argparse.Namespace:
-    """Finish checking train arguments that need the file system; fill defaults. No TensorFlow."""
+    """Finish checking train arguments that need the file system; fill defaults. No TensorFlow.
+
+    Not used in a notebook: part of the command line, python -m gan_utils (cli.py).
+    """
     if args.seconds is None and args.steps is None:
         args.seconds = DEFAULTS["seconds"]
     if args.resume and args.out is None:
@@ -214,7 +224,10 @@ def _strategy(devices: int):
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    """Train (or resume) a run and write checkpoint, config.json, history.csv, samples.png, metrics.json."""
+    """Train (or resume) a run and write checkpoint, config.json, history.csv, samples.png, metrics.json.
+
+    Not used in a notebook: part of the command line, python -m gan_utils (cli.py).
+    """
     check_train_args(args)
     data = _load_data(args.data, args.source)
     if args.batch_size is not None and args.batch_size > len(data.x_train):
@@ -251,7 +264,10 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
-    """Write n generated digits as uint8 (N, 28, 28), 0 = background, 255 = ink."""
+    """Write n generated digits as uint8 (N, 28, 28), 0 = background, 255 = ink.
+
+    Not used in a notebook: part of the command line, python -m gan_utils (cli.py).
+    """
     _check_run(args.run)
     if args.out.suffix != ".npy":
         raise UsageError(f"--out {args.out}: must end in .npy")
@@ -272,7 +288,10 @@ def cmd_sample(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    """Print the metrics of a .npy of samples, or of n samples drawn from a run, as JSON."""
+    """Print the metrics of a .npy of samples, or of n samples drawn from a run, as JSON.
+
+    Not used in a notebook: part of the command line, python -m gan_utils (cli.py).
+    """
     if (args.samples is None) == (args.run is None):
         raise UsageError("give either a samples .npy file or --run, not both or neither")
     import numpy as np
@@ -301,7 +320,10 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    """Copy a run's generator weights (float16) into data/pretrained/ with its metrics in the manifest."""
+    """Copy a run's generator weights (float16) into data/pretrained/ with its metrics in the manifest.
+
+    Not used in a notebook: part of the command line, python -m gan_utils (cli.py).
+    """
     _check_run(args.run)
     if not args.name.isidentifier():
         raise UsageError(f"--name {args.name!r}: use letters, digits and underscores")
@@ -315,7 +337,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_train_classifier(args: argparse.Namespace) -> int:
-    """Train the reference classifier on the chosen MNIST source and write it with its manifest."""
+    """Train the reference classifier on the chosen MNIST source and write it with its manifest.
+
+    Not used in a notebook: part of the command line, python -m gan_utils (cli.py).
+    """
     data = _load_data("mnist", args.source)
     from .engine.classifier import train_classifier
 
@@ -345,7 +370,10 @@ def _join_negative_values(argv: list[str]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: parse, check, run; exit code 2 with a one-line message on bad arguments."""
+    """Entry point: parse, check, run; exit code 2 with a one-line message on bad arguments.
+
+    Not used in a notebook: part of the command line, python -m gan_utils (cli.py).
+    """
     parser = build_parser()
     args = parser.parse_args(_join_negative_values(sys.argv[1:] if argv is None else list(argv)))
     try:

@@ -25,7 +25,10 @@ GIVEAWAY = re.compile(
 
 @dataclass
 class CheckResult:
-    """Outcome of one exercise check; truthy when passed, prints as a short verdict (with the first hint if not)."""
+    """Outcome of one exercise check; truthy when passed, prints as a short verdict (with the first hint if not).
+
+    Introduced in notebook 00.
+    """
 
     name: str
     passed: bool
@@ -47,7 +50,10 @@ class CheckResult:
 
 
 def show_value(value: Any, width: int = 6) -> str:
-    """A short, readable rendering of a case's input or output (arrays abbreviated, functions named)."""
+    """A short, readable rendering of a case's input or output (arrays abbreviated, functions named).
+
+    Introduced in notebook 00.
+    """
     if callable(value) and not hasattr(value, "shape"):
         return f"the function {getattr(value, '__name__', 'given')!s}"
     try:
@@ -62,7 +68,7 @@ def show_value(value: Any, width: int = 6) -> str:
 
 
 def show_case(args: tuple, names: Sequence[str] | None = None) -> str:
-    """Name each input of a case with its value, e.g. 'y = [1, 0], p = [0.5, 0.5]'."""
+    """Name each input of a case with its value, e.g. 'y = [1, 0], p = [0.5, 0.5]'. Introduced in notebook 00."""
     names = list(names or [f"argument {i + 1}" for i in range(len(args))])
     return ", ".join(f"{name} = {show_value(arg)}" for name, arg in zip(names, args))
 
@@ -80,6 +86,8 @@ def check_function(
     exercise: str | None = None,
 ) -> CheckResult:
     """Compare learner(*case) with reference(*case) on every case; return (and print) a verdict.
+
+    Introduced in notebook 00.
 
     ``hint`` is shown only for an exercise without an entry in ``gu.checks.hints`` (the first-level idea).
     """
@@ -121,14 +129,17 @@ def _compare(name, learner, reference, cases, diagnose, atol, arg_names) -> Chec
 
 
 def report(result: CheckResult, verbose: bool = True) -> CheckResult:
-    """Print a verdict (unless verbose is False) and hand it back: the last step of every check."""
+    """Print a verdict (unless verbose is False) and hand it back: the last step of every check.
+
+    Introduced in notebook 00.
+    """
     if verbose:
         print(result)
     return result
 
 
 def run_safely(name: str, fn: Callable | None, *args: Any) -> tuple[Any, CheckResult | None]:
-    """Call a learner's function; return (value, None) or (None, a failed CheckResult)."""
+    """Call a learner's function; return (value, None) or (None, a failed CheckResult). Introduced in notebook 00."""
     if not callable(fn):
         return None, CheckResult(name, False, f"expected a function, got {show_value(fn)}.")
     try:
@@ -143,7 +154,10 @@ def run_safely(name: str, fn: Callable | None, *args: Any) -> tuple[Any, CheckRe
 
 def known_mistake(learner: Callable | None, cases: Sequence[tuple],
                   mistakes: Sequence[tuple[Callable, str]]) -> str | None:
-    """Return the message of the first known wrong formula that `learner` reproduces on every case."""
+    """Return the message of the first known wrong formula that `learner` reproduces on every case.
+
+    Introduced in notebook 01.
+    """
     if not callable(learner):
         return None
     outputs = []
@@ -162,7 +176,10 @@ def known_mistake(learner: Callable | None, cases: Sequence[tuple],
 
 def read_choice(name: str, answer: Any, choices: Sequence[str], missing: str,
                 normalise: Callable[[str], str] = lambda text: text.lower()) -> tuple[str | None, CheckResult | None]:
-    """Read a multiple-choice answer: (the normalised choice, None), or (None, a failed verdict saying what to set)."""
+    """Read a multiple-choice answer: (the normalised choice, None), or (None, a failed verdict saying what to set).
+
+    Introduced in notebook 02.
+    """
     if answer is None:
         return None, CheckResult(name, False, missing)
     text = normalise(str(answer).strip())
@@ -172,14 +189,17 @@ def read_choice(name: str, answer: Any, choices: Sequence[str], missing: str,
 
 
 def prediction_verdict(name: str, predicted: str, happened: str, what: str) -> CheckResult:
-    """The verdict of a predict-then-run exercise: what the run showed, and whether the prediction matched it."""
+    """The verdict of a predict-then-run exercise: what the run showed, and whether the prediction matched it.
+
+    Introduced in notebook 02.
+    """
     if predicted == happened:
         return CheckResult(name, True, f"as you predicted: {what}")
     return CheckResult(name, False, f"you predicted {predicted!r}; the run says {happened!r}: {what}")
 
 
 def record_first(choices: Sequence[str], then: str) -> str:
-    """The message for a prediction not yet made."""
+    """The message for a prediction not yet made. Introduced in notebook 02."""
     return f"record your prediction first: set prediction to one of {list(choices)}, then run the cell that {then}."
 
 
@@ -187,6 +207,8 @@ def check_prediction(name: str, prediction: Any, choices: Sequence[str], then: s
                      outcome: Callable[[], tuple[str, str]], run_missing: str = "",
                      normalise: Callable[[str], str] = lambda text: text.lower()) -> CheckResult:
     """A whole predict-then-run check: read the prediction, ask for the run, compare with outcome() = (happened, what).
+
+    Introduced in notebook 02.
 
     ``then`` ends the request for a prediction ("... then run the cell that {then}."); ``run_missing`` is the
     verdict's text when the run's result was not passed ('' when it was); outcome() is called only when both are there.
@@ -209,7 +231,10 @@ OVERFLOW_NOTE = (
 
 def gan_diagnosis(cases: Sequence[tuple],
                   mistakes: Sequence[tuple[Callable, str]]) -> Callable[[np.ndarray, np.ndarray], str | None]:
-    """A diagnose(got, expected) that names the first known mistake whose value on any case matches `got`."""
+    """A diagnose(got, expected) that names the first known mistake whose value on any case matches `got`.
+
+    Introduced in notebook 02.
+    """
     known = [(np.asarray(wrong(*args), dtype=np.float64), message) for wrong, message in mistakes for args in cases]
 
     def diagnose(got: np.ndarray, expected: np.ndarray) -> str | None:

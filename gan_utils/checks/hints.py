@@ -22,7 +22,10 @@ _levels: dict[str, int] = {}
 
 
 def all_hints() -> Mapping[str, tuple[str, str, str]]:
-    """Every exercise's (idea, maths, code), read-only, gathered from the notebook modules' HINTS."""
+    """Every exercise's (idea, maths, code), read-only, gathered from the notebook modules' HINTS.
+
+    Introduced in notebook 00.
+    """
     if not _gathered:
         # Imported here, not at the top: the notebook modules import core, which imports this module.
         gathered: dict[str, tuple[str, str, str]] = {}
@@ -37,13 +40,13 @@ def all_hints() -> Mapping[str, tuple[str, str, str]]:
 
 
 def first_hint(name: str) -> str:
-    """The level-1 idea for an exercise ('' if it has none): what a failing verdict shows."""
+    """The level-1 idea for an exercise ('' if it has none): what a failing verdict shows. Introduced in notebook 00."""
     return all_hints().get(name, ("", "", ""))[0]
 
 
 @dataclass
 class Hint:
-    """One level of help for one exercise; renders as Markdown in a notebook."""
+    """One level of help for one exercise; renders as Markdown in a notebook. Introduced in notebook 00."""
 
     name: str
     level: int
@@ -60,7 +63,10 @@ class Hint:
 
 
 def hint(name: str, level: int | None = None) -> Hint:
-    """Give the next level of help for an exercise (2: the maths, 3: the code); level= asks for one directly."""
+    """Give the next level of help for an exercise (2: the maths, 3: the code); level= asks for one directly.
+
+    Introduced in notebook 00.
+    """
     hints = all_hints()
     if name not in hints:
         raise ValueError(f"no hints for {name!r}; exercises with hints: {sorted(hints)}")
@@ -73,5 +79,8 @@ def hint(name: str, level: int | None = None) -> Hint:
 
 
 def reset_hints() -> None:
-    """Start every exercise's help from level 1 again."""
+    """Start every exercise's help from level 1 again.
+
+    Not used in a notebook: instructors (docs/instructor_guide.md) and the tests start all help over with it.
+    """
     _levels.clear()

@@ -32,7 +32,10 @@ def scale_cases() -> list[tuple]:
 
 
 def diagnose_scale(got: np.ndarray, expected: np.ndarray) -> str | None:
-    """Name the known pixel-scaling mistake that `got` shows: a 0..1 range, or pixels still on 0..255."""
+    """Name the known pixel-scaling mistake that `got` shows: a 0..1 range, or pixels still on 0..255.
+
+    Introduced in notebook 00; used in 03.
+    """
     if got.min() >= 0 and got.max() <= 1.0 + 1e-6:
         return ("Recognised mistake: your values lie between 0 and 1, but the generator's tanh reaches from -1 "
                 "to 1, so black must land on -1.")
@@ -42,7 +45,10 @@ def diagnose_scale(got: np.ndarray, expected: np.ndarray) -> str | None:
 
 
 def float32_problem(name: str, fn: Callable, cases: list[tuple]) -> CheckResult | None:
-    """A failed verdict if fn does not give back float32 arrays on every case (None if it does)."""
+    """A failed verdict if fn does not give back float32 arrays on every case (None if it does).
+
+    Introduced in notebook 00; used in 03.
+    """
     for args in cases:
         got, failed = run_safely(name, fn, *args)
         if failed is not None:
@@ -55,7 +61,10 @@ def float32_problem(name: str, fn: Callable, cases: list[tuple]) -> CheckResult 
 
 
 def check_scale_images(scale_images: Callable | None) -> CheckResult:
-    """Check notebook 00's exercise: uint8 pixels 0..255 -> float32 in [-1, 1] (channel axis optional)."""
+    """Check notebook 00's exercise: uint8 pixels 0..255 -> float32 in [-1, 1] (channel axis optional).
+
+    Introduced in notebook 00.
+    """
     cases = scale_cases()
     result = check_function("scale_images", scale_images, lambda x: to_float(x)[..., 0], cases,
                             diagnose=diagnose_scale, verbose=False, arg_names=["images"])

@@ -105,7 +105,10 @@ def check_bce_loss(bce_loss: Callable | None) -> CheckResult:
 
 
 def check_mse_gradient(mse_gradient: Callable | None) -> CheckResult:
-    """Check notebook 01's derive-it exercise: dL/da of one example's squared error (p - y)^2 / 2 through the sigmoid."""
+    """Check notebook 01's derive-it exercise: dL/da of one example's squared error (p - y)^2 / 2 through the sigmoid.
+
+    Introduced in notebook 01.
+    """
     cases = _label_cases(seed=3, n=20, low=0.02, high=0.98)
     mistake = known_mistake(mse_gradient, cases, [
         (lambda y, p: p - y, "that is the cross-entropy's slope: with the squared error the sigmoid's own slope "

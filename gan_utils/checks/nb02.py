@@ -150,7 +150,10 @@ GRADIENT_CHOICES = ("minimax", "non-saturating", "the same")
 
 
 def generator_gradients(d_fake: float = 0.01) -> dict:
-    """|d loss / d logit| for both generator losses where D(G(z)) = d_fake, computed with tf.GradientTape."""
+    """|d loss / d logit| for both generator losses where D(G(z)) = d_fake, computed with tf.GradientTape.
+
+    Introduced in notebook 02.
+    """
     import tensorflow as tf
 
     from ..engine import losses
@@ -165,7 +168,10 @@ def generator_gradients(d_fake: float = 0.01) -> dict:
 
 
 def check_predict_gradient(prediction, gradients: dict | None = None, d_fake: float = 0.01) -> CheckResult:
-    """Check notebook 02's predict-then-run exercise: which generator loss pushes G harder where D(G(z)) = 0.01."""
+    """Check notebook 02's predict-then-run exercise: which generator loss pushes G harder where D(G(z)) = 0.01.
+
+    Introduced in notebook 02.
+    """
 
     def outcome() -> tuple[str, str]:
         g = gradients or generator_gradients(d_fake)

@@ -114,7 +114,10 @@ def _architecture_problem(model) -> str | None:
 
 
 def check_discriminator(build_discriminator: Callable | None) -> CheckResult:
-    """Check notebook 03's fix: an MLP discriminator giving one unbounded logit per (28, 28, 1) image, with a hidden layer."""
+    """Check notebook 03's fix: an MLP discriminator giving one unbounded logit per (28, 28, 1) image, with a hidden layer.
+
+    Introduced in notebook 03.
+    """
     name = "build_discriminator"
     model, failed = run_safely(name, build_discriminator)
     if failed is not None:
@@ -139,7 +142,10 @@ def check_discriminator(build_discriminator: Callable | None) -> CheckResult:
 
 
 def check_real_batches(real_batches: Callable | None) -> CheckResult:
-    """Check notebook 03's fix: real_batches(images, batch_size, steps, seed) draws every batch from the whole, untouched data set."""
+    """Check notebook 03's fix: real_batches(images, batch_size, steps, seed) draws every batch from the whole, untouched data set.
+
+    Introduced in notebook 03.
+    """
     name = "real_batches"
     images = np.random.default_rng(1).uniform(-1, 1, (200, 28, 28, 1)).astype(np.float32)
     original = images.copy()
@@ -181,7 +187,10 @@ def check_real_batches(real_batches: Callable | None) -> CheckResult:
 
 
 def check_d_steps(answer, runs: dict | None = None, order: dict | None = None) -> CheckResult:
-    """Check notebook 03's reasoning exercise: which of the quiz runs (A, B or C) used k = 5 D steps per G step."""
+    """Check notebook 03's reasoning exercise: which of the quiz runs (A, B or C) used k = 5 D steps per G step.
+
+    Introduced in notebook 03.
+    """
     from ..studies.bugs import QUIZ_ORDER
 
     name = "d_steps"
@@ -211,7 +220,10 @@ SWAP_CHOICES = ("near 0", "near 0.5", "near 1")
 
 
 def check_predict_swap(prediction, history: dict | None = None) -> CheckResult:
-    """Check notebook 03's predict-then-run exercise: where D(G(z)) ends when D's labels are swapped."""
+    """Check notebook 03's predict-then-run exercise: where D(G(z)) ends when D's labels are swapped.
+
+    Introduced in notebook 03.
+    """
 
     def outcome() -> tuple[str, str]:
         d_fake, d_real = float(np.mean(history["d_fake"][-10:])), float(np.mean(history["d_real"][-10:]))
@@ -237,7 +249,10 @@ def _logit_cases() -> list[tuple]:
 
 
 def check_generator_loss(generator_loss: Callable | None) -> CheckResult:
-    """Check notebook 03's fix: the non-saturating generator loss -mean log D(G(z)) from D's logits."""
+    """Check notebook 03's fix: the non-saturating generator loss -mean log D(G(z)) from D's logits.
+
+    Introduced in notebook 03.
+    """
     cases = _logit_cases()
     mistakes = [
         (lambda f: float(np.mean(np.logaddexp(0, np.asarray(f, np.float64)))),
@@ -257,7 +272,7 @@ def _reference_d_loss(real, fake):
 
 
 def check_discriminator_loss(discriminator_loss: Callable | None) -> CheckResult:
-    """Check notebook 03's fix: D's loss with real = 1 and fake = 0, from logits."""
+    """Check notebook 03's fix: D's loss with real = 1 and fake = 0, from logits. Introduced in notebook 03."""
     rng = np.random.default_rng(4)
     cases = [(np.array([[2.0], [1.0]], np.float32), np.array([[-1.0], [0.5]], np.float32)),
              (rng.normal(1, 2, (32, 1)).astype(np.float32), rng.normal(-1, 2, (32, 1)).astype(np.float32))]
@@ -290,7 +305,10 @@ def _reference_generator_step(generator, discriminator, z, lr: float = 1e-3) -> 
 
 
 def check_generator_step(generator_step: Callable | None) -> CheckResult:
-    """Check notebook 03's fix: generator_step(generator, discriminator, optimizer, z) takes one descent step on G through D."""
+    """Check notebook 03's fix: generator_step(generator, discriminator, optimizer, z) takes one descent step on G through D.
+
+    Introduced in notebook 03.
+    """
     import keras
     import tensorflow as tf
 
@@ -337,7 +355,10 @@ def check_generator_step(generator_step: Callable | None) -> CheckResult:
 
 
 def check_prepare_images(prepare_images: Callable | None) -> CheckResult:
-    """Check notebook 03's fix: uint8 (N, 28, 28) pixels -> float32 (N, 28, 28, 1) in [-1, 1]."""
+    """Check notebook 03's fix: uint8 (N, 28, 28) pixels -> float32 (N, 28, 28, 1) in [-1, 1].
+
+    Introduced in notebook 03.
+    """
     cases = scale_cases()
     name = "prepare_images"
     for args in cases:
@@ -355,7 +376,10 @@ def check_prepare_images(prepare_images: Callable | None) -> CheckResult:
 
 
 def check_mean_d_outputs(mean_d_outputs: Callable | None) -> CheckResult:
-    """Check notebook 03's exercise: (mean D(x), mean D(G(z))) from the two batches of logits."""
+    """Check notebook 03's exercise: (mean D(x), mean D(G(z))) from the two batches of logits.
+
+    Introduced in notebook 03.
+    """
     rng = np.random.default_rng(6)
     cases = [(np.array([[0.0], [0.0]]), np.array([[0.0], [0.0]])),
              (rng.normal(1, 2, (16, 1)), rng.normal(-2, 2, (16, 1)))]

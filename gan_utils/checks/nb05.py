@@ -161,7 +161,10 @@ FID_CHOICES = ("higher", "lower", "about the same")
 
 
 def check_predict_fid_samples(prediction, measured: dict | None = None) -> CheckResult:
-    """Check notebook 05's predict-then-run exercise: is the Fréchet distance from few samples higher, lower or the same?"""
+    """Check notebook 05's predict-then-run exercise: is the Fréchet distance from few samples higher, lower or the same?
+
+    Introduced in notebook 05.
+    """
 
     def outcome() -> tuple[str, str]:
         (n_small, fd_small), (n_large, fd_large) = sorted(measured.items())[0], sorted(measured.items())[-1]

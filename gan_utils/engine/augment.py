@@ -17,7 +17,10 @@ BACKGROUND = -1.0  # the value of an empty pixel in [-1, 1] images
 
 
 def parse_policy(policy) -> tuple[tuple[str, int | None], ...]:
-    """Parse "translation,cutout" (or "translation:2,cutout:10" with a shift or size) into ((name, size), ...)."""
+    """Parse "translation,cutout" (or "translation:2,cutout:10" with a shift or size) into ((name, size), ...).
+
+    Not used in a notebook: GANTrainer's augment= option (DiffAugment), which the benchmarks tried.
+    """
     if policy is None:
         return ()
     if not isinstance(policy, str) or not policy.strip():
@@ -38,7 +41,10 @@ def parse_policy(policy) -> tuple[tuple[str, int | None], ...]:
 
 
 def translation(images, rng: tf.random.Generator, shift: int | None = None):
-    """Shift each image by its own random whole-pixel offset in [-shift, shift] (default 1/8 of the side), padding with background."""
+    """Shift each image by its own random whole-pixel offset in [-shift, shift] (default 1/8 of the side), padding with background.
+
+    Not used in a notebook: GANTrainer's augment= option (DiffAugment), which the benchmarks tried.
+    """
     height, width = int(images.shape[1]), int(images.shape[2])
     shift = max(1, round(min(height, width) / 8)) if shift is None else int(shift)
     batch = tf.shape(images)[0]
@@ -52,7 +58,10 @@ def translation(images, rng: tf.random.Generator, shift: int | None = None):
 
 
 def cutout(images, rng: tf.random.Generator, size: int | None = None):
-    """Blank one random square per image (default half the side, centre anywhere, clipped at the edges) to background."""
+    """Blank one random square per image (default half the side, centre anywhere, clipped at the edges) to background.
+
+    Not used in a notebook: GANTrainer's augment= option (DiffAugment), which the benchmarks tried.
+    """
     height, width = int(images.shape[1]), int(images.shape[2])
     size = max(1, min(height, width) // 2) if size is None else int(size)
     batch = tf.shape(images)[0]
@@ -67,7 +76,10 @@ def cutout(images, rng: tf.random.Generator, size: int | None = None):
 
 
 def augment(images, policy, rng: tf.random.Generator):
-    """Apply a policy (a string for parse_policy, or its parsed tuple) to a batch of images, in order."""
+    """Apply a policy (a string for parse_policy, or its parsed tuple) to a batch of images, in order.
+
+    Not used in a notebook: GANTrainer's augment= option (DiffAugment), which the benchmarks tried.
+    """
     ops = parse_policy(policy) if policy is None or isinstance(policy, str) else policy
     for name, size in ops:
         images = translation(images, rng, size) if name == "translation" else cutout(images, rng, size)

@@ -24,13 +24,19 @@ def _write_arrays(file, arrays: dict) -> None:
 
 
 def checkpoint_path(directory) -> Path:
-    """Return the checkpoint file for a run folder (directory/checkpoint.npz), or the path itself if it names a .npz."""
+    """Return the checkpoint file for a run folder (directory/checkpoint.npz), or the path itself if it names a .npz.
+
+    Introduced in notebook 03.
+    """
     path = Path(directory)
     return path if path.suffix == ".npz" else path / CHECKPOINT_FILE
 
 
 def write_history_csv(path, history: dict) -> Path:
-    """Write a training history (a list per HISTORY_KEYS entry) to a CSV file, atomically; return its path."""
+    """Write a training history (a list per HISTORY_KEYS entry) to a CSV file, atomically; return its path.
+
+    Introduced in notebook 03.
+    """
     path = Path(path)
     text = f"{','.join(HISTORY_KEYS)}\n" + "".join(
         ",".join(repr(history[k][i]) for k in HISTORY_KEYS) + "\n" for i in range(len(history["step"])))
@@ -40,6 +46,8 @@ def write_history_csv(path, history: dict) -> Path:
 
 def write_checkpoint(directory, arrays: dict, meta: dict, info: dict | None = None) -> Path:
     """Write arrays and meta to directory/checkpoint.npz (atomic), plus config.json and history.csv; return the .npz path.
+
+    Introduced in notebook 03.
 
     ``meta`` needs "config", "settings", "step" and "history"; ``info`` adds readable fields to config.json
     (the command line puts the data set and source there).

@@ -1,8 +1,9 @@
 """The reference digit classifier: its network, training, weights file and manifest.
 
-Introduced in notebook 04, where its class histograms show collapsed generators; notebook 05
-scores with its features (``gan_utils.engine.metrics``). The shipped weights live in
-data/classifier/ (inside the package when installed), written by ``train_classifier``.
+Introduced in notebook 03, whose scores (``gu.metrics.evaluate``) come from it; in notebook 04 its
+class histograms show collapsed generators, and notebook 05 explains the scores built on its features
+(``gan_utils.engine.metrics``). The shipped weights live in data/classifier/ (inside the package
+when installed), written by ``train_classifier``.
 """
 from __future__ import annotations
 
@@ -31,14 +32,17 @@ _probes: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def default_classifier_dir() -> Path:
-    """Return the folder of the shipped reference classifier (data/classifier/ in a checkout; notebook 04)."""
+    """Return the folder of the shipped reference classifier (data/classifier/ in a checkout).
+
+    Introduced in notebook 03.
+    """
     return shipped_path("classifier")
 
 
 # -- the reference classifier ---------------------------------------------------------------
 
 def build_classifier():
-    """Return the untrained reference CNN: three convolutions, a 128-d feature layer, softmax (notebook 04)."""
+    """Return the untrained reference CNN: three convolutions, a 128-d feature layer, softmax (notebook 03)."""
     import keras
     from keras import layers
 
@@ -57,7 +61,7 @@ def build_classifier():
 
 
 def forward(model, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Run float images (N, 28, 28, 1) in [-1, 1] through the classifier; return (features, probs) as float64 (notebook 05)."""
+    """Run float images (N, 28, 28, 1) in [-1, 1] through the classifier; return (features, probs) as float64 (notebook 03)."""
     import keras
 
     if model not in _probes:
@@ -72,7 +76,10 @@ def forward(model, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def save_classifier(model, out_dir: str | Path) -> Path:
-    """Write the classifier's weights as a plain .npz (no pickle) into out_dir (notebook 05)."""
+    """Write the classifier's weights as a plain .npz (no pickle) into out_dir.
+
+    Not used in a notebook: train_classifier (the command line's train-classifier) writes the shipped weights with it.
+    """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / WEIGHTS_FILE
@@ -82,7 +89,7 @@ def save_classifier(model, out_dir: str | Path) -> Path:
 
 
 def load_classifier(path: str | Path | None = None):
-    """Load the reference classifier from a folder or .npz (default data/classifier/), cached (notebook 04)."""
+    """Load the reference classifier from a folder or .npz (default data/classifier/), cached (notebook 03)."""
     path = Path(path) if path is not None else default_classifier_dir()
     if path.is_dir():
         path = path / WEIGHTS_FILE
@@ -106,7 +113,11 @@ def load_classifier(path: str | Path | None = None):
 
 
 def classifier_manifest(path: str | Path | None = None) -> dict:
-    """Return the classifier's manifest.json: data, accuracy, Fréchet floor (notebook 05)."""
+    """Return the classifier's manifest.json: data, accuracy, Fréchet floor.
+
+    Not used in a notebook: the shipped classifier's figures, for the tests and for readers of the note that
+    gu.metrics.evaluate adds on the embedded digits.
+    """
     folder = Path(path) if path is not None else default_classifier_dir()
     if folder.is_file():
         folder = folder.parent
@@ -116,7 +127,10 @@ def classifier_manifest(path: str | Path | None = None) -> dict:
 def train_classifier(data: MnistData, epochs: int = 4, out_dir: str | Path | None = None,
                      batch_size: int = 128, augment: bool = True, seed: int = 0,
                      data_source: str | None = None, verbose: int = 2) -> dict:
-    """Train the reference classifier, save weights + manifest.json to out_dir (default runs/classifier) (notebook 05)."""
+    """Train the reference classifier, save weights + manifest.json to out_dir (default runs/classifier).
+
+    Not used in a notebook: the command line's train-classifier makes the shipped classifier with it.
+    """
     import keras
     import tensorflow as tf
 

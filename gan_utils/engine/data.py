@@ -38,18 +38,24 @@ DOWNLOAD_DEADLINE_S = 120.0
 
 
 def full_mnist_hint() -> str:
-    """Say how to get all 60,000 digits, naming this installation's data folder."""
+    """Say how to get all 60,000 digits, naming this installation's data folder. Introduced in notebook 00."""
     return (f"for all 60,000 digits run once online (Keras' download is cached) "
             f"or put Keras' mnist.npz in {display_path(data_dir())}/")
 
 
 class DataError(ValueError):
-    """A data file is missing, truncated or not in the expected format."""
+    """A data file is missing, truncated or not in the expected format.
+
+    Not used in a notebook: the data readers raise it for a missing or malformed file.
+    """
 
 
 @dataclass(frozen=True, repr=False)
 class MnistData:
-    """Train and test images (uint8, (N, 28, 28), 0 = background) with labels, and where they came from."""
+    """Train and test images (uint8, (N, 28, 28), 0 = background) with labels, and where they came from.
+
+    Introduced in notebook 00.
+    """
 
     x_train: np.ndarray
     y_train: np.ndarray
@@ -78,7 +84,10 @@ class MnistData:
 
 
 def validate_arrays(arrays: dict, where: str) -> dict:
-    """Check MNIST-format arrays (keys, shapes, dtypes, label range); return them as uint8/int64."""
+    """Check MNIST-format arrays (keys, shapes, dtypes, label range); return them as uint8/int64.
+
+    Not used in a notebook: the .npz and IDX readers behind load_mnist check what they read with it.
+    """
     missing = [k for k in NPZ_KEYS if k not in arrays]
     if missing:
         raise DataError(f"{where}: missing arrays {missing}; expected keys {list(NPZ_KEYS)}")
@@ -98,7 +107,10 @@ def validate_arrays(arrays: dict, where: str) -> dict:
 
 
 def read_npz(path: str | os.PathLike) -> dict:
-    """Read a Keras-format mnist.npz (x_train, y_train, x_test, y_test) safely, without pickle."""
+    """Read a Keras-format mnist.npz (x_train, y_train, x_test, y_test) safely, without pickle.
+
+    Not used in a notebook: load_mnist reads data/mnist.npz and Keras' cached copy with it.
+    """
     path = Path(path)
     if not path.is_file():
         raise DataError(f"{path}: no such file; expected a Keras-format mnist.npz")
@@ -113,7 +125,10 @@ def read_npz(path: str | os.PathLike) -> dict:
 
 
 def read_idx(path: str | os.PathLike) -> np.ndarray:
-    """Read an IDX file (MNIST's original format, optionally gzipped) into a NumPy array."""
+    """Read an IDX file (MNIST's original format, optionally gzipped) into a NumPy array.
+
+    Not used in a notebook: the IDX reader behind load_fashion_mnist.
+    """
     path = Path(path)
     if not path.is_file():
         raise DataError(f"{path}: no such IDX file")
@@ -143,7 +158,10 @@ def read_idx(path: str | os.PathLike) -> np.ndarray:
 
 
 def read_idx_dir(directory: str | os.PathLike, where: str | None = None) -> dict:
-    """Read the four MNIST-style IDX files in a folder into x_train, y_train, x_test, y_test."""
+    """Read the four MNIST-style IDX files in a folder into x_train, y_train, x_test, y_test.
+
+    Not used in a notebook: the IDX folder reader behind load_fashion_mnist.
+    """
     directory = Path(directory)
     arrays = {}
     for key, name in FASHION_FILES.items():
@@ -156,7 +174,10 @@ def read_idx_dir(directory: str | os.PathLike, where: str | None = None) -> dict
 
 
 def keras_cache_dir() -> Path:
-    """Return Keras' data set cache folder (KERAS_HOME or ~/.keras, then datasets/)."""
+    """Return Keras' data set cache folder (KERAS_HOME or ~/.keras, then datasets/).
+
+    Not used in a notebook: where load_mnist looks for Keras' cached data sets.
+    """
     home = os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
     return Path(home) / "datasets"
 
@@ -179,14 +200,20 @@ def _probe(host: str, port: int, timeout: float) -> bool:
 
 
 def online(timeout: float = PROBE_TIMEOUT_S) -> bool:
-    """Return True if Keras' data set server answers quickly and GAN_UTILS_OFFLINE is not set."""
+    """Return True if Keras' data set server answers quickly and GAN_UTILS_OFFLINE is not set.
+
+    Not used in a notebook: load_mnist asks it before trying a download.
+    """
     if is_offline():
         return False
     return _probe("storage.googleapis.com", 443, timeout)
 
 
 def download(url: str, dest: Path, sha256: str | None = None, deadline: float = DOWNLOAD_DEADLINE_S) -> Path:
-    """Download url to dest atomically, with socket timeouts and an overall deadline."""
+    """Download url to dest atomically, with socket timeouts and an overall deadline.
+
+    Not used in a notebook: load_mnist's and load_fashion_mnist's download.
+    """
     if is_offline():
         raise DataError(f"{url}: not downloaded because GAN_UTILS_OFFLINE is set")
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -242,7 +269,10 @@ def _make(arrays: dict, name: str, source: str, origin: str, note: str, verbose:
 
 
 def load_mnist(source: str | os.PathLike = "auto", verbose: bool = True) -> MnistData:
-    """Load real MNIST digits: a file, Keras' cache or download, or the embedded 5,000 (offline default)."""
+    """Load real MNIST digits: a file, Keras' cache or download, or the embedded 5,000 (offline default).
+
+    Introduced in notebook 00.
+    """
     if isinstance(source, os.PathLike) or (isinstance(source, str) and source not in MNIST_SOURCES):
         path = Path(source)
         if not path.suffix and not path.exists():
@@ -268,7 +298,10 @@ def load_mnist(source: str | os.PathLike = "auto", verbose: bool = True) -> Mnis
 
 
 def load_fashion_mnist(source: str | os.PathLike = "auto", verbose: bool = True) -> MnistData:
-    """Load Fashion-MNIST: a folder of IDX files or an .npz, Keras' cache or download, or Debian's package."""
+    """Load Fashion-MNIST: a folder of IDX files or an .npz, Keras' cache or download, or Debian's package.
+
+    Not used in a notebook: the command line trains on it with --data fashion.
+    """
     if isinstance(source, os.PathLike) or (isinstance(source, str) and source not in FASHION_SOURCES):
         path = Path(source)
         if path.is_dir():
@@ -293,7 +326,10 @@ def load_fashion_mnist(source: str | os.PathLike = "auto", verbose: bool = True)
 
 
 def to_float(images: np.ndarray) -> np.ndarray:
-    """Scale uint8 images (N, 28, 28) with pixels 0..255 to float32 (N, 28, 28, 1) in [-1, 1]."""
+    """Scale uint8 images (N, 28, 28) with pixels 0..255 to float32 (N, 28, 28, 1) in [-1, 1].
+
+    Introduced in notebook 00.
+    """
     images = np.asarray(images)
     if images.dtype != np.uint8:
         raise ValueError(f"to_float expects uint8 pixels 0..255, got dtype {images.dtype}")
@@ -305,7 +341,10 @@ def to_float(images: np.ndarray) -> np.ndarray:
 
 
 def to_uint8(images) -> np.ndarray:
-    """Convert float images in [-1, 1] (with or without a channel axis) back to uint8 (N, H, W), 0..255."""
+    """Convert float images in [-1, 1] (with or without a channel axis) back to uint8 (N, H, W), 0..255.
+
+    Introduced in notebook 00.
+    """
     images = np.asarray(images, dtype=np.float32)
     if images.ndim == 4 and images.shape[-1] == 1:
         images = images[..., 0]
@@ -318,7 +357,10 @@ def to_uint8(images) -> np.ndarray:
 
 def make_dataset(images: np.ndarray, labels: np.ndarray | None = None, batch_size: int = 64,
                  shuffle: bool = True, seed: int = 0, repeat: bool = True):
-    """Return a tf.data pipeline of float32 [-1, 1] batches (with labels if given) from uint8 images."""
+    """Return a tf.data pipeline of float32 [-1, 1] batches (with labels if given) from uint8 images.
+
+    Not used in a notebook: a tf.data pipeline for a hand-written training loop; the tests check it.
+    """
     import tensorflow as tf
 
     if not isinstance(batch_size, int) or isinstance(batch_size, bool) or not 1 <= batch_size <= len(images):

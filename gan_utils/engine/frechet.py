@@ -1,8 +1,9 @@
 """The Fréchet distance between two Gaussians, and between Gaussian fits of two feature sets.
 
-Introduced in notebook 05. One formula for the whole course: FD = |mu1 - mu2|^2 +
-tr(S1) + tr(S2) - 2 tr((S1 S2)^(1/2)). ``metrics.frechet_distance`` applies it to the reference
-classifier's features; the exercise check of notebook 05 compares a learner's version with it.
+Introduced in notebook 03 (its scores); notebook 05 explains it. One formula for the whole course:
+FD = |mu1 - mu2|^2 + tr(S1) + tr(S2) - 2 tr((S1 S2)^(1/2)). ``metrics.frechet_distance`` applies it
+to the reference classifier's features; the exercise check of notebook 05 compares a learner's
+version with it.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ def _sqrtm_product(s1: np.ndarray, s2: np.ndarray) -> np.ndarray:
 
 
 def frechet_from_features(f1, f2) -> float:
-    """Return the Fréchet distance between Gaussian fits of two feature sets (N, d) (notebook 05)."""
+    """Return the Fréchet distance between Gaussian fits of two feature sets (N, d) (notebook 03; used in 05)."""
     f1, f2 = np.asarray(f1, dtype=np.float64), np.asarray(f2, dtype=np.float64)
     for name, f in (("f1", f1), ("f2", f2)):
         if f.ndim != 2 or len(f) < 2:
@@ -34,7 +35,7 @@ def frechet_from_features(f1, f2) -> float:
 
 
 def frechet_gaussian(mu1, s1, mu2, s2) -> float:
-    """Return the Fréchet distance between N(mu1, s1) and N(mu2, s2) (notebook 05)."""
+    """Return the Fréchet distance between N(mu1, s1) and N(mu2, s2) (notebook 03; used in 05)."""
     mu1, mu2 = np.atleast_1d(np.asarray(mu1, np.float64)), np.atleast_1d(np.asarray(mu2, np.float64))
     s1, s2 = np.atleast_2d(np.asarray(s1, np.float64)), np.atleast_2d(np.asarray(s2, np.float64))
     if mu1.shape != mu2.shape or s1.shape != s2.shape or s1.shape != (len(mu1), len(mu1)):

@@ -23,7 +23,7 @@ def _check_features(name: str, f) -> np.ndarray:
 
 
 def polynomial_mmd2(f1: np.ndarray, f2: np.ndarray) -> float:
-    """Unbiased squared MMD between two feature sets with the kernel (a.b / d + 1)^3."""
+    """Unbiased squared MMD between two feature sets with the kernel (a.b / d + 1)^3. Introduced in notebook 05."""
     d = f1.shape[1]
     k11, k22, k12 = (f1 @ f1.T / d + 1) ** 3, (f2 @ f2.T / d + 1) ** 3, (f1 @ f2.T / d + 1) ** 3
     m, n = len(f1), len(f2)
@@ -33,7 +33,10 @@ def polynomial_mmd2(f1: np.ndarray, f2: np.ndarray) -> float:
 
 
 def kid_from_features(f1, f2, subsets: int = 50, subset_size: int = 500, seed: int = 0) -> tuple[float, float]:
-    """Return (mean, std) of the unbiased polynomial-kernel MMD^2 over random subsets of two feature sets."""
+    """Return (mean, std) of the unbiased polynomial-kernel MMD^2 over random subsets of two feature sets.
+
+    Introduced in notebook 05.
+    """
     f1, f2 = _check_features("f1", f1), _check_features("f2", f2)
     if f1.shape[1] != f2.shape[1]:
         raise ValueError(f"the feature sets have different widths: {f1.shape[1]} and {f2.shape[1]}")
@@ -50,5 +53,8 @@ def kid_from_features(f1, f2, subsets: int = 50, subset_size: int = 500, seed: i
 
 def kernel_inception_distance(images, reference_images, subsets: int = 50, subset_size: int = 500,
                               seed: int = 0) -> tuple[float, float]:
-    """Return KID (mean, std over subsets) between images and real reference digits, on the classifier's features."""
+    """Return KID (mean, std over subsets) between images and real reference digits, on the classifier's features.
+
+    Introduced in notebook 05.
+    """
     return kid_from_features(metrics.features(images), metrics.features(reference_images), subsets, subset_size, seed)

@@ -135,7 +135,10 @@ def sample_z(n: int, latent_dim: int, seed: int = 0) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Directions:
-    """Unit latent directions (k, d), each moving G(z) along one principal component of the outputs."""
+    """Unit latent directions (k, d), each moving G(z) along one principal component of the outputs.
+
+    Introduced in notebook 05.
+    """
 
     vectors: np.ndarray
     explained: np.ndarray

@@ -1,12 +1,13 @@
 """SpectralNorm: a Keras layer wrapper that divides a Dense or Conv2D kernel by its largest singular value.
 
-Introduced in notebook 04 (Miyato et al. 2018, "Spectral Normalization for Generative Adversarial
-Networks"). The kernel W is reshaped to a matrix of shape (fan_in, units); one step of power
-iteration per training call refines a unit vector u towards W's top right singular vector, and
-sigma = v W u^T estimates the largest singular value. The layer then applies W / sigma, and the
-gradient flows through sigma as in the paper. Keras' own ``keras.layers.SpectralNormalization``
-instead overwrites the kernel with W / sigma in place (no gradient through sigma); ours keeps the
-raw kernel so the idea is visible and the layer saves and restores like any other.
+Introduced in notebook 03 (the recipe's D) and explained in notebook 04 (Miyato et al. 2018,
+"Spectral Normalization for Generative Adversarial Networks"). The kernel W is reshaped to a matrix
+of shape (fan_in, units); one step of power iteration per training call refines a unit vector u
+towards W's top right singular vector, and sigma = v W u^T estimates the largest singular value. The
+layer then applies W / sigma, and the gradient flows through sigma as in the paper. Keras' own
+``keras.layers.SpectralNormalization`` instead overwrites the kernel with W / sigma in place (no
+gradient through sigma); ours keeps the raw kernel so the idea is visible and the layer saves and
+restores like any other.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ def _normalise(x, eps: float = 1e-12):
 
 
 class SpectralNorm(layers.Wrapper):
-    """Wrap a Dense or Conv2D layer so it uses kernel / sigma_max(kernel); introduced in notebook 04."""
+    """Wrap a Dense or Conv2D layer so it uses kernel / sigma_max(kernel). Introduced in notebook 03; used in 04."""
 
     def __init__(self, layer: layers.Layer, power_iterations: int = 1, **kwargs):
         if type(layer).__name__ not in SUPPORTED:
@@ -75,7 +76,10 @@ class SpectralNorm(layers.Wrapper):
 
 
 def largest_singular_value(kernel) -> float:
-    """Return the exact largest singular value of a kernel reshaped to (fan_in, units), by SVD."""
+    """Return the exact largest singular value of a kernel reshaped to (fan_in, units), by SVD.
+
+    Introduced in notebook 04.
+    """
     import numpy as np
 
     matrix = np.asarray(kernel, dtype=np.float64).reshape(-1, np.shape(kernel)[-1])
@@ -83,7 +87,7 @@ def largest_singular_value(kernel) -> float:
 
 
 class MinibatchStdDev(layers.Layer):
-    """Append one channel holding the batch's mean feature standard deviation; introduced in notebook 04.
+    """Append one channel holding the batch's mean feature standard deviation. Introduced in notebook 04.
 
     A simplified minibatch discrimination (Salimans et al. 2016, in the form of Karras et al.
     2018): a collapsed generator makes batches with almost no spread, and this channel lets the

@@ -46,7 +46,10 @@ def discriminator_loss(real_logits, fake_logits, kind: str = "non_saturating",
 
 def discriminator_loss_per_example(real_logits, fake_logits, kind: str = "non_saturating",
                                    label_smoothing=0.0) -> tf.Tensor:
-    """Return D's loss for each (real, fake) pair of two equal batches; its mean is discriminator_loss."""
+    """Return D's loss for each (real, fake) pair of two equal batches; its mean is discriminator_loss.
+
+    Introduced in notebook 03.
+    """
     real_term, fake_term = _discriminator_terms(real_logits, fake_logits, kind, label_smoothing)
     return real_term + fake_term
 
@@ -71,7 +74,7 @@ def generator_loss(fake_logits, kind: str = "non_saturating") -> tf.Tensor:
 
 
 def generator_loss_per_example(fake_logits, kind: str = "non_saturating") -> tf.Tensor:
-    """Return G's loss for each generated image; its mean is generator_loss."""
+    """Return G's loss for each generated image; its mean is generator_loss. Introduced in notebook 02."""
     check_loss(kind)
     fake = tf.reshape(tf.convert_to_tensor(fake_logits, tf.float32), [-1])
     if kind == "minimax":
@@ -87,7 +90,10 @@ def gradient_penalty(discriminator: Callable, real, fake, alpha=None) -> tf.Tens
 
 
 def gradient_penalty_per_example(discriminator: Callable, real, fake, alpha=None) -> tf.Tensor:
-    """Return (||grad D(x_hat)|| - 1)^2 for each interpolate; its mean is gradient_penalty."""
+    """Return (||grad D(x_hat)|| - 1)^2 for each interpolate; its mean is gradient_penalty.
+
+    Introduced in notebook 04.
+    """
     real = tf.convert_to_tensor(real, tf.float32)
     fake = tf.convert_to_tensor(fake, tf.float32)
     if real.shape.rank is not None and fake.shape.rank is not None and real.shape != fake.shape:

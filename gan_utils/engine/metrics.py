@@ -1,9 +1,10 @@
 """Measuring a generator with a reference digit classifier: class coverage, MNIST score,
 Fréchet distance, and memorisation of training digits.
 
-The classifier is introduced in notebook 04 (class histograms of collapsed generators); the
-scores and the copying checks in notebook 05. Every function takes images as uint8 (N, 28, 28)
-pixels 0..255 or floats in [-1, 1], with or without a channel axis; the dtype decides which.
+Notebook 03 first reports the scores (``evaluate``, and its dashboard's MNIST score); notebook 04
+draws class histograms of collapsed generators; notebook 05 explains every score and the copying
+checks. Every function takes images as uint8 (N, 28, 28) pixels 0..255 or floats in [-1, 1], with
+or without a channel axis; the dtype decides which.
 """
 from __future__ import annotations
 
@@ -65,7 +66,7 @@ def _digest(images) -> str:
 # -- class predictions and the MNIST score --------------------------------------------------
 
 def classify(images) -> np.ndarray:
-    """Return the reference classifier's class probabilities, shape (N, 10) (notebook 04)."""
+    """Return the reference classifier's class probabilities, shape (N, 10) (notebook 03)."""
     return forward(load_classifier(), _images(images))[1]
 
 
@@ -95,7 +96,7 @@ def classes_covered(images, min_share: float = 0.02) -> int:
 
 
 def score_from_probs(probs) -> float:
-    """Return exp(E_x[KL(p(y|x) || p(y))]) for a table of class probabilities (notebook 05)."""
+    """Return exp(E_x[KL(p(y|x) || p(y))]) for a table of class probabilities (notebook 03; used in 05)."""
     p = np.asarray(probs, dtype=np.float64)
     if p.ndim != 2 or len(p) == 0 or p.shape[1] < 2:
         raise ValueError(f"probs has shape {p.shape}; expected (N, classes) with N >= 1 and classes >= 2")
@@ -110,7 +111,7 @@ def score_from_probs(probs) -> float:
 
 
 def mnist_score(images) -> float:
-    """Return the MNIST score (Inception Score with our classifier): 1 (worst) to 10 (notebook 05)."""
+    """Return the MNIST score (Inception Score with our classifier): 1 (worst) to 10 (notebook 03)."""
     return score_from_probs(classify(images))
 
 
@@ -152,7 +153,7 @@ def _nearest(queries: np.ndarray, base: np.ndarray, k: int, chunk: int = 500) ->
 
 
 def nearest_neighbours(samples, train_images, k: int = 1) -> tuple[np.ndarray, np.ndarray]:
-    """Return (indices, distances), each (N, k), of each sample's nearest training images, L2 on [0, 1] pixels (notebook 05)."""
+    """Return (indices, distances), each (N, k), of each sample's nearest training images, L2 on [0, 1] pixels (notebook 03)."""
     base = _unit_flat(train_images, "train_images")
     if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or not 1 <= k <= len(base):
         raise ValueError(f"k={k!r} must be an integer in 1..{len(base)} (the number of training images)")
@@ -169,14 +170,14 @@ def _reference_nn_distances(train_images, reference_images) -> np.ndarray:
 
 
 def memorisation_threshold(train_images, reference_images, quantile: float = 0.01) -> float:
-    """Return the `quantile` of held-out real digits' distances to their nearest training image (notebook 05)."""
+    """Return the `quantile` of held-out real digits' distances to their nearest training image (notebook 03)."""
     if not 0.0 < quantile < 1.0:
         raise ValueError(f"quantile={quantile!r} must be in (0, 1)")
     return float(np.quantile(_reference_nn_distances(train_images, reference_images), quantile))
 
 
 def memorisation_rate(samples, train_images, reference_images, quantile: float = 0.01) -> float:
-    """Return the share of samples closer to a training image than all but `quantile` of held-out real digits (notebook 05)."""
+    """Return the share of samples closer to a training image than all but `quantile` of held-out real digits (notebook 03)."""
     threshold = memorisation_threshold(train_images, reference_images, quantile)
     _, dist = nearest_neighbours(samples, train_images)
     return float(np.mean(dist[:, 0] < threshold))
@@ -185,7 +186,7 @@ def memorisation_rate(samples, train_images, reference_images, quantile: float =
 # -- everything at once ---------------------------------------------------------------------
 
 def evaluate(samples, data: MnistData | None = None, min_share: float = 0.02, quantile: float = 0.01) -> dict:
-    """Return every score for a batch of generated digits, against data's test and train digits (notebook 05)."""
+    """Return every score for a batch of generated digits, against data's test and train digits (notebook 03)."""
     _check_share(min_share)
     if data is None:
         data = load_mnist(verbose=False)

@@ -181,7 +181,7 @@ def dcgan_discriminator(base_filters: int = 32, kernel_size: int = 4, extra_laye
     """Compact DCGAN discriminator: Conv(base, s2) -> Conv(2*base, s2), LeakyReLU(0.2), one logit. Introduced in notebook 03.
 
     ``spectral_norm`` wraps every Conv2D and Dense in gu.layers.SpectralNorm and ``minibatch_std``
-    adds a minibatch standard-deviation channel (both notebook 04); ``dense`` > 0 adds a dense
+    adds a minibatch standard-deviation channel (both explained in notebook 04); ``dense`` > 0 adds a dense
     hidden layer of that width before the logit (TF-GAN's MNIST discriminator has one of 1024).
     """
     x, h, spectral_norm = _checked_trunk(base_filters, kernel_size, extra_layers, dropout, image_shape,
@@ -219,7 +219,10 @@ def conditional_discriminator(num_classes: int = 10, base_filters: int = 32, ker
 
 
 def with_default_sizes(config: dict) -> dict:
-    """Return a model config with the size arguments added since it was written filled in (e.g. spectral_norm=False)."""
+    """Return a model config with the size arguments added since it was written filled in (e.g. spectral_norm=False).
+
+    Introduced in notebook 03.
+    """
     return {**SIZES.get(config.get("model"), {}), **config}
 
 
@@ -274,7 +277,7 @@ def build_gan(model: str, latent_dim: int = 100, image_shape: tuple = IMAGE_SHAP
 
 
 def is_conditional(generator: keras.Model) -> bool:
-    """Return True when a generator takes [z, label] rather than z alone. Introduced in notebook 05."""
+    """Return True when a generator takes [z, label] rather than z alone. Introduced in notebook 03; used in 05."""
     return len(generator.inputs) == 2
 
 

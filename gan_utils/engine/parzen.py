@@ -110,7 +110,10 @@ def select_width(centres, validation, widths=WIDTHS, chunk: int = CHUNK) -> tupl
 
 @dataclass(frozen=True)
 class ParzenResult:
-    """A Parzen-window estimate: mean test log-likelihood (nats) ± standard error, and how it was made."""
+    """A Parzen-window estimate: mean test log-likelihood (nats) ± standard error, and how it was made.
+
+    Introduced in notebook 05.
+    """
 
     mean: float
     sem: float

@@ -33,7 +33,7 @@ def _to_unit(images) -> np.ndarray:
 
 
 def image_grid(images, nrow: int | None = None, pad: int = 1) -> np.ndarray:
-    """Tile images into one 2-D float array in [0, 1], `nrow` images per row, black between. Introduced in notebook 00."""
+    """Tile images into one 2-D float array in [0, 1], `nrow` images per row, black between. Introduced in notebook 01."""
     unit = _to_unit(images)
     n, h, w = unit.shape
     if nrow is None:
@@ -53,7 +53,7 @@ def image_grid(images, nrow: int | None = None, pad: int = 1) -> np.ndarray:
 
 
 def show_images(images, nrow: int | None = None, title: str | None = None, ax=None):
-    """Show images as a grid in gray, white ink on black like MNIST, no ticks; return the Axes. Introduced in notebook 00."""
+    """Show images as a grid in gray, white ink on black like MNIST, no ticks; return the Axes. Introduced in notebook 01."""
     import matplotlib.pyplot as plt
 
     grid = image_grid(images, nrow)
@@ -69,7 +69,10 @@ def show_images(images, nrow: int | None = None, title: str | None = None, ax=No
 
 
 def grid_png(images, nrow: int | None = None, scale: int = 1) -> bytes:
-    """Return an image grid as grey PNG bytes, each pixel drawn scale x scale (for ipywidgets.Image)."""
+    """Return an image grid as grey PNG bytes, each pixel drawn scale x scale (for ipywidgets.Image).
+
+    Introduced in notebook 04.
+    """
     from PIL import Image
 
     grid = (image_grid(images, nrow=nrow, pad=1) * 255).round().astype(np.uint8)
@@ -81,7 +84,10 @@ def grid_png(images, nrow: int | None = None, scale: int = 1) -> bytes:
 
 
 def save_image_grid(images, path, nrow: int | None = None, scale: int = 2) -> Path:
-    """Write images as one grayscale PNG grid (white ink on black), each pixel `scale` x `scale`. Introduced in notebook 03."""
+    """Write images as one grayscale PNG grid (white ink on black), each pixel `scale` x `scale`.
+
+    Not used in a notebook: the command line's train writes samples.png with it.
+    """
     import matplotlib.pyplot as plt
 
     if isinstance(scale, bool) or not isinstance(scale, (int, np.integer)) or scale < 1:
@@ -135,7 +141,10 @@ def _axes_pair(ax, figsize: tuple[float, float]) -> list:
 
 
 def plot_history(history, ax=None):
-    """Plot D and G losses, and D(x) against D(G(z)), per step; return the pair of Axes. Introduced in notebook 03."""
+    """Plot D and G losses, and D(x) against D(G(z)), per step; return the pair of Axes.
+
+    Not used in a notebook: the raw curves of one's own runs (the notebooks draw plot_smoothed_history).
+    """
     h = _history_dict(history)
     axes = _axes_pair(ax, (10, 3.2))
     loss_ax, prob_ax = axes

@@ -17,12 +17,18 @@ from .checkpoints import read_checkpoint
 
 
 def pretrained_dir() -> Path:
-    """Return the folder of shipped generators (data/pretrained/ in a checkout, inside the installed package otherwise)."""
+    """Return the folder of shipped generators (data/pretrained/ in a checkout, inside the installed package otherwise).
+
+    Introduced in notebook 03.
+    """
     return shipped_path("pretrained")
 
 
 def generator_from_arrays(arrays: dict, meta: dict, path: Path, ema: bool = True) -> keras.Model:
-    """Rebuild a named model's generator and load its weights (the EMA copy when present and ema=True)."""
+    """Rebuild a named model's generator and load its weights (the EMA copy when present and ema=True).
+
+    Introduced in notebook 03.
+    """
     config = dict(meta["config"])
     if config.get("model") not in M.MODELS:
         raise ValueError(f"{path} holds a {config.get('model')!r} model; only {M.MODELS} can be rebuilt by name")
@@ -38,18 +44,24 @@ def generator_from_arrays(arrays: dict, meta: dict, path: Path, ema: bool = True
 
 
 def load_generator(run: str | Path, ema: bool = True) -> keras.Model:
-    """Return the generator saved in a run folder (or checkpoint file), ready to sample."""
+    """Return the generator saved in a run folder (or checkpoint file), ready to sample.
+
+    Not used in a notebook: the command line's sample and evaluate load a run's generator with it.
+    """
     arrays, meta = read_checkpoint(run)
     return generator_from_arrays(arrays, meta, Path(run), ema)
 
 
 def pretrained_names() -> list[str]:
-    """Names of the generators shipped in data/pretrained/."""
+    """Names of the generators shipped in data/pretrained/. Introduced in notebook 03."""
     return sorted(p.stem for p in pretrained_dir().glob("*.npz"))
 
 
 def pretrained_manifest() -> dict:
-    """Return data/pretrained/manifest.json: per model, its data, steps, seconds and metrics."""
+    """Return data/pretrained/manifest.json: per model, its data, steps, seconds and metrics.
+
+    Introduced in notebook 03.
+    """
     path = pretrained_dir() / "manifest.json"
     return json.loads(path.read_text()) if path.exists() else {}
 
@@ -69,7 +81,10 @@ def load_pretrained(name: str = "dcgan") -> keras.Model:
 
 
 def generate(generator: keras.Model, n: int, seed: int = 0, labels=None) -> np.ndarray:
-    """Draw n images (float32 in [-1, 1]) from a generator with z ~ N(0, I); labels for a conditional one."""
+    """Draw n images (float32 in [-1, 1]) from a generator with z ~ N(0, I); labels for a conditional one.
+
+    Introduced in notebook 03.
+    """
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"n must be a positive integer, got {n!r}")
     latent_dim = int(generator.inputs[0].shape[-1])
@@ -88,7 +103,10 @@ def generate(generator: keras.Model, n: int, seed: int = 0, labels=None) -> np.n
 
 
 def export_pretrained(run: str | Path, name: str, info: dict, directory: Path | None = None) -> Path:
-    """Write a run's generator (EMA weights if any, float16) to data/pretrained/NAME.npz and record it in the manifest."""
+    """Write a run's generator (EMA weights if any, float16) to data/pretrained/NAME.npz and record it in the manifest.
+
+    Not used in a notebook: the command line's export (make pretrained) writes the shipped generators with it.
+    """
     from .checkpoints import CHECKPOINT_FORMAT
 
     directory = Path(directory or pretrained_dir())
@@ -109,7 +127,10 @@ def export_pretrained(run: str | Path, name: str, info: dict, directory: Path | 
 
 
 def record_in_manifest(name: str, fields: dict, directory: Path | None = None) -> dict:
-    """Add fields (e.g. a benchmark's figure) to a shipped generator's manifest entry and return the entry."""
+    """Add fields (e.g. a benchmark's figure) to a shipped generator's manifest entry and return the entry.
+
+    Not used in a notebook: the benchmarks (benchmarks/parzen_paper.py) record their figures with it.
+    """
     manifest_path = Path(directory or pretrained_dir()) / "manifest.json"
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
     if name not in manifest:

@@ -45,7 +45,10 @@ DEFAULT_MODEL = "cdcgan"
 
 
 def recipe(model: str) -> dict:
-    """Return a copy of the measured default settings for a model name (trainer options plus "sizes")."""
+    """Return a copy of the measured default settings for a model name (trainer options plus "sizes").
+
+    Introduced in notebook 03.
+    """
     if model not in MODEL_NAMES:
         raise ValueError(f"model must be one of {MODEL_NAMES}, got {model!r}")
     return copy.deepcopy(RECIPES[model])

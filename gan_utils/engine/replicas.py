@@ -21,6 +21,8 @@ import tensorflow as tf
 class ReplicaRandom:
     """Stateless random draws for one update: whole-global-batch tensors from one seed, this replica's rows kept.
 
+    Introduced in notebook 03.
+
     Offers the two methods of ``tf.random.Generator`` that the trainer and gu.augment call
     (``uniform`` and ``normal``), where ``shape[0]`` is the replica's batch.
     """
@@ -52,7 +54,10 @@ class ReplicaRandom:
 
 
 def check_strategy(strategy, batch_size: int):
-    """Return `strategy` (None or a tf.distribute.Strategy) if the global batch splits evenly over its replicas."""
+    """Return `strategy` (None or a tf.distribute.Strategy) if the global batch splits evenly over its replicas.
+
+    Not used in a notebook: multi-device training (GANTrainer's strategy=, the command line's --devices).
+    """
     if strategy is None:
         return None
     if not isinstance(strategy, tf.distribute.Strategy):
@@ -66,7 +71,10 @@ def check_strategy(strategy, batch_size: int):
 
 
 def replica_slice(strategy, batch_size: int):
-    """Return (offset, rows) of this replica's part of the global batch (call inside strategy.run)."""
+    """Return (offset, rows) of this replica's part of the global batch (call inside strategy.run).
+
+    Not used in a notebook: multi-device training (GANTrainer's strategy=, the command line's --devices).
+    """
     if strategy is None:
         return 0, batch_size
     rows = batch_size // strategy.num_replicas_in_sync
@@ -75,7 +83,10 @@ def replica_slice(strategy, batch_size: int):
 
 
 def run(strategy, fn, seed, batch_size: int):
-    """Run fn(random, rows) on every replica (or once) and sum the replicas' returned statistics."""
+    """Run fn(random, rows) on every replica (or once) and sum the replicas' returned statistics.
+
+    Introduced in notebook 03.
+    """
     if strategy is None:
         return fn(ReplicaRandom(seed, batch_size), batch_size)
 
@@ -88,7 +99,10 @@ def run(strategy, fn, seed, batch_size: int):
 
 
 def strategy_for(devices: int):
-    """Return None for one device, else a MirroredStrategy over `devices` GPUs (or, with no GPU, logical CPUs)."""
+    """Return None for one device, else a MirroredStrategy over `devices` GPUs (or, with no GPU, logical CPUs).
+
+    Not used in a notebook: multi-device training (GANTrainer's strategy=, the command line's --devices).
+    """
     if isinstance(devices, bool) or not isinstance(devices, int) or devices < 1:
         raise ValueError(f"devices must be an integer >= 1, got {devices!r}")
     if devices == 1:
@@ -105,19 +119,28 @@ def strategy_for(devices: int):
 
 
 def split_cpu(devices: int) -> None:
-    """Make TensorFlow show `devices` logical CPUs (call before any tensor is created); for testing a strategy without GPUs."""
+    """Make TensorFlow show `devices` logical CPUs (call before any tensor is created); for testing a strategy without GPUs.
+
+    Not used in a notebook: multi-device training (GANTrainer's strategy=, the command line's --devices).
+    """
     cpus = tf.config.list_physical_devices("CPU")
     tf.config.set_logical_device_configuration(cpus[0], [tf.config.LogicalDeviceConfiguration()] * devices)
 
 
 def device_summary() -> str:
-    """One line naming the accelerators TensorFlow sees (for --devices messages and the README)."""
+    """One line naming the accelerators TensorFlow sees (for --devices messages and the README).
+
+    Not used in a notebook: multi-device training (GANTrainer's strategy=, the command line's --devices).
+    """
     gpus = tf.config.list_logical_devices("GPU")
     return f"{len(gpus)} GPU(s)" if gpus else f"no GPU, {os.cpu_count()} CPU cores"
 
 
 def check_built_in_scope(strategy, *models) -> None:
-    """Raise ValueError if a model's weights were not created inside strategy.scope()."""
+    """Raise ValueError if a model's weights were not created inside strategy.scope().
+
+    Not used in a notebook: multi-device training (GANTrainer's strategy=, the command line's --devices).
+    """
     for model in models:
         outside = [v.path for v in model.variables if not strategy.extended.variable_created_in_scope(v.value)]
         if outside:
@@ -126,7 +149,10 @@ def check_built_in_scope(strategy, *models) -> None:
 
 
 def synchronise_batch_norm(*models) -> None:
-    """Make every BatchNormalization layer use the global batch's statistics, so a split batch normalises as one."""
+    """Make every BatchNormalization layer use the global batch's statistics, so a split batch normalises as one.
+
+    Not used in a notebook: multi-device training (GANTrainer's strategy=, the command line's --devices).
+    """
     import keras
 
     for model in models:

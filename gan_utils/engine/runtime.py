@@ -13,7 +13,10 @@ import numpy as np
 
 
 def set_seed(seed: int = 0) -> None:
-    """Seed Python, NumPy and (if already imported or importable) TensorFlow/Keras, for repeatable runs."""
+    """Seed Python, NumPy and (if already imported or importable) TensorFlow/Keras, for repeatable runs.
+
+    Introduced in notebook 01.
+    """
     if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
     random.seed(int(seed))
@@ -26,7 +29,10 @@ def set_seed(seed: int = 0) -> None:
 
 
 def import_tensorflow_quietly():
-    """Import TensorFlow with its start-up log lines (written straight to stderr by C++) silenced."""
+    """Import TensorFlow with its start-up log lines (written straight to stderr by C++) silenced.
+
+    Introduced in notebook 00.
+    """
     if "tensorflow" in sys.modules:
         return sys.modules["tensorflow"]
     sys.stderr.flush()
@@ -43,7 +49,10 @@ def import_tensorflow_quietly():
 
 @contextlib.contextmanager
 def quiet_retracing():
-    """Silence TensorFlow's Python warnings (the retracing one) for a block that retraces on purpose."""
+    """Silence TensorFlow's Python warnings (the retracing one) for a block that retraces on purpose.
+
+    Introduced in notebook 02.
+    """
     import tensorflow as tf
 
     logger = tf.get_logger()

@@ -44,6 +44,8 @@ def _learning_rate(name: str, value) -> float:
 class TrainingDiverged(RuntimeError):
     """A loss became NaN, infinite or larger than LOSS_LIMIT; the weights were rolled back before this was raised.
 
+    Introduced in notebook 03; used in 04.
+
     ``step`` is the step whose losses diverged (None when raised without one).
     """
 

@@ -12,12 +12,18 @@ import numpy as np
 
 
 def is_number(value) -> bool:
-    """Return True for an int or float (NumPy's too), never for a bool."""
+    """Return True for an int or float (NumPy's too), never for a bool.
+
+    Not used in a notebook: one of the argument checks the trainers, models, toy GAN and studies share.
+    """
     return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
 
 
 def check_number(name: str, value, low: float, high: float = math.inf, low_open: bool = False) -> float:
-    """Return value as a float if it lies in [low, high) ((low, high) with low_open); else ValueError naming it."""
+    """Return value as a float if it lies in [low, high) ((low, high) with low_open); else ValueError naming it.
+
+    Not used in a notebook: one of the argument checks the trainers, models, toy GAN and studies share.
+    """
     inside = is_number(value) and math.isfinite(value) and value < high and (
         value > low if low_open else value >= low)
     if not inside:
@@ -26,14 +32,20 @@ def check_number(name: str, value, low: float, high: float = math.inf, low_open:
 
 
 def check_positive(name: str, value) -> float:
-    """Return value as a float if it is a finite number > 0; else ValueError naming it."""
+    """Return value as a float if it is a finite number > 0; else ValueError naming it.
+
+    Not used in a notebook: one of the argument checks the trainers, models, toy GAN and studies share.
+    """
     if not is_number(value) or not math.isfinite(value) or value <= 0:
         raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
     return float(value)
 
 
 def check_int(name: str, value, low: int = 1, high: float = math.inf) -> int:
-    """Return value as an int if it is an integer (not a bool) in [low, high]; else ValueError naming it."""
+    """Return value as an int if it is an integer (not a bool) in [low, high]; else ValueError naming it.
+
+    Not used in a notebook: one of the argument checks the trainers, models, toy GAN and studies share.
+    """
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not low <= value <= high:
         allowed = f">= {low}" if high == math.inf else f"in [{low}, {high}]"
         raise ValueError(f"{name} must be an integer {allowed}, got {value!r}")
@@ -41,14 +53,21 @@ def check_int(name: str, value, low: int = 1, high: float = math.inf) -> int:
 
 
 def check_switch(name: str, value) -> bool:
-    """Return value as a bool if it is True or False (NumPy's too); else ValueError naming it."""
+    """Return value as a bool if it is True or False (NumPy's too); else ValueError naming it.
+
+    Not used in a notebook: one of the argument checks the trainers, models, toy GAN and studies share.
+    """
     if not isinstance(value, (bool, np.bool_)):
         raise ValueError(f"{name} must be True or False, got {value!r}")
     return bool(value)
 
 
 def checked_property(name: str, check: Callable, doc: str, on_set: Callable | None = None) -> property:
-    """A property kept in ``self._<name>``: set through ``check(name, value)``, then ``on_set(self, value)`` if given."""
+    """A property kept in ``self._<name>``: set through ``check(name, value)``, then ``on_set(self, value)`` if given.
+
+    Not used in a notebook: GANTrainer's and ToyGAN's settable properties (learning rates, k, the toy loss) are made
+    with it.
+    """
     attr = f"_{name}"
 
     def get(self):

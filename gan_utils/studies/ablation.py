@@ -36,18 +36,27 @@ def _without(change: str) -> str:
 
 
 def ms_per_step(run: dict) -> float:
-    """Training milliseconds per generator step of one study run (nan for a run of 0 steps)."""
+    """Training milliseconds per generator step of one study run (nan for a run of 0 steps).
+
+    Introduced in notebook 03.
+    """
     return 1000.0 * run["seconds"] / run["steps"] if run["steps"] else math.nan
 
 
 def median_final(study: dict, variant: str, metric: str) -> float:
-    """Median over seeds of a variant's last measured value of `metric` (diverged runs left out; nan if none)."""
+    """Median over seeds of a variant's last measured value of `metric` (diverged runs left out; nan if none).
+
+    Introduced in notebook 03.
+    """
     values = [v for v in (S.final(run, metric) for run in S.runs_of(study, variant)) if not math.isnan(v)]
     return float(np.median(values)) if values else math.nan
 
 
 def bought(study: dict, change: str, recipe: str = RECIPE) -> dict:
-    """What one change buys: per metric the recipe's median, the median without it, the gain and the verdict over seeds."""
+    """What one change buys: per metric the recipe's median, the median without it, the gain and the verdict over seeds.
+
+    Introduced in notebook 03.
+    """
     without = _without(change)
     runs = S.runs_of(study, recipe)
     out = {"change": change, "without": without, "seeds": len(runs), "steps": max(run["steps"] for run in runs)}
@@ -61,7 +70,7 @@ def bought(study: dict, change: str, recipe: str = RECIPE) -> dict:
 
 
 def describe(result: dict) -> str:
-    """Three lines saying what one change bought (from `bought`), for a notebook to print."""
+    """Three lines saying what one change bought (from `bought`), for a notebook to print. Introduced in notebook 03."""
     score, fd, ms = result["mnist_score"], result["frechet_distance"], result["ms_per_step"]
     return "\n".join([
         f"{result['change']}: the course recipe against '{result['without']}', {result['seeds']} seeds, "
@@ -75,7 +84,10 @@ def describe(result: dict) -> str:
 
 
 def value_at_seconds(run: dict, metric: str, seconds: float) -> float:
-    """A run's `metric` at `seconds` of training, interpolated linearly between measurements (nan outside them)."""
+    """A run's `metric` at `seconds` of training, interpolated linearly between measurements (nan outside them).
+
+    Introduced in notebook 03.
+    """
     points = [p for p in run["metrics"] if "diverged" not in p and isinstance(p.get(metric), (int, float))]
     if not points:
         return math.nan
@@ -87,7 +99,10 @@ def value_at_seconds(run: dict, metric: str, seconds: float) -> float:
 
 
 def at_equal_time(study: dict, change: str, metric: str = "mnist_score", recipe: str = RECIPE) -> dict:
-    """Per seed: the recipe's final value and the value without `change` after the same training seconds."""
+    """Per seed: the recipe's final value and the value without `change` after the same training seconds.
+
+    Introduced in notebook 03.
+    """
     higher = S.HIGHER_IS_BETTER.get(metric, True)
     mine = {run["seed"]: run for run in S.runs_of(study, recipe)}
     theirs = {run["seed"]: run for run in S.runs_of(study, _without(change))}
@@ -109,7 +124,10 @@ def at_equal_time(study: dict, change: str, metric: str = "mnist_score", recipe:
 
 
 def at_step(study: dict, variant: str, step: int, metric: str = "mnist_score") -> tuple[float, float, float] | None:
-    """(median, min, max) over seeds of a variant's `metric` measured at exactly `step`, or None if not measured there."""
+    """(median, min, max) over seeds of a variant's `metric` measured at exactly `step`, or None if not measured there.
+
+    Introduced in notebook 03.
+    """
     steps, median, low, high = S.curve(study, variant, metric)
     where = np.flatnonzero(steps == step)
     if not len(where):
@@ -119,7 +137,10 @@ def at_step(study: dict, variant: str, step: int, metric: str = "mnist_score") -
 
 
 def summary_table(study: dict, changes=None, recipe: str = RECIPE):
-    """One row per change: the gain in MNIST score and in Fréchet distance (medians) and whether it held on every seed."""
+    """One row per change: the gain in MNIST score and in Fréchet distance (medians) and whether it held on every seed.
+
+    Introduced in notebook 03.
+    """
     import pandas as pd
 
     rows = []

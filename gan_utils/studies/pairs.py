@@ -22,7 +22,10 @@ from ..engine.paths import display_path, shipped_path
 
 @dataclass(frozen=True)
 class Pair:
-    """A failure and its fix: trainer settings of each, the budget in steps, and the measure that should differ."""
+    """A failure and its fix: trainer settings of each, the budget in steps, and the measure that should differ.
+
+    Introduced in notebook 04.
+    """
 
     name: str
     failure: str
@@ -52,7 +55,7 @@ PAIRS: tuple[Pair, ...] = (
 
 
 def pair(name: str) -> Pair:
-    """The pair called `name`."""
+    """The pair called `name`. Introduced in notebook 04."""
     for p in PAIRS:
         if p.name == name:
             return p
@@ -93,6 +96,8 @@ def _train_ring(settings: dict, steps: int, seed: int) -> dict:
 def run(p: Pair | str, seed: int = 0, data=None, steps: int | None = None) -> dict:
     """Train both sides of a pair from `seed` (for the pair's steps unless given; far fewer under GAN_UTILS_FAST).
 
+    Introduced in notebook 04.
+
     Returns {"failure": result, "fix": result}, each result holding its trainer and its measures.
     """
     from ..engine.switches import fast
@@ -110,18 +115,24 @@ def run(p: Pair | str, seed: int = 0, data=None, steps: int | None = None) -> di
 
 
 def fix_won(p: Pair, result: dict) -> bool:
-    """Whether the fix beat the failure on the pair's measure in one result."""
+    """Whether the fix beat the failure on the pair's measure in one result.
+
+    Not used in a notebook: benchmarks/check_pairs.py and the tests ask it.
+    """
     a, b = result["failure"][p.measure], result["fix"][p.measure]
     return b > a if p.higher_is_better else b < a
 
 
 def results_path():
-    """Where the committed multi-seed check lives: data/results/pairs.json."""
+    """Where the committed multi-seed check lives: data/results/pairs.json. Introduced in notebook 04."""
     return shipped_path("results", "pairs.json")
 
 
 def load_check(path=None) -> dict | None:
-    """The committed multi-seed check of the pairs, or None (saying why) if it is missing or unreadable."""
+    """The committed multi-seed check of the pairs, or None (saying why) if it is missing or unreadable.
+
+    Introduced in notebook 04.
+    """
     path = path or results_path()
     try:
         check = json.loads(path.read_text())
@@ -135,7 +146,10 @@ def load_check(path=None) -> dict | None:
 
 
 def spread_line(check: dict | None, name: str) -> str:
-    """One sentence: each side's measure on every seed of the committed check, and whether the fix won on all."""
+    """One sentence: each side's measure on every seed of the committed check, and whether the fix won on all.
+
+    Introduced in notebook 04.
+    """
     if check is None or name not in check["pairs"]:
         return f"({name}: no multi-seed check available)"
     entry, p = check["pairs"][name], pair(name)
@@ -154,7 +168,10 @@ MEASURES = {"mnist_score": "MNIST score", "modes_covered": "modes covered (of 8)
 
 
 def plot_check(check: dict | None, name: str, ax=None):
-    """Draw one pair of the committed check (classroom mode's stand-in for training it): the failure's and the fix's measure on every seed, side by side; return the Axes."""
+    """Draw one pair of the committed check (classroom mode's stand-in for training it): the failure's and the fix's measure on every seed, side by side; return the Axes.
+
+    Introduced in notebook 04.
+    """
     import matplotlib.pyplot as plt
 
     p = pair(name)

@@ -28,7 +28,10 @@ HIGHER_IS_BETTER = {"mnist_score": True, "frechet_distance": False}
 
 
 def study_path() -> Path:
-    """Where the study is read from: $GAN_UTILS_STUDY if set, else the committed data/results/stability.json."""
+    """Where the study is read from: $GAN_UTILS_STUDY if set, else the committed data/results/stability.json.
+
+    Introduced in notebook 03.
+    """
     override = os.environ.get("GAN_UTILS_STUDY")
     return Path(override) if override else shipped_path("results", "stability.json")
 
@@ -43,7 +46,10 @@ def _is_number(value) -> bool:
 
 
 def validate(study, source: str = "stability.json") -> dict:
-    """Return `study` if it is a well-formed study (a dict whose "runs" each hold exactly RUN_KEYS), else ValueError naming the fault."""
+    """Return `study` if it is a well-formed study (a dict whose "runs" each hold exactly RUN_KEYS), else ValueError naming the fault.
+
+    Introduced in notebook 03.
+    """
     if not isinstance(study, dict):
         _fail(source, f"expected a JSON object with a 'runs' list, got {type(study).__name__}")
     runs = study.get("runs")
@@ -85,7 +91,10 @@ def validate(study, source: str = "stability.json") -> dict:
 
 
 def load(path=None) -> dict:
-    """Read and validate the study file (default: the committed one); ValueError or FileNotFoundError saying what to do."""
+    """Read and validate the study file (default: the committed one); ValueError or FileNotFoundError saying what to do.
+
+    Introduced in notebook 03.
+    """
     path = Path(path) if path is not None else study_path()
     source = display_path(path)
     if not path.is_file():
@@ -99,7 +108,10 @@ def load(path=None) -> dict:
 
 
 def load_or_explain(path=None) -> dict | None:
-    """Return the study, or print why it cannot be read (and how to train live instead) and return None."""
+    """Return the study, or print why it cannot be read (and how to train live instead) and return None.
+
+    Introduced in notebook 03; used in 04.
+    """
     try:
         return load(path)
     except (FileNotFoundError, ValueError) as error:
@@ -108,12 +120,12 @@ def load_or_explain(path=None) -> dict | None:
 
 
 def variants(study: dict) -> list[str]:
-    """Variant names in the order the study ran them."""
+    """Variant names in the order the study ran them. Introduced in notebook 03; used in 04."""
     return list(dict.fromkeys(run["variant"] for run in study["runs"]))
 
 
 def runs_of(study: dict, variant: str) -> list[dict]:
-    """Every run (one per seed) of one variant."""
+    """Every run (one per seed) of one variant. Introduced in notebook 03; used in 04."""
     found = [run for run in study["runs"] if run["variant"] == variant]
     if not found:
         raise ValueError(f"the study has no variant {variant!r}; it has {variants(study)}")
@@ -126,7 +138,10 @@ def _series(run: dict, metric: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def curve(study: dict, variant: str, metric: str = "mnist_score") -> tuple[np.ndarray, ...]:
-    """Return (steps, median, low, high) of a metric over the seeds of one variant, at the steps every seed reached."""
+    """Return (steps, median, low, high) of a metric over the seeds of one variant, at the steps every seed reached.
+
+    Introduced in notebook 03.
+    """
     series = [_series(run, metric) for run in runs_of(study, variant)]
     common = sorted(set.intersection(*(set(steps.tolist()) for steps, _ in series)))
     if not common:
@@ -136,13 +151,16 @@ def curve(study: dict, variant: str, metric: str = "mnist_score") -> tuple[np.nd
 
 
 def final(run: dict, metric: str) -> float:
-    """The last measured value of a metric in one run (nan if it diverged before any)."""
+    """The last measured value of a metric in one run (nan if it diverged before any).
+
+    Introduced in notebook 03; used in 04.
+    """
     _, values = _series(run, metric)
     return float(values[-1]) if len(values) else math.nan
 
 
 def diverged_at(run: dict) -> int | None:
-    """The step at which a run diverged, or None."""
+    """The step at which a run diverged, or None. Not used in a notebook: the tests ask it."""
     return next((p["step"] for p in run["metrics"] if "diverged" in p), None)
 
 
@@ -151,7 +169,10 @@ def _all(n: int) -> str:
 
 
 def compare(study: dict, variant: str, baseline: str, metric: str = "mnist_score") -> str:
-    """Say whether `variant` beat `baseline` on every seed (paired by seed), lost on every seed, or neither (noise)."""
+    """Say whether `variant` beat `baseline` on every seed (paired by seed), lost on every seed, or neither (noise).
+
+    Introduced in notebook 03.
+    """
     higher = HIGHER_IS_BETTER.get(metric, True)
     mine = {run["seed"]: final(run, metric) for run in runs_of(study, variant)}
     theirs = {run["seed"]: final(run, metric) for run in runs_of(study, baseline)}
@@ -186,7 +207,10 @@ def _spread(values: list[float], fmt: str) -> str:
 
 
 def table(study: dict, baselines: dict | None = None):
-    """Final scores per variant (median [min–max] over seeds) and the verdict against each row's baseline."""
+    """Final scores per variant (median [min–max] over seeds) and the verdict against each row's baseline.
+
+    Introduced in notebook 04.
+    """
     import pandas as pd
 
     present = set(variants(study))
@@ -215,7 +239,10 @@ def table(study: dict, baselines: dict | None = None):
 
 def plot_curves(study: dict | None, names: list[str] | None = None, metric: str = "mnist_score",
                 live_runs: list[dict] = (), ax=None):
-    """Draw a metric against generator steps: the median over seeds of each variant, its min–max band, and live runs dashed."""
+    """Draw a metric against generator steps: the median over seeds of each variant, its min–max band, and live runs dashed.
+
+    Introduced in notebook 03; used in 04.
+    """
     import matplotlib.pyplot as plt
 
     if ax is None:
@@ -235,7 +262,10 @@ def plot_curves(study: dict | None, names: list[str] | None = None, metric: str 
 
 
 def plot_score_and_fd(study: dict | None, names: list[str], live_runs: list[dict] = ()):
-    """Two panels side by side: the MNIST score and the Fréchet distance (log scale) against generator steps; one legend."""
+    """Two panels side by side: the MNIST score and the Fréchet distance (log scale) against generator steps; one legend.
+
+    Introduced in notebook 04.
+    """
     import matplotlib.pyplot as plt
 
     fig, (left, right) = plt.subplots(1, 2, figsize=(13, 4.2))
@@ -248,7 +278,10 @@ def plot_score_and_fd(study: dict | None, names: list[str], live_runs: list[dict
 
 
 def correlation(study: dict, variant: str, x: str = "d_loss", y: str = "mnist_score") -> list[float]:
-    """Pearson correlation of two metrics along each run of a variant (e.g. WGAN-GP's critic loss against score)."""
+    """Pearson correlation of two metrics along each run of a variant (e.g. WGAN-GP's critic loss against score).
+
+    Introduced in notebook 04.
+    """
     out = []
     for run in runs_of(study, variant):
         points = [p for p in run["metrics"] if _is_number(p.get(x)) and _is_number(p.get(y))]
@@ -258,7 +291,10 @@ def correlation(study: dict, variant: str, x: str = "d_loss", y: str = "mnist_sc
 
 
 def measure_point(trainer, data, n_samples: int, window: int) -> dict:
-    """One measurement along a run: step, training seconds, scores of n fresh samples, mean losses over the last `window` steps."""
+    """One measurement along a run: step, training seconds, scores of n fresh samples, mean losses over the last `window` steps.
+
+    Introduced in notebook 04.
+    """
 
     scores = metrics.evaluate(trainer.sample(n_samples), data)
     history = trainer.history
@@ -269,7 +305,10 @@ def measure_point(trainer, data, n_samples: int, window: int) -> dict:
 
 
 def run_record(trainer, name: str, points: list[dict], diverged: Exception | None = None) -> dict:
-    """The study's record of one run: exactly RUN_KEYS (a diverged run ends with a {"step", "diverged"} point)."""
+    """The study's record of one run: exactly RUN_KEYS (a diverged run ends with a {"step", "diverged"} point).
+
+    Introduced in notebook 04.
+    """
     steps = trainer.step_count
     if diverged is not None:
         reached = getattr(diverged, "step", None) or steps + 1
@@ -281,7 +320,10 @@ def run_record(trainer, name: str, points: list[dict], diverged: Exception | Non
 
 def train_live(name: str, data, steps: int = 1000, seed: int = 0, every: int = 250, n_samples: int = 1000,
                verbose: bool = True) -> dict:
-    """Train one study variant from scratch for `steps` generator steps, measuring every `every`; return a run record."""
+    """Train one study variant from scratch for `steps` generator steps, measuring every `every`; return a run record.
+
+    Introduced in notebook 04.
+    """
     from .variants import make_trainer, variant
     from ..engine.training import TrainingDiverged
 

@@ -28,7 +28,10 @@ METRIC_NAMES = {"mnist_score": "MNIST score", "frechet_distance": "Fréchet dist
 
 @dataclass(frozen=True)
 class Variant:
-    """One way of training the same architecture: trainer settings, model switches and where it comes from."""
+    """One way of training the same architecture: trainer settings, model switches and where it comes from.
+
+    Introduced in notebook 04.
+    """
 
     name: str
     settings: dict
@@ -109,7 +112,7 @@ BASELINES: dict[str, str] = {**{v.name: "non-saturating loss" for v in VARIANTS 
 
 
 def variant(name: str) -> Variant:
-    """Return the variant called `name` from VARIANTS."""
+    """Return the variant called `name` from VARIANTS. Introduced in notebook 04."""
     for v in STUDY_VARIANTS:
         if v.name == name:
             return v
@@ -118,7 +121,10 @@ def variant(name: str) -> Variant:
 
 @dataclass
 class RunResult:
-    """What one training run produced: its scores, a strip of samples and its loss history."""
+    """What one training run produced: its scores, a strip of samples and its loss history.
+
+    Introduced in notebook 04.
+    """
 
     variant: str
     seed: int
@@ -131,7 +137,10 @@ class RunResult:
 
 
 def machine() -> str:
-    """Describe this machine in one line (CPU, cores, TensorFlow), for the caption of a table."""
+    """Describe this machine in one line (CPU, cores, TensorFlow), for the caption of a table.
+
+    Not used in a notebook: the benchmarks caption their results with it.
+    """
     import tensorflow as tf
 
     cpu = platform.processor() or platform.machine()
@@ -150,21 +159,30 @@ def _check_seconds(seconds) -> float:
 
 
 def make_trainer(v: Variant, data: MnistData, seed: int = 0) -> GANTrainer:
-    """Build a trainer for variant v on data's training digits (same architecture for every variant)."""
+    """Build a trainer for variant v on data's training digits (same architecture for every variant).
+
+    Introduced in notebook 04.
+    """
     sizes = {k: val for k, val in ARCHITECTURE.items() if k != "model"}
     return GANTrainer(ARCHITECTURE["model"], to_float(data.x_train), seed=seed,
                       **v.settings, **sizes, **v.switches)
 
 
 def measure(trainer: GANTrainer, data: MnistData, n: int | None = None) -> dict:
-    """Score n fresh samples of a trainer: MNIST score, Fréchet distance, classes covered, memorisation."""
+    """Score n fresh samples of a trainer: MNIST score, Fréchet distance, classes covered, memorisation.
+
+    Introduced in notebook 04.
+    """
     n = n or fast(1000, 200)
     result = metrics.evaluate(trainer.sample(n), data)
     return {key: result[key] for key in METRIC_NAMES} | {"class_histogram": result["class_histogram"]}
 
 
 def start_run(v: Variant, data: MnistData, seed: int = 0) -> GANTrainer:
-    """Build variant v's trainer and compile its step, so that a time budget counts training only."""
+    """Build variant v's trainer and compile its step, so that a time budget counts training only.
+
+    Introduced in notebook 04.
+    """
     trainer = make_trainer(v, data, seed)
     trainer.step(1)
     trainer.train_time = 0.0
@@ -173,7 +191,10 @@ def start_run(v: Variant, data: MnistData, seed: int = 0) -> GANTrainer:
 
 def finish_run(trainer: GANTrainer, name: str, data: MnistData, note: str = "", n_samples: int | None = None,
                strip: int = 10) -> RunResult:
-    """Measure a trained run and package it (scores, a strip of fixed-noise samples, its history)."""
+    """Measure a trained run and package it (scores, a strip of fixed-noise samples, its history).
+
+    Introduced in notebook 04.
+    """
     return RunResult(name, trainer.seed, trainer.step_count, trainer.train_time, measure(trainer, data, n_samples),
                      trainer.sample(z=trainer.fixed_z[:strip]),
                      {k: list(trainer.history[k]) for k in ("step", "d_loss", "g_loss", "d_real", "d_fake")}, note)
@@ -181,7 +202,10 @@ def finish_run(trainer: GANTrainer, name: str, data: MnistData, note: str = "", 
 
 def run_variant(v: Variant, data: MnistData, seconds: float, seed: int = 0, n_samples: int | None = None,
                 strip: int = 10) -> RunResult:
-    """Train variant v from scratch for `seconds` of training time, then measure it."""
+    """Train variant v from scratch for `seconds` of training time, then measure it.
+
+    Not used in a notebook: compare() and the tests train a variant with it.
+    """
     seconds = _check_seconds(seconds)
     trainer = start_run(v, data, seed)
     note = ""
@@ -194,7 +218,10 @@ def run_variant(v: Variant, data: MnistData, seconds: float, seed: int = 0, n_sa
 
 def compare(variants=VARIANTS, data: MnistData | None = None, seconds: float | None = None,
             seeds=(0, 1), verbose: bool = True) -> list[RunResult]:
-    """Run every variant for every seed on the same budget; print one line per run as it finishes."""
+    """Run every variant for every seed on the same budget; print one line per run as it finishes.
+
+    Not used in a notebook: a multi-seed comparison for one's own runs; the tests check it.
+    """
     from ..engine.data import load_mnist
 
     data = data or load_mnist(verbose=False)
@@ -219,7 +246,10 @@ def _spread(values: list[float], fmt: str) -> str:
 
 
 def summary_table(results: list[RunResult]):
-    """Return a DataFrame, one row per variant: mean [min–max] over seeds of each score, and steps."""
+    """Return a DataFrame, one row per variant: mean [min–max] over seeds of each score, and steps.
+
+    Introduced in notebook 04.
+    """
     import pandas as pd
 
     rows, order = {}, []
@@ -243,7 +273,10 @@ def summary_table(results: list[RunResult]):
 
 
 def plot_strips(results: list[RunResult], per_variant: int = 1):
-    """Draw one row of samples per variant (its first `per_variant` seeds), labelled with the score."""
+    """Draw one row of samples per variant (its first `per_variant` seeds), labelled with the score.
+
+    Not used in a notebook: draws compare()'s samples; the tests check it.
+    """
     import matplotlib.pyplot as plt
 
     from ..engine.plotting import image_grid

@@ -26,7 +26,10 @@ from ..engine.switches import snapshots_on
 
 
 class PlayLoop:
-    """Call ``step()`` repeatedly as an asyncio task until ``stop()``; never more than one loop at a time."""
+    """Call ``step()`` repeatedly as an asyncio task until ``stop()``; never more than one loop at a time.
+
+    Introduced in notebook 01.
+    """
 
     def __init__(self, step: Callable[[], object], on_error: Callable[[BaseException], None] | None = None,
                  on_stop: Callable[[], None] | None = None, delay: float = 0.0):
@@ -88,6 +91,8 @@ class PlayLoop:
 class PlayControls:
     """Play/Pause shared by the dashboards: a ``play_button`` toggle drives ``self.loop`` (a PlayLoop).
 
+    Introduced in notebook 01.
+
     A class using it sets ``self.loop``, ``self.play_button`` (observed with ``_on_play_toggle``),
     ``self.diverged`` and ``_on_error(err)``; it may override ``_after_stop`` to tidy up.
     """
@@ -143,7 +148,10 @@ class PlayControls:
 
 
 class ErrorBox:
-    """An output area that shows a friendly message for an exception instead of a stack trace."""
+    """An output area that shows a friendly message for an exception instead of a stack trace.
+
+    Introduced in notebook 01.
+    """
 
     def __init__(self):
         self.widget = W.HTML(value="")
@@ -168,7 +176,10 @@ class ErrorBox:
 
 
 def log_slider(description: str, value: float, low: float, high: float, readout_format: str = ".1e") -> W.FloatLogSlider:
-    """A log-scale slider between low and high (e.g. learning rates); continuous_update off."""
+    """A log-scale slider between low and high (e.g. learning rates); continuous_update off.
+
+    Introduced in notebook 01.
+    """
     import math
 
     if not (0 < low < high) or not (low <= value <= high):
@@ -179,7 +190,7 @@ def log_slider(description: str, value: float, low: float, high: float, readout_
 
 
 def play_button(description: str = "Play") -> W.ToggleButton:
-    """A Play/Pause toggle button (its label follows its state)."""
+    """A Play/Pause toggle button (its label follows its state). Introduced in notebook 01."""
     button = W.ToggleButton(value=False, description=description, icon="play", tooltip="Play / Pause")
 
     def relabel(change):
@@ -194,7 +205,10 @@ SNAPSHOT_WIDTH = 640  # pixels: the narrowest snapshot, so the text lines wrap a
 
 
 def dashboard_bundle(root: W.Widget, snapshot: Callable[[], bytes], text: str) -> dict:
-    """The root widget's mime bundle, plus the snapshot as image/png and `text` as text/plain when snapshots are on."""
+    """The root widget's mime bundle, plus the snapshot as image/png and `text` as text/plain when snapshots are on.
+
+    Introduced in notebook 02.
+    """
     bundle = dict(root._repr_mimebundle_() or {})
     if snapshots_on():
         bundle["image/png"] = base64.b64encode(snapshot()).decode("ascii")
@@ -203,12 +217,15 @@ def dashboard_bundle(root: W.Widget, snapshot: Callable[[], bytes], text: str) -
 
 
 def html_text(value: str) -> str:
-    """The text an HTML widget shows, on one line (tags dropped, entities decoded)."""
+    """The text an HTML widget shows, on one line (tags dropped, entities decoded). Introduced in notebook 02."""
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", value)).split())
 
 
 def control_text(controls: list[W.Widget]) -> str:
-    """How a row of controls reads in a snapshot: buttons as [label], checkboxes as [x] label, others as 'label: value'."""
+    """How a row of controls reads in a snapshot: buttons as [label], checkboxes as [x] label, others as 'label: value'.
+
+    Introduced in notebook 02.
+    """
     parts = []
     for control in controls:
         if control.layout.display == "none":
@@ -228,7 +245,10 @@ def control_text(controls: list[W.Widget]) -> str:
 
 
 def dashboard_snapshot(root: W.Box, status: str, errors_html: str, picture: bytes) -> bytes:
-    """A dashboard laid out as buttons, then two rows of settings, then its picture: one PNG of its controls, status, errors and picture."""
+    """A dashboard laid out as buttons, then two rows of settings, then its picture: one PNG of its controls, status, errors and picture.
+
+    Introduced in notebook 02.
+    """
     buttons, *settings = root.children[:3]
     return compose_snapshot([control_text(buttons.children),
                              control_text([c for row in settings for c in row.children]),
@@ -236,7 +256,10 @@ def dashboard_snapshot(root: W.Box, status: str, errors_html: str, picture: byte
 
 
 def compose_snapshot(blocks: list[str | bytes | list[str]], font_size: float = 11.0) -> bytes:
-    """One PNG, top to bottom: a str is a wrapped text line, a list of str is preformatted lines, bytes is a PNG image."""
+    """One PNG, top to bottom: a str is a wrapped text line, a list of str is preformatted lines, bytes is a PNG image.
+
+    Introduced in notebook 02.
+    """
     import numpy as np
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure

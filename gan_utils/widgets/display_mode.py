@@ -21,12 +21,18 @@ _PROJECTOR_RC = {"font.size": 16, "axes.titlesize": 18, "axes.labelsize": 16, "l
 
 
 def mode() -> str:
-    """The current display mode, "default" or "projector"."""
+    """The current display mode, "default" or "projector".
+
+    Not used in a notebook: projector mode (docs/instructor_guide.md); the tests and screenshots read it.
+    """
     return _state["mode"]
 
 
 def display(new_mode: str = "default") -> str:
-    """Switch to "projector" (large fonts, figures and controls) or back to "default"; return the previous mode."""
+    """Switch to "projector" (large fonts, figures and controls) or back to "default"; return the previous mode.
+
+    Not used in a notebook: the instructor guide's projector switch, gu.display("projector").
+    """
     if new_mode not in MODES:
         raise ValueError(f"display mode must be one of {MODES}, got {new_mode!r}")
     import matplotlib as mpl
@@ -46,18 +52,21 @@ def display(new_mode: str = "default") -> str:
 
 
 def font(size: float) -> float:
-    """A font size a dashboard asked for, scaled for the current mode."""
+    """A font size a dashboard asked for, scaled for the current mode. Introduced in notebook 02."""
     return size * SCALE[_state["mode"]]
 
 
 def figsize(width: float, height: float) -> tuple[float, float]:
-    """A figure size a dashboard asked for, scaled for the current mode."""
+    """A figure size a dashboard asked for, scaled for the current mode. Introduced in notebook 02."""
     factor = FIGURE_SCALE[_state["mode"]]
     return width * factor, height * factor
 
 
 def widget_css() -> str:
-    """A <style> block that enlarges the controls inside an element of class CSS_CLASS (empty in default mode)."""
+    """A <style> block that enlarges the controls inside an element of class CSS_CLASS (empty in default mode).
+
+    Introduced in notebook 01.
+    """
     if _state["mode"] != "projector":
         return ""
     px = round(13 * SCALE["projector"])
@@ -70,7 +79,10 @@ def widget_css() -> str:
 
 
 def dress(box):
-    """Return a dashboard's root widget marked for the current mode (with the style block in projector mode)."""
+    """Return a dashboard's root widget marked for the current mode (with the style block in projector mode).
+
+    Introduced in notebook 01.
+    """
     import ipywidgets as W
 
     if _state["mode"] != "projector":
