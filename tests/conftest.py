@@ -42,10 +42,10 @@ def fake_mnist_arrays(n_train: int = 40, n_test: int = 20, seed: int = 0) -> dic
 def small_stability(monkeypatch):
     """Shrink notebook 04's shared architecture so a run takes a second; return 512 real digits."""
     import gan_utils as gu
-    from gan_utils import variants as stability
+    from gan_utils import variants
     from gan_utils.engine.data import MnistData
 
-    monkeypatch.setattr(stability, "ARCHITECTURE", {"model": "dcgan", "g_filters": 16, "d_filters": 8})
+    monkeypatch.setattr(variants, "ARCHITECTURE", {"model": "dcgan", "g_filters": 16, "d_filters": 8})
     data = gu.load_mnist(verbose=False)
     return MnistData(data.x_train[:512], data.y_train[:512], data.x_test[:200], data.y_test[:200])
 

@@ -32,10 +32,10 @@ def study() -> dict:
 
 
 def test_every_change_names_an_ablation_of_the_study():
-    from gan_utils import variants as stability
+    from gan_utils import variants
 
-    assert A.RECIPE == stability.RECIPE_NAME
-    assert set(A.CHANGES.values()) == {v.name for v in stability.ABLATIONS}
+    assert A.RECIPE == variants.RECIPE_NAME
+    assert set(A.CHANGES.values()) == {v.name for v in variants.ABLATIONS}
 
 
 def test_bought_is_the_difference_of_medians_with_the_verdict(study):

@@ -4,24 +4,24 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gan_utils import bugs as broken
+from gan_utils import bugs
 
 
 def test_no_flatten_returns_the_rank_error():
-    result = broken.no_flatten(batch=4)
+    result = bugs.no_flatten(batch=4)
     assert result["output_shape"] == (4, 28, 28, 1)
     assert result["error"].startswith("ValueError") and "same rank" in result["error"]
 
 
 def test_overwritten_data_shrinks_to_a_batch():
-    left = broken.overwritten_data(n_images=1000, batch_size=64, steps=4)
+    left = bugs.overwritten_data(n_images=1000, batch_size=64, steps=4)
     assert left[0] == 1000 and left[1] <= 64 and left == sorted(left, reverse=True) and left[-1] < left[1]
     with pytest.raises(ValueError, match="batch_size"):
-        broken.overwritten_data(batch_size=0)
+        bugs.overwritten_data(batch_size=0)
 
 
 def test_seed_generator_step_changes_the_wrong_weights():
-    r = broken.seed_generator_step(batch=4)
+    r = bugs.seed_generator_step(batch=4)
     assert r["A_generator_changed"] is False and r["A_discriminator_changed"] is False
     assert "same rank" in r["B_error"]
     assert r["B_generator_changed"] is True and r["B_discriminator_changed"] is False
@@ -29,14 +29,14 @@ def test_seed_generator_step_changes_the_wrong_weights():
 
 
 def test_pixels_0_255_error_is_caught():
-    r = broken.pixels_0_255(n=8)
+    r = bugs.pixels_0_255(n=8)
     assert r["real_range"][1] > 1 and "[-1, 1]" in r["trainer_error"]
 
 
 @pytest.mark.parametrize("bug", [{}, {"swap_labels": True}, {"sigmoid_then_logits": True}, {"d_steps": 3}])
 def test_train_mlp_gan_runs_each_variant(bug):
     images = np.random.default_rng(0).uniform(-1, 1, (64, 28, 28, 1)).astype(np.float32)
-    h = broken.train_mlp_gan(images, steps=3, batch_size=16, hidden=16, **bug)
+    h = bugs.train_mlp_gan(images, steps=3, batch_size=16, hidden=16, **bug)
     assert len(h["d_loss"]) == 3 and h["samples"].shape == (16, 28, 28, 1)
     assert all(0 <= p <= 1 for p in h["d_real"] + h["d_fake"])
     if bug.get("sigmoid_then_logits"):
@@ -45,11 +45,11 @@ def test_train_mlp_gan_runs_each_variant(bug):
 
 def test_train_mlp_gan_rejects_bad_images():
     with pytest.raises(ValueError, match="shape"):
-        broken.train_mlp_gan(np.zeros((4, 28, 28), np.float32), steps=1)
+        bugs.train_mlp_gan(np.zeros((4, 28, 28), np.float32), steps=1)
 
 
 def test_frozen_without_recompile_shows_the_flag_holding_only_by_tracing():
-    r = broken.frozen_without_recompile(batch=4)
+    r = bugs.frozen_without_recompile(batch=4)
     assert r["d_step_fake_labels"] == 1.0 and r["d_step_real_labels"] == 0.0
     assert r["d_step_changed_D"] is True and r["trainable_weights_after_freeze"] == 0
     assert r["frozen_changed_G"] is False, "a call on D never trains G"

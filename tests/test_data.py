@@ -258,31 +258,31 @@ def test_paths_resolve_from_repo_root(monkeypatch, tmp_path):
 
 
 def test_outside_a_checkout_user_files_go_to_the_user_folders(monkeypatch, tmp_path):
-    from gan_utils import paths as config
+    from gan_utils import paths
 
-    monkeypatch.setattr(config, "in_checkout", lambda: False)
-    monkeypatch.setattr(config.sys, "platform", "linux")
+    monkeypatch.setattr(paths, "in_checkout", lambda: False)
+    monkeypatch.setattr(paths.sys, "platform", "linux")
     monkeypatch.chdir(tmp_path)
     for name in ("GAN_UTILS_DATA_DIR", "GAN_UTILS_RUNS_DIR", "GAN_UTILS_CACHE_DIR"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-    assert config.runs_dir() == tmp_path / "runs"
-    assert config.data_dir() == tmp_path / "xdg" / "gan-classroom"
-    assert config.cache_dir() == tmp_path / "xdg" / "gan-classroom" / "cache"
-    assert config.shipped_path("pretrained") == config.PACKAGE_DIR / "_shipped" / "pretrained"
+    assert paths.runs_dir() == tmp_path / "runs"
+    assert paths.data_dir() == tmp_path / "xdg" / "gan-classroom"
+    assert paths.cache_dir() == tmp_path / "xdg" / "gan-classroom" / "cache"
+    assert paths.shipped_path("pretrained") == paths.PACKAGE_DIR / "_shipped" / "pretrained"
     assert "xdg/gan-classroom/" in gdata.full_mnist_hint()
     monkeypatch.setenv("GAN_UTILS_RUNS_DIR", str(tmp_path / "r"))
     monkeypatch.setenv("GAN_UTILS_DATA_DIR", str(tmp_path / "d"))
-    assert config.runs_dir() == tmp_path / "r" and config.data_dir() == tmp_path / "d"
+    assert paths.runs_dir() == tmp_path / "r" and paths.data_dir() == tmp_path / "d"
 
 
 def test_paths_are_named_as_a_user_sees_them(monkeypatch, tmp_path):
-    from gan_utils import paths as config
+    from gan_utils import paths
 
     monkeypatch.chdir(gu.repo_root() / "notebooks")
-    assert config.display_path(gu.repo_root() / "data" / "mnist.npz") == "data/mnist.npz"
+    assert paths.display_path(gu.repo_root() / "data" / "mnist.npz") == "data/mnist.npz"
     monkeypatch.setenv("HOME", str(tmp_path))
-    assert config.display_path(tmp_path / ".keras" / "datasets" / "mnist.npz") == "~/.keras/datasets/mnist.npz"
+    assert paths.display_path(tmp_path / ".keras" / "datasets" / "mnist.npz") == "~/.keras/datasets/mnist.npz"
 
 
 def test_fast_knob(monkeypatch):

@@ -110,10 +110,10 @@ def test_the_installed_wheel_works_outside_the_repository(wheel, tmp_path):
     env = _outside_env(tmp_path, target)
     script = (
         "import json, numpy as np, gan_utils as gu\n"
-        "from gan_utils import config, metrics\n"
+        "from gan_utils import metrics, paths\n"
         "images = gu.pretrained.generate(gu.load_pretrained('cdcgan'), 20, labels=7)\n"
         "pred = np.argmax(metrics.classify(images), axis=1)\n"
-        "print(json.dumps({'file': gu.__file__, 'checkout': config.in_checkout(), 'shape': list(images.shape),\n"
+        "print(json.dumps({'file': gu.__file__, 'checkout': paths.in_checkout(), 'shape': list(images.shape),\n"
         "                  'sevens': float(np.mean(pred == 7)), 'runs': str(gu.runs_dir()),\n"
         "                  'data': str(gu.data_dir())}))\n"
     )

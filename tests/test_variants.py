@@ -1,4 +1,4 @@
-"""gu.stability: variants trained on one time budget, measured alike, summarised over seeds (notebook 04)."""
+"""gu.variants: variants trained on one time budget, measured alike, summarised over seeds (notebook 04)."""
 from __future__ import annotations
 
 import numpy as np
