@@ -1,31 +1,43 @@
 """Command line: train, sample and evaluate GANs without a notebook (`python -m gan_utils --help`).
 
 Every argument is checked before TensorFlow is imported, so a typo is answered at once with exit
-code 2 and nothing is written. No notebook calls it (notebook 03 names `make train`); `make train`
-and `make pretrained` use it.
+code 2 and nothing is written. A failure while running exits 1 with a one-line message (a diverged
+run keeps its last good checkpoint), and Ctrl-C exits 130 after saving the checkpoint. No notebook
+calls it (notebook 03 names `make train`); `make train` and `make pretrained` use it.
 """
 from __future__ import annotations
 
-
 import argparse
+import contextlib
 import json
 import math
 import sys
 import time
 from pathlib import Path
 
+from .engine import paths
 from .engine.checkpoints import CHECKPOINT_FILE
 from .engine.names import DATA_NAMES, FASHION_SOURCES, LOSS_NAMES, MNIST_SOURCES, MODEL_NAMES
-from .engine.paths import runs_dir
+from .engine.paths import display_path, runs_dir, shipped_path
+from .engine.recipes import recipe
 
 SOURCES = tuple(dict.fromkeys(MNIST_SOURCES + FASHION_SOURCES))
 DEFAULTS = {"model": "cdcgan", "seconds": 300.0, "data": "mnist", "source": "auto", "seed": 0}
 # A resumed run keeps these from its config.json; giving one that disagrees is an error.
 RUN_SETTINGS = ("loss", "lr_g", "lr_d", "batch_size", "d_steps", "label_smoothing", "seed")
+PREVIEW = 64  # sample draws this many of its images into the PNG grid beside the .npy
+INTERRUPTED = 130  # the shell's code for a program stopped by Ctrl-C (128 + SIGINT)
 
 
 class UsageError(Exception):
     """A bad argument found after parsing (a missing run folder, a model mismatch): exit code 2.
+
+    Not used in a notebook: part of the command line, python -m gan_utils (cli.py).
+    """
+
+
+class RunFailed(Exception):
+    """A failure after the arguments were accepted (training diverged): exit code 1 with a one-line message.
 
     Not used in a notebook: part of the command line, python -m gan_utils (cli.py).
     """
@@ -60,69 +72,188 @@ digit_label = _number_type(int, 0, 9, what="a label")
 smoothing = _number_type(float, 0, 0.5)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser for every sub-command.
+EXIT_CODES = """\
+exit codes:
+  0    done
+  1    a failure while running: training diverged (the last good checkpoint is kept),
+       or the engine refused a file or value (one line: "error: ...")
+  2    a bad argument, found before anything was trained or written
+  130  interrupted (Ctrl-C); train saves its checkpoint first, so --resume continues"""
+
+
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
+    """Keep the examples' line breaks; add "(default: X)" unless the default is None or False or the help names it."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if action.default is None or action.default is False or "default" in text:
+            return text
+        return super()._get_help_string(action)
+
+
+def program_name() -> str:
+    """The program's name as the user invoked it: `python -m gan_utils`, or the console script's `gan-utils`.
+
+    Not used in a notebook: the command line's usage and error messages start with it.
+    """
+    main_module = sys.modules.get("__main__")
+    spec = getattr(main_module, "__spec__", None)
+    if spec is not None and spec.name in ("gan_utils.__main__", "gan_utils.cli"):
+        return "python -m gan_utils"
+    script = Path(sys.argv[0]).stem if sys.argv and sys.argv[0] else ""
+    return "gan-utils" if script.replace("_", "-") == "gan-utils" else "python -m gan_utils"
+
+
+def _recipe_default(key: str, fallback=None) -> str:
+    """'the model's recipe: ...' for a setting the recipes choose per model (one value if they agree)."""
+    values = {model: recipe(model).get(key, fallback) for model in MODEL_NAMES}
+    if len(set(values.values())) == 1:
+        return f"default: the model's recipe, {next(iter(values.values()))} for every model"
+    return "default: the model's recipe, " + ", ".join(f"{value:g} ({model})" if isinstance(value, float)
+                                                       else f"{value} ({model})" for model, value in values.items())
+
+
+def _examples(prog: str, *lines: str) -> str:
+    """An epilog listing each example command line, prefixed with the program name."""
+    return "examples:\n" + "\n".join(f"  {prog} {line}" for line in lines)
+
+
+def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser for every sub-command, named `prog` (default: as invoked, see program_name).
 
     Not used in a notebook: part of the command line, python -m gan_utils (cli.py).
     """
     from . import __version__
 
-    parser = argparse.ArgumentParser(prog="python -m gan_utils", description=__doc__.splitlines()[0])
+    prog = prog or program_name()
+    shipped = shipped_names()
+    parser = argparse.ArgumentParser(
+        prog=prog, formatter_class=_HelpFormatter,
+        description="Train, sample, evaluate and export GANs without a notebook.\n"
+                    f"Run `{prog} COMMAND --help` for a command's options and examples.",
+        epilog=_examples(prog, "train --model dcgan --seconds 300 --out runs/my-gan",
+                         "train --resume --out runs/my-gan --seconds 120",
+                         "sample --run runs/my-gan --n 10000 --out samples.npy",
+                         "sample --pretrained cdcgan --label 7 --n 64 --out sevens.npy",
+                         "evaluate samples.npy > metrics.json",
+                         "export --run runs/my-gan --name my_dcgan") + "\n\n" + EXIT_CODES)
     parser.add_argument("--version", action="version", version=f"gan_utils {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
+                                title="commands", description=None)
 
-    train = sub.add_parser("train", help="train a GAN and write a run folder")
+    def command(name: str, summary: str, *examples: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=summary, description=summary[0].upper() + summary[1:] + ".",
+                              formatter_class=_HelpFormatter, epilog=_examples(f"{prog} {name}", *examples))
+
+    train = command("train", "train a GAN and write a run folder (checkpoint, config, history, samples, metrics)",
+                    "--seconds 60", "--model dcgan --steps 2000 --out runs/my-gan",
+                    "--model mlp --lr-g 1e-4 --lr-d 1e-4 --batch-size 128 --seed 1",
+                    "--resume --out runs/my-gan --seconds 120")
     budget = train.add_mutually_exclusive_group()
-    budget.add_argument("--seconds", type=positive_float, help="training-loop seconds (default 300)")
-    budget.add_argument("--steps", type=positive_int, help="training steps instead of seconds")
+    budget.add_argument("--seconds", type=positive_float, default=None,
+                        help=f"train for this many seconds of training-loop time "
+                             f"(default: {DEFAULTS['seconds']:g} unless --steps is given)")
+    budget.add_argument("--steps", type=positive_int, default=None,
+                        help="train for this many steps instead, the same budget on any machine "
+                             "(default: none, --seconds sets the budget)")
     train.add_argument("--model", choices=MODEL_NAMES, default=None,
-                       help="cdcgan (default: conditioned on the digit, best per CPU-second), dcgan, or mlp")
-    train.add_argument("--data", choices=DATA_NAMES, default=None, help="mnist (default) or fashion")
-    train.add_argument("--source", default=None, help="data source: " + ", ".join(SOURCES) + ", or a path (default auto)")
-    train.add_argument("--loss", choices=LOSS_NAMES, default=None, help="default: the model's recipe")
-    train.add_argument("--lr-g", type=positive_float, default=None)
-    train.add_argument("--lr-d", type=positive_float, default=None)
-    train.add_argument("--batch-size", type=positive_int, default=None)
-    train.add_argument("--d-steps", type=positive_int, default=None)
-    train.add_argument("--label-smoothing", type=smoothing, default=None)
-    train.add_argument("--seed", type=non_negative_int, default=None, help="default 0")
-    train.add_argument("--out", type=Path, default=None, help="run folder (default runs/<model>-<time>)")
+                       help="cdcgan (conditioned on the digit, best per CPU-second), dcgan or mlp "
+                            f"(default: {DEFAULTS['model']}, or the run's own with --resume)")
+    train.add_argument("--data", choices=DATA_NAMES, default=None,
+                       help=f"digits or clothes (default: {DEFAULTS['data']}, or the run's own with --resume)")
+    train.add_argument("--source", default=None,
+                       help="where the images come from: " + ", ".join(SOURCES) + ", or a path to an .npz "
+                            f"(default: {DEFAULTS['source']}, or the run's own with --resume)")
+    train.add_argument("--loss", choices=LOSS_NAMES, default=None, help=f"GAN loss ({_recipe_default('loss')})")
+    train.add_argument("--lr-g", type=positive_float, default=None, metavar="LR",
+                       help=f"generator learning rate, Adam ({_recipe_default('lr_g')})")
+    train.add_argument("--lr-d", type=positive_float, default=None, metavar="LR",
+                       help=f"discriminator learning rate, Adam ({_recipe_default('lr_d')})")
+    train.add_argument("--batch-size", type=positive_int, default=None, metavar="N",
+                       help=f"real images per step ({_recipe_default('batch_size')})")
+    train.add_argument("--d-steps", type=positive_int, default=None, metavar="N",
+                       help=f"discriminator updates per generator update ({_recipe_default('d_steps', 1)})")
+    train.add_argument("--label-smoothing", type=smoothing, default=None, metavar="S",
+                       help="one-sided label smoothing: D's target for real images is 1 - S, S in [0, 0.5) "
+                            f"({_recipe_default('label_smoothing', 0)})")
+    train.add_argument("--seed", type=non_negative_int, default=None,
+                       help=f"seeds the weights, batches and noise (default: {DEFAULTS['seed']}, "
+                            "or the run's own with --resume)")
+    train.add_argument("--out", type=Path, default=None, metavar="DIR",
+                       help="run folder to write (default: runs/<model>-<date>-<time>)")
     train.add_argument("--resume", action="store_true",
-                       help="continue the checkpoint in --out with the model and settings in its config.json")
+                       help="continue the checkpoint in --out with the model and settings of its config.json")
     train.add_argument("--save-every", type=positive_float, default=300.0, metavar="SECONDS",
-                       help="save the checkpoint every SECONDS of wall time (default 300), so a killed run resumes")
-    train.add_argument("--samples", type=positive_int, default=5000, help="samples for the final metrics")
-    train.add_argument("--devices", type=positive_int, default=1,
-                       help="split each batch over this many GPUs (tf.distribute.MirroredStrategy; default 1)")
+                       help="save the checkpoint every SECONDS of wall time, so a killed run resumes (default: 300)")
+    train.add_argument("--samples", type=positive_int, default=5000, metavar="N",
+                       help="samples drawn for the final metrics (metrics.json)")
+    train.add_argument("--devices", type=positive_int, default=1, metavar="N",
+                       help="split each batch over this many GPUs (tf.distribute.MirroredStrategy)")
 
-    sample = sub.add_parser("sample", help="draw digits from a trained run as a uint8 .npy")
-    sample.add_argument("--run", type=Path, required=True)
-    sample.add_argument("--n", type=positive_int, default=10000)
-    sample.add_argument("--out", type=Path, required=True)
-    sample.add_argument("--label", type=digit_label, default=None, help="digit to draw (conditional models)")
-    sample.add_argument("--seed", type=non_negative_int, default=0)
+    sample = command("sample", "draw images from a trained run or a shipped generator: a uint8 .npy and a PNG grid",
+                     "--run runs/my-gan --n 10000 --out samples.npy",
+                     "--pretrained cdcgan --label 7 --n 64 --out sevens.npy")
+    origin = sample.add_mutually_exclusive_group(required=True)
+    origin.add_argument("--run", type=Path, default=None, metavar="DIR",
+                        help="a run folder written by train (or a checkpoint or exported .npz file)")
+    origin.add_argument("--pretrained", default=None, metavar="NAME",
+                        help="a shipped generator: " + (", ".join(shipped) or "none shipped"))
+    sample.add_argument("--n", type=positive_int, default=10000, help="how many images to draw")
+    sample.add_argument("--out", type=Path, required=True, metavar="FILE.npy",
+                        help="the .npy to write, uint8 (N, 28, 28) with 0 = background and 255 = ink; "
+                             "a PNG grid of the first 64 goes beside it (same name, .png)")
+    sample.add_argument("--label", type=digit_label, default=None, metavar="DIGIT",
+                        help="draw only this digit, 0..9 (conditional models; default: the digits 0..9 in turn)")
+    sample.add_argument("--seed", type=non_negative_int, default=0, help="seed of the noise z")
 
-    evaluate = sub.add_parser("evaluate", help="print the metrics of samples (.npy) or of a run, as JSON")
-    evaluate.add_argument("samples", nargs="?", type=Path, help="uint8 array (N, 28, 28) saved with np.save")
-    evaluate.add_argument("--run", type=Path, default=None)
-    evaluate.add_argument("--n", type=positive_int, default=5000, help="samples drawn from --run")
-    evaluate.add_argument("--source", default="auto")
+    evaluate = command("evaluate", "print the metrics of samples (.npy) or of a run as one JSON document on stdout",
+                       "samples.npy", "samples.npy --source embedded > metrics.json",
+                       "--run runs/my-gan --n 5000")
+    evaluate.add_argument("samples", nargs="?", type=Path, default=None, metavar="SAMPLES.npy",
+                          help="uint8 array (N, 28, 28) saved with np.save (or give --run)")
+    evaluate.add_argument("--run", type=Path, default=None, metavar="DIR",
+                          help="score images drawn from this run folder instead of a .npy (default: none)")
+    evaluate.add_argument("--n", type=positive_int, default=5000, help="images drawn from --run")
+    evaluate.add_argument("--source", default="auto",
+                          help="the real MNIST to compare with: " + ", ".join(MNIST_SOURCES) + ", or a path")
 
-    export = sub.add_parser("export", help="ship a run's generator as data/pretrained/NAME.npz (make pretrained)")
-    export.add_argument("--run", type=Path, required=True)
-    export.add_argument("--name", required=True, help="pretrained name, e.g. dcgan")
+    export = command("export", "ship a run's generator as NAME.npz with a manifest entry (make pretrained)",
+                     "--run runs/my-gan --name my_dcgan",
+                     "--run runs/my-gan --name my_dcgan --out my-generators",
+                     "--run runs/pretrained-dcgan --name dcgan --force")
+    export.add_argument("--run", type=Path, required=True, metavar="DIR", help="the run folder to export")
+    export.add_argument("--name", required=True,
+                        help="name to ship it as (letters, digits, underscores); gu.load_pretrained(NAME) "
+                             "and sample --pretrained NAME load it from data/pretrained/")
+    export.add_argument("--out", type=Path, default=None, metavar="DIR",
+                        help="folder for NAME.npz and manifest.json, sampled with sample --run DIR/NAME.npz "
+                             "(default: data/pretrained/ in a checkout; required when gan_utils is installed, "
+                             "as export never writes into the installed package)")
+    export.add_argument("--force", action="store_true",
+                        help="overwrite NAME when the folder already holds it (a shipped generator, for make pretrained)")
 
-    classifier = sub.add_parser("train-classifier", help="train the reference digit classifier used by metrics")
-    classifier.add_argument("--source", default="auto")
-    classifier.add_argument("--epochs", type=positive_int, default=5)
-    classifier.add_argument("--out", type=Path, default=None, help="default runs/classifier")
+    classifier = command("train-classifier", "train the reference digit classifier used by the metrics",
+                         "--source embedded --epochs 1 --out runs/classifier-test")
+    classifier.add_argument("--source", default="auto",
+                            help="the MNIST to train on: " + ", ".join(MNIST_SOURCES) + ", or a path")
+    classifier.add_argument("--epochs", type=positive_int, default=5, help="passes over the training images")
+    classifier.add_argument("--out", type=Path, default=None, metavar="DIR",
+                            help="folder for the weights and manifest.json (default: runs/classifier)")
     return parser
+
+
+def shipped_names() -> list[str]:
+    """Names of the shipped generators (data/pretrained/*.npz), read without TensorFlow.
+
+    Not used in a notebook: the command line's sample --pretrained checks a name with it and its --help lists them.
+    """
+    return sorted(p.stem for p in shipped_path("pretrained").glob("*.npz"))
 
 
 def _check_run(run: Path) -> Path:
     path = run if run.suffix == ".npz" else run / CHECKPOINT_FILE
     if not path.is_file():
-        raise UsageError(f"no trained run at {run}: expected {path} (written by `python -m gan_utils train`)")
+        raise UsageError(f"no trained run at {run}: expected {path} (written by `{program_name()} train`)")
     return path
 
 
@@ -183,15 +314,13 @@ def check_train_args(args: argparse.Namespace) -> argparse.Namespace:
     return args
 
 
-def _load_data(name: str, source: str):
+def _load_data(name: str, source: str, verbose: bool = True):
     from .engine.data import load_fashion_mnist, load_mnist
 
-    return load_mnist(source) if name == "mnist" else load_fashion_mnist(source)
+    return load_mnist(source, verbose) if name == "mnist" else load_fashion_mnist(source, verbose)
 
 
 def _recipe(args: argparse.Namespace) -> dict:
-    from .engine.recipes import recipe
-
     settings = recipe(args.model)
     overrides = {"loss": args.loss, "lr_g": args.lr_g, "lr_d": args.lr_d, "batch_size": args.batch_size,
                  "d_steps": args.d_steps, "label_smoothing": args.label_smoothing}
@@ -218,15 +347,48 @@ def _strategy(devices: int):
         return None
     from .engine.replicas import strategy_for
 
-    strategy = strategy_for(devices)
+    try:
+        strategy = strategy_for(devices)
+    except ValueError as err:
+        raise UsageError(f"--devices {devices}: {err}") from None
     print(f"splitting each batch over {devices} devices (MirroredStrategy)")
     return strategy
+
+
+def _saved_step(out: Path) -> int | None:
+    """The step of the checkpoint already in a run folder (from its config.json), None if there is none."""
+    try:
+        return int(json.loads((out / "config.json").read_text())["step"]) if (out / CHECKPOINT_FILE).is_file() else None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _keep_last_good(trainer, out: Path) -> int:
+    """Save the trainer's (rolled-back) state unless the run folder already holds a later checkpoint; return its step."""
+    saved = _saved_step(out)
+    if saved is not None and saved >= trainer.step_count:
+        return saved
+    trainer.save(out)
+    return trainer.step_count
+
+
+def _fit(trainer, args: argparse.Namespace) -> bool:
+    """Train within the budget; return False when Ctrl-C stopped it early (fit() returns then, with trainer.interrupted)."""
+    try:
+        trainer.fit(seconds=args.seconds if args.steps is None else None, steps=args.steps,
+                    callbacks=[_periodic_save(args.out, args.save_every)], callback_every=10)
+    except KeyboardInterrupt:
+        return False
+    return not trainer.interrupted
 
 
 def cmd_train(args: argparse.Namespace) -> int:
     """Train (or resume) a run and write checkpoint, config.json, history.csv, samples.png, metrics.json.
 
     Not used in a notebook: part of the command line, python -m gan_utils (cli.py).
+
+    Exit code 1 (RunFailed) when training diverges, after saving the last good state; 130 on Ctrl-C,
+    after saving the checkpoint, with no samples.png or metrics.
     """
     check_train_args(args)
     data = _load_data(args.data, args.source)
@@ -234,7 +396,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         raise UsageError(f"--batch-size {args.batch_size} is larger than the {len(data.x_train)} training images")
     from .engine import metrics, plotting
     from .engine.data import to_float, to_uint8
-    from .engine.training import GANTrainer
+    from .engine.training import GANTrainer, TrainingDiverged
 
     images = to_float(data.x_train)
     labels = data.y_train if args.model == "cdcgan" else None
@@ -250,8 +412,22 @@ def cmd_train(args: argparse.Namespace) -> int:
     print(f"training {args.model} on {data.name} for "
           f"{f'{args.seconds:g} s' if args.steps is None else f'{args.steps} steps'} -> {args.out} "
           f"(saved every {args.save_every:g} s)")
-    trainer.fit(seconds=args.seconds if args.steps is None else None, steps=args.steps,
-                callbacks=[_periodic_save(args.out, args.save_every)], callback_every=10)
+    checkpoint = display_path(args.out / CHECKPOINT_FILE)
+    try:
+        finished = _fit(trainer, args)
+    except TrainingDiverged as err:
+        kept = _keep_last_good(trainer, args.out)
+        what = str(err).split(". Weights", 1)[0]
+        if not what.startswith("training diverged"):
+            what = f"training diverged at step {err.step}: {what}"
+        raise RunFailed(f"{what}; the last good checkpoint (step {kept}) is in {checkpoint}; "
+                        f"train a new run with lower --lr-g/--lr-d (e.g. 2e-4)") from None
+    if not finished:
+        trainer.save(args.out)
+        print(f"{program_name()} train: interrupted at step {trainer.step_count}; checkpoint saved in {checkpoint} "
+              f"(continue with --resume --out {display_path(args.out)}); no samples.png or metrics computed",
+              file=sys.stderr)
+        return INTERRUPTED
     trainer.save(args.out)
     plotting.save_image_grid(trainer.fixed_samples(), args.out / "samples.png")
     result = {"data": data.describe(), "steps": trainer.step_count, "train_seconds": round(trainer.train_time, 1)}
@@ -264,76 +440,128 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
-    """Write n generated digits as uint8 (N, 28, 28), 0 = background, 255 = ink.
+    """Write n generated digits as uint8 (N, 28, 28), 0 = background, 255 = ink, and a PNG grid of the first 64 beside them.
 
     Not used in a notebook: part of the command line, python -m gan_utils (cli.py).
     """
-    _check_run(args.run)
+    if args.run is not None:
+        _check_run(args.run)
+        origin = str(args.run)
+    else:
+        names = shipped_names()
+        if args.pretrained not in names:
+            raise UsageError(f"--pretrained {args.pretrained!r}: no such shipped generator; "
+                             f"available: {', '.join(names) or 'none'} (make pretrained builds them)")
+        origin = f"the shipped generator {args.pretrained!r}"
     if args.out.suffix != ".npy":
         raise UsageError(f"--out {args.out}: must end in .npy")
     import numpy as np
 
     from .engine.data import to_uint8
     from .engine.models import is_conditional
-    from .engine.pretrained import generate, load_generator
+    from .engine.plotting import save_image_grid
+    from .engine.pretrained import generate, load_generator, load_pretrained
 
-    generator = load_generator(args.run)
+    generator = load_generator(args.run) if args.run is not None else load_pretrained(args.pretrained)
     if args.label is not None and not is_conditional(generator):
-        raise UsageError(f"{args.run} holds an unconditional model; --label needs a conditional one (--model cdcgan)")
+        raise UsageError(f"{origin} is an unconditional model; --label needs a conditional one "
+                         f"(train --model cdcgan, or --pretrained cdcgan)")
     images = to_uint8(generate(generator, args.n, args.seed, args.label))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     np.save(args.out, images)
-    print(f"wrote {args.out}: {images.shape} uint8")
+    grid = save_image_grid(images[:PREVIEW], args.out.with_suffix(".png"))
+    print(f"wrote {args.out}: {images.shape} uint8, and {grid}: the first {min(PREVIEW, len(images))} as a grid")
     return 0
 
 
-def cmd_evaluate(args: argparse.Namespace) -> int:
-    """Print the metrics of a .npy of samples, or of n samples drawn from a run, as JSON.
-
-    Not used in a notebook: part of the command line, python -m gan_utils (cli.py).
-    """
-    if (args.samples is None) == (args.run is None):
-        raise UsageError("give either a samples .npy file or --run, not both or neither")
+def _samples_to_score(args: argparse.Namespace):
+    """The uint8 images evaluate scores: the .npy given, or args.n drawn from --run (UsageError if unusable)."""
     import numpy as np
 
     if args.run is not None:
-        _check_run(args.run)
         from .engine.data import to_uint8
         from .engine.pretrained import generate, load_generator
 
-        images = to_uint8(generate(load_generator(args.run), args.n))
-    else:
-        if not args.samples.is_file():
-            raise UsageError(f"no samples file at {args.samples}")
-        try:
-            images = np.load(args.samples, allow_pickle=False)
-        except ValueError as err:
-            raise UsageError(f"{args.samples}: not a plain .npy array ({err})") from None
-        if images.dtype != np.uint8 or images.ndim != 3 or images.shape[1:] != (28, 28):
-            raise UsageError(f"{args.samples}: expected uint8 (N, 28, 28), got {images.dtype} {images.shape}")
+        return to_uint8(generate(load_generator(args.run), args.n))
+    try:
+        images = np.load(args.samples, allow_pickle=False)
+    except ValueError as err:
+        raise UsageError(f"{args.samples}: not a plain .npy array ({err})") from None
+    if images.dtype != np.uint8 or images.ndim != 3 or images.shape[1:] != (28, 28):
+        raise UsageError(f"{args.samples}: expected uint8 (N, 28, 28), got {images.dtype} {images.shape}")
+    return images
 
-    from .engine import metrics
 
-    result = metrics.evaluate(images, _load_data("mnist", args.source))
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    """Print the metrics of a .npy of samples, or of n samples drawn from a run, as one JSON document on stdout.
+
+    Not used in a notebook: part of the command line, python -m gan_utils (cli.py).
+
+    Every message (the data source, anything a library prints) goes to stderr, so
+    `evaluate samples.npy > metrics.json` writes valid JSON.
+    """
+    if (args.samples is None) == (args.run is None):
+        raise UsageError("give either a samples .npy file or --run, not both or neither")
+    if args.run is not None:
+        _check_run(args.run)
+    elif not args.samples.is_file():
+        raise UsageError(f"no samples file at {args.samples}")
+    with contextlib.redirect_stdout(sys.stderr):
+        images = _samples_to_score(args)
+        from .engine import metrics
+
+        data = _load_data("mnist", args.source, verbose=False)
+        print(f"scoring {len(images)} images against {data.describe()}")
+        result = metrics.evaluate(images, data)
     print(json.dumps(result, indent=2))
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    """Copy a run's generator weights (float16) into data/pretrained/ with its metrics in the manifest.
+    """Copy a run's generator weights (float16) into data/pretrained/ (or --out) with its metrics in the manifest.
 
     Not used in a notebook: part of the command line, python -m gan_utils (cli.py).
+
+    Refuses (exit 2) a name the folder already holds unless --force, and never writes into an
+    installed package: outside a checkout --out is required.
     """
     _check_run(args.run)
     if not args.name.isidentifier():
         raise UsageError(f"--name {args.name!r}: use letters, digits and underscores")
+    shipped = shipped_path("pretrained")
+    if args.out is None:
+        if not paths.in_checkout():
+            raise UsageError(f"gan_utils is installed, not a checkout: export will not write into the installed "
+                             f"package ({shipped}); give --out DIR, e.g. --out pretrained, and sample from "
+                             f"it with `sample --run DIR/{args.name}.npz`")
+        directory = shipped
+    else:
+        directory = args.out
+        if not paths.in_checkout() and directory.resolve().is_relative_to(paths.PACKAGE_DIR.resolve()):
+            raise UsageError(f"--out {directory}: inside the installed package ({paths.PACKAGE_DIR}); "
+                             f"choose a folder of your own")
+    existing = (directory / f"{args.name}.npz").exists() or args.name in _manifest(directory)
+    if existing and not args.force:
+        what = "a shipped generator" if directory.resolve() == shipped.resolve() else "an exported generator"
+        raise UsageError(f"--name {args.name}: {display_path(directory)} already holds {what} of that name; "
+                         f"nothing was overwritten (add --force to replace it, or choose another --name)")
     metrics_file = args.run / "metrics.json"
     info = json.loads(metrics_file.read_text()) if metrics_file.exists() else {}
     from .engine.pretrained import export_pretrained
 
-    path = export_pretrained(args.run, args.name, info)
-    print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB) and its manifest entry")
+    path = export_pretrained(args.run, args.name, info, directory)
+    print(f"wrote {display_path(path)} ({path.stat().st_size / 1e6:.2f} MB) and its entry in "
+          f"{display_path(directory / 'manifest.json')}")
     return 0
+
+
+def _manifest(directory: Path) -> dict:
+    """A pretrained folder's manifest.json, {} when it is missing or unreadable."""
+    try:
+        manifest = json.loads((directory / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return {}
+    return manifest if isinstance(manifest, dict) else {}
 
 
 def cmd_train_classifier(args: argparse.Namespace) -> int:
@@ -370,18 +598,25 @@ def _join_negative_values(argv: list[str]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: parse, check, run; exit code 2 with a one-line message on bad arguments.
+    """Entry point: parse, check, run; return (or exit with) 0, 1 on a failure, 2 on a bad argument, 130 on Ctrl-C.
 
     Not used in a notebook: part of the command line, python -m gan_utils (cli.py).
+
+    Each failure is one line on stderr, "PROG COMMAND: error: ...". A ValueError or OSError raised
+    while running (the engine refusing a file or value) exits 1 without a traceback; any other
+    exception is a bug and keeps its traceback.
     """
     parser = build_parser()
     args = parser.parse_args(_join_negative_values(sys.argv[1:] if argv is None else list(argv)))
+    where = f"{parser.prog} {args.command}"
     try:
         return COMMANDS[args.command](args)
     except UsageError as err:
-        parser.exit(2, f"{parser.prog} {args.command}: error: {err}\n")
-    except ValueError as err:
-        parser.exit(2, f"{parser.prog} {args.command}: error: {err}\n")
+        parser.exit(2, f"{where}: error: {err}\n")
+    except (RunFailed, ValueError, OSError) as err:
+        parser.exit(1, f"{where}: error: {err}\n")
+    except KeyboardInterrupt:
+        parser.exit(INTERRUPTED, f"{where}: interrupted\n")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,14 @@
-"""The command line end to end at tiny size (train -> sample -> evaluate) and every bad argument."""
+"""The command line end to end at tiny size (train -> sample -> evaluate -> export), its help and its exit codes.
+
+Exit codes: 0 done, 1 a failure while running (a diverged run, an engine ValueError), 2 a bad
+argument (found before TensorFlow is imported where possible), 130 Ctrl-C (checkpoint saved, no metrics).
+Most tests call ``cli.main`` in this process (one TensorFlow import); a few run ``python -m gan_utils``.
+"""
 from __future__ import annotations
 
+import argparse
+import contextlib
+import io
 import json
 import os
 import re
@@ -9,13 +17,17 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from conftest import REPO
+from gan_utils import cli
+from gan_utils.engine import paths
 
 PY = sys.executable
+SHIPPED = REPO / "data" / "pretrained"
 
 
 def run_cli(*args: str, cwd=REPO) -> subprocess.CompletedProcess:
@@ -32,6 +44,21 @@ def cli_without_tensorflow(*args: str) -> tuple[int, bool, str]:
     proc = subprocess.run([PY, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
     rc, imported = proc.stdout.split()[-2:]
     return int(rc), imported == "True", proc.stderr
+
+
+def call(*args) -> int:
+    """Run cli.main in this process; return its exit code (returned or raised with SystemExit)."""
+    try:
+        return cli.main([str(a) for a in args])
+    except SystemExit as exit:
+        return exit.code
+
+
+def fake_run(folder: Path) -> Path:
+    """A run folder whose checkpoint exists but is not read: enough for checks made before TensorFlow."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "checkpoint.npz").write_bytes(b"x")
+    return folder
 
 
 @pytest.mark.parametrize(
@@ -52,6 +79,10 @@ def cli_without_tensorflow(*args: str) -> tuple[int, bool, str]:
         (["sample", "--run", "runs/x", "--out", "x.npy", "--label", "12"], "must be a label in 0..9"),
         (["evaluate"], "give either a samples .npy file or --run"),
         (["evaluate", "missing.npy"], "no samples file at missing.npy"),
+        (["sample", "--out", "x.npy"], "one of the arguments --run --pretrained is required"),
+        (["sample", "--run", "runs/x", "--pretrained", "dcgan", "--out", "x.npy"], "not allowed with argument"),
+        (["sample", "--pretrained", "nope", "--out", "x.npy"], "no such shipped generator; available: cdcgan"),
+        (["train", "--label-smoothing", "0.5"], "must be in [0, 0.5)"),
     ],
 )
 def test_bad_arguments_exit_2_before_tensorflow(args, message):
@@ -64,30 +95,29 @@ def test_bad_arguments_exit_2_before_tensorflow(args, message):
 @pytest.fixture(scope="module")
 def tiny_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("cli") / "run"
-    proc = run_cli("train", "--model", "dcgan", "--steps", "3", "--source", "embedded", "--samples", "200",
-                   "--out", str(out))
-    assert proc.returncode == 0, proc.stderr
-    return out, proc
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        rc = call("train", "--model", "dcgan", "--steps", "3", "--source", "embedded", "--samples", "200", "--out", out)
+    assert rc == 0, stderr.getvalue()
+    return out, stdout.getvalue()
 
 
-def test_default_conditional_run_samples_a_chosen_digit(tmp_path):
+def test_default_conditional_run_samples_a_chosen_digit(tmp_path, capsys):
     out = tmp_path / "cond"
-    proc = run_cli("train", "--steps", "2", "--source", "embedded", "--samples", "100", "--out", str(out))
-    assert proc.returncode == 0, proc.stderr
+    assert call("train", "--steps", "2", "--source", "embedded", "--samples", "100", "--out", out) == 0
     assert json.loads((out / "config.json").read_text())["config"]["model"] == "cdcgan"
     npy = tmp_path / "sevens.npy"
-    proc = run_cli("sample", "--run", str(out), "--n", "20", "--out", str(npy), "--label", "7")
-    assert proc.returncode == 0, proc.stderr
+    assert call("sample", "--run", out, "--n", "20", "--out", npy, "--label", "7") == 0
     assert np.load(npy).shape == (20, 28, 28)
 
 
 def test_train_writes_every_output(tiny_run):
-    out, proc = tiny_run
+    out, stdout = tiny_run
     for name in ("checkpoint.npz", "config.json", "history.csv", "samples.png", "metrics.json"):
         assert (out / name).is_file(), name
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["steps"] == 3 and 1.0 <= metrics["mnist_score"] <= 10.0
-    assert "embedded" in proc.stdout and str(out) in proc.stdout
+    assert "embedded" in stdout and str(out) in stdout
     assert len((out / "history.csv").read_text().splitlines()) == 4
 
 
@@ -102,30 +132,31 @@ def test_existing_run_is_not_overwritten_and_resume_continues(tiny_run):
     assert (out / "checkpoint.npz").read_bytes() == before
 
 
-def test_sample_and_evaluate(tiny_run, tmp_path):
+def test_sample_and_evaluate(tiny_run, tmp_path, capsys):
     out, _ = tiny_run
     npy = tmp_path / "samples.npy"
-    proc = run_cli("sample", "--run", str(out), "--n", "64", "--out", str(npy))
-    assert proc.returncode == 0, proc.stderr
+    assert call("sample", "--run", out, "--n", "64", "--out", npy) == 0
     images = np.load(npy)
     assert images.shape == (64, 28, 28) and images.dtype == np.uint8
-    proc = run_cli("sample", "--run", str(out), "--n", "8", "--out", str(npy), "--label", "3")
-    assert proc.returncode == 2 and "unconditional" in proc.stderr
-    proc = run_cli("evaluate", str(npy), "--source", "embedded")
+    assert (tmp_path / "samples.png").is_file() and "samples.png" in capsys.readouterr().out, "a PNG grid beside it"
+    assert call("sample", "--run", out, "--n", "8", "--out", npy, "--label", "3") == 2
+    assert "unconditional" in capsys.readouterr().err
+    proc = run_cli("evaluate", str(npy), "--source", "embedded")  # a real process: nothing else reaches stdout
     assert proc.returncode == 0, proc.stderr
-    result = json.loads(proc.stdout[proc.stdout.index("{"):])
+    result = json.loads(proc.stdout)  # stdout is one JSON document: the data-source line went to stderr
     assert result["n_samples"] == 64 and "frechet_distance" in result
+    assert "embedded" in proc.stderr
     bad = tmp_path / "bad.npy"
     np.save(bad, np.zeros((4, 28, 28), np.float32))
     proc = run_cli("evaluate", str(bad))
     assert proc.returncode == 2 and "expected uint8 (N, 28, 28)" in proc.stderr
 
 
-def test_resume_takes_the_model_and_settings_from_the_run(tiny_run):
+def test_resume_takes_the_model_and_settings_from_the_run(tiny_run, capsys):
     out, _ = tiny_run
-    proc = run_cli("train", "--resume", "--out", str(out), "--steps", "2", "--samples", "100")
-    assert proc.returncode == 0, proc.stderr
-    assert "resuming" in proc.stdout and "training dcgan" in proc.stdout
+    assert call("train", "--resume", "--out", out, "--steps", "2", "--samples", "100") == 0
+    stdout = capsys.readouterr().out
+    assert "resuming" in stdout and "training dcgan" in stdout
     assert json.loads((out / "config.json").read_text())["step"] == 5
     before = (out / "checkpoint.npz").read_bytes()
     proc = run_cli("train", "--resume", "--out", str(out), "--steps", "2", "--lr-g", "1e-3", "--loss", "hinge")
@@ -165,6 +196,203 @@ def test_a_killed_run_resumes_from_its_last_periodic_save(tmp_path):
     resumed_at = int(re.search(r"resuming .* at step (\d+)", resumed.stdout).group(1))
     assert resumed_at >= saved, "resume went back before the last save"
     assert json.loads((out / "config.json").read_text())["step"] == resumed_at + 3
+
+
+# -- help ----------------------------------------------------------------------------------------
+
+def option_blocks(text: str) -> dict[str, str]:
+    """Each option's (or positional's) rendered help in a --help text: its first name -> the text after it."""
+    blocks, current = {}, None
+    for line in text.splitlines():
+        match = re.match(r"  (-[-\w]+|[A-Z][\w.]*)(,? |$)", line)
+        if match:
+            current = match.group(1)
+            blocks[current] = line[match.end():]
+        elif current and line.startswith("      "):
+            blocks[current] += " " + line
+        else:
+            current = None
+    return {name: " ".join(block.split()) for name, block in blocks.items()}
+
+
+COMMANDS = ("train", "sample", "evaluate", "export", "train-classifier")
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_option_has_help_that_shows_its_default(command, capsys):
+    assert call(command, "--help") == 0
+    text = capsys.readouterr().out
+    blocks = option_blocks(text)
+    (sub,) = [a for a in cli.build_parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    parser = sub.choices[command]
+    one_required = [a for group in parser._mutually_exclusive_groups if group.required for a in group._group_actions]
+    for action in parser._actions:
+        if isinstance(action, argparse._HelpAction):
+            continue
+        name = action.option_strings[-1] if action.option_strings else action.metavar
+        block = blocks.get(action.option_strings[0] if action.option_strings else action.metavar, "")
+        assert action.help and action.help.strip(), f"{command} {name}: no help text"
+        assert " ".join(action.help.split()[:3]) in block, f"{command} {name}: help not shown ({block!r})"
+        takes_value = action.nargs != 0 and action.option_strings
+        if takes_value and not action.required and action not in one_required:
+            assert "default" in block, f"{command} {name}: the help does not say the default ({block!r})"
+        if action.default not in (None, False) and action.option_strings:
+            shown = {str(action.default)} | ({f"{action.default:g}"} if isinstance(action.default, float) else set())
+            assert any(f"(default: {value})" in block for value in shown), \
+                f"{command} {name}: default {action.default!r} not shown ({block!r})"
+    assert "examples:" in text and f"python -m gan_utils {command} " in text.split("examples:")[1]
+
+
+def test_the_issue_s_options_say_their_recipe_defaults(capsys):
+    assert call("train", "--help") == 0
+    blocks = option_blocks(capsys.readouterr().out)
+    for option in ("--lr-g", "--lr-d", "--batch-size", "--d-steps", "--label-smoothing", "--loss"):
+        assert "default: the model's recipe" in blocks[option], option
+    assert "0.0008 (dcgan)" in blocks["--lr-g"] and "0.0002 (mlp)" in blocks["--lr-d"]
+    assert call("sample", "--help") == 0
+    blocks = option_blocks(capsys.readouterr().out)
+    assert "cdcgan, dcgan" in blocks["--pretrained"] and "(default: 10000)" in blocks["--n"]
+    assert ".png" in blocks["--out"]
+
+
+def test_help_names_the_program_as_invoked_with_examples_and_exit_codes():
+    proc = run_cli("--help")
+    assert proc.returncode == 0 and proc.stdout.startswith("usage: python -m gan_utils [-h]"), proc.stdout[:200]
+    assert "__main__.py" not in proc.stdout
+    examples = proc.stdout.split("examples:")[1]
+    for command in ("train", "sample", "evaluate", "export"):
+        assert f"python -m gan_utils {command} " in examples
+    assert "exit codes:" in proc.stdout and "130" in proc.stdout
+    proc = run_cli("sample", "--help")
+    assert proc.stdout.startswith("usage: python -m gan_utils sample ")
+
+
+def test_the_console_script_is_named_gan_utils(monkeypatch, capsys):
+    monkeypatch.setattr(sys, "argv", [str(REPO / ".venv" / "bin" / "gan-utils")])
+    assert cli.program_name() == "gan-utils"
+    assert call("train", "--steps", "0") == 2
+    assert capsys.readouterr().err.splitlines()[-1].startswith("gan-utils train: error: argument --steps")
+    script = Path(PY).parent / "gan-utils"
+    if script.is_file():
+        proc = subprocess.run([str(script), "--help"], capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 0 and proc.stdout.startswith("usage: gan-utils [-h]")
+
+
+# -- sample and evaluate -----------------------------------------------------------------------
+
+def test_sample_draws_from_a_shipped_generator_by_name(tmp_path, capsys):
+    npy = tmp_path / "sevens.npy"
+    assert call("sample", "--pretrained", "cdcgan", "--label", "7", "--n", "20", "--out", npy) == 0
+    images = np.load(npy)
+    assert images.shape == (20, 28, 28) and images.dtype == np.uint8
+    assert (tmp_path / "sevens.png").is_file() and "sevens.png" in capsys.readouterr().out
+
+
+def test_evaluate_prints_one_json_document_and_messages_on_stderr(tiny_run, capsys):
+    out, _ = tiny_run
+    assert call("evaluate", "--run", out, "--n", "100", "--source", "embedded") == 0
+    captured = capsys.readouterr()
+    result = json.loads(captured.out)
+    assert result["n_samples"] == 100 and "mnist_score" in result
+    assert "scoring 100 images against MNIST" in captured.err and "embedded" in captured.err
+
+
+# -- exit codes 1 and 130 ----------------------------------------------------------------------
+
+def test_a_value_error_inside_training_exits_1_not_as_a_usage_error(tmp_path, monkeypatch, capsys):
+    from gan_utils.engine.training import GANTrainer
+
+    def broken_fit(self, **kwargs):
+        raise ValueError("the engine refused something")
+
+    monkeypatch.setattr(GANTrainer, "fit", broken_fit)
+    assert call("train", "--model", "mlp", "--steps", "3", "--source", "embedded", "--out", tmp_path / "run") == 1
+    err = capsys.readouterr().err
+    assert err.splitlines()[-1] == "python -m gan_utils train: error: the engine refused something"
+    assert "Traceback" not in err and "usage:" not in err
+
+
+def test_an_unreadable_checkpoint_exits_1_with_one_line(tiny_run, tmp_path, capsys):
+    out, _ = tiny_run
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "config.json").write_text((out / "config.json").read_text())
+    (broken / "checkpoint.npz").write_bytes(b"not a zip file")
+    assert call("train", "--resume", "--out", broken, "--steps", "1") == 1
+    err = capsys.readouterr().err
+    assert "train: error:" in err and "is not a readable GAN checkpoint" in err and "Traceback" not in err
+    assert call("sample", "--run", broken, "--n", "4", "--out", tmp_path / "x.npy") == 1
+
+
+def test_a_diverged_run_exits_1_and_keeps_its_last_good_checkpoint(tmp_path, capsys):
+    out = tmp_path / "diverged"
+    rc = call("train", "--model", "mlp", "--lr-g", "100", "--lr-d", "100", "--steps", "20", "--source", "embedded",
+              "--out", out)
+    err = capsys.readouterr().err
+    assert rc == 1, err
+    (line,) = [line for line in err.splitlines() if "error:" in line]
+    assert line.startswith("python -m gan_utils train: error: training diverged at step 1")
+    assert "last good checkpoint (step 0)" in line and str(out / "checkpoint.npz") in line and "--lr-g" in line
+    assert "Traceback" not in err
+    assert json.loads((out / "config.json").read_text())["step"] == 0
+    assert (out / "checkpoint.npz").is_file() and not (out / "metrics.json").exists()
+
+
+def test_ctrl_c_saves_the_checkpoint_skips_the_metrics_and_exits_130(tmp_path, monkeypatch, capsys):
+    from gan_utils.engine.training import GANTrainer
+
+    fit = GANTrainer.fit
+
+    def press_ctrl_c(trainer):
+        if trainer.step_count >= 10:
+            os.kill(os.getpid(), signal.SIGINT)  # what Ctrl-C sends; fit() stops after this step
+
+    def fit_with_ctrl_c(self, **kwargs):
+        return fit(self, **{**kwargs, "callbacks": [*kwargs["callbacks"], press_ctrl_c]})
+
+    monkeypatch.setattr(GANTrainer, "fit", fit_with_ctrl_c)
+    out = tmp_path / "interrupted"
+    assert call("train", "--model", "mlp", "--steps", "1000", "--source", "embedded", "--out", out) == 130
+    err = capsys.readouterr().err
+    assert "train: interrupted at step 10" in err and "--resume" in err
+    assert json.loads((out / "config.json").read_text())["step"] == 10
+    assert not (out / "metrics.json").exists() and not (out / "samples.png").exists()
+    monkeypatch.setattr(GANTrainer, "fit", fit)
+    assert call("train", "--resume", "--out", out, "--steps", "2", "--samples", "50") == 0
+    assert json.loads((out / "metrics.json").read_text())["steps"] == 12
+
+
+# -- export ----------------------------------------------------------------------------------------
+
+def test_export_refuses_a_shipped_name_without_force(tmp_path):
+    before = (SHIPPED / "dcgan.npz").read_bytes(), (SHIPPED / "manifest.json").read_text()
+    rc, imported, stderr = cli_without_tensorflow("export", "--run", str(fake_run(tmp_path / "run")), "--name", "dcgan")
+    assert rc == 2 and "already holds a shipped generator" in stderr and "--force" in stderr
+    assert not imported
+    assert ((SHIPPED / "dcgan.npz").read_bytes(), (SHIPPED / "manifest.json").read_text()) == before
+
+
+def test_export_never_writes_into_an_installed_package(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(paths, "in_checkout", lambda: False)
+    run = fake_run(tmp_path / "run")
+    assert call("export", "--run", run, "--name", "mine") == 2
+    assert "--out DIR" in capsys.readouterr().err
+    assert call("export", "--run", run, "--name", "mine", "--out", paths.PACKAGE_DIR / "_shipped" / "pretrained") == 2
+    assert "inside the installed package" in capsys.readouterr().err
+    assert not (paths.PACKAGE_DIR / "_shipped" / "pretrained" / "mine.npz").exists()
+
+
+def test_export_to_a_folder_refuses_to_overwrite_unless_forced(tiny_run, tmp_path, capsys):
+    out, _ = tiny_run
+    folder = tmp_path / "generators"
+    assert call("export", "--run", out, "--name", "tiny", "--out", folder) == 0
+    first = (folder / "tiny.npz").stat().st_mtime_ns
+    assert call("export", "--run", out, "--name", "tiny", "--out", folder) == 2
+    assert "already holds an exported generator" in capsys.readouterr().err
+    assert (folder / "tiny.npz").stat().st_mtime_ns == first
+    assert call("export", "--run", out, "--name", "tiny", "--out", folder, "--force") == 0
+    assert json.loads((folder / "manifest.json").read_text())["tiny"]["weights"] == "tiny.npz"
+    assert call("sample", "--run", folder / "tiny.npz", "--n", "4", "--out", tmp_path / "t.npy") == 0
 
 
 def _readme_training_commands() -> list[str]:

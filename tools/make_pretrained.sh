@@ -21,7 +21,7 @@ for model in $MODELS; do
   esac
   run=runs/pretrained-$model-$stamp
   .venv/bin/python -m gan_utils train --model "$arch" --steps "$steps" --samples 10000 --source "$source" --out "$run"
-  .venv/bin/python -m gan_utils export --run "$run" --name "$model"
+  .venv/bin/python -m gan_utils export --run "$run" --name "$model" --force  # replaces the shipped one on purpose
 done
 .venv/bin/python benchmarks/parzen_paper.py --source "$SOURCE" --models $MODELS --manifest \
   || echo "Parzen figure not recorded: it needs full MNIST (60,000 + 10,000 digits)"

@@ -214,6 +214,7 @@ class GANTrainer:
         self.step_count = 0
         self.train_time = 0.0
         self.trace_count = 0
+        self.interrupted = False  # True after fit() stopped early on Ctrl-C
         self._snapshot_data = None
         self._build_steps()
 
@@ -678,6 +679,7 @@ class GANTrainer:
                        bar_format=None if steps else "{l_bar}{bar}| {n:.0f}/{total:.0f}s [{elapsed}{postfix}]")
         self._snapshot()
         start_time, done, last_called, last_shown = self.train_time, 0, 0, 0.0
+        self.interrupted = False
         try:
             with _defer_sigint() as interrupt:
                 while (done < steps) if steps is not None else (self.train_time - start_time < seconds):
@@ -700,6 +702,7 @@ class GANTrainer:
                     for cb in callbacks:
                         cb(self)
         except KeyboardInterrupt:
+            self.interrupted = True  # the command line reads it: save, skip the metrics, exit 130
             print(f"interrupted at step {self.step_count}")
         finally:
             if bar is not None:
