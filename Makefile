@@ -15,10 +15,13 @@ APP_PORT ?= 8866
 NBVAL := --nbval-lax --nbval-current-env --nbval-cell-timeout=900
 export TF_CPP_MIN_LOG_LEVEL := 3
 
-.PHONY: help setup venv system-packages web-assets test-assets quiet-lab lab test unit-test notebooks student slides train pretrained clean
+.PHONY: help setup venv system-packages web-assets test-assets quiet-lab lab author-lab fresh-copy wheel test unit-test notebooks student slides train pretrained clean
 
 help:
-	@echo "make lab        set up .venv if needed and open JupyterLab on notebooks/"
+	@echo "make lab        set up .venv if needed, copy the notebooks you lack into work/ (yours, git-ignored) and open JupyterLab there"
+	@echo "make fresh-copy NAME=03_mnist_gan   a new copy of one notebook in work/ (yours moves to work/old/)"
+	@echo "make author-lab JupyterLab on notebooks/, paired with notebooks/src/ (for editing the course itself)"
+	@echo "make wheel      build dist/gan_utils-VERSION-py3-none-any.whl, to install on a cloud notebook or a hub"
 	@echo "make test       set up .venv if needed and run unit tests + every notebook (fast mode)"
 	@echo "make setup      .venv with every pinned requirement, plus system packages the tests use"
 	@echo "make notebooks  execute every notebook in place at full size (what readers see)"
@@ -59,8 +62,31 @@ quiet-lab:
 	mkdir -p $(VENV)/share/jupyter/lab/settings
 	cp tools/lab_overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 
+# Learners work in work/: a git-ignored copy of each notebook, paired with no source, so nothing they
+# save touches a tracked file and `git pull` cannot conflict. A copy that exists is never overwritten
+# (`make fresh-copy NAME=...` replaces one, keeping the old one in work/old/).
+LAB := $(BIN)/jupyter lab --port=$(PORT) --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
 lab: venv quiet-lab
-	$(BIN)/jupyter lab --notebook-dir=notebooks --port=$(PORT) --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate $(LAB_ARGS)
+	$(BIN)/python tools/notebooks.py learner-copy work
+	$(LAB) --notebook-dir=work $(LAB_ARGS)
+
+fresh-copy: venv
+	@test -n "$(NAME)" || { echo "Name the notebook: make fresh-copy NAME=03_mnist_gan" >&2; exit 2; }
+	$(BIN)/python tools/notebooks.py learner-copy work --fresh $(NAME)
+
+# Authors edit the course itself: notebooks/NN_topic.ipynb, each saved into notebooks/src/NN_topic.py too.
+author-lab: venv quiet-lab
+	$(LAB) --notebook-dir=notebooks $(LAB_ARGS)
+
+# The package as one file for a cloud notebook or a hub (README "Run in the cloud"); needs only pip and
+# setuptools, so the venv's Python if there is one, else $(PYTHON).
+WHEEL_PYTHON = $(if $(wildcard $(BIN)/python),$(BIN)/python,$(PYTHON))
+wheel:
+	@test -n "$(WHEEL_PYTHON)" || { echo "No Python 3.11 to 3.13 found: set PYTHON=/path/to/python3.12" >&2; exit 1; }
+	rm -f dist/gan_utils-*.whl
+	$(WHEEL_PYTHON) -m pip wheel --quiet --no-deps --no-build-isolation -w dist . || \
+	    $(WHEEL_PYTHON) -m pip wheel --quiet --no-deps -w dist .
+	@echo "Built $$(ls dist/gan_utils-*.whl): upload it next to a notebook and set GAN_UTILS_SOURCE to its name (README, Run in the cloud)"
 
 # the slide decks' assets for tests/test_slides.py; a failed download (offline) only skips those tests
 test-assets:

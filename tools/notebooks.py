@@ -4,15 +4,23 @@
     python tools/notebooks.py execute [NAME ...]   run each notebook top to bottom, store outputs
     python tools/notebooks.py check [NAME ...]     exit 1 if a notebook's cells differ from its source
     python tools/notebooks.py student [NAME ...]   write student/NN_topic.ipynb: no solutions, no outputs
+    python tools/notebooks.py learner-copy [DEST] [--fresh NAME ...]
+                                                   copy each notebook DEST (default work/) lacks, unpaired
 
 Each `notebooks/NN_topic.ipynb` is paired with `notebooks/src/NN_topic.py` (jupytext's percent
 format): JupyterLab, with jupytext installed, writes an edit made in the notebook back to the
 source. In a source, `# %% [markdown]` starts a markdown cell and a solution cell is written
 `# %% jupyter={"source_hidden": true} tags=["solution"]` (shown collapsed).
+
+A learner works in copies instead (`learner-copy`, which `make lab` runs): work/NN_topic.ipynb,
+git-ignored and paired with nothing, so saving one changes no tracked file and `git pull` cannot
+conflict with it. `make author-lab` opens the paired notebooks for editing the course.
 """
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 import os
 import re
 import sys
@@ -32,16 +40,32 @@ NOTEBOOKS = ROOT / "notebooks"
 SOURCES = NOTEBOOKS / "src"
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 COMPARED_METADATA = ("tags", "jupyter", "slideshow")
-REPOSITORY = "https://github.com/gan-classroom/gan-classroom"  # pyproject.toml [project.urls] names the same
+# Where gan_utils installs from, kept here once. The course's published git repository, once it has
+# one ("https://github.com/OWNER/NAME"): the install cell's default source, and pyproject.toml's
+# [project.urls] should then name it too (tests/test_packaging.py checks both). Empty while the
+# course has no published home: the cell then installs only from GAN_UTILS_SOURCE (a wheel that
+# `make wheel` builds, a clone's folder or a git URL) and, without it, says what to set.
+REPOSITORY = ""
+DEFAULT_SOURCE = f"git+{REPOSITORY}" if REPOSITORY else ""
 # The first cell of every notebook, kept here once; `build` writes it into each source.
 INSTALL_CELL = f"""\
 # extra code – on Colab, Kaggle or a JupyterHub without the course, install gan_utils first (nothing happens in a checkout)
 import importlib.util, os, subprocess, sys
 
 if importlib.util.find_spec("gan_utils") is None:
-    GAN_UTILS_SOURCE = os.environ.get("GAN_UTILS_SOURCE", "git+{REPOSITORY}")
+    GAN_UTILS_SOURCE = os.environ.get("GAN_UTILS_SOURCE", "{DEFAULT_SOURCE}")  # a wheel, a clone's folder or a git+https URL
+    if not GAN_UTILS_SOURCE:
+        print("gan_utils is not installed here, and GAN_UTILS_SOURCE does not say where to install it from.\\n"
+              "Get the course's wheel from your teacher, or build it in a clone of the course: `make wheel`\\n"
+              "writes dist/gan_utils-VERSION-py3-none-any.whl. Upload it where this notebook runs (Colab: the\\n"
+              "Files panel), run this line in a new cell above this one, with the uploaded file's name:\\n"
+              "    %env GAN_UTILS_SOURCE=gan_utils-VERSION-py3-none-any.whl\\n"
+              "then run this cell again. GAN_UTILS_SOURCE may also be a clone's folder or a git+https:// URL.\\n"
+              "On your own machine, install from a clone instead: pip install /path/to/the/clone")
+        raise RuntimeError("gan_utils is missing: set GAN_UTILS_SOURCE as explained above, then run this cell again")
     print("installing gan_utils from", GAN_UTILS_SOURCE)
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", GAN_UTILS_SOURCE], check=True)
+    if subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", GAN_UTILS_SOURCE]).returncode:
+        raise RuntimeError(f"pip could not install gan_utils from {{GAN_UTILS_SOURCE!r}}: its message is above")
     importlib.invalidate_caches()"""
 INSTALL_MARK = INSTALL_CELL.splitlines()[0]
 
@@ -237,7 +261,81 @@ def student(name: str, out_dir: Path = STUDENT) -> Path:
     return path
 
 
+WORK = ROOT / "work"
+# Written into the learner's folder: jupytext takes the nearest configuration file, so this one,
+# not a user-wide one, decides that a copy pairs with nothing.
+LEARNER_JUPYTEXT = """\
+# Written by `python tools/notebooks.py learner-copy`. These are a learner's own copies: saving one
+# writes only its .ipynb, never a paired text file (notebooks/jupytext.toml pairs the course's notebooks).
+formats = "ipynb"
+"""
+COPY_KEY = "gan_classroom"  # notebook metadata of a copy: which notebook it came from, and a digest of its cells
+
+
+def inputs_digest(nb) -> str:
+    """A short digest of a notebook's cells (type, text, kept metadata): tells whether the course's notebook changed."""
+    return hashlib.sha256(json.dumps(cell_inputs(nb), sort_keys=True).encode()).hexdigest()[:16]
+
+
+def learner_copy(dest: Path = WORK, names: list[str] | None = None, fresh: tuple[str, ...] = ()) -> list[Path]:
+    """Copy each notebooks/NAME.ipynb that `dest` lacks into it, paired with nothing; return the copies written.
+
+    A copy that exists is the learner's work and is never overwritten: it is reported when the
+    course's notebook has changed since it was copied. A NAME in `fresh` is copied anew, the
+    learner's copy first moved to dest/old/NAME-YYYYmmdd-HHMMSS.ipynb.
+    """
+    dest = Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    config = dest / "jupytext.toml"
+    if not config.exists() or config.read_text() != LEARNER_JUPYTEXT:
+        config.write_text(LEARNER_JUPYTEXT)
+    unknown = sorted(set(fresh) - {p.stem for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")})
+    if unknown:
+        raise SystemExit(f"no notebook named {', '.join(unknown)} in {NOTEBOOKS}")
+    written = []
+    for path in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")):
+        if names and path.stem not in names:
+            continue
+        nb = nbformat.read(path, as_version=4)
+        target = dest / path.name
+        if target.exists() and path.stem in fresh:
+            old = dest / "old" / f"{path.stem}-{time.strftime('%Y%m%d-%H%M%S')}.ipynb"
+            old.parent.mkdir(exist_ok=True)
+            target.rename(old)
+            print(f"{target}: your copy is now {old}")
+        if target.exists():
+            copied = nbformat.read(target, as_version=4).metadata.get(COPY_KEY, {}).get("digest")
+            if copied and copied != inputs_digest(nb):
+                print(f"{target}: kept your copy; the course's notebook has changed since you copied it "
+                      f"(`make fresh-copy NAME={path.stem}` copies it again, keeping yours in {dest / 'old'}/)")
+            continue
+        nb.metadata.pop("jupytext", None)  # a copy pairs with nothing (the course's notebooks carry no such key either)
+        nb.metadata[COPY_KEY] = {"copied_from": f"notebooks/{path.name}", "digest": inputs_digest(nb)}
+        nbformat.write(nb, target)
+        written.append(target)
+    return written
+
+
+def _learner_copy_main(args: list[str]) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="tools/notebooks.py learner-copy",
+                                     description="Copy the notebooks a learner's folder lacks; never overwrite one.")
+    parser.add_argument("dest", nargs="?", default=str(WORK), help="the learner's folder (default: work/)")
+    parser.add_argument("--fresh", nargs="+", default=[], metavar="NAME",
+                        help="copy these notebooks anew, keeping the learner's copies in DEST/old/")
+    options = parser.parse_args(args)
+    written = learner_copy(Path(options.dest), fresh=tuple(Path(n).stem for n in options.fresh))
+    dest = Path(options.dest).resolve()
+    shown = dest.relative_to(ROOT) if dest.is_relative_to(ROOT) else dest
+    print(f"{shown}/: copied {', '.join(p.name for p in written)}" if written
+          else f"{shown}/: every notebook is there already (yours are never overwritten)")
+    return 0
+
+
 def main(argv: list[str]) -> int:
+    if argv and argv[0] == "learner-copy":
+        return _learner_copy_main(argv[1:])
     if not argv or argv[0] not in {"build", "execute", "check", "student"}:
         print(__doc__)
         return 2

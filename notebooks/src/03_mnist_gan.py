@@ -3,9 +3,19 @@
 import importlib.util, os, subprocess, sys
 
 if importlib.util.find_spec("gan_utils") is None:
-    GAN_UTILS_SOURCE = os.environ.get("GAN_UTILS_SOURCE", "git+https://github.com/gan-classroom/gan-classroom")
+    GAN_UTILS_SOURCE = os.environ.get("GAN_UTILS_SOURCE", "")  # a wheel, a clone's folder or a git+https URL
+    if not GAN_UTILS_SOURCE:
+        print("gan_utils is not installed here, and GAN_UTILS_SOURCE does not say where to install it from.\n"
+              "Get the course's wheel from your teacher, or build it in a clone of the course: `make wheel`\n"
+              "writes dist/gan_utils-VERSION-py3-none-any.whl. Upload it where this notebook runs (Colab: the\n"
+              "Files panel), run this line in a new cell above this one, with the uploaded file's name:\n"
+              "    %env GAN_UTILS_SOURCE=gan_utils-VERSION-py3-none-any.whl\n"
+              "then run this cell again. GAN_UTILS_SOURCE may also be a clone's folder or a git+https:// URL.\n"
+              "On your own machine, install from a clone instead: pip install /path/to/the/clone")
+        raise RuntimeError("gan_utils is missing: set GAN_UTILS_SOURCE as explained above, then run this cell again")
     print("installing gan_utils from", GAN_UTILS_SOURCE)
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", GAN_UTILS_SOURCE], check=True)
+    if subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", GAN_UTILS_SOURCE]).returncode:
+        raise RuntimeError(f"pip could not install gan_utils from {GAN_UTILS_SOURCE!r}: its message is above")
     importlib.invalidate_caches()
 
 # %% [markdown]
