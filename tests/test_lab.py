@@ -1,4 +1,4 @@
-"""`make lab` (the main job) starts JupyterLab on notebooks/ and its API answers."""
+"""`make lab` (the main job) copies the notebooks into work/, starts JupyterLab there, and its API answers."""
 from __future__ import annotations
 
 import json
