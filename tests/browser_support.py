@@ -8,7 +8,9 @@ config, settings, workspace and runtime folders, and always stops it. ``chromium
 ``LabNotebook`` opens one notebook, runs the cells up to a marker cell and reads and clicks the
 widgets in that cell's output, and checks the page for kernel errors.
 ``voila_server`` starts Voila the same way (127.0.0.1, a free port, a token, its own folders, always
-stopped) on a temporary copy of apps/, the web apps of `make app` (tests/test_apps.py).
+stopped) on a temporary copy of apps/, the web apps of `make app` (tests/test_apps.py). ``drag_slider``
+drags any page's ipywidgets slider with the mouse; ``image_shown`` tells a loaded picture from a
+broken-image icon.
 
 Every wait polls with a generous deadline (CI machines are slow and loaded): nothing here asserts
 on speed. While waiting, JupyterLab dialogs are answered (and recorded) so they never block a click.
@@ -314,6 +316,32 @@ def chromium(workdir: Path):
                 context.close()
 
 
+def drag_slider(page, slider, dx: float, wait=None) -> tuple[str, str]:
+    """Drag an ipywidgets slider's handle by dx pixels with the mouse; return its readout before and after.
+
+    `slider` is the slider's locator (its `.widget-slider` box); `wait(check, what)` polls (``poll`` by default).
+    """
+    wait = wait or (lambda check, what: poll(check, f"the slider's {what}"))
+    readout = slider.locator(".widget-readout")
+    before = readout.inner_text().strip()
+    handle = slider.locator(".noUi-handle").first
+    handle.scroll_into_view_if_needed()
+    box = handle.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + dx / 2, y, steps=5)
+    page.mouse.move(x + dx, y, steps=5)
+    page.mouse.up()
+    after = wait(lambda: (t := readout.inner_text().strip()) != before and t, f"readout to change from {before}")
+    return before, after
+
+
+def image_shown(image) -> bool:
+    """Whether an <img> (a locator) has loaded a real picture: complete with a natural width, not a broken-image icon."""
+    return image.evaluate("img => img.complete && img.naturalWidth > 0 && img.naturalHeight > 0")
+
+
 _PANEL = "const app = window.jupyterapp; const panel = app && app.shell && app.shell.currentWidget;"
 
 
@@ -489,21 +517,8 @@ class LabNotebook:
 
     def drag_slider(self, index: int, description: str, dx: float) -> tuple[str, str]:
         """Drag a slider's handle by dx pixels (as a person would); return its readout before and after."""
-        slider = self.slider(index, description)
-        readout = slider.locator(".widget-readout")
-        before = readout.inner_text().strip()
-        handle = slider.locator(".noUi-handle").first
-        handle.scroll_into_view_if_needed()
-        box = handle.bounding_box()
-        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-        self.page.mouse.move(x, y)
-        self.page.mouse.down()
-        self.page.mouse.move(x + dx / 2, y, steps=5)
-        self.page.mouse.move(x + dx, y, steps=5)
-        self.page.mouse.up()
-        after = self.wait_for(lambda: (t := readout.inner_text().strip()) != before and t,
-                              f"the {description!r} slider's readout to change from {before}")
-        return before, after
+        return drag_slider(self.page, self.slider(index, description), dx,
+                           lambda check, what: self.wait_for(check, f"the {description!r} slider's {what}"))
 
     # ----- checks ---------------------------------------------------------------------------------
     def assert_no_kernel_errors(self, dashboard: int | None = None) -> None:

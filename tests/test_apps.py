@@ -1,13 +1,19 @@
 """The dashboards as stand-alone web apps: apps/*.ipynb, served by Voila (`make app`).
 
 Each app notebook is tiny and stored without outputs; each executes without error in fast mode
-(nbclient, no browser). The browser test (marked `browser`, same Chromium rule as
-tests/test_browser.py) opens the MNIST dashboard's Voila page from a Voila server on a temporary copy
-of apps/, clicks Play, sees the step counter rise and the samples change, clicks Pause, sees the
-counter stop, and checks the page shows no error. Timeouts are minutes, never speed assertions.
+(nbclient, no browser). The browser tests (marked `browser`, same Chromium rule as
+tests/test_browser.py) open each app's Voila page from one Voila server on a temporary copy of apps/
+and press its buttons as a person would, checking that what the button promises shows on the page:
+the MNIST dashboard's Play and Pause (the step counter rises, the samples change, the counter stops);
+the toy GAN's Step D only / Step G only / Step D+G / Step x10 / Play / Pause / Reset (its step counter
+and picture); break-it's Train (a placeholder picture, never a broken-image icon, until the run's
+samples, status line and table row arrive); the latent explorer's New digits, a slider and Reset
+sliders (its picture and status line). Each also checks the page shows no error. Timeouts are
+minutes, never speed assertions.
 """
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import re
@@ -20,7 +26,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from browser_support import APPS, PAGE_LOAD_S, REPO, RUN_CELLS_S, STEP_RE, UI_S, poll, require_browser, voila_server
+from browser_support import (APPS, PAGE_LOAD_S, REPO, RUN_CELLS_S, STEP_RE, UI_S, drag_slider, image_shown, poll,
+                             require_browser, voila_server)
 
 APP_NAMES = ["toy_gan", "mnist_dashboard", "break_it", "latent_explorer"]
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -132,6 +139,31 @@ def toggle(page, label: str):
     return page.locator("button.widget-toggle-button").filter(has_text=re.compile(rf"^\s*{label}\s*$"))
 
 
+def button(page, label: str):
+    return page.locator("button.widget-button").filter(has_text=re.compile(rf"^\s*{re.escape(label)}\s*$"))
+
+
+def wait_paused(page, voila, settle_s: float = 3) -> int:
+    """Wait until the step counter has not moved for settle_s seconds, check it stays put as long again; return it."""
+    settled = {"count": None, "since": time.monotonic()}
+
+    def stopped():
+        count = step_count(page)
+        if count != settled["count"]:
+            settled["count"], settled["since"] = count, time.monotonic()
+            return False
+        return time.monotonic() - settled["since"] >= settle_s
+    wait_for(stopped, "the step counter to stop after Pause", voila)
+    time.sleep(settle_s)
+    assert step_count(page) == settled["count"], "the step counter moved again after Pause"
+    return settled["count"]
+
+
+def html_text(page, contains: str) -> str | None:
+    """The first HTML widget's text that contains `contains` (a status line), or None."""
+    return next((t for t in page.locator(".widget-html").all_inner_texts() if contains in t), None)
+
+
 def page_errors(page, seen: list[str]) -> list[str]:
     """Errors the page shows: error/traceback outputs, Voila's error message, the dashboard's error box, JS errors."""
     outputs = page.locator(".jp-OutputArea-output").all_inner_texts()
@@ -141,6 +173,26 @@ def page_errors(page, seen: list[str]) -> list[str]:
         found.append("Voila: there was an error when executing a cell")
     found += [t for t in page.locator(".widget-html").all_inner_texts() if "\u26a0" in t or "DIVERGED" in t]
     return found + [f"page error: {e}" for e in seen]
+
+
+@contextlib.contextmanager
+def app_page(voila, browser, name: str, ready):
+    """A page on one app's Voila URL, waited on until `ready(page)` (a locator) is visible; yields (page, JS errors)."""
+    page = browser.new_page()
+    page.set_default_timeout(UI_S * 1000)
+    seen: list[str] = []
+    page.on("pageerror", lambda err: seen.append(str(err)))
+    try:
+        page.goto(voila.app_url(name), timeout=(PAGE_LOAD_S + RUN_CELLS_S) * 1000)
+        ready(page).first.wait_for(state="visible", timeout=RUN_CELLS_S * 1000)
+        yield page, seen
+    finally:
+        page.close()
+
+
+def assert_no_errors(page, seen: list[str], when: str) -> None:
+    errors = page_errors(page, seen)
+    assert not errors, f"the Voila page shows errors {when}: {errors}"
 
 
 @pytest.mark.browser
@@ -189,21 +241,102 @@ def test_mnist_dashboard_app_plays_and_pauses_in_voila(voila, browser, tmp_path)
 
         toggle(page, "Pause").click()
         toggle(page, "Play").first.wait_for(state="visible")
-        settled = {"count": None, "since": time.monotonic()}
-
-        def stopped():
-            count = step_count(page)
-            if count != settled["count"]:
-                settled["count"], settled["since"] = count, time.monotonic()
-                return False
-            return time.monotonic() - settled["since"] >= 3
-        wait_for(stopped, "the step counter to stop after Pause", voila)
-        paused = settled["count"]
-        time.sleep(3)
-        assert step_count(page) == paused, "the step counter moved again after Pause"
+        paused = wait_paused(page, voila)
         assert paused > playing
         errors = page_errors(page, seen)
         assert not errors, f"the Voila page shows errors: {errors}"
         shot("3-paused")
     finally:
         page.close()
+
+
+@pytest.mark.browser
+def test_toy_gan_app_steps_plays_and_resets_in_voila(voila, browser, tmp_path):
+    with app_page(voila, browser, "toy_gan.ipynb", lambda p: button(p, "Step D+G")) as (page, seen):
+        frame = page.locator(".widget-output img").first
+
+        def count() -> tuple[int] | None:
+            c = step_count(page)
+            return (c,) if c is not None else None  # a tuple: step 0 is falsy
+
+        assert wait_for(count, "the toy dashboard's status line to show step 0", voila)[0] == 0
+        wait_for(lambda: image_shown(frame), "the toy dashboard's first frame", voila)
+        assert_no_errors(page, seen, "before any click")
+        for label, steps in (("Step D only", 1), ("Step G only", 1), ("Step D+G", 1), ("Step x10", 10)):
+            before, src = step_count(page), frame.get_attribute("src")
+            button(page, label).click()
+            wait_for(lambda: step_count(page) == before + steps and frame.get_attribute("src") != src,
+                     f"{label} to move the step counter from {before} to {before + steps} and redraw", voila)
+        page.screenshot(path=str(tmp_path / "toy_gan-1-stepped.png"))
+
+        stepped = step_count(page)
+        toggle(page, "Play").click()
+        toggle(page, "Pause").first.wait_for(state="visible")
+        wait_for(lambda: (c := step_count(page)) is not None and c > stepped + 10,
+                 f"the step counter to rise past {stepped + 10} while playing", voila)
+        toggle(page, "Pause").click()
+        toggle(page, "Play").first.wait_for(state="visible")
+        assert wait_paused(page, voila, settle_s=1.5) > stepped + 10
+
+        src = frame.get_attribute("src")
+        button(page, "Reset").click()
+        wait_for(lambda: step_count(page) == 0 and frame.get_attribute("src") != src,
+                 "Reset to bring back step 0 and redraw", voila)
+        assert image_shown(frame)
+        assert_no_errors(page, seen, "after the clicks")
+        page.screenshot(path=str(tmp_path / "toy_gan-2-reset.png"))
+
+
+@pytest.mark.browser
+def test_break_it_app_shows_a_placeholder_then_trains_a_run_in_voila(voila, browser, tmp_path):
+    with app_page(voila, browser, "break_it.ipynb", lambda p: toggle(p, "Train")) as (page, seen):
+        strip = page.locator("img.widget-image").first
+        wait_for(lambda: image_shown(strip), "the sample strip to show a picture (not a broken-image icon) before "
+                                              "the first run", voila)
+        placeholder = strip.get_attribute("src")
+        assert "No runs yet" in page.locator("body").inner_text()
+        assert_no_errors(page, seen, "before Train")
+        page.screenshot(path=str(tmp_path / "break_it-1-built.png"))
+
+        toggle(page, "Train").click()
+        toggle(page, "Stop").first.wait_for(state="visible")
+        # the app trains for gu.fast(20, 2) seconds, then measures the run and stops by itself
+        finished = wait_for(lambda: (t := html_text(page, "MNIST score")) and "steps in" in t and t,
+                            "the run to finish and its scores to show in the status line", voila, RUN_CELLS_S)
+        assert finished.startswith("yours: non_saturating"), finished
+        toggle(page, "Train").first.wait_for(state="visible")
+        wait_for(lambda: strip.get_attribute("src") != placeholder and image_shown(strip),
+                 "the strip to show the run's samples", voila)
+        assert "yours: non_saturating" in page.locator("table.gan-table").first.inner_text()
+        assert "No runs yet" not in page.locator("body").inner_text()
+        assert_no_errors(page, seen, "after the run")
+        page.screenshot(path=str(tmp_path / "break_it-2-trained.png"))
+
+
+@pytest.mark.browser
+def test_latent_explorer_app_answers_its_buttons_and_sliders_in_voila(voila, browser, tmp_path):
+    with app_page(voila, browser, "latent_explorer.ipynb", lambda p: button(p, "New digits")) as (page, seen):
+        image = page.locator("img.widget-image").first
+        wait_for(lambda: image_shown(image), "the explorer's digits", voila)
+        zero = wait_for(lambda: html_text(page, "offsets along the directions"), "the explorer's status line", voila)
+        assert "[+0.0, +0.0, +0.0, +0.0]" in zero, zero
+        assert_no_errors(page, seen, "before any click")
+
+        src = image.get_attribute("src")
+        button(page, "New digits").click()
+        wait_for(lambda: image.get_attribute("src") != src and image_shown(image), "New digits to draw new digits", voila)
+
+        src = image.get_attribute("src")
+        label = page.locator(".widget-label").filter(has_text=re.compile(r"^\s*direction 1\s*$"))
+        drag_slider(page, page.locator(".widget-slider").filter(has=label).first, 60,
+                    lambda check, what: wait_for(check, f"the 'direction 1' slider's {what}", voila))
+        wait_for(lambda: image.get_attribute("src") != src and "[+0.0," not in html_text(page, "offsets along"),
+                 "the slider to move the digits and the status line's first offset", voila)
+        page.screenshot(path=str(tmp_path / "latent_explorer-1-moved.png"))
+
+        src = image.get_attribute("src")
+        button(page, "Reset sliders").click()
+        wait_for(lambda: image.get_attribute("src") != src and "[+0.0, +0.0, +0.0, +0.0]" in html_text(page, "offsets along"),
+                 "Reset sliders to bring every offset back to 0", voila)
+        assert image_shown(image)
+        assert_no_errors(page, seen, "after the clicks")

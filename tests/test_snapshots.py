@@ -101,9 +101,16 @@ def test_toy_dashboard_snapshot(toy_dash):
 
 def test_break_it_panel_snapshot_before_and_after_a_run(small_stability):
     panel = BreakItPanel(small_stability, seconds=2)
+    # before the first run the strip shows a placeholder the size of a run's strip (an empty Image is a
+    # broken-image icon in the browser), which the snapshot leaves out
+    assert bytes(panel.strip.value) == panel.placeholder
+    placeholder = decoded(panel.placeholder)
+    assert placeholder.size == (10 * 29 + 1, 29 + 1) and np.asarray(placeholder.convert("L")).max() > 200, "its text"
     empty = decoded(panel.snapshot_png())
     assert empty.width >= controls.SNAPSHOT_WIDTH and empty.height > 50
+    assert empty.height < placeholder.height + 4 * 20, "the placeholder is not in the snapshot"
     panel.train(seconds=1)
+    assert bytes(panel.strip.value) != panel.placeholder and decoded(bytes(panel.strip.value)).size == placeholder.size
     trained = decoded(panel.snapshot_png())
     assert trained.height > empty.height + 28, "the sample strip and the table are drawn"
 

@@ -3,12 +3,69 @@ from __future__ import annotations
 
 import io
 import math
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from .densities import histogram_density
 from .validate import check_int, check_positive
+
+
+# ----- the course's colours ------------------------------------------------------------------
+# One palette for every figure, defined here only: the Okabe-Ito colours (Okabe & Ito 2008, "Color
+# Universal Design"; Wong 2011, Nature Methods 8:441), chosen to stay apart for red-green colour
+# blindness, plus a neutral grey. Real and fake also differ without colour: real is black dots and
+# dotted lines, fake filled circles and solid lines. D's map of the plane runs from grey (D says
+# fake) through white to blue (D says real): blue against grey survives any red-green deficiency,
+# and the orange fakes stand out on both. tests/test_palette.py checks every pair drawn together
+# under simulated deuteranopia and protanopia.
+_BLACK, _ORANGE, _BLUE = "#000000", "#E69F00", "#0072B2"
+_VERMILLION, _REDDISH_PURPLE, _GREY = "#D55E00", "#CC79A7", "#999999"
+
+
+@dataclass(frozen=True)
+class Style:
+    """How one role is drawn in every figure: its colour, the colour's name for captions, a marker and a line style.
+
+    Introduced in notebook 02 (the toy GAN's plots); the dashboards of notebooks 01, 03 and 04 draw with it too.
+    """
+
+    colour: str
+    name: str
+    marker: str = "o"
+    linestyle: str = "-"
+    hatch: str = ""
+
+
+PALETTE: dict[str, Style] = {
+    "real": Style(_BLACK, "black", marker=".", linestyle=":"),
+    "fake": Style(_ORANGE, "orange", marker="o", linestyle="-"),
+    "D": Style(_BLUE, "blue"),
+    "D*": Style(_BLUE, "blue", linestyle="--"),
+    "D says real": Style(_BLUE, "blue"),  # the high end of D's map: D(x) = 1
+    "D says fake": Style(_GREY, "grey"),  # the low end, D(x) = 0: neutral, so orange fakes stand out on it
+    "G's push": Style(_BLUE, "blue"),  # arrows along -d(G's loss)/dx: D's slope, in D's colour
+    "D loss": Style(_BLUE, "blue"),
+    "G loss": Style(_ORANGE, "orange"),
+    "metric": Style(_REDDISH_PURPLE, "purple", marker="."),
+    "class 0": Style(_BLUE, "blue", marker="o"),
+    "class 1": Style(_VERMILLION, "red", marker="s"),
+    "failure": Style(_VERMILLION, "red", hatch="//"),
+    "fix": Style(_BLUE, "blue"),
+}
+MAP_ALPHA = 0.6  # D's map of the plane is drawn this opaque over white: fainter, its two sides blur together
+
+
+def role_cmap(low: str, high: str):
+    """A diverging colour map from PALETTE[low] through white (0.5) to PALETTE[high], e.g. D's map of the plane.
+
+    Introduced in notebook 01 (P(class 1) under the gradient-descent explorer); used in 02 (D(x) over the plane).
+    Built from the palette's own colours, so its two sides stay apart for red-green colour blindness.
+    """
+    from matplotlib.colors import LinearSegmentedColormap
+
+    return LinearSegmentedColormap.from_list(f"{low} to {high}", [PALETTE[low].colour, "#FFFFFF", PALETTE[high].colour])
 
 
 def _to_unit(images) -> np.ndarray:
@@ -148,13 +205,14 @@ def plot_history(history, ax=None):
     h = _history_dict(history)
     axes = _axes_pair(ax, (10, 3.2))
     loss_ax, prob_ax = axes
-    loss_ax.plot(h["step"], h["d_loss"], label="D loss")
-    loss_ax.plot(h["step"], h["g_loss"], label="G loss")
+    loss_ax.plot(h["step"], h["d_loss"], color=PALETTE["D loss"].colour, label="D loss")
+    loss_ax.plot(h["step"], h["g_loss"], color=PALETTE["G loss"].colour, label="G loss")
     loss_ax.set_xlabel("step")
     loss_ax.set_ylabel("loss")
     loss_ax.legend()
-    prob_ax.plot(h["step"], h["d_real"], label="D(x)")
-    prob_ax.plot(h["step"], h["d_fake"], label="D(G(z))")
+    prob_ax.plot(h["step"], h["d_real"], color=PALETTE["real"].colour, linestyle=PALETTE["real"].linestyle, label="D(x)")
+    prob_ax.plot(h["step"], h["d_fake"], color=PALETTE["fake"].colour, linestyle=PALETTE["fake"].linestyle,
+                 label="D(G(z))")
     prob_ax.axhline(0.5, color="gray", linestyle="--", linewidth=1)
     prob_ax.set_ylim(0, 1)
     prob_ax.set_xlabel("step")
@@ -178,10 +236,11 @@ def plot_smoothed_history(history, weight: float = 0.95, critic: bool = False, d
     loss_ax, prob_ax = axes
     steps = np.asarray(h["step"])
     real, fake = (r"$\sigma(s(x))$", r"$\sigma(s(G(z)))$") if critic else (r"$D(x)$", r"$D(G(z))$")
-    for a, key, label, colour in ((loss_ax, "d_loss", "D loss", "C0"), (loss_ax, "g_loss", "G loss", "C1"),
-                                  (prob_ax, "d_real", real, "C2"), (prob_ax, "d_fake", fake, "C3")):
-        a.plot(steps, h[key], color=colour, alpha=0.2, linewidth=0.8)
-        a.plot(steps, smooth(h[key], weight), color=colour, linewidth=1.8, label=label)
+    for a, key, label, role in ((loss_ax, "d_loss", "D loss", "D loss"), (loss_ax, "g_loss", "G loss", "G loss"),
+                                (prob_ax, "d_real", real, "real"), (prob_ax, "d_fake", fake, "fake")):
+        style = PALETTE[role]
+        a.plot(steps, h[key], color=style.colour, alpha=0.2, linewidth=0.8)
+        a.plot(steps, smooth(h[key], weight), color=style.colour, linestyle=style.linestyle, linewidth=1.8, label=label)
     if d_equilibrium is not None:
         loss_ax.axhline(d_equilibrium, color="gray", linestyle="--", linewidth=1,
                         label=f"D loss at equilibrium ({d_equilibrium:.3g})")
@@ -208,15 +267,18 @@ def plot_toy(gan, ax=None, n: int = 4000, title: str | None = None):
     if gan.data.dim == 1:
         grid = np.linspace(lo, hi, 300)
         edges = np.linspace(lo, hi, 81)
-        ax.plot(grid, gan.data.pdf(grid), color="black", linestyle=":", linewidth=2, label="$p_{data}$")
-        ax.plot(0.5 * (edges[1:] + edges[:-1]), histogram_density(samples, edges), color="tab:green", label="$p_g$")
-        ax.plot(grid, gan.discriminate(grid[:, None]), color="tab:blue", label="$D(x)$")
+        real, fake, d = PALETTE["real"], PALETTE["fake"], PALETTE["D"]
+        ax.plot(grid, gan.data.pdf(grid), color=real.colour, linestyle=real.linestyle, linewidth=2, label="$p_{data}$")
+        ax.plot(0.5 * (edges[1:] + edges[:-1]), histogram_density(samples, edges), color=fake.colour,
+                linestyle=fake.linestyle, label="$p_g$")
+        ax.plot(grid, gan.discriminate(grid[:, None]), color=d.colour, linestyle=d.linestyle, label="$D(x)$")
         ax.set_ylim(0, max(1.05, 1.15 * float(gan.data.pdf(gan.data.centres[:, 0]).max())))
         ax.set_xlabel("$x$")
     else:
         real = gan.data.sample(1000, np.random.default_rng(123))
-        ax.scatter(real[:, 0], real[:, 1], s=2, color="black", label="real")
-        ax.scatter(samples[:1000, 0], samples[:1000, 1], s=2, color="tab:green", alpha=0.5, label="$G(z)$")
+        ax.scatter(real[:, 0], real[:, 1], s=2, color=PALETTE["real"].colour, marker=PALETTE["real"].marker, label="real")
+        ax.scatter(samples[:1000, 0], samples[:1000, 1], s=4, color=PALETTE["fake"].colour, marker=PALETTE["fake"].marker,
+                   alpha=0.5, linewidths=0, label="$G(z)$")
         ax.set_ylim(lo, hi)
         ax.set_aspect("equal")
         ax.set_xticks([])
@@ -246,22 +308,25 @@ def plot_generator_map(gan, ax=None, *, lines: int = 11, extent: float = 2.0, po
     axis = np.linspace(lo, hi, 80)
     gx, gy = np.meshgrid(axis, axis)
     d_map = gan.discriminate(np.stack([gx.ravel(), gy.ravel()], axis=1)).reshape(gx.shape)
-    ax.imshow(d_map, extent=(lo, hi, lo, hi), origin="lower", cmap="coolwarm_r", vmin=0, vmax=1, alpha=0.45)
+    ax.imshow(d_map, extent=(lo, hi, lo, hi), origin="lower", cmap=role_cmap("D says fake", "D says real"), vmin=0, vmax=1,
+              alpha=MAP_ALPHA)
     real = gan.data.sample(1000, np.random.default_rng(123))
-    ax.scatter(real[:, 0], real[:, 1], s=2, color="black", label="real", zorder=2)
+    ax.scatter(real[:, 0], real[:, 1], s=2, color=PALETTE["real"].colour, marker=PALETTE["real"].marker, label="real",
+               zorder=2)
     # grid lines of z-space, z_1 = c and z_2 = c for c in [-extent, extent], each pushed through G
     levels, along = np.linspace(-extent, extent, lines), np.linspace(-extent, extent, points)
     for c in levels:
         for z in (np.stack([np.full(points, c), along], axis=1), np.stack([along, np.full(points, c)], axis=1)):
             x = gan.generate(z)
-            ax.plot(x[:, 0], x[:, 1], color="tab:green", linewidth=0.7, alpha=0.8, zorder=3)
+            ax.plot(x[:, 0], x[:, 1], color=PALETTE["fake"].colour, linewidth=0.7, alpha=0.8, zorder=3)
     fakes = gan.sample(n_arrows, seed=2)
     push = -gan.generator_gradient(fakes)
     longest = float(np.linalg.norm(push, axis=1).max())
     push = push * (arrow_length / longest) if longest > 0 else push
-    ax.scatter(fakes[:, 0], fakes[:, 1], s=8, color="tab:green", edgecolor="white", linewidth=0.3, label="$G(z)$", zorder=4)
+    ax.scatter(fakes[:, 0], fakes[:, 1], s=8, color=PALETTE["fake"].colour, marker=PALETTE["fake"].marker,
+               edgecolor="white", linewidth=0.3, label="$G(z)$", zorder=4)
     ax.quiver(fakes[:, 0], fakes[:, 1], push[:, 0], push[:, 1], angles="xy", scale_units="xy", scale=1,
-              color="tab:purple", width=0.006, zorder=5)
+              color=PALETTE["G's push"].colour, width=0.006, zorder=5)
     ax.set_xlim(lo, hi)
     ax.set_ylim(lo, hi)
     ax.set_aspect("equal")

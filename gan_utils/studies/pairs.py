@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..engine.paths import display_path, shipped_path
+from ..engine.plotting import PALETTE
 
 
 @dataclass(frozen=True)
@@ -182,8 +183,10 @@ def plot_check(check: dict | None, name: str, ax=None):
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 3.2))
     seeds = np.arange(len(entry["seeds"]))
-    for offset, side, colour, label in ((-0.2, "failure", "tab:red", p.failure), (0.2, "fix", "tab:blue", p.fix)):
-        ax.bar(seeds + offset, entry[side], width=0.4, color=colour, label=label)
+    for offset, side, label in ((-0.2, "failure", p.failure), (0.2, "fix", p.fix)):
+        style = PALETTE[side]
+        ax.bar(seeds + offset, entry[side], width=0.4, color=style.colour, hatch=style.hatch, edgecolor="white",
+               label=label)
     ax.set_xticks(seeds, [f"seed {seed}" for seed in entry["seeds"]])
     ax.set_ylabel(MEASURES.get(p.measure, p.measure))
     ax.set_title(f"the committed check: {p.steps} steps a run ({check.get('date', 'undated')})", fontsize=10)

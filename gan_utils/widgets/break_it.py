@@ -7,6 +7,10 @@ code and tests.
 """
 from __future__ import annotations
 
+import io
+
+import numpy as np
+
 from . import controls
 
 from ..engine import losses as L
@@ -17,6 +21,31 @@ from ..studies.variants import RunResult, Variant, finish_run, start_run, summar
 from ..engine.training import TrainingDiverged
 
 CHUNK_STEPS = 5
+STRIP_SAMPLES = 10  # finish_run's strip: ten fixed-noise samples in a row
+PLACEHOLDER_TEXT = "press Train: your run's samples appear here"
+
+
+def _placeholder_strip() -> bytes:
+    """A PNG the size of a run's sample strip: ten dark empty cells and a line saying what will appear there.
+
+    The strip shows it until the first run finishes: an ipywidgets Image with no value is an empty
+    blob in the browser, which draws as a broken-image icon.
+    """
+    from PIL import Image, ImageDraw, ImageFont
+
+    cells = np.full((STRIP_SAMPLES, 28, 28), -0.75, np.float32)
+    picture = Image.open(io.BytesIO(grid_png(cells, nrow=STRIP_SAMPLES))).convert("L")
+    try:
+        font = ImageFont.load_default(size=11)
+    except (TypeError, ValueError, OSError):  # a Pillow without FreeType has only its small bitmap font
+        font = ImageFont.load_default()
+    draw, centre = ImageDraw.Draw(picture), (picture.width / 2, picture.height / 2)
+    left, top, right, bottom = draw.textbbox(centre, PLACEHOLDER_TEXT, font=font, anchor="mm")
+    draw.rectangle((left - 3, top - 3, right + 3, bottom + 3), fill=picture.getpixel((2, 2)))
+    draw.text(centre, PLACEHOLDER_TEXT, fill=235, font=font, anchor="mm")
+    buffer = io.BytesIO()
+    picture.save(buffer, format="png")
+    return buffer.getvalue()
 
 
 class BreakItPanel(controls.PlayControls):
@@ -58,7 +87,8 @@ class BreakItPanel(controls.PlayControls):
         self.status = W.HTML()
         self.errors = controls.ErrorBox()
         self.table = W.HTML()
-        self.strip = W.Image(format="png")
+        self.placeholder = _placeholder_strip()
+        self.strip = W.Image(value=self.placeholder, format="png")  # never empty: an empty Image is a broken icon
         self.loop = controls.PlayLoop(self._chunk, on_error=self._on_error, on_stop=self._on_stop)
         self.widget = W.VBox([
             W.HBox([self.loss_dropdown, self.k_slider, self.smoothing_slider]),
@@ -81,7 +111,7 @@ class BreakItPanel(controls.PlayControls):
         return controls.compose_snapshot([
             controls.control_text([*rows[0].children, *rows[1].children]), controls.control_text(rows[2].children),
             controls.html_text(self.status.value), controls.html_text(self.errors.widget.value),
-            bytes(self.strip.value), table])
+            b"" if bytes(self.strip.value) == self.placeholder else bytes(self.strip.value), table])
 
     def _relabel(self, change) -> None:
         self.play_button.description, self.play_button.icon = ("Stop", "stop") if change["new"] else ("Train", "play")

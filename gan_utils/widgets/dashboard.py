@@ -27,6 +27,7 @@ import numpy as np
 from ..engine import losses as L
 from . import display_mode
 from ..engine.paths import runs_dir
+from ..engine.plotting import PALETTE
 from ..engine.training import GANTrainer, TrainingDiverged
 
 UPDATE_CHOICES = (1, 5, 10, 25, 50, 100)
@@ -307,13 +308,14 @@ class TrainingDashboard(controls.PlayControls):
         FigureCanvasAgg(self.fig)
         loss_ax, prob_ax, grid_ax = self.fig.subplots(1, 3, width_ratios=[1.2, 1.2, 1])
         self.fig.subplots_adjust(left=0.05, right=0.99, bottom=0.14, top=0.88, wspace=0.25)
-        (self._d_line,) = loss_ax.plot([], [], label="D loss", lw=1.2)
-        (self._g_line,) = loss_ax.plot([], [], label="G loss", lw=1.2)
+        (self._d_line,) = loss_ax.plot([], [], label="D loss", lw=1.2, color=PALETTE["D loss"].colour)
+        (self._g_line,) = loss_ax.plot([], [], label="G loss", lw=1.2, color=PALETTE["G loss"].colour)
         loss_ax.set_xlabel("step")
         loss_ax.set_title("losses", fontsize=display_mode.font(10))
         loss_ax.legend(loc="upper right", fontsize=display_mode.font(8))
-        (self._real_line,) = prob_ax.plot([], [], lw=1.2)
-        (self._fake_line,) = prob_ax.plot([], [], lw=1.2)
+        real, fake = PALETTE["real"], PALETTE["fake"]
+        (self._real_line,) = prob_ax.plot([], [], lw=1.2, color=real.colour, linestyle=real.linestyle)
+        (self._fake_line,) = prob_ax.plot([], [], lw=1.2, color=fake.colour, linestyle=fake.linestyle)
         prob_ax.axhline(0.5, color="gray", ls="--", lw=1)
         prob_ax.set_ylim(0, 1)
         prob_ax.set_xlabel("step")

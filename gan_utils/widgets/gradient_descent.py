@@ -13,6 +13,7 @@ import math
 
 import numpy as np
 
+from ..engine.plotting import PALETTE, role_cmap
 from ..engine.neuron import DIVERGE_FACTOR, gradient_step, gradients, init_params, logits, make_two_blobs, sigmoid
 from . import display_mode
 from .controls import PlayControls
@@ -140,11 +141,12 @@ class GradientDescentExplorer(PlayControls):
         ax, loss_ax = self.fig.subplots(1, 2, width_ratios=[1, 1.15])
         self.fig.subplots_adjust(left=0.07, right=0.98, bottom=0.15, top=0.9, wspace=0.22)
         self._field = ax.imshow(np.zeros(gx.shape), origin="lower", extent=(lo[0], hi[0], lo[1], hi[1]),
-                                cmap="RdBu_r", vmin=0, vmax=1, alpha=0.35, aspect="auto", interpolation="bilinear")
+                                cmap=role_cmap("class 0", "class 1"), vmin=0, vmax=1, alpha=0.35, aspect="auto",
+                                interpolation="bilinear")
         self._points = [
-            ax.scatter(*self.x[self.y == label].T, s=12, c=colour, edgecolors="white", linewidths=0.4,
-                       label=f"class {label}")
-            for label, colour in ((0, "tab:blue"), (1, "tab:red"))
+            ax.scatter(*self.x[self.y == label].T, s=12, c=style.colour, marker=style.marker, edgecolors="white",
+                       linewidths=0.4, label=f"class {label}")
+            for label, style in ((0, PALETTE["class 0"]), (1, PALETTE["class 1"]))
         ]
         self._boundary = None
         ax.set_xlim(lo[0], hi[0])

@@ -21,6 +21,7 @@ from matplotlib.figure import Figure
 from PIL import Image as PILImage
 
 from ..engine.densities import histogram_density, js_estimate, modes_covered, optimal_discriminator
+from ..engine.plotting import MAP_ALPHA, PALETTE, role_cmap
 from ..engine.toy import ToyGAN
 from . import display_mode
 from .controls import ErrorBox, PlayLoop, dashboard_bundle, dashboard_snapshot, html_text, log_slider, play_button
@@ -145,17 +146,20 @@ class ToyDashboard:
         self.axes = (ax_main, ax_loss, ax_metric)
         ax_main.set_title(" ", fontsize=display_mode.font(10))
         data = self.gan.data
+        real, fake, d, d_star = PALETTE["real"], PALETTE["fake"], PALETTE["D"], PALETTE["D*"]
         if self.dim == 1:
             lo, hi = data.support(margin=8.0)
             self.grid = np.linspace(lo, hi, 300)
             self.edges = np.linspace(lo, hi, self.bins + 1)
             self.centres = 0.5 * (self.edges[1:] + self.edges[:-1])
             self.p_data = data.pdf(self.grid)
-            ax_main.plot(self.grid, self.p_data, color="black", linestyle=":", linewidth=2, label="$p_{data}$")
-            (self.pg_line,) = ax_main.plot(self.centres, np.zeros_like(self.centres), color="tab:green", linewidth=2, label="$p_g$")
-            (self.d_line,) = ax_main.plot(self.grid, np.zeros_like(self.grid), color="tab:blue", label="$D(x)$")
-            (self.dstar_line,) = ax_main.plot(self.centres, np.zeros_like(self.centres), color="tab:blue", linestyle="--",
-                                              alpha=0.6, label="$D^*(x)$ for current $p_g$")
+            ax_main.plot(self.grid, self.p_data, color=real.colour, linestyle=real.linestyle, linewidth=2, label="$p_{data}$")
+            (self.pg_line,) = ax_main.plot(self.centres, np.zeros_like(self.centres), color=fake.colour,
+                                           linestyle=fake.linestyle, linewidth=2, label="$p_g$")
+            (self.d_line,) = ax_main.plot(self.grid, np.zeros_like(self.grid), color=d.colour, linestyle=d.linestyle,
+                                          label="$D(x)$")
+            (self.dstar_line,) = ax_main.plot(self.centres, np.zeros_like(self.centres), color=d_star.colour,
+                                              linestyle=d_star.linestyle, alpha=0.6, label="$D^*(x)$ for current $p_g$")
             ax_main.axhline(0.5, color="gray", linewidth=0.8)
             ax_main.set_xlim(lo, hi)
             ax_main.set_xlabel("$x$")
@@ -170,25 +174,29 @@ class ToyDashboard:
             axis = np.linspace(lo, hi, 60)
             gx, gy = np.meshgrid(axis, axis)
             self.grid = np.stack([gx.ravel(), gy.ravel()], axis=1)
-            self.d_image = ax_main.imshow(np.zeros((60, 60)), extent=(lo, hi, lo, hi), origin="lower", cmap="coolwarm_r",
-                                          vmin=0, vmax=1, alpha=0.6)
-            real = data.sample(1000, np.random.default_rng(123))
-            self.real_points = ax_main.scatter(real[:, 0], real[:, 1], s=2, color="black", label="real")
-            self.fake_points = ax_main.scatter(np.zeros(500), np.zeros(500), s=3, color="tab:green", label="$G(z)$")
+            self.d_image = ax_main.imshow(np.zeros((60, 60)), extent=(lo, hi, lo, hi), origin="lower",
+                                          cmap=role_cmap("D says fake", "D says real"), vmin=0, vmax=1, alpha=MAP_ALPHA)
+            points = data.sample(1000, np.random.default_rng(123))
+            self.real_points = ax_main.scatter(points[:, 0], points[:, 1], s=2, color=real.colour, marker=real.marker,
+                                               label="real")
+            self.fake_points = ax_main.scatter(np.zeros(500), np.zeros(500), s=5, color=fake.colour, marker=fake.marker,
+                                               linewidths=0, label="$G(z)$")
             ax_main.set_xlim(lo, hi)
             ax_main.set_ylim(lo, hi)
             ax_main.set_aspect("equal")
             ax_main.legend(loc="upper right", fontsize=display_mode.font(8), framealpha=0.9)
-            ax_main.set_xlabel("blue: D says real, red: D says fake", fontsize=display_mode.font(8))
+            ax_main.set_xlabel(f"{PALETTE['D says real'].name}: D says real, {PALETTE['D says fake'].name}: D says fake",
+                               fontsize=display_mode.font(8))
             ax_metric.set_ylabel("modes covered")
             ax_metric.set_ylim(-0.3, len(data.centres) + 0.3)
-        (self.d_loss_line,) = ax_loss.plot([], [], color="tab:blue", label="D loss")
-        (self.g_loss_line,) = ax_loss.plot([], [], color="tab:orange", label="G loss")
+        (self.d_loss_line,) = ax_loss.plot([], [], color=PALETTE["D loss"].colour, label="D loss")
+        (self.g_loss_line,) = ax_loss.plot([], [], color=PALETTE["G loss"].colour, label="G loss")
         ax_loss.axhline(np.log(4), color="gray", linestyle="--", linewidth=0.8)
         ax_loss.set_xlabel("step")
         ax_loss.set_title("losses (dashed: log 4)", fontsize=display_mode.font(10))
         ax_loss.legend(loc="upper right", fontsize=display_mode.font(8))
-        (self.metric_line,) = ax_metric.plot([], [], color="tab:purple", marker=".", markersize=3)
+        (self.metric_line,) = ax_metric.plot([], [], color=PALETTE["metric"].colour, marker=PALETTE["metric"].marker,
+                                             markersize=3)
         ax_metric.set_xlabel("step")
         ax_loss.set_ylim(-1.0, 2.0)
         moving = [self.d_loss_line, self.g_loss_line, self.metric_line, ax_main.title]

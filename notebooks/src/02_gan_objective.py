@@ -161,11 +161,12 @@ d_learnt = gu.toy.fit_discriminator(p_data_1d.sample, p_g_1d.sample, steps=gu.fa
 
 x = np.linspace(-4, 5, 400)
 fig, ax = plt.subplots(figsize=(7, 3.2))
-ax.plot(x, p_data_1d.pdf(x), color="black", linestyle=":", linewidth=2, label="$p_{data}$")
-ax.plot(x, p_g_1d.pdf(x), color="tab:green", label="$p_g$ (frozen)")
-ax.plot(x, gu.densities.optimal_discriminator(p_data_1d.pdf(x), p_g_1d.pdf(x)), color="tab:blue", linestyle="--",
-        linewidth=2, label="$D^*(x)$, the formula")
-ax.plot(x, d_learnt(x), color="tab:orange", label="$D(x)$, trained")
+style = gu.plotting.PALETTE  # the course's colours: real black, fake orange, D blue (safe for colour blindness)
+ax.plot(x, p_data_1d.pdf(x), color=style["real"].colour, linestyle=":", linewidth=2, label="$p_{data}$")
+ax.plot(x, p_g_1d.pdf(x), color=style["fake"].colour, label="$p_g$ (frozen)")
+ax.plot(x, gu.densities.optimal_discriminator(p_data_1d.pdf(x), p_g_1d.pdf(x)), color=style["D*"].colour,
+        linestyle="--", linewidth=2, label="$D^*(x)$, the formula")
+ax.plot(x, d_learnt(x), color=style["D"].colour, linewidth=1, label="$D(x)$, trained")
 ax.axhline(0.5, color="gray", linewidth=0.8)
 ax.set_xlabel("$x$")
 ax.legend(fontsize=8)
@@ -271,7 +272,8 @@ for kind, cost in costs.items():
 
 labels = {"minimax": r"minimax: $\log(1 - D(G(z)))$", "non_saturating": r"non-saturating: $-\log D(G(z))$",
           "maximum_likelihood": r"maximum likelihood: $-D(G(z))/(1 - D(G(z)))$"}
-colours = {"minimax": "tab:red", "non_saturating": "tab:green", "maximum_likelihood": "tab:blue"}
+colours = {"minimax": gu.plotting.PALETTE["class 1"].colour, "non_saturating": gu.plotting.PALETTE["fake"].colour,
+           "maximum_likelihood": gu.plotting.PALETTE["D"].colour}
 fig, (ax_value, ax_grad) = plt.subplots(1, 2, figsize=(10, 3.4))
 for kind in costs:
     ax_value.plot(d_fake, values[kind], color=colours[kind], label=labels[kind])
@@ -387,7 +389,7 @@ print(f"  2 JSD, i.e. C(G) + log 4           {slope(two_jsd):.4f}")
 # Adam; the dashboard's **G loss** menu switches the generator to the minimax cost.
 
 # %% [markdown]
-# The dashboard below draws, in place: $p_{data}$ (dotted), the current $p_g$ (green), $D(x)$ and
+# The dashboard below draws, in place: $p_{data}$ (dotted), the current $p_g$ (orange), $D(x)$ and
 # $D^*(x)$ for the current $p_g$ (blue, solid and dashed; $D^*$ is computed from a histogram of
 # $p_g$'s samples, so it is ragged), the losses, and an estimate of $\mathrm{JSD}(p_{data}\|p_g)$
 # from generator samples. Try: **Step D only** ten times and watch $D$ approach $D^*$; switch to
@@ -522,15 +524,15 @@ for name, gan in ring_gans.items():
 
 # %% [markdown]
 # **Inside the generator, GAN Lab's view** (Kahng et al. 2018). Draw a square grid in $z$-space,
-# $[-2, 2]^2$, and push each grid line through $G$: the green mesh shows how $G$ stretches and folds
-# the noise onto the plane. Each purple arrow sits on a fake $x = G(z)$ and points along
+# $[-2, 2]^2$, and push each grid line through $G$: the orange mesh shows how $G$ stretches and folds
+# the noise onto the plane. Each blue arrow sits on a fake $x = G(z)$ and points along
 # $-\partial(\text{G's loss})/\partial x$, the way $D$'s current slope tells $G$ to move that sample.
 
 # %% [markdown]
 # The next cell draws both trained ring GANs this way with `gu.plotting.plot_generator_map`, over $D$'s
 # verdict (blue where it says real). The packed $D$ judges four samples at once, so its background is
 # its verdict on four copies of the same point $x$; four identical samples look like collapse, so
-# that background is mostly red. Arrow lengths are relative: the longest in each panel has a fixed
+# that background is mostly grey. Arrow lengths are relative: the longest in each panel has a fixed
 # length. Look at how much of the plain generator's mesh lands between modes, and how the packed
 # one's mesh runs around the ring.
 
@@ -552,7 +554,7 @@ plt.show()
 
 # %% [markdown]
 # Watch collapse happen live. The dashboard below trains the plain setup on the ring: the
-# background is $D(x)$ (blue where it says real), black dots are real samples and green dots
+# background is $D(x)$ (blue where it says real), black dots are real samples and orange circles
 # generated ones. Press **Play**, then rebuild it with `{**plain, "pack": 4}` and compare.
 
 # %%
