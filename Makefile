@@ -1,21 +1,26 @@
 # GAN Classroom. `make lab` to learn, `make test` to check everything. Python 3.11 to 3.13, no conda needed.
 SHELL := /bin/bash
-# The first interpreter found that runs and is a supported version (3.11 first: the one CI tests most);
-# PYTHON=/path/to/python3.12 picks one. tools/python_ok.py says which versions are supported.
+VENV := .venv
+BIN := $(VENV)/bin
+# The interpreter: PYTHON=/path/to/python3.12 if given, else the venv's own if it is a supported version
+# (so `make test` keeps a venv made with PYTHON=...), else the first of python3.11, 3.12, 3.13 that runs.
+# tools/python_ok.py says which versions are supported.
 ifeq ($(origin PYTHON), undefined)
-PYTHON := $(shell for p in python3.11 python3.12 python3.13 python3; do \
+PYTHON := $(shell for p in $(BIN)/python python3.11 python3.12 python3.13 python3; do \
 	$$p tools/python_ok.py >/dev/null 2>&1 && command -v $$p && break; done)
 endif
 PYTHON_VERSION := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
-VENV := .venv
-BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | cksum | cut -d' ' -f1)-py$(PYTHON_VERSION)
+# Two locks, both made by `make lock`: requirements.txt (a learner: the course, JupyterLab, widgets) and
+# requirements-dev.txt (that plus tests, browser, Voila, slides, uv). Each stamp names its lock's checksum.
+lock_sum = $(shell cat $(1) pyproject.toml | cksum | cut -d' ' -f1)
+LAB_STAMP := $(VENV)/.lab-$(call lock_sum,requirements.txt)-py$(PYTHON_VERSION)
+STAMP := $(VENV)/.dev-$(call lock_sum,requirements-dev.txt)-py$(PYTHON_VERSION)
 PORT ?= 8888
 APP_PORT ?= 8866
 NBVAL := --nbval-lax --nbval-current-env --nbval-cell-timeout=900
 export TF_CPP_MIN_LOG_LEVEL := 3
 
-.PHONY: help setup venv system-packages web-assets test-assets quiet-lab lab author-lab fresh-copy wheel test unit-test notebooks student slides train pretrained clean
+.PHONY: help setup venv learner-venv lock system-packages web-assets test-assets quiet-lab lab author-lab fresh-copy wheel test unit-test notebooks student slides train pretrained clean
 
 help:
 	@echo "make lab        set up .venv if needed, copy the notebooks you lack into work/ (yours, git-ignored) and open JupyterLab there"
@@ -23,7 +28,9 @@ help:
 	@echo "make author-lab JupyterLab on notebooks/, paired with notebooks/src/ (for editing the course itself)"
 	@echo "make wheel      build dist/gan_utils-VERSION-py3-none-any.whl, to install on a cloud notebook or a hub"
 	@echo "make test       set up .venv if needed and run unit tests + every notebook (fast mode)"
-	@echo "make setup      .venv with every pinned requirement, plus system packages the tests use"
+	@echo "make wheel-check  the wheel in a fresh venv of a second Python (3.12 or 3.13), every notebook run outside the repository"
+	@echo "make setup      .venv with the developer's lock (requirements-dev.txt), plus system packages the tests use"
+	@echo "make lock       regenerate requirements.txt and requirements-dev.txt from the .in files (UPGRADE=1: newest versions)"
 	@echo "make notebooks  execute every notebook in place at full size (what readers see)"
 	@echo "make student    write the student edition, student/NN_topic.ipynb: no solutions, no outputs"
 	@echo "make slides     write docs/slides/NN_topic.slides.html: reveal.js decks that work offline"
@@ -31,7 +38,9 @@ help:
 	@echo "make pretrained train and ship the generators in data/pretrained/"
 	@echo "make app        serve the dashboards in apps/ as web apps (Voila) at http://localhost:$(APP_PORT)/"
 
-$(STAMP): requirements.txt pyproject.toml
+# $(call make_venv,LOCK): the venv on $(PYTHON) (made again if it has another Python), LOCK installed
+# exactly, and gan_utils in editable mode. pip shows its progress: the first run downloads about 2 GB.
+define make_venv
 	@test -n "$(PYTHON)" || { echo "No Python 3.11 to 3.13 found on PATH: install one, or set PYTHON=/path/to/python3.12" >&2; exit 1; }
 	@$(PYTHON) tools/python_ok.py
 	@if test -x $(BIN)/python && ! cmp -s <($(BIN)/python -c 'import sys; print(sys.version_info[:2])') \
@@ -39,11 +48,25 @@ $(STAMP): requirements.txt pyproject.toml
 	    echo "$(VENV) was made with another Python than $(PYTHON): making it again"; rm -rf $(VENV); fi
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	@echo "Installing $(1) into $(VENV) (pip lists each package as it goes)"
+	$(BIN)/python -m pip install --progress-bar on -r $(1)
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e . || $(BIN)/python -m pip install --quiet --no-deps -e .
 	rm -f $(VENV)/.installed-*
 	$(MAKE) --no-print-directory quiet-lab
+endef
+
+$(LAB_STAMP): requirements.txt pyproject.toml
+	$(call make_venv,requirements.txt)
+	rm -f $(VENV)/.lab-*
 	touch $@
+
+# the developer's lock holds every pin of the learner's, so it stands for both
+$(STAMP): requirements-dev.txt requirements.txt pyproject.toml
+	$(call make_venv,requirements-dev.txt)
+	rm -f $(VENV)/.dev-* $(VENV)/.lab-*
+	touch $@ $(LAB_STAMP)
+
+learner-venv: $(LAB_STAMP)
 
 venv: $(STAMP)
 
@@ -66,16 +89,16 @@ quiet-lab:
 # save touches a tracked file and `git pull` cannot conflict. A copy that exists is never overwritten
 # (`make fresh-copy NAME=...` replaces one, keeping the old one in work/old/).
 LAB := $(BIN)/jupyter lab --port=$(PORT) --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
-lab: venv quiet-lab
+lab: learner-venv quiet-lab
 	$(BIN)/python tools/notebooks.py learner-copy work
 	$(LAB) --notebook-dir=work $(LAB_ARGS)
 
-fresh-copy: venv
+fresh-copy: learner-venv
 	@test -n "$(NAME)" || { echo "Name the notebook: make fresh-copy NAME=03_mnist_gan" >&2; exit 2; }
 	$(BIN)/python tools/notebooks.py learner-copy work --fresh $(NAME)
 
 # Authors edit the course itself: notebooks/NN_topic.ipynb, each saved into notebooks/src/NN_topic.py too.
-author-lab: venv quiet-lab
+author-lab: learner-venv quiet-lab
 	$(LAB) --notebook-dir=notebooks $(LAB_ARGS)
 
 # The package as one file for a cloud notebook or a hub (README "Run in the cloud"); needs only pip and
@@ -88,6 +111,15 @@ wheel:
 	    $(WHEEL_PYTHON) -m pip wheel --quiet --no-deps -w dist .
 	@echo "Built $$(ls dist/gan_utils-*.whl): upload it next to a notebook and set GAN_UTILS_SOURCE to its name (README, Run in the cloud)"
 
+# Both locks from requirements.in and requirements-dev.in, with uv (in the developer's lock): every
+# package pinned, transitive ones too, for every platform and Python 3.11.5 to 3.13 (--universal).
+# Versions already locked stay unless UPGRADE=1. Needs the package index.
+UV_COMPILE = $(BIN)/uv pip compile --universal --python-version 3.11.5 --annotation-style line \
+	--custom-compile-command "make lock" $(if $(UPGRADE),--upgrade)
+lock: venv
+	$(UV_COMPILE) requirements.in -o requirements.txt
+	$(UV_COMPILE) requirements-dev.in -o requirements-dev.txt
+
 # the slide decks' assets for tests/test_slides.py; a failed download (offline) only skips those tests
 test-assets:
 	-@bash tools/install_web_assets.sh
@@ -97,6 +129,14 @@ test: venv test-assets
 
 unit-test: venv test-assets
 	GAN_UTILS_FAST=1 $(BIN)/pytest tests $(PYTEST_ARGS)
+
+# CI's step after `make test`: build the wheel, install it with its declared dependencies (the newest pip
+# finds, not the lock) into a fresh venv of a second Python (3.12, else 3.13), copy the notebooks with
+# `gan-utils notebooks` and run each in fast mode outside the repository. Skipped, saying so, where there
+# is no second Python. WHEEL_CHECK_ARGS="--python /path/to/python3.13" picks one (tools/wheel_check.py --help).
+.PHONY: wheel-check
+wheel-check: venv
+	$(BIN)/python tools/wheel_check.py $(WHEEL_CHECK_ARGS)
 
 notebooks: venv
 	$(BIN)/python tools/notebooks.py build

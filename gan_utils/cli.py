@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib.util
 import json
 import math
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -27,6 +29,16 @@ DEFAULTS = {"model": "cdcgan", "seconds": 300.0, "data": "mnist", "source": "aut
 RUN_SETTINGS = ("loss", "lr_g", "lr_d", "batch_size", "d_steps", "label_smoothing", "seed")
 PREVIEW = 64  # sample draws this many of its images into the PNG grid beside the .npy
 INTERRUPTED = 130  # the shell's code for a program stopped by Ctrl-C (128 + SIGINT)
+LAB_FOLDER = Path("gan-classroom")  # the course folder `lab` opens when none is given, in the current folder
+# The documents the notebooks link to as ../docs/NAME: copied beside the copies, their links pointing there.
+LINKED_DOCS = ("glossary.md",)
+# Written into a folder of copies where jupytext is installed: jupytext takes the nearest configuration
+# file, so this one, not a user-wide one, decides that a copy pairs with nothing (as `make lab` does).
+UNPAIRED_JUPYTEXT = """\
+# Written by `gan-utils notebooks` (or `gan-utils lab`). These are your own copies of the course's
+# notebooks: saving one writes only its .ipynb, never a paired text file.
+formats = "ipynb"
+"""
 
 
 class UsageError(Exception):
@@ -69,6 +81,7 @@ positive_float = _number_type(float, 0, low_open=True, what="a positive number")
 positive_int = _number_type(int, 1, what="an integer")
 non_negative_int = _number_type(int, 0, what="an integer")
 digit_label = _number_type(int, 0, 9, what="a label")
+port_number = _number_type(int, 1, 65535, what="a port")
 smoothing = _number_type(float, 0, 0.5)
 
 
@@ -136,7 +149,8 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
                          "sample --run runs/my-gan --n 10000 --out samples.npy",
                          "sample --pretrained cdcgan --label 7 --n 64 --out sevens.npy",
                          "evaluate samples.npy > metrics.json",
-                         "export --run runs/my-gan --name my_dcgan") + "\n\n" + EXIT_CODES)
+                         "export --run runs/my-gan --name my_dcgan",
+                         "notebooks my-course", "lab my-course") + "\n\n" + EXIT_CODES)
     parser.add_argument("--version", action="version", version=f"gan_utils {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
                                 title="commands", description=None)
@@ -239,6 +253,21 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     classifier.add_argument("--epochs", type=positive_int, default=5, help="passes over the training images")
     classifier.add_argument("--out", type=Path, default=None, metavar="DIR",
                             help="folder for the weights and manifest.json (default: runs/classifier)")
+
+    course = command("notebooks", "copy the course's notebooks, and the glossary they link to, into a folder of "
+                     "your own; a file already there is kept", "my-course", "my-course --force")
+    course.add_argument("dest", type=Path, metavar="DEST", help="the folder to copy them into (made if missing)")
+    course.add_argument("--force", action="store_true",
+                        help="overwrite the copies DEST already holds (by default an existing file is your work: "
+                             "it is kept, and named)")
+
+    lab = command("lab", "copy the notebooks a folder lacks, then open JupyterLab there and exit with its code "
+                  "(needs JupyterLab: pip install \"gan-utils[notebooks]\")", "my-course", "my-course --port 8890")
+    lab.add_argument("dest", nargs="?", type=Path, default=LAB_FOLDER, metavar="DEST",
+                     help=f"the course folder (default: {LAB_FOLDER}/ in the current folder); "
+                          "notebooks already there are kept")
+    lab.add_argument("--port", type=port_number, default=None,
+                     help="the port JupyterLab serves on (default: JupyterLab's own, 8888 or the next free one)")
     return parser
 
 
@@ -577,8 +606,155 @@ def cmd_train_classifier(args: argparse.Namespace) -> int:
     return 0
 
 
+def course_files() -> tuple[list[Path], list[Path]]:
+    """The course's notebooks and the documents they link to: notebooks/ and docs/ in a checkout, else the wheel's.
+
+    Not used in a notebook: the command line's notebooks and lab sub-commands copy them.
+    """
+    if paths.in_checkout():
+        notebooks, docs = paths.REPO_ROOT / "notebooks", paths.REPO_ROOT / "docs"
+    else:
+        notebooks, docs = paths.PACKAGE_DIR / "_notebooks", paths.PACKAGE_DIR / "_docs"
+    found = sorted(notebooks.glob("[0-9][0-9]_*.ipynb"))
+    if not found:
+        raise RunFailed(f"no course notebooks in {notebooks}: this gan_utils was installed without them "
+                        f"(reinstall it from a wheel that `make wheel` builds)")
+    return found, [docs / name for name in LINKED_DOCS if (docs / name).is_file()]
+
+
+def learner_notebook(source: Path) -> bytes:
+    """A course notebook as a learner's copy: no jupytext pairing in its metadata, its ../docs/ links pointing beside it.
+
+    Not used in a notebook: the command line's notebooks and lab sub-commands write these copies.
+    """
+    try:
+        nb = json.loads(source.read_text(encoding="utf-8"))
+        nb["metadata"].pop("jupytext", None)
+        for cell in nb["cells"]:
+            if cell.get("cell_type") == "markdown":
+                cell["source"] = _relink(cell.get("source", ""))
+    except (ValueError, KeyError, TypeError, AttributeError) as err:
+        raise RunFailed(f"{source}: not a readable notebook ({err})") from None
+    return (json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _relink(source: str | list[str]) -> str | list[str]:
+    """A markdown cell's source with each link to ../docs/NAME (a LINKED_DOCS file) made a link to NAME."""
+    def relink(text: str) -> str:
+        for name in LINKED_DOCS:
+            text = text.replace(f"](../docs/{name}", f"]({name}")
+        return text
+
+    return [relink(line) for line in source] if isinstance(source, list) else relink(source)
+
+
+def _course_folder(dest: Path) -> Path:
+    """Check a folder for copies of the notebooks (UsageError if unusable) and make it."""
+    if dest.exists() and not dest.is_dir():
+        raise UsageError(f"{dest}: exists and is not a folder; name a folder for the notebooks")
+    target = dest.resolve()
+    if paths.in_checkout() and target == (paths.REPO_ROOT / "notebooks").resolve():
+        raise UsageError(f"{dest}: the course's own notebooks, paired with notebooks/src/; choose another folder "
+                         f"(`make author-lab` edits the course itself)")
+    if not paths.in_checkout() and target.is_relative_to(paths.PACKAGE_DIR.resolve()):
+        raise UsageError(f"{dest}: inside the installed package ({paths.PACKAGE_DIR}); choose a folder of your own")
+    dest.mkdir(parents=True, exist_ok=True)
+    return dest
+
+
+def copy_course(dest: Path, force: bool = False) -> tuple[list[Path], list[Path], str]:
+    """Copy the course's notebooks and the documents they link to into dest: (written, kept as they exist, config note).
+
+    Not used in a notebook: the command line's notebooks and lab sub-commands.
+
+    A file dest already holds is kept unless force. Where jupytext is installed, dest/jupytext.toml
+    says that the copies pair with nothing; the note says what became of it ("" when nothing changed).
+    """
+    notebooks, docs = course_files()
+    written, kept = [], []
+    for source in notebooks + docs:
+        target = dest / source.name
+        if target.exists() and not force:
+            kept.append(target)
+            continue
+        content = learner_notebook(source) if source.suffix == ".ipynb" else source.read_bytes()
+        partial = target.with_name(f".{target.name}.partial")  # swapped into place whole: never half a notebook
+        try:
+            partial.write_bytes(content)
+            partial.replace(target)
+        finally:
+            partial.unlink(missing_ok=True)
+        written.append(target)
+    return written, kept, _unpair(dest, force)
+
+
+def _unpair(dest: Path, force: bool) -> str:
+    """Write dest/jupytext.toml (formats = "ipynb") where jupytext is installed; a different one is kept unless force."""
+    config = dest / "jupytext.toml"
+    if importlib.util.find_spec("jupytext") is None:
+        return ""
+    if config.exists():
+        if config.read_text(encoding="utf-8", errors="replace") == UNPAIRED_JUPYTEXT:
+            return ""
+        if not force:
+            return (f"kept {display_path(config)}: it is yours, and it decides how jupytext pairs these notebooks "
+                    f'(--force replaces it with formats = "ipynb": no pairing)')
+    config.write_text(UNPAIRED_JUPYTEXT, encoding="utf-8")
+    return f"wrote {display_path(config)}: jupytext pairs these copies with no text file"
+
+
+def _report_copies(dest: Path, written: list[Path], kept: list[Path], note: str, force_hint: bool) -> None:
+    """Print what a copy did: the files written, the ones kept, and the jupytext configuration's note."""
+    folder = display_path(dest).rstrip("/") + "/"
+    if written:
+        print(f"copied into {folder}: " + ", ".join(p.name for p in written))
+    if kept and force_hint:
+        print(f"kept in {folder} (already there, so possibly your work; --force overwrites them): "
+              + ", ".join(p.name for p in kept))
+    elif kept:
+        print(f"kept in {folder}: {len(kept)} file(s) already there (yours are never overwritten)")
+    if note:
+        print(note)
+
+
+def cmd_notebooks(args: argparse.Namespace) -> int:
+    """Copy every course notebook and the glossary into DEST, unpaired; a file already there is kept unless --force.
+
+    Not used in a notebook: part of the command line, python -m gan_utils (cli.py).
+    """
+    dest = _course_folder(args.dest)
+    written, kept, note = copy_course(dest, force=args.force)
+    _report_copies(dest, written, kept, note, force_hint=True)
+    print(f"open them with `{program_name()} lab {args.dest}` (start with 00_start_here.ipynb)")
+    return 0
+
+
+def cmd_lab(args: argparse.Namespace) -> int:
+    """Copy the notebooks DEST lacks, then run JupyterLab on DEST until it stops; return JupyterLab's exit code.
+
+    Not used in a notebook: part of the command line, python -m gan_utils (cli.py).
+    """
+    if importlib.util.find_spec("jupyterlab") is None:
+        raise RunFailed(f"JupyterLab is not installed for {sys.executable}; install it with the notebooks' "
+                        f'extras: pip install "gan-utils[notebooks]"')
+    dest = _course_folder(args.dest)
+    written, kept, note = copy_course(dest)
+    _report_copies(dest, written, kept, note, force_hint=False)
+    command = [sys.executable, "-m", "jupyterlab", f"--notebook-dir={dest.resolve()}"]
+    if args.port is not None:
+        command.append(f"--port={args.port}")
+    print(f"starting JupyterLab on {display_path(dest)}: open 00_start_here.ipynb first (Ctrl-C twice stops it)",
+          flush=True)
+    process = subprocess.Popen(command, cwd=dest)
+    while True:
+        try:
+            return process.wait()
+        except KeyboardInterrupt:
+            continue  # JupyterLab got the Ctrl-C too: it asks whether to stop, and stops on a second one
+
+
 COMMANDS = {"train": cmd_train, "sample": cmd_sample, "evaluate": cmd_evaluate, "export": cmd_export,
-            "train-classifier": cmd_train_classifier}
+            "train-classifier": cmd_train_classifier, "notebooks": cmd_notebooks, "lab": cmd_lab}
 
 
 def _join_negative_values(argv: list[str]) -> list[str]:

@@ -215,7 +215,7 @@ def option_blocks(text: str) -> dict[str, str]:
     return {name: " ".join(block.split()) for name, block in blocks.items()}
 
 
-COMMANDS = ("train", "sample", "evaluate", "export", "train-classifier")
+COMMANDS = ("train", "sample", "evaluate", "export", "train-classifier", "notebooks", "lab")
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -420,3 +420,151 @@ def test_the_readme_training_commands_run_in_order(tmp_path):
                               env={**os.environ, "GAN_UTILS_OFFLINE": "1"})
         assert proc.returncode == 0, f"{command}\n{proc.stderr[-2000:]}"
     assert (tmp_path / "samples.npy").is_file() and (tmp_path / "make-run" / "checkpoint.npz").is_file()
+
+
+# -- notebooks and lab: the course outside a checkout ----------------------------------------------
+
+COURSE = sorted(p.name for p in (REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def _cells(path: Path) -> list:
+    return json.loads(path.read_text())["cells"]
+
+
+def test_notebooks_copies_the_course_unpaired_with_the_glossary_beside_it(tmp_path, capsys):
+    dest = tmp_path / "course"
+    assert len(COURSE) == 6 and call("notebooks", dest) == 0
+    out = capsys.readouterr().out
+    assert f"copied into {dest}/: " + ", ".join(COURSE + ["glossary.md"]) in out and "lab" in out
+    assert sorted(p.name for p in dest.glob("*.ipynb")) == COURSE
+    assert (dest / "glossary.md").read_bytes() == (REPO / "docs" / "glossary.md").read_bytes()
+    assert 'formats = "ipynb"' in (dest / "jupytext.toml").read_text(), "jupytext is installed here: pair with nothing"
+    linked = 0
+    for name in COURSE:
+        copy = json.loads((dest / name).read_text())
+        assert "jupytext" not in copy["metadata"]
+        text = (REPO / "notebooks" / name).read_text()
+        linked += "](../docs/glossary.md)" in text
+        course = json.loads(text.replace("](../docs/glossary.md)", "](glossary.md)"))
+        assert copy["cells"] == course["cells"], f"{name}: only the glossary link may change"
+        assert "../docs/" not in json.dumps(copy["cells"])
+    assert linked >= 5, "the notebooks link to ../docs/glossary.md; the copies must link beside them"
+
+
+def test_notebooks_never_overwrites_a_file_unless_forced(tmp_path, capsys):
+    dest = tmp_path / "course"
+    assert call("notebooks", dest) == 0
+    mine = dest / COURSE[3]
+    mine.write_text("my work")
+    (dest / "jupytext.toml").write_text("# mine\n")
+    capsys.readouterr()
+    assert call("notebooks", dest) == 0
+    out = capsys.readouterr().out
+    assert mine.read_text() == "my work" and (dest / "jupytext.toml").read_text() == "# mine\n"
+    assert "kept in " in out and COURSE[3] in out and "--force" in out and "copied" not in out
+    assert "kept " + str(dest / "jupytext.toml") in out
+    assert call("notebooks", dest, "--force") == 0
+    assert _cells(mine) and 'formats = "ipynb"' in (dest / "jupytext.toml").read_text()
+
+
+def test_notebooks_strips_a_jupytext_pairing_and_skips_the_config_without_jupytext(tmp_path, monkeypatch):
+    source = tmp_path / "src" / "00_paired.ipynb"
+    source.parent.mkdir()
+    nb = {"cells": [{"cell_type": "markdown", "metadata": {}, "source": "see the [glossary](../docs/glossary.md)"}],
+          "metadata": {"jupytext": {"formats": "ipynb,src//py:percent"}, "kernelspec": {"name": "python3"}},
+          "nbformat": 4, "nbformat_minor": 5}
+    source.write_text(json.dumps(nb))
+    monkeypatch.setattr(cli, "course_files", lambda: ([source], []))
+    find_spec = cli.importlib.util.find_spec
+    monkeypatch.setattr(cli.importlib.util, "find_spec", lambda name, *a: None if name == "jupytext" else find_spec(name, *a))
+    assert call("notebooks", tmp_path / "out") == 0
+    copy = json.loads((tmp_path / "out" / "00_paired.ipynb").read_text())
+    assert copy["metadata"] == {"kernelspec": {"name": "python3"}}
+    assert copy["cells"][0]["source"] == "see the [glossary](glossary.md)"
+    assert not (tmp_path / "out" / "jupytext.toml").exists(), "no jupytext, nothing to pair: no config"
+
+
+def test_installed_notebooks_come_from_the_package(tmp_path, monkeypatch, capsys):
+    package = tmp_path / "site" / "gan_utils"
+    (package / "_notebooks").mkdir(parents=True)
+    (package / "_docs").mkdir()
+    (package / "_notebooks" / "00_only.ipynb").write_text(json.dumps({"cells": [], "metadata": {}}))
+    (package / "_docs" / "glossary.md").write_text("# Glossary\n")
+    monkeypatch.setattr(paths, "in_checkout", lambda: False)
+    monkeypatch.setattr(paths, "PACKAGE_DIR", package)
+    assert call("notebooks", tmp_path / "course") == 0
+    assert sorted(p.name for p in (tmp_path / "course").iterdir()) == ["00_only.ipynb", "glossary.md", "jupytext.toml"]
+    assert call("notebooks", package / "_notebooks") == 2
+    assert "inside the installed package" in capsys.readouterr().err
+    (package / "_notebooks" / "00_only.ipynb").unlink()
+    assert call("notebooks", tmp_path / "other") == 1
+    assert "installed without them" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("args, message", [
+    (["notebooks"], "the following arguments are required: DEST"),
+    (["notebooks", "pyproject.toml"], "exists and is not a folder"),
+    (["notebooks", "notebooks"], "the course's own notebooks"),
+    (["lab", "--port", "70000"], "must be a port in 1..65535"),
+    (["lab", "README.md"], "exists and is not a folder"),
+])
+def test_notebooks_and_lab_refuse_bad_folders_with_exit_2(args, message):
+    rc, imported, stderr = cli_without_tensorflow(*args)
+    assert rc == 2 and message in stderr and not imported, stderr
+
+
+class FakeJupyterLab:
+    """Stands in for subprocess.Popen: records the command, checks the copies exist when it starts, exits with `code`."""
+
+    started: list = []
+    code = 3
+    interrupts = 0
+
+    def __init__(self, command, cwd=None):
+        notebook_dir = Path(command[3].split("=", 1)[1])
+        assert sorted(p.name for p in notebook_dir.glob("*.ipynb")) == COURSE, "copy first, then start JupyterLab"
+        FakeJupyterLab.started.append((command, Path(cwd)))
+
+    def wait(self):
+        if FakeJupyterLab.interrupts:
+            FakeJupyterLab.interrupts -= 1
+            raise KeyboardInterrupt
+        return FakeJupyterLab.code
+
+
+@pytest.fixture
+def fake_lab(monkeypatch):
+    FakeJupyterLab.started = []
+    FakeJupyterLab.interrupts = 0
+    monkeypatch.setattr(cli.subprocess, "Popen", FakeJupyterLab)
+    return FakeJupyterLab
+
+
+def test_lab_copies_what_is_missing_then_runs_jupyterlab_and_exits_with_its_code(tmp_path, fake_lab, capsys):
+    dest = tmp_path / "course"
+    dest.mkdir()
+    (dest / COURSE[0]).write_text("{}")
+    assert call("lab", dest, "--port", "8890") == 3
+    ((command, cwd),) = fake_lab.started
+    assert command == [sys.executable, "-m", "jupyterlab", f"--notebook-dir={dest.resolve()}", "--port=8890"]
+    assert cwd == dest and (dest / COURSE[0]).read_text() == "{}", "a notebook already there is kept"
+    out = capsys.readouterr().out
+    assert "copied into" in out and "kept in" in out and "starting JupyterLab" in out
+
+
+def test_lab_defaults_to_a_folder_in_the_current_one_and_waits_through_ctrl_c(tmp_path, monkeypatch, fake_lab):
+    monkeypatch.chdir(tmp_path)
+    fake_lab.code, fake_lab.interrupts = 0, 1
+    assert call("lab") == 0, "Ctrl-C reaches JupyterLab too: lab waits for it to stop"
+    ((command, cwd),) = fake_lab.started
+    assert cwd == cli.LAB_FOLDER and command[3] == f"--notebook-dir={tmp_path / cli.LAB_FOLDER}"
+    assert len(command) == 4, "no --port unless given"
+
+
+def test_lab_without_jupyterlab_says_what_to_install_and_writes_nothing(tmp_path, monkeypatch, fake_lab, capsys):
+    find_spec = cli.importlib.util.find_spec
+    monkeypatch.setattr(cli.importlib.util, "find_spec",
+                        lambda name, *a: None if name == "jupyterlab" else find_spec(name, *a))
+    assert call("lab", tmp_path / "course") == 1
+    assert 'pip install "gan-utils[notebooks]"' in capsys.readouterr().err
+    assert not (tmp_path / "course").exists() and not fake_lab.started

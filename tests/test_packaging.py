@@ -17,7 +17,7 @@ from packaging.requirements import Requirement
 from conftest import REPO, load_tool
 
 PY = sys.executable
-# requirements.txt locks the CPU build of TensorFlow on Linux; the package asks for plain "tensorflow".
+# requirements.txt locks the CPU build of TensorFlow on x86-64 Linux; the package asks for plain "tensorflow".
 LOCK_ALIASES = {"tensorflow-cpu": "tensorflow"}
 
 
@@ -26,10 +26,11 @@ def pyproject() -> dict:
 
 
 def locked_versions() -> dict[str, list[str]]:
+    """Every version the developer's lock (which holds the learner's) pins, by package name."""
     found: dict[str, list[str]] = {}
-    for line in (REPO / "requirements.txt").read_text().splitlines():
+    for line in (REPO / "requirements-dev.txt").read_text().splitlines():
         line = line.split("#")[0].strip()
-        if line:
+        if line and not line.startswith("-"):
             req = Requirement(line)
             version = next(iter(req.specifier)).version
             found.setdefault(LOCK_ALIASES.get(req.name.lower(), req.name.lower()), []).append(version)
@@ -49,7 +50,7 @@ def test_every_locked_version_satisfies_the_declared_range():
                                       "mlxtend"}
     for req in reqs:
         assert req.specifier, f"{req.name} has no version range in pyproject.toml"
-        assert req.name in locked, f"{req.name} is declared in pyproject.toml but not locked in requirements.txt"
+        assert req.name in locked, f"{req.name} is declared in pyproject.toml but not locked in requirements-dev.txt"
         for version in locked[req.name]:
             assert req.specifier.contains(version), f"locked {req.name}=={version} is outside {req}"
 
@@ -90,6 +91,75 @@ def test_the_wheel_carries_every_module_and_the_shipped_files(wheel):
     assert not [n for n in names if "cache/" in n or n.endswith("mnist.npz")], "user data must not ship"
 
 
+def test_the_wheel_carries_the_notebooks_and_the_glossary_they_link_to(wheel):
+    import zipfile
+
+    names = set(zipfile.ZipFile(wheel).namelist())
+    course = {f"gan_utils/_notebooks/{p.name}" for p in (REPO / "notebooks").glob("[0-9][0-9]_*.ipynb")}
+    assert len(course) == 6 and course <= names, f"missing from the wheel: {sorted(course - names)}"
+    assert "gan_utils/_docs/glossary.md" in names
+    extra = {n for n in names if n.startswith(("gan_utils/_notebooks/", "gan_utils/_docs/"))} - course
+    assert extra == {"gan_utils/_docs/glossary.md"}, f"only the executed notebooks and the glossary: {sorted(extra)}"
+    assert wheel.stat().st_size < 15e6, f"the wheel grew to {wheel.stat().st_size / 1e6:.1f} MB"
+
+
+def test_the_notebooks_extra_holds_what_gan_utils_lab_needs():
+    extras = pyproject()["project"]["optional-dependencies"]
+    assert {"jupyterlab", "ipykernel"} <= {Requirement(r).name for r in extras["notebooks"]}
+    assert "ipywidgets" in {Requirement(r).name for r in pyproject()["project"]["dependencies"]}
+    assert {"nbclient", "nbformat"} <= {Requirement(r).name for r in extras["test"]}, "tools/wheel_check.py runs with them"
+
+
+def _installed_elsewhere(wheel: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """Install the wheel alone into tmp_path/site; return that folder and an empty working folder beside it."""
+    target = tmp_path / "site"
+    proc = subprocess.run([PY, "-m", "pip", "install", "--no-deps", "--quiet", "--target", str(target), str(wheel)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    return target, work
+
+
+def test_the_installed_wheel_copies_its_own_notebooks(wheel, tmp_path):
+    target, work = _installed_elsewhere(wheel, tmp_path)
+    proc = subprocess.run([PY, "-m", "gan_utils", "notebooks", "course"], cwd=work, env=_outside_env(tmp_path, target),
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    copied = sorted(p.name for p in (work / "course").iterdir())
+    course = sorted(p.name for p in (REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    assert copied == sorted(course + ["glossary.md", "jupytext.toml"]), copied
+    assert "](glossary.md)" in (work / "course" / "00_start_here.ipynb").read_text()
+    assert "copied into course/: 00_start_here.ipynb" in proc.stdout
+
+
+# -- tools/wheel_check.py: the wheel on a second Python (CI runs it; tests check only its cheap paths) --------
+
+def _wheel_check(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([PY, str(REPO / "tools" / "wheel_check.py"), *args], capture_output=True, text=True,
+                          timeout=120, env=env)
+
+
+def test_wheel_check_explains_itself_and_refuses_a_missing_python():
+    proc = _wheel_check("--help")
+    assert proc.returncode == 0 and "--python PATH" in proc.stdout and "second Python" in proc.stdout
+    proc = _wheel_check("--python", "/nonexistent/python3.12")
+    assert proc.returncode == 2 and "--python /nonexistent/python3.12: not an interpreter that runs" in proc.stderr
+    assert [r.split(">")[0] for r in load_tool("wheel_check").runner_requirements()] == ["nbclient", "nbformat"]
+
+
+def test_wheel_check_skips_saying_so_where_there_is_no_second_python(tmp_path):
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    env = {**os.environ, "PATH": str(empty), "PYENV_ROOT": str(tmp_path / "pyenv"), "HOME": str(tmp_path)}
+    proc = _wheel_check(env=env)
+    versions = load_tool("wheel_check").second_versions()
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith(f"skipped: no second Python ({', '.join(versions[:-1])} or {versions[-1]}) found")
+    if sys.version_info[:2] == (3, 11):
+        assert proc.stdout.startswith("skipped: no second Python (3.12 or 3.13) found")
+
+
 def _outside_env(tmp_path: Path, pythonpath: Path | None = None) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GAN_UTILS_")}
     env.update(GAN_UTILS_OFFLINE="1", GAN_UTILS_FAST="1", XDG_DATA_HOME=str(tmp_path / "xdg"),
@@ -101,12 +171,7 @@ def _outside_env(tmp_path: Path, pythonpath: Path | None = None) -> dict:
 
 @pytest.mark.slow
 def test_the_installed_wheel_works_outside_the_repository(wheel, tmp_path):
-    target = tmp_path / "site"
-    proc = subprocess.run([PY, "-m", "pip", "install", "--no-deps", "--quiet", "--target", str(target), str(wheel)],
-                          capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr
-    work = tmp_path / "elsewhere"
-    work.mkdir()
+    target, work = _installed_elsewhere(wheel, tmp_path)
     env = _outside_env(tmp_path, target)
     script = (
         "import json, numpy as np, gan_utils as gu\n"
@@ -193,3 +258,21 @@ def test_the_install_cell_does_nothing_in_a_checkout():
     proc = subprocess.run([PY, "-c", _nbtool().INSTALL_CELL], env={**os.environ, "GAN_UTILS_SOURCE": "/nope"},
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0 and not re.search(r"pip|install", proc.stdout + proc.stderr, re.I)
+
+
+def test_every_third_party_module_the_package_imports_is_declared():
+    """gan_utils' own imports (read from its source) each name a distribution pyproject.toml depends on."""
+    import ast
+
+    module_to_distribution = {"PIL": "pillow", "IPython": "ipython"}
+    imported = set()
+    for path in (REPO / "gan_utils").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                imported |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                imported.add(node.module.split(".")[0])
+    third_party = {m for m in imported if m not in sys.stdlib_module_names and m != "gan_utils"}
+    names = {Requirement(r).name.lower() for r in pyproject()["project"]["dependencies"]}
+    missing = sorted(m for m in third_party if module_to_distribution.get(m, m).lower() not in names)
+    assert missing == [], f"gan_utils imports {missing} but pyproject.toml does not depend on them"
