@@ -82,3 +82,17 @@ def demo_source(tmp_path, monkeypatch):
         (tmp_path / "src" / f"{name}.py").write_text(text)
         return nbtool.build(name)
     return build
+
+
+def python_without_gan_utils(tmp_path: Path) -> Path:
+    """A new venv that sees the test venv's packages (pip included, through a .pth) but cannot import gan_utils."""
+    import subprocess
+    import sysconfig
+
+    venv = tmp_path / "cloud"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
+    python = venv / "bin" / "python"
+    site = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    (Path(site) / "test_venv.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    return python

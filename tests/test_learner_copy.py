@@ -11,13 +11,12 @@ import os
 import shutil
 import subprocess
 import sys
-import sysconfig
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from conftest import REPO, load_tool
+from conftest import REPO, load_tool, python_without_gan_utils
 
 PY = sys.executable
 INVENTED = "gan-classroom" + "/gan-classroom"  # written in two halves, so this file does not name it either
@@ -46,15 +45,6 @@ def test_no_file_in_the_repository_names_the_invented_repository():
 
 # -- the install cell without a source ---------------------------------------------------------------
 
-def _python_without_gan_utils(tmp_path: Path) -> Path:
-    """A new venv that sees the test venv's packages (pip included, through a .pth) but cannot import gan_utils."""
-    venv = tmp_path / "cloud"
-    subprocess.run([PY, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
-    python = venv / "bin" / "python"
-    site = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                          capture_output=True, text=True, check=True).stdout.strip()
-    (Path(site) / "test_venv.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    return python
 
 
 def _cloud_env(tmp_path: Path, **extra: str) -> dict:
@@ -65,7 +55,7 @@ def _cloud_env(tmp_path: Path, **extra: str) -> dict:
 
 @pytest.fixture(scope="module")
 def cloud_python(tmp_path_factory) -> Path:
-    python = _python_without_gan_utils(tmp_path_factory.mktemp("cloud"))
+    python = python_without_gan_utils(tmp_path_factory.mktemp("cloud"))
     probe = subprocess.run([python, "-c", "import importlib.util; print(importlib.util.find_spec('gan_utils'))"],
                            cwd=python.parent, capture_output=True, text=True, timeout=60)
     assert probe.stdout.strip() == "None", "the test venv's gan_utils leaked into the cloud environment"

@@ -7,14 +7,13 @@ import os
 import re
 import subprocess
 import sys
-import sysconfig
 import tomllib
 from pathlib import Path
 
 import pytest
 from packaging.requirements import Requirement
 
-from conftest import REPO, load_tool
+from conftest import REPO, load_tool, python_without_gan_utils
 
 PY = sys.executable
 # requirements.txt locks the CPU build of TensorFlow on x86-64 Linux; the package asks for plain "tensorflow".
@@ -217,20 +216,11 @@ def test_every_notebook_starts_with_the_same_install_cell():
         assert 'os.environ.get("GAN_UTILS_SOURCE", "")' in nbtool.INSTALL_CELL, "no default source while there is none"
 
 
-def _venv_without_gan_utils(tmp_path: Path) -> Path:
-    """A new venv that sees the test venv's packages (through a .pth) but cannot import gan_utils."""
-    venv = tmp_path / "cloud"
-    subprocess.run([PY, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
-    python = venv / "bin" / "python"
-    site = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                          capture_output=True, text=True, check=True).stdout.strip()
-    (Path(site) / "test_venv.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    return python
 
 
 @pytest.mark.slow
 def test_the_install_cell_installs_gan_utils_where_it_is_missing(wheel, tmp_path):
-    python = _venv_without_gan_utils(tmp_path)
+    python = python_without_gan_utils(tmp_path)
     env = _outside_env(tmp_path)
     env.update(GAN_UTILS_SOURCE=str(wheel), PIP_NO_DEPS="1", PIP_NO_INDEX="1", PIP_DISABLE_PIP_VERSION_CHECK="1")
     cell = _nbtool().INSTALL_CELL
