@@ -21,6 +21,7 @@ from .engine import paths
 from .engine.checkpoints import CHECKPOINT_FILE
 from .engine.names import DATA_NAMES, FASHION_SOURCES, LOSS_NAMES, MNIST_SOURCES, MODEL_NAMES
 from .engine.paths import display_path, runs_dir, shipped_path
+from .engine.pretrained import pretrained_names
 from .engine.recipes import recipe
 
 SOURCES = tuple(dict.fromkeys(MNIST_SOURCES + FASHION_SOURCES))
@@ -139,7 +140,7 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     from . import __version__
 
     prog = prog or program_name()
-    shipped = shipped_names()
+    shipped = pretrained_names()
     parser = argparse.ArgumentParser(
         prog=prog, formatter_class=_HelpFormatter,
         description="Train, sample, evaluate and export GANs without a notebook.\n"
@@ -269,14 +270,6 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     lab.add_argument("--port", type=port_number, default=None,
                      help="the port JupyterLab serves on (default: JupyterLab's own, 8888 or the next free one)")
     return parser
-
-
-def shipped_names() -> list[str]:
-    """Names of the shipped generators (data/pretrained/*.npz), read without TensorFlow.
-
-    Not used in a notebook: the command line's sample --pretrained checks a name with it and its --help lists them.
-    """
-    return sorted(p.stem for p in shipped_path("pretrained").glob("*.npz"))
 
 
 def _check_run(run: Path) -> Path:
@@ -477,7 +470,7 @@ def cmd_sample(args: argparse.Namespace) -> int:
         _check_run(args.run)
         origin = str(args.run)
     else:
-        names = shipped_names()
+        names = pretrained_names()
         if args.pretrained not in names:
             raise UsageError(f"--pretrained {args.pretrained!r}: no such shipped generator; "
                              f"available: {', '.join(names) or 'none'} (make pretrained builds them)")

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import keras
 import numpy as np
 
-from . import models as M
 from .paths import shipped_path
-from .checkpoints import read_checkpoint
+from .checkpoints import CHECKPOINT_FORMAT, read_checkpoint
 
+if TYPE_CHECKING:  # Keras loads only where a model is built, so listing the shipped names stays light
+    import keras
 
 
 def pretrained_dir() -> Path:
@@ -29,6 +30,8 @@ def generator_from_arrays(arrays: dict, meta: dict, path: Path, ema: bool = True
 
     Introduced in notebook 03.
     """
+    from . import models as M
+
     config = dict(meta["config"])
     if config.get("model") not in M.MODELS:
         raise ValueError(f"{path} holds a {config.get('model')!r} model; only {M.MODELS} can be rebuilt by name")
@@ -85,6 +88,8 @@ def generate(generator: keras.Model, n: int, seed: int = 0, labels=None) -> np.n
 
     Introduced in notebook 03.
     """
+    from . import models as M
+
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"n must be a positive integer, got {n!r}")
     latent_dim = int(generator.inputs[0].shape[-1])
@@ -107,8 +112,6 @@ def export_pretrained(run: str | Path, name: str, info: dict, directory: Path | 
 
     Not used in a notebook: the command line's export (make pretrained) writes the shipped generators with it.
     """
-    from .checkpoints import CHECKPOINT_FORMAT
-
     directory = Path(directory or pretrained_dir())
     arrays, meta = read_checkpoint(run)
     group = "ema" if any(k.startswith("ema/") for k in arrays) else "generator"
