@@ -226,14 +226,50 @@ def differs(name: str) -> str | None:
 
 STUDENT = ROOT / "student"
 STUDENT_HEADER = """\
-**Student edition.** The solutions are removed from this copy; your instructor has them. Every
-exercise still has its check: it says which case failed and which known mistake it recognised,
-and `gu.checks.hint("name")` gives more help when you ask for it, one level at a time."""
+**Student edition.** The solutions are removed from this copy, and each build cell's function
+body is yours to write: the cell after it checks your version, and the notebook runs on yours once
+it passes (on the course's version until then, so every cell still runs). A check names the case
+that failed and any known mistake; `gu.checks.hint("name")` climbs one level of help per call
+(a question, a first step, the maths, the code). Instructors: `gu.checks.max_hint_level(2)` in a
+cell, or `GAN_UTILS_MAX_HINT=2` set before Jupyter starts, caps the help for graded work."""
 SOLUTIONS_NOTE = """\
 ## Solutions
 
 Not in the student edition: ask your instructor, or compare with the full notebook once you have
 tried every exercise."""
+
+
+STUDENT_BODY = "    ...  # your code here: the cell below checks it\n"
+
+
+def is_build(cell) -> bool:
+    """A build cell: the learner writes the function bodies in it; the student edition empties them."""
+    return cell.get("cell_type") == "code" and "build" in cell.get("metadata", {}).get("tags", [])
+
+
+def empty_bodies(source: str) -> str:
+    """The source with every top-level function's body replaced by `...` (its signature and docstring kept)."""
+    import ast
+
+    tree = ast.parse(source)
+    lines = source.splitlines(keepends=True)
+    cuts = []  # (first line of the body to drop, last line), 0-based, inclusive
+    for node in tree.body:
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        body = node.body
+        keep = 1 if (isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant)
+                     and isinstance(body[0].value.value, str)) else 0
+        first = body[keep].lineno - 1 if keep < len(body) else None
+        if first is None:
+            continue
+        indent = lines[body[keep].lineno - 1][: body[keep].col_offset]
+        cuts.append((first, node.end_lineno - 1, indent))
+    if not cuts:
+        raise ValueError("a build cell must define at least one function with a body to empty")
+    for first, last, indent in reversed(cuts):
+        lines[first:last + 1] = [indent + STUDENT_BODY.lstrip()]
+    return "".join(lines)
 
 
 def student_notebook(name: str) -> nbformat.NotebookNode:
@@ -245,6 +281,8 @@ def student_notebook(name: str) -> nbformat.NotebookNode:
             continue
         if cell.cell_type == "markdown" and cell.source.lstrip().startswith("## Solutions"):
             cell = nbformat.v4.new_markdown_cell(SOLUTIONS_NOTE)
+        if is_build(cell):
+            cell.source = empty_bodies(cell.source)
         cells.append(cell)
     first_markdown = next(i for i, c in enumerate(cells) if c.cell_type == "markdown")
     cells.insert(first_markdown + 1, nbformat.v4.new_markdown_cell(STUDENT_HEADER))

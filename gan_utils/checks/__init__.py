@@ -4,11 +4,17 @@ Introduced in notebook 00; every notebook's Exercises section calls a check from
 takes the learner's answer as its only required argument and never raises: an unfinished
 exercise (a stub giving back None), a crash or a value of the wrong kind gets a verdict. A failing
 verdict names the case (input, expected and received values) and any known mistake it recognised,
-in words, then the exercise's first hint, an idea; ``hint(name)`` gives more, one level at a time
-(2: the maths, 3: the code). Verdicts never contain the formula or code of the answer.
+in words, then the exercise's first hint, a question; ``hint(name)`` gives more, one level at a time
+(2: a first step, 3: the maths, 4: the code; ``max_hint_level(n)`` caps it for graded work).
+Verdicts never contain the formula or code of the answer.
+
+Build, then use: a notebook's build cell defines a function, its check runs next, and
+``yours_or_reference(fn)`` hands back the learner's function if it passed, else the course's
+version, in one printed line; the cells after it use what it hands back. While a check runs the
+learner's code, the course's own answer to that exercise (``engine/answers.py``) refuses to run.
 
 Each notebook's checks live in their own module (``nb00``, ``nb01``, ... ``nb05``), and so do its
-hints: a module-level ``HINTS`` dict beside the checks, exercise -> (idea, maths, code). The shared
+hints: a module-level ``HINTS`` dict beside the checks, exercise -> (question, step, maths, code). The shared
 machinery lives in ``core`` (the verdict, the comparison, the never-raise helpers) and ``hints``
 (``hint``, ``reset_hints``, ``all_hints``, which gathers the notebooks' ``HINTS`` on first use).
 Check modules import from ``..engine`` and ``..studies``, never from ``..widgets``. Use the checks
@@ -16,8 +22,8 @@ as ``gu.checks.check_x(...)``.
 """
 from __future__ import annotations
 
-from .core import CheckResult, check_function
-from .hints import hint, reset_hints
+from .core import CheckResult, build_exercise, check_function, yours_or_reference
+from .hints import hint, max_hint_level, reset_hints
 from .nb00 import check_scale_images
 from .nb01 import check_bce_loss, check_mse_gradient, check_gradient_step, check_sigmoid_derivative
 from .nb02 import check_gan_d_loss, check_gan_g_loss, check_optimal_discriminator, check_predict_gradient
@@ -26,7 +32,7 @@ from .nb04 import check_gradient_penalty, check_label_smoothing, check_minimax_g
 from .nb05 import check_frechet_gaussian, check_nearest_distance, check_parzen_log_density, check_predict_fid_samples
 
 __all__ = [
-    "CheckResult", "check_function", "hint", "reset_hints",
+    "CheckResult", "check_function", "build_exercise", "yours_or_reference", "hint", "max_hint_level", "reset_hints",
     # notebook 00
     "check_scale_images",
     # notebook 01

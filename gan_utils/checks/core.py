@@ -8,12 +8,16 @@ More help comes from ``gu.checks.hint(name)`` (``hints.py``), one level at a tim
 """
 from __future__ import annotations
 
+import contextlib
+import functools
+import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from ..engine.answers import ANSWERS, WriteItYourself, learner_code
 from .hints import first_hint
 
 # What a verdict may never contain: the answer as code or as a formula (tests/test_checks_verdicts.py).
@@ -34,6 +38,7 @@ class CheckResult:
     passed: bool
     message: str
     exercise: str = ""
+    learner: Any = field(default=None, repr=False, compare=False)
 
     def __bool__(self) -> bool:
         return self.passed
@@ -91,8 +96,9 @@ def check_function(
 
     ``hint`` is shown only for an exercise without an entry in ``gu.checks.hints`` (the first-level idea).
     """
-    result = _compare(name, learner, reference, cases, diagnose, atol, arg_names)
+    result = _compare(name, learner, reference, cases, diagnose, atol, arg_names, exercise or name)
     result.exercise = exercise or name
+    result.learner = learner
     if hint and not first_hint(result.exercise) and not result.passed:
         result.message += f" Idea: {hint}"
     if verbose:
@@ -100,16 +106,24 @@ def check_function(
     return result
 
 
-def _compare(name, learner, reference, cases, diagnose, atol, arg_names) -> CheckResult:
+def _named(err: Exception) -> str:
+    """How a verdict names an exception from the learner's code (calling the course's answer is a known mistake)."""
+    if isinstance(err, WriteItYourself):
+        return f"WriteItYourself. Recognised mistake: {err}"
+    return f"{type(err).__name__}: {err}."
+
+
+def _compare(name, learner, reference, cases, diagnose, atol, arg_names, exercise) -> CheckResult:
     if not callable(learner):
         return CheckResult(name, False, f"expected a function, got {show_value(learner)}.")
     for i, args in enumerate(cases, 1):
         expected = np.asarray(reference(*args), dtype=np.float64)
         where = f"case {i} of {len(cases)} ({show_case(args, arg_names)})"
         try:
-            got = learner(*args)
+            with learner_code(exercise):
+                got = learner(*args)
         except Exception as err:  # a learner's bug is reported, never raised
-            return CheckResult(name, False, f"{where} raised {type(err).__name__}: {err}.")
+            return CheckResult(name, False, f"{where} raised {_named(err)}")
         if got is None:
             return CheckResult(name, False, "your function gave back None: the exercise is not written yet "
                                             "(or its last line does not hand the value back).")
@@ -138,14 +152,18 @@ def report(result: CheckResult, verbose: bool = True) -> CheckResult:
     return result
 
 
-def run_safely(name: str, fn: Callable | None, *args: Any) -> tuple[Any, CheckResult | None]:
-    """Call a learner's function; return (value, None) or (None, a failed CheckResult). Introduced in notebook 00."""
+def run_safely(name: str, fn: Callable | None, *args: Any, exercise: str | None = None) -> tuple[Any, CheckResult | None]:
+    """Call a learner's function; return (value, None) or (None, a failed CheckResult). Introduced in notebook 00.
+
+    The call runs inside ``learner_code(exercise or name)``: the course's own answer to that exercise refuses.
+    """
     if not callable(fn):
         return None, CheckResult(name, False, f"expected a function, got {show_value(fn)}.")
     try:
-        value = fn(*args)
+        with learner_code(exercise or name):
+            value = fn(*args)
     except Exception as err:  # a learner's bug is reported, never raised
-        return None, CheckResult(name, False, f"calling it raised {type(err).__name__}: {err}.")
+        return None, CheckResult(name, False, f"calling it raised {_named(err)}")
     if value is None:
         return None, CheckResult(name, False, "your function gave back None: the exercise is not written yet "
                                               "(or its last line does not hand the value back).")
@@ -246,3 +264,97 @@ def gan_diagnosis(cases: Sequence[tuple],
         return None
 
     return diagnose
+
+
+# ---------------------------------------------------------------------------------------------
+# Build, then use: a build cell's function is checked, then the notebook runs on it (or on ours).
+
+@dataclass
+class BuildExercise:
+    """One build exercise: its check, the course's version with the learner's signature, the learner's names.
+
+    Introduced in notebook 01.
+    """
+
+    exercise: str
+    check: Callable[..., CheckResult]
+    reference: Callable[[], Callable]
+    names: tuple[str, ...] = ()
+
+
+BUILDS: dict[str, BuildExercise] = {}
+_LATEST: dict[str, CheckResult] = {}
+
+
+def build_exercise(exercise: str, reference: Callable[[], Callable] | None = None,
+                   names: Sequence[str] = ()) -> Callable[[Callable[..., CheckResult]], Callable[..., CheckResult]]:
+    """Register a check as a build exercise's: `reference()` gives the course's version; `names` the learner's.
+
+    Introduced in notebook 01. Without `reference`, the course's version is the engine function marked
+    ``@course_answer(exercise)``. The check's verdict is remembered for ``yours_or_reference``.
+    """
+    def register(check: Callable[..., CheckResult]) -> Callable[..., CheckResult]:
+        @functools.wraps(check)
+        def remembered(learner: Any = None, *args: Any, **kwargs: Any) -> CheckResult:
+            result = check(learner, *args, **kwargs)
+            if isinstance(result, CheckResult):
+                result.learner = learner
+                _LATEST[exercise] = result
+            return result
+
+        def course_version() -> Callable:
+            if reference is not None:
+                return reference()
+            if exercise not in ANSWERS:  # the engine module that marks it is imported lazily
+                raise LookupError(f"no course version registered for {exercise!r}")
+            return ANSWERS[exercise]
+
+        BUILDS[exercise] = BuildExercise(exercise, remembered, course_version, tuple(names))
+        return remembered
+
+    return register
+
+
+def _exercise_of(fn: Any, exercise: str | None) -> str:
+    if exercise is not None:
+        if exercise not in BUILDS:
+            raise ValueError(f"exercise must be one of the build exercises {sorted(BUILDS)}, got {exercise!r}")
+        return exercise
+    for name, result in reversed(list(_LATEST.items())):
+        if result.learner is fn and fn is not None:
+            return name
+    fn_name = getattr(fn, "__name__", None)
+    matches = [b.exercise for b in BUILDS.values() if fn_name in b.names]
+    if len(matches) == 1:
+        return matches[0]
+    raise ValueError(f"cannot tell which build exercise {fn_name or fn!r} answers; pass exercise= one of {sorted(BUILDS)}")
+
+
+def _one_line(text: str, width: int = 110) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[: width - 3].rstrip() + "..."
+
+
+def yours_or_reference(fn: Any, exercise: str | None = None, verbose: bool = True) -> Callable:
+    """Your function if it passes its check, else the course's version; one printed line says which.
+
+    Introduced in notebook 01. The verdict is the check's last one on this very function; if the
+    function was redefined since (or never checked) the check runs again, quietly. The class never stalls.
+    """
+    name = _exercise_of(fn, exercise)
+    build = BUILDS[name]
+    label = getattr(fn, "__name__", None) or name
+    result = _LATEST.get(name)
+    if fn is None or not callable(fn):
+        result = CheckResult(name, False, "there is no function to check yet.")
+    elif result is None or result.learner is not fn:
+        with contextlib.redirect_stdout(io.StringIO()):
+            result = build.check(fn)
+    if result.passed:
+        line, chosen = f"{label}: using yours (it passed its check).", fn
+    else:
+        line = f"{label}: yours is not finished (NOT YET: {_one_line(result.message)}); using the course's version."
+        chosen = build.reference()
+    if verbose:
+        print(line)
+    return chosen
