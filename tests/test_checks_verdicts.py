@@ -60,15 +60,23 @@ def test_a_check_never_raises_and_never_gives_the_answer_away(name):
 
 
 @pytest.mark.parametrize("name", CHECKS)
-def test_every_check_has_three_hand_written_levels_and_shows_only_the_first(name):
+def test_every_check_has_four_hand_written_levels_and_shows_only_the_first(name):
     result, _ = _verdict(getattr(gu.checks, name), None)
     key = result.exercise or result.name
     assert key in hints.all_hints(), f"{name} has no hints (key {key!r})"
-    idea, maths, code = hints.all_hints()[key]
-    assert idea and maths and code and len({idea, maths, code}) == 3
-    assert GIVEAWAY.search(idea) is None, f"the first hint of {key} holds a formula or code: {idea}"
-    assert f"Idea: {idea}" in str(result) and maths not in str(result) and code not in str(result)
+    levels = hints.all_hints()[key]
+    assert len(levels) == 4, f"{key} has {len(levels)} levels of hints, not 4 (question, step, maths, code)"
+    question, step, maths, code = levels
+    assert all(levels) and len(set(levels)) == 4
+    assert GIVEAWAY.search(question) is None, f"the first hint of {key} holds a formula or code: {question}"
+    assert f"Hint 1/4: {question}" in str(result)
+    assert step not in str(result) and maths not in str(result) and code not in str(result)
     assert f"gu.checks.hint({key!r})" in str(result)
+
+
+def test_every_exercise_has_four_levels():
+    short = {key: len(levels) for key, levels in hints.all_hints().items() if len(levels) != 4}
+    assert not short, f"exercises without the 4-level ladder: {short}"
 
 
 @pytest.mark.parametrize("name", CHECKS)
@@ -87,17 +95,39 @@ def test_all_hints_gathers_every_notebooks_hints_once():
 
 def test_hint_gives_the_next_level_at_each_call():
     gu.checks.reset_hints()
-    levels = [gu.checks.hint("bce_loss") for _ in range(3)]
-    assert [h.level for h in levels] == [2, 3, 3]
-    assert r"\log" in levels[0].text and "```python" in levels[1].text
-    assert levels[0]._repr_markdown_().startswith("**Hint 2/3 for `bce_loss`.**")
+    levels = [gu.checks.hint("bce_loss") for _ in range(4)]
+    assert [h.level for h in levels] == [2, 3, 4, 4]
+    assert "```python" in levels[2].text and "```python" not in levels[0].text + levels[1].text
+    assert levels[0]._repr_markdown_().startswith("**Hint 2/4 (a first step) for `bce_loss`.**")
     assert gu.checks.hint("bce_loss", level=1).text == hints.all_hints()["bce_loss"][0]
     gu.checks.reset_hints()
     assert gu.checks.hint("bce_loss").level == 2
     with pytest.raises(ValueError, match="no hints for 'nope'"):
         gu.checks.hint("nope")
-    with pytest.raises(ValueError, match="level must be 1, 2 or 3"):
-        gu.checks.hint("bce_loss", level=4)
+    with pytest.raises(ValueError, match="level must be 1, 2, 3 or 4"):
+        gu.checks.hint("bce_loss", level=5)
+
+
+def test_an_instructor_caps_the_ladder(monkeypatch):
+    gu.checks.reset_hints()
+    try:
+        assert gu.checks.max_hint_level(2) == 2
+        got = [gu.checks.hint("bce_loss") for _ in range(3)]
+        assert [h.level for h in got] == [2, 2, 2] and all(h.capped for h in got)
+        assert "capped" in got[0]._repr_markdown_() and "```python" not in got[-1].text
+        assert gu.checks.hint("bce_loss", level=4).level == 2
+        gu.checks.max_hint_level(None)
+        monkeypatch.setenv("GAN_UTILS_MAX_HINT", "3")
+        assert gu.checks.hint("bce_loss", level=4).level == 3
+        monkeypatch.setenv("GAN_UTILS_MAX_HINT", "7")
+        with pytest.raises(ValueError, match="GAN_UTILS_MAX_HINT must be 1, 2, 3 or 4, got '7'"):
+            gu.checks.hint("bce_loss")
+        for bad in (0, 5, True, "2"):
+            with pytest.raises(ValueError, match="level must be 1, 2, 3 or 4"):
+                gu.checks.max_hint_level(bad)
+    finally:
+        gu.checks.max_hint_level(None)
+        gu.checks.reset_hints()
 
 
 def test_a_failing_case_names_its_input_and_both_values():

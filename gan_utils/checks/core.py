@@ -49,7 +49,7 @@ class CheckResult:
         key = self.exercise or self.name
         idea = first_hint(key)
         more = f"\n  More help, one level at a time: gu.checks.hint({key!r})" if idea else ""
-        return f"NOT YET {self.name}: {self.message}" + (f"\n  Idea: {idea}" if idea else "") + more
+        return f"NOT YET {self.name}: {self.message}" + (f"\n  Hint 1/4: {idea}" if idea else "") + more
 
     __repr__ = __str__
 
@@ -100,7 +100,7 @@ def check_function(
     result.exercise = exercise or name
     result.learner = learner
     if hint and not first_hint(result.exercise) and not result.passed:
-        result.message += f" Idea: {hint}"
+        result.message += f" Hint: {hint}"
     if verbose:
         print(result)
     return result
