@@ -26,7 +26,10 @@ from .core import CheckResult, build_exercise, check_function, yours_or_referenc
 from .hints import hint, max_hint_level, reset_hints
 from .nb00 import check_scale_images
 from .nb01 import check_bce_loss, check_mse_gradient, check_gradient_step, check_sigmoid_derivative
-from .nb02 import check_gan_d_loss, check_gan_g_loss, check_optimal_discriminator, check_predict_gradient
+from .nb02 import (check_box_criterion, check_dirac_distances, check_gan_d_loss, check_gan_g_loss, check_gan_g_loss_minimax,
+                   check_gan_g_loss_non_saturating, check_gaussian_d_star_logit, check_js_divergence, check_kl_divergence,
+                   check_lsgan_losses, check_lsgan_optimal_d, check_optimal_discriminator, check_predict_fast_generator,
+                   check_predict_gradient)
 from .nb03 import check_d_steps, check_discriminator, check_discriminator_loss, check_generator_loss, check_generator_step, check_mean_d_outputs, check_predict_swap, check_prepare_images, check_real_batches
 from .nb04 import check_gradient_penalty, check_label_smoothing, check_minimax_gradient
 from .nb05 import check_frechet_gaussian, check_nearest_distance, check_parzen_log_density, check_predict_fid_samples
@@ -38,7 +41,10 @@ __all__ = [
     # notebook 01
     "check_sigmoid_derivative", "check_bce_loss", "check_mse_gradient", "check_gradient_step",
     # notebook 02
-    "check_gan_d_loss", "check_gan_g_loss", "check_optimal_discriminator", "check_predict_gradient",
+    "check_kl_divergence", "check_js_divergence", "check_optimal_discriminator", "check_gan_d_loss", "check_gan_g_loss",
+    "check_gan_g_loss_minimax", "check_gan_g_loss_non_saturating", "check_predict_gradient", "check_lsgan_losses",
+    "check_lsgan_optimal_d", "check_gaussian_d_star_logit", "check_box_criterion", "check_dirac_distances",
+    "check_predict_fast_generator",
     # notebook 03
     "check_discriminator", "check_real_batches", "check_d_steps", "check_generator_loss",
     "check_discriminator_loss", "check_generator_step", "check_prepare_images", "check_mean_d_outputs",

@@ -13,6 +13,7 @@ from typing import NamedTuple
 import numpy as np
 from scipy.special import ndtr
 
+from .answers import course_answer
 from .validate import check_int, check_positive, is_number
 
 LOG4 = math.log(4.0)
@@ -97,6 +98,7 @@ def _check_densities(p_data, p_g) -> tuple[np.ndarray, np.ndarray]:
     return p, q
 
 
+@course_answer("optimal_discriminator")
 def optimal_discriminator(p_data, p_g) -> np.ndarray:
     """D*(x) = p_data(x) / (p_data(x) + p_g(x)), elementwise; 1/2 where both densities are 0. Introduced in notebook 02."""
     p, q = _check_densities(p_data, p_g)
@@ -127,6 +129,7 @@ def virtual_criterion(p_data, p_g, x=None) -> float:
     return _integrate(_xlogy(p, _share(p, p + q)) + _xlogy(q, _share(q, p + q)), x)
 
 
+@course_answer("kl_divergence")
 def kl_divergence(p, q, x=None) -> float:
     """KL(p || q) in nats: densities on the grid x, or probability vectors if x is None; inf where q = 0 < p. Introduced in notebook 02."""
     p, q = _check_densities(p, q)
@@ -135,6 +138,7 @@ def kl_divergence(p, q, x=None) -> float:
     return _integrate(_xlogy(p, _share(p, q)), x)
 
 
+@course_answer("js_divergence")
 def js_divergence(p, q, x=None) -> float:
     """Jensen-Shannon divergence in nats (0 to log 2): densities on the grid x, or probability vectors if x is None. Introduced in notebook 02."""
     p, q = _check_densities(p, q)

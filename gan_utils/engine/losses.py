@@ -9,6 +9,7 @@ from typing import Callable
 
 import tensorflow as tf
 
+from .answers import course_answer
 from .names import LOSS_NAMES
 
 LOSSES = LOSS_NAMES
@@ -37,6 +38,7 @@ def check_label_smoothing(label_smoothing, kind: str = "non_saturating") -> floa
     return float(label_smoothing)
 
 
+@course_answer("gan_d_loss", "discriminator_loss")
 def discriminator_loss(real_logits, fake_logits, kind: str = "non_saturating",
                        label_smoothing=0.0) -> tf.Tensor:
     """Return the discriminator's loss to minimise from its logits on real and fake batches. Introduced in notebook 02."""
@@ -44,6 +46,7 @@ def discriminator_loss(real_logits, fake_logits, kind: str = "non_saturating",
     return tf.reduce_mean(real_term) + tf.reduce_mean(fake_term)
 
 
+@course_answer("gan_d_loss", "discriminator_loss")
 def discriminator_loss_per_example(real_logits, fake_logits, kind: str = "non_saturating",
                                    label_smoothing=0.0) -> tf.Tensor:
     """Return D's loss for each (real, fake) pair of two equal batches; its mean is discriminator_loss.
@@ -68,11 +71,13 @@ def _discriminator_terms(real_logits, fake_logits, kind, label_smoothing):
     return tf.nn.relu(1.0 - real), tf.nn.relu(1.0 + fake)
 
 
+@course_answer("gan_g_loss_minimax", "gan_g_loss_non_saturating", "generator_loss")
 def generator_loss(fake_logits, kind: str = "non_saturating") -> tf.Tensor:
     """Return the generator's loss to minimise from D's logits on generated images. Introduced in notebook 02."""
     return tf.reduce_mean(generator_loss_per_example(fake_logits, kind))
 
 
+@course_answer("gan_g_loss_minimax", "gan_g_loss_non_saturating", "generator_loss")
 def generator_loss_per_example(fake_logits, kind: str = "non_saturating") -> tf.Tensor:
     """Return G's loss for each generated image; its mean is generator_loss. Introduced in notebook 02."""
     check_loss(kind)
@@ -84,27 +89,40 @@ def generator_loss_per_example(fake_logits, kind: str = "non_saturating") -> tf.
     return -fake
 
 
+@course_answer("gradient_penalty")
 def gradient_penalty(discriminator: Callable, real, fake, alpha=None) -> tf.Tensor:
-    """Return WGAN-GP's mean (||grad D(x_hat)|| - 1)^2 on random interpolates x_hat of real and fake. Introduced in notebook 04."""
-    return tf.reduce_mean(gradient_penalty_per_example(discriminator, real, fake, alpha))
+    """Return WGAN-GP's mean (||grad D(x_hat)|| - 1)^2 on random interpolates x_hat of real and fake. Introduced in notebook 04.
+
+    x_hat = alpha * real + (1 - alpha) * fake, one fraction per sample (uniform if not given): notebook 04
+    writes this mixing fraction epsilon.
+    """
+    return tf.reduce_mean(_penalty_per_example(discriminator, real, fake, alpha))
 
 
 def gradient_penalty_per_example(discriminator: Callable, real, fake, alpha=None) -> tf.Tensor:
     """Return (||grad D(x_hat)|| - 1)^2 for each interpolate; its mean is gradient_penalty.
 
-    Introduced in notebook 04.
+    Introduced in notebook 04. The course's answer to notebook 04's build exercise, like gradient_penalty.
     """
+    return _penalty_per_example(discriminator, real, fake, alpha)
+
+
+gradient_penalty_per_example = course_answer("gradient_penalty")(gradient_penalty_per_example)
+
+
+def _penalty_per_example(discriminator: Callable, real, fake, epsilon=None) -> tf.Tensor:
+    """The penalty of each interpolate (the unmarked body the trainer and the two marked functions share)."""
     real = tf.convert_to_tensor(real, tf.float32)
     fake = tf.convert_to_tensor(fake, tf.float32)
     if real.shape.rank is not None and fake.shape.rank is not None and real.shape != fake.shape:
         raise ValueError(f"real and fake must have the same shape, got {real.shape} and {fake.shape}")
     weight_shape = tf.concat([tf.shape(real)[:1], tf.ones([tf.rank(real) - 1], tf.int32)], axis=0)
-    if alpha is None:
-        alpha = tf.random.uniform(weight_shape)
-    alpha = tf.convert_to_tensor(alpha, tf.float32)
-    if alpha.shape.rank == 1:
-        alpha = tf.reshape(alpha, weight_shape)
-    mixed = alpha * real + (1.0 - alpha) * fake
+    if epsilon is None:
+        epsilon = tf.random.uniform(weight_shape)
+    epsilon = tf.convert_to_tensor(epsilon, tf.float32)
+    if epsilon.shape.rank == 1:
+        epsilon = tf.reshape(epsilon, weight_shape)
+    mixed = epsilon * real + (1.0 - epsilon) * fake
     with tf.GradientTape() as tape:
         tape.watch(mixed)
         logits = discriminator(mixed)
