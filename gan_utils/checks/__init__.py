@@ -31,7 +31,7 @@ from .nb02 import (check_box_criterion, check_dirac_distances, check_gan_d_loss,
                    check_lsgan_losses, check_lsgan_optimal_d, check_optimal_discriminator, check_predict_fast_generator,
                    check_predict_gradient)
 from .nb03 import check_d_steps, check_discriminator, check_discriminator_loss, check_generator_loss, check_generator_step, check_mean_d_outputs, check_predict_swap, check_prepare_images, check_real_batches
-from .nb04 import check_gradient_penalty, check_label_smoothing, check_minimax_gradient
+from .nb04 import check_design, check_diagnosis, check_gradient_penalty, check_linear_critic_penalty, check_power_iteration_step, check_predict_hinge_lead, check_smoothed_optimal_d
 from .nb05 import check_frechet_gaussian, check_nearest_distance, check_parzen_log_density, check_predict_fid_samples
 
 __all__ = [
@@ -50,7 +50,8 @@ __all__ = [
     "check_discriminator_loss", "check_generator_step", "check_prepare_images", "check_mean_d_outputs",
     "check_predict_swap",
     # notebook 04
-    "check_gradient_penalty", "check_label_smoothing", "check_minimax_gradient",
+    "check_gradient_penalty", "check_power_iteration_step", "check_diagnosis", "check_design",
+    "check_predict_hinge_lead", "check_linear_critic_penalty", "check_smoothed_optimal_d",
     # notebook 05
     "check_frechet_gaussian", "check_nearest_distance", "check_parzen_log_density", "check_predict_fid_samples",
 ]

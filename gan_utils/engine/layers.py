@@ -14,6 +14,8 @@ from __future__ import annotations
 import keras
 from keras import layers, ops
 
+from .answers import course_answer
+
 SUPPORTED = ("Dense", "Conv2D")
 
 
@@ -73,6 +75,22 @@ class SpectralNorm(layers.Wrapper):
 
     def get_config(self) -> dict:
         return {**super().get_config(), "power_iterations": self.power_iterations}
+
+
+@course_answer("power_iteration_step")
+def power_iteration_step(w, r):
+    """One step of power iteration on a matrix W: return (the refined unit vector r, the estimate ||W r|| of sigma_max).
+
+    Introduced in notebook 04 (the course's answer to its build exercise). r has one entry per column of W;
+    the new r is W^T W r scaled to length 1, and ||W r|| of that new r estimates W's largest singular value.
+    SpectralNorm runs the same iteration on its kernel, keeping its vector between training calls.
+    """
+    import numpy as np
+
+    w = np.asarray(w, dtype=np.float64)
+    r = w.T @ (w @ np.asarray(r, dtype=np.float64))
+    r = r / np.linalg.norm(r)
+    return r, float(np.linalg.norm(w @ r))
 
 
 def largest_singular_value(kernel) -> float:

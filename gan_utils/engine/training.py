@@ -398,11 +398,11 @@ class GANTrainer:
         if r1 is not None:
             per_example += r1
         if self._loss == "wgan_gp":
-            alpha = rand.uniform([tf.shape(x)[0], 1, 1, 1])
+            epsilon = rand.uniform([tf.shape(x)[0], 1, 1, 1])  # the mixing fraction of each pair (notebook 04)
             critic = lambda t: self._D(t, y, training=True)  # noqa: E731
             per_example += tf.cond(  # gp_weight = 0 (a plain Wasserstein loss, e.g. with spectral norm) skips its cost
                 self._gp_weight > 0,
-                lambda: self._gp_weight * L.gradient_penalty_per_example(critic, x, fake, alpha),
+                lambda: self._gp_weight * L.gradient_penalty_per_example(critic, x, fake, epsilon),
                 lambda: tf.zeros_like(per_example))
         return self._average(per_example), real_logits, fake_logits
 

@@ -21,24 +21,13 @@ if importlib.util.find_spec("gan_utils") is None:
 # %% [markdown]
 # # 04 · Why GANs are hard to train, and what fixes them, measured
 #
-# The course's terms (critic, Lipschitz, earth-mover distance, mode collapse, ...) are defined in
-# one place, the [glossary](../docs/glossary.md).
+# A GAN is two networks playing a game, and a game does not settle the way a single loss does.
+# This notebook shows four classic failures in real runs: oscillation, a discriminator that wins,
+# mode collapse and divergence. Right after each one come the fixes aimed at it, measured, including
+# every ingredient of the course recipe that 03's dashboard loaded. Terms are linked to the
+# [glossary](../docs/glossary.md).
 #
-# A GAN is two networks playing a game, and games do not settle down the way a single loss does.
-# First you will watch four classic failures happen in real runs: oscillation, a discriminator
-# that wins, mode collapse and divergence, and after three of them the fix aimed at it, run from
-# the same seed with one thing changed. Then you will meet the fixes from the literature and read
-# a long-budget study of them: every variant trained for the same number of generator steps on
-# three seeds, so that only differences that held on every seed count.
-#
-# Measured running time: 2.6 min (158 s) on 2 CPU cores, on a day when a step of the course recipe
-# was timed at 83 ms. Nearly all of it is training, which scales with the step time: expect about
-# 2.2 minutes where a step takes 70 ms and at most about 6.5 (in proportion) where it takes 200 ms.
-# Slower steps cost less than in proportion: run on one core shared with a busy process, where a
-# step took 250 ms, it took 309 s. The long-budget study it reads took about 100 minutes on 2 cores
-# of an AMD EPYC. With the
-# classroom switch on, the three before/after pairs are read from their committed three-seed check
-# instead of trained: 36 s, with a step at 55-59 ms (about 44 s where a step takes 70 ms).
+# Time: about TIME_PLACEHOLDER minutes on a 2-core laptop.
 
 # %%
 import gan_utils as gu  # first: it imports TensorFlow without its start-up log noise
@@ -57,27 +46,24 @@ FAST = gu.is_fast()  # extra code – True only in the test suite, which shrinks
 
 data = gu.load_mnist()
 x_real = gu.to_float(data.x_train)
+study = gu.study.load_or_explain()  # the long-budget study (section 1 says what it is)
+pairs_check = gu.pairs.load_check()  # the three-seed check of this notebook's before/after pairs
+
+
+def show_bought(change):  # extra code – what one change of the recipe bought in the study
+    if study is not None:
+        print(gu.ablation.describe(gu.ablation.bought(study, change)))
 
 
 # %% [markdown]
-# ## 1. A gallery of failures
+# ## 1. Oscillation: a game is not a descent
 #
-# ### 1.1 Oscillation: a game is not a descent
-#
-# The smallest GAN that still has the problem is the **Dirac-GAN** (Mescheder et al. 2018). The
-# data are a single point, $x = 0$; the generator's sample is a single point too, $G(z) = \theta$; the
-# discriminator is linear, $D_\psi(x) = \sigma(\psi x)$. The equilibrium is $\theta = 0$ (the
-# generator sits on the data) with $\psi = 0$ ($D = \tfrac12$ everywhere). With
-# $f(t) = \log\sigma(t)$ the GAN value is
-#
-# $$V(\psi, \theta) = f(\psi\cdot 0) + f(-\psi\theta) = \log\tfrac12 + \log\sigma(-\psi\theta),$$
-#
-# (the real point's term $\log D_\psi(0)$, then the fake's $\log(1 - D_\psi(\theta))$; $D$'s
-# parameter first, as in $V(D, G)$),
-#
-# $D$ ascends it in $\psi$ and $G$ descends it in $\theta$. Near the equilibrium
-# $\log\sigma(-\psi\theta) \approx -\log 2 - \tfrac12\psi\theta$: the bilinear game
-# $-\tfrac12\psi\theta$, whose gradient field turns around $(0, 0)$ instead of pointing at it.
+# The smallest GAN with the problem is the [**Dirac-GAN**](../docs/glossary.md#dirac-gan) (Mescheder
+# et al. 2018). The data are one point, $x = 0$; the generator's sample is one point, $G(z) = \theta$; the
+# discriminator is $D_\psi(x) = \sigma(\psi x)$. The equilibrium is $\theta = \psi = 0$. Its value is
+# $V(\psi, \theta) = \log\tfrac12 + \log\sigma(-\psi\theta)$: $D$ ascends it in $\psi$, $G$ descends it
+# in $\theta$. Below, both follow their gradients, either **simultaneously** (both gradients taken at
+# the old point) or **alternating** ($D$ steps first, $G$ answers the new $D$).
 
 # %%
 def dirac_gan(eta, steps, simultaneous, theta=1.0, psi=1.0):
@@ -85,7 +71,7 @@ def dirac_gan(eta, steps, simultaneous, theta=1.0, psi=1.0):
     sigmoid = lambda t: 1.0 / (1.0 + np.exp(-t))  # noqa: E731
     path = [(theta, psi)]
     for _ in range(steps):
-        grad_psi = -theta * sigmoid(psi * theta)       # dV/dpsi, V = log(1/2) + log sigmoid(-psi * theta)
+        grad_psi = -theta * sigmoid(psi * theta)       # dV/dpsi
         psi_new = psi + eta * grad_psi                  # D ascends V
         psi_seen = psi if simultaneous else psi_new     # G sees the old D (simultaneous) or the new one
         grad_theta = -psi_seen * sigmoid(psi_seen * theta)
@@ -112,48 +98,100 @@ axes[1].set_title("the generator's position over time", fontsize=10)
 plt.show()
 
 # %% [markdown]
-# Both players follow their gradients and neither gets to the answer. Taking the steps
-# **simultaneously** (both gradients at the old point) spirals outwards; letting $D$ step first
-# and $G$ react (**alternating**, what `GANTrainer` does by default) keeps the orbit bounded, but
-# $\theta$ still swings from one side of the data to the other: in 600 steps it crossed the data
-# point 17 times (the cell above draws it). Mescheder et al. show that neither way converges on
-# this game without help; **instance noise** (fresh Gaussian noise added to every input of $D$,
-# real and fake) or **R1**, a penalty $\tfrac{\gamma}{2}\lVert\nabla_x \ell(x)\rVert^2$ on the gradient
-# of $D$'s logit at real data (`GANTrainer(r1_weight=...)` offers it), makes it converge.
+# Look at the legends: simultaneous steps spiral **away** from the equilibrium; alternating steps
+# stay on a bounded orbit, but $\theta$ keeps crossing the data point, from one side to the other.
+# Near the equilibrium the game is $-\tfrac12\psi\theta$, whose gradients turn around $(0, 0)$
+# instead of pointing at it. Neither player is wrong; the game circles.
 #
-# The course recipe of notebook 03 updates $D$ and $G$ **simultaneously** from one **shared forward
-# pass**: one batch of fakes and one pass through $D$ give both players' gradients, taken at the
-# same old point. How can that work? The outward drift is of second order in the step: for the bilinear
-# game $-\tfrac12\psi\theta$ with plain gradient steps of size $\eta$, each simultaneous step
-# multiplies the distance by $\sqrt{1 + \eta^2/4}$. At the recipe's $\eta_G = \eta_D = 8\cdot10^{-4}$
-# that is $1 + 8\cdot10^{-8}$ per step, and 4,000 steps widen the orbit by about 0.03%. That is
-# only an order of magnitude: the recipe uses Adam (with $\beta_1 = 0$), which rescales every
-# step, and a real GAN is not bilinear. Section 3's ablation measures what removing the shared
-# pass changes in a real run.
-
-# %% [markdown]
-# ### 1.2 The discriminator wins, and the minimax loss stops teaching $G$
+# ### Fix: sample from an average of $G$'s weights (EMA)
 #
-# Give $D$ a learning rate ten times $G$'s and, with the minimax loss, it soon rejects every fake:
-# $D(G(z)) \approx 0$.
-# How much does $G$ then learn? With the logit $\ell$ of a fake, $D(G(z)) = \sigma(\ell)$. The
-# slope of $G$'s cost with respect to $\ell$ decides it, for the original **minimax** loss
-# $\log(1 - \sigma(\ell))$ and the **non-saturating** one $-\log\sigma(\ell)$ (Goodfellow et al.
-# 2014, section 3). Exercise 3 asks you to derive the minimax slope; notebook 02 plotted both.
-# The claim to test here: the minimax gradient vanishes exactly when $G$ is worst, while the
-# non-saturating one is largest there.
-# Two runs from the same seed, the same learning rates ($G$: $2\cdot10^{-4}$, $D$: $2\cdot10^{-3}$),
-# for 200 steps, differing only in $G$'s loss: the first of three before/after pairs in this
-# notebook (`gu.pairs`). Each pair runs one seed here; `benchmarks/check_pairs.py` ran it on three
-# seeds, and the notebook quotes that check (`data/results/pairs.json`) under the live result. In
-# classroom mode (`gu.classroom(True)`, notebook 00) each pair cell draws that check instead of
-# training.
-# Samples are scored with the **MNIST score** of notebook 05: high when a digit classifier
-# recognises each sample confidently as one digit and all ten digits appear (1 is the floor,
-# 10 the best).
+# An [**exponential moving average**](../docs/glossary.md#ema-of-the-generators-weights) (EMA) keeps a
+# second copy of $G$'s weights, $\bar\theta \leftarrow \gamma\,\bar\theta + (1-\gamma)\,\theta$ after
+# every step, with decay $\gamma = 0.99$ (`ema_decay`). Training moves $\theta$; samples come from
+# $\bar\theta$ (Yazıcı et al. 2019). On the alternating orbit above:
 
 # %%
-pairs_check = gu.pairs.load_check()
+path = dirac_gan(eta=0.2, steps=600, simultaneous=False)
+gamma = 0.99  # the recipe's ema_decay
+theta_bar = [path[0, 0]]
+for theta in path[1:, 0]:
+    theta_bar.append(gamma * theta_bar[-1] + (1 - gamma) * theta)
+theta_bar = np.array(theta_bar)
+
+plt.figure(figsize=(8, 2.8))
+plt.plot(path[:, 0], color="tab:blue", lw=0.8, label="θ, what training moves")
+plt.plot(theta_bar, color="k", lw=1.5, label="θ̄, its EMA (γ = 0.99)")
+plt.axhline(0, color="gray", lw=0.5), plt.xlabel("step"), plt.legend(fontsize=8)
+plt.show()
+print(f"mean distance from the data over the last 100 steps: θ {np.abs(path[-100:, 0]).mean():.2f}, "
+      f"θ̄ {np.abs(theta_bar[-100:]).mean():.2f}")
+
+# %% [markdown]
+# The average sits much closer to the data point than $\theta$ ever stays (the distances printed
+# above): it cancels the swings. In an image GAN the same averaging smooths $G$'s wobble from one
+# step to the next.
+#
+# How much does that buy on digits? The course's **long-budget study** answers it for every
+# ingredient of the recipe: it trained the recipe, and the recipe **without** one ingredient, for
+# 4,000 generator steps on 3 seeds each, and scored 2,000 samples every 500 steps
+# (`data/results/stability.json`). "Better on all 3 seeds" means the recipe won on every seed.
+
+# %% [markdown]
+# Two scores, defined in notebook 05 and summed up in 03's box on how we score digits: the
+# [**MNIST score**](../docs/glossary.md#mnist-score) (1 to 10, high when a digit classifier is sure of
+# each sample and all ten digits appear) and the [**Fréchet distance**](../docs/glossary.md#fréchet-distance--fid)
+# between the classifier's features of real and generated digits (0 is best). With and without the EMA:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+if study is not None:
+    print(f"{len(gu.study.variants(study))} variants x {len(study['seeds'])} seeds x {study['steps']:,} G steps\n")
+show_bought("EMA of G")
+
+# %% [markdown]
+# ### The shared forward pass: simultaneous, and cheaper
+#
+# Notebook 03's step updates $D$, then $G$. The recipe instead runs $G$ and $D$ once and takes both
+# gradients from that **shared forward pass**: a simultaneous update, the kind that spiralled out
+# above. Why risk it? For plain steps of size $\eta$ on $-\tfrac12\psi\theta$, each simultaneous step
+# multiplies the distance by $\sqrt{1+\eta^2/4}$: at the recipe's $\eta = 8\cdot10^{-4}$, about
+# $1 + 8\cdot10^{-8}$. At small steps the drift is negligible, and each step is cheaper. The study
+# compares it at equal steps and at equal training time:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+show_bought("shared forward pass")
+if study is not None:
+    for key, label, fmt in (("mnist_score", "MNIST score", ".3f"), ("frechet_distance", "Fréchet distance", ".1f")):
+        same_time = gu.ablation.at_equal_time(study, "shared forward pass", key)
+        print(f"  at equal training time, {label}: recipe {same_time['verdict']}")
+
+# %% [markdown]
+# At equal steps, the separate passes won on every seed; per second of training, the shared pass
+# caught up (the verdicts printed above). It is a trade of quality per step for steps per second.
+#
+# ### Adam without momentum: $\beta_1 = 0$
+#
+# [Adam](../docs/glossary.md#adam-and-β₁) keeps a running mean of past gradients, weighted by
+# $\beta_1$ (0.5 in the DCGAN paper): momentum. Momentum helps when the target stands still; in a game
+# the other player moves, so an old direction can point around the circle, not at the centre. The
+# recipe sets $\beta_1 = 0$:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+show_bought("Adam β₁ = 0")
+
+# %% [markdown]
+# ## 2. The discriminator wins, and the minimax loss stops teaching $G$
+#
+# Give $D$ ten times $G$'s learning rate ($G$: $2\cdot10^{-4}$, $D$: $2\cdot10^{-3}$) and it soon
+# rejects every fake, $D(G(z)) \approx 0$. Notebook 02 showed why the **minimax** loss then gives $G$
+# little to learn from, and the **non-saturating** one more. Here it is on digits: two runs from one
+# seed, 200 steps, differing only in $G$'s loss. Each of the notebook's three before/after pairs
+# (`gu.pairs`) runs one seed; under it, the committed check on three seeds. In classroom mode the
+# cell draws that check instead.
+
+# %%
 if gu.classroom_replaces("read the three-seed check data/results/pairs.json",
                          "training the pair on seed 0, 2 x 200 steps (about 40 s where a recipe step takes 70 ms)", "train it"):
     gu.pairs.plot_check(pairs_check, "d_wins")
@@ -178,10 +216,10 @@ print("three seeds:", gu.pairs.spread_line(pairs_check, "d_wins"))
 
 
 # %% [markdown]
-# The figure above is the symptom. Part of the cause is a number you can compute: the size of $G$'s
-# gradient under each loss, at the state the minimax run ended in ($D$ winning; in classroom mode,
-# which trains no pair, a fresh GAN whose $D$ took 100 steps alone). The cell writes it out with a
-# `GradientTape` ($\lVert\cdot\rVert$ over all of $G$'s weights together).
+# Look at the red curve: the minimax run's $D(G(z))$ drops to about 0 and its samples stay shapeless;
+# the non-saturating run keeps $D(G(z))$ well above 0 and starts drawing strokes. The three-seed line
+# says whether that held on every seed. The size of $G$'s gradient under each loss, at the state the
+# minimax run ended in ($\lVert\cdot\rVert$ over all of $G$'s weights):
 
 # %%
 def generator_gradient_norm(trainer, kind, n=256):
@@ -198,28 +236,46 @@ stuck = d_wins["minimax"]
 norms = {kind: generator_gradient_norm(stuck, kind) for kind in ("minimax", "non_saturating")}
 print(f"mean D(G(z)) now: {np.mean(stuck.history['d_fake'][-50:]):.4f}")
 for kind, norm in norms.items():
-    print(f"|grad G| with the {kind:>14} loss: {norm:.2e}   (gu.stability says "
-          f"{gu.variants.generator_gradient_norm(stuck, kind):.2e})")
+    print(f"|grad G| with the {kind:>14} loss: {norm:.2e}")
 print(f"ratio: {norms['non_saturating'] / norms['minimax']:.0f}x")
 
 # %% [markdown]
-# The size alone does not settle it: Adam divides each step by the square root of a running mean
-# of the squared gradients, so a consistently small gradient still gives steps of ordinary size.
-# What the size hides is the weighting. Exercise 3 asks you to derive the minimax slope for one
-# fake: its size turns out to be proportional to how real $D$ finds that fake, so the fakes $D$
-# rejects confidently, which are nearly all of them here, contribute almost nothing, and what is
-# left is dominated by a few borderline fakes and by noise. The non-saturating slope gives every
-# rejected fake nearly full weight.
+# The size alone does not settle it, since Adam rescales every step. What matters is the weighting
+# (notebook 02's slopes): under the minimax loss, the fakes $D$ rejects confidently, nearly all of them
+# here, contribute almost nothing; the non-saturating loss gives each nearly full weight. The
+# non-saturating loss is the first fix. The recipe goes one step further.
+
+# %% [markdown]
+# ### Fix: the hinge loss, a critic with a margin
 #
-# ### 1.3 Mode collapse: chasing a discriminator that stands still
+# With the [**hinge loss**](../docs/glossary.md#hinge-loss) (Lim and Ye 2017; Miyato et al. 2018) $D$
+# becomes a [**critic**](../docs/glossary.md#critic--critic-score-sx): its output is an unbounded
+# **score** $s(x)$, not a logit of a probability; higher means "more real".
 #
-# For a **fixed** $D$, the best generator puts all its mass on the single image $D$ likes most.
-# Only $D$ adapting, and punishing that image, keeps $G$ spread over all the digits. So: start from
-# a good generator, the course's shipped one (`dcgan_embedded`, trained for 8,000 steps on these
-# digits; notebook 05 evaluates it), which draws all ten digits. The shipped file holds $G$ only, so
-# a fresh $D$ of the course recipe first trains alone for 50 steps, to have an opinion of $G$'s
-# samples. Then freeze $D$ and train $G$ alone (at a learning rate of $2\cdot10^{-3}$), following
-# the class histogram from the shipped digit classifier (`gu.metrics`).
+# $$L_D = \mathbb{E}_x\big[\max(0,\ 1 - s(x))\big] + \mathbb{E}_z\big[\max(0,\ 1 + s(G(z)))\big],
+# \qquad L_G = -\,\mathbb{E}_z\big[s(G(z))\big].$$
+#
+# $D$ stops pushing once real images score above 1 and fakes below $-1$, so it cannot win without
+# bound; $G$'s slope per score is $-1$ whatever $D$ thinks, so it never saturates. With it, and with
+# the non-saturating loss instead:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+show_bought("hinge loss")
+
+# %% [markdown]
+# The smallest gain of the recipe's ingredients. A textbook alternative aimed at an over-confident $D$ is
+# [**one-sided label smoothing**](../docs/glossary.md#label-smoothing-one-sided) (Salimans et al. 2016):
+# train $D$ towards $1-\alpha$ instead of 1 on real images (the study used $\alpha = 0.1$), fakes still
+# towards 0. Section 6 measures it; exercise 5 asks what it does to the best $D$.
+#
+# ## 3. Mode collapse: chasing a discriminator that stands still
+#
+# For a **fixed** $D$, the best $G$ puts all its mass on the one image $D$ likes most; only a $D$ that
+# keeps learning punishes that. Start from a good generator, the shipped one (`dcgan_embedded`, the
+# recipe trained 8,000 steps on these digits). A fresh recipe $D$ trains alone for 50 steps; then $D$
+# is frozen and $G$ trains alone (learning rate $2\cdot10^{-3}$), watched through the digit
+# classifier's class histogram.
 
 # %%
 recipe = gu.recipes.recipe("dcgan")
@@ -249,32 +305,21 @@ for (g_only, images), ax_hist, ax_img in zip(stages.items(), axes[0], axes[1]):
     gu.show_images(images[:25], nrow=5, ax=ax_img, title=f"score {gu.metrics.mnist_score(images):.2f}")
 fig.tight_layout()
 plt.show()
-print("the frozen D's mean raw output s(G(z)) on G's samples: "
+print("the frozen D's mean score s(G(z)) on G's samples: "
       + ", ".join(f"{g_only} G-only steps: {v:+.2f}" for g_only, v in frozen_score.items()))
 
 # %% [markdown]
-# Before $G$ trains alone, the shipped generator draws clear digits of all ten classes (MNIST
-# score about 8.6). After 25 $G$-only steps the digits have dissolved into speckled strokes and about
-# half the samples are called an 8; after 50 nearly all are, and after 100 every one is: every noise
-# vector now gives a variation of one speckled pattern of vertical bars, no longer a digit, which the
-# classifier happens to call an 8 (the "score" above each grid is that MNIST score). $G$ followed
-# the frozen $D$'s gradient towards what $D$ rates most real. This recipe's $D$ is trained with the
-# **hinge loss** of notebook 03: its raw output, the logit $\ell$ of 1.2 with no sigmoid after it, is
-# pushed above $+1$ on real digits and below $-1$ on fakes. Such a $D$ is a critic in the sense of
-# section 2, and the printed line writes its output as section 2 will, $s(x)$. The mean $s(G(z))$ the frozen $D$ gives $G$'s
-# samples (printed under the figure) rose from about $-0.1$ for the shipped generator's digits to
-# about $+2.4$ for the pattern. This $D$ rates the pattern far above good digits: it trained for
-# only 50 steps and never saw anything like it, so nothing told it such images are fake; only a $D$
-# that keeps learning would.
+# Read the histograms left to right: all ten classes at first, then the samples pile onto one class
+# while the digits dissolve into one repeated pattern. The printed scores say why: the frozen $D$
+# rates that pattern far above the good digits it started from. It never saw such images, so nothing
+# told it they are fake. In a normal run $D$ keeps learning, but if $G$ moves faster than $D$ can
+# follow, the same happens piecemeal: $G$ crowds onto what $D$ likes now, $D$ catches up, $G$ jumps.
 #
-# In a normal run $D$ does keep learning, but if $G$ moves faster than $D$ can follow, the same
-# thing happens piecemeal: $G$ crowds onto whatever $D$ currently likes, $D$ catches up, $G$ jumps
-# to the next favourite. The class histogram is how you see it; a loss curve does not show it.
+# ### Fix: packing
 #
-# **The fix, measured: packing.** Digits have ten modes that are slow to count; the ring of eight
-# Gaussians of notebook 02 has eight that are cheap to count. A plain GAN collapses there. PacGAN
-# (Lin et al. 2018) changes one thing: $D$ judges four samples at once, concatenated, so a batch
-# piled onto a few modes looks fake as a whole. Same seed, same 3,000 steps ($k = 5$ $D$ steps each):
+# On the ring of eight Gaussians of notebook 02, modes are cheap to count. PacGAN (Lin et al. 2018)
+# changes one thing: $D$ judges four samples at once, concatenated, so a batch piled onto a few modes
+# looks fake as a whole. Same seed, 3,000 steps ($k = 5$ $D$ steps each), with and without packing:
 
 # %%
 if gu.classroom_replaces("read the three-seed check data/results/pairs.json",
@@ -287,26 +332,46 @@ else:
         result = ring_pair[side]
         label = gu.pairs.pair("mode_collapse").failure if side == "failure" else "packed D (PacGAN, 4 samples)"
         gu.plotting.plot_toy(result["trainer"], ax, n=1000,
-                        title=f"{label}\n{result['modes_covered']}/8 modes, {result['off_mode']:.0%} near none")
+                             title=f"{label}\n{result['modes_covered']}/8 modes, {result['off_mode']:.0%} near none")
     fig.tight_layout()
 plt.show()
 print("three seeds:", gu.pairs.spread_line(pairs_check, "mode_collapse"))
 
 # %% [markdown]
-# A mode counts as covered when at least 1% of 5,000 samples lie within 3 standard deviations of
-# its centre; "near none" is the share of samples within that distance of no mode. In the
-# three-seed check the plain GAN covered 3, 7 and 7 of the 8 modes and the packed one all 8 on
-# every seed: packing won on all three. How many modes the plain GAN lost varied from seed to
-# seed. Covering every mode is not the whole story: on seed 1 more than half of the packed GAN's
-# samples (53%) lay near no mode, against 38% for the plain one.
+# Count the clusters the samples (dots) reach in each panel. A mode counts as covered when at least
+# 1% of 5,000 samples lie within 3 standard deviations of its centre; "near none" is the share near no
+# mode. The three-seed line says on how many seeds packing covered more modes.
 #
-# ### 1.4 Divergence: a learning rate that is simply too large
+# A cheaper relative, the [**minibatch standard deviation**](../docs/glossary.md#minibatch-standard-deviation)
+# channel (Karras et al. 2018), hands $D$ one number per batch: how much the images differ. On real
+# digits, the healthy generator's samples and the collapsed ones:
+
+# %%
+minibatch_std = gu.layers.MinibatchStdDev()
+for name, images in (("real digits", x_real[:256]), ("healthy G", before[:256]), ("collapsed G", after[:256])):
+    spread = float(minibatch_std(tf.constant(images))[0, 0, 0, -1])
+    print(f"{name:>12}: batch spread {spread:.3f}")
+
+# %% [markdown]
+# The collapsed batch's spread is well below the real one's: one number is enough for $D$ to tell
+# such a batch from real digits. Section 6 measures whether the channel helps an ordinary run.
 #
-# With a learning rate of 10 every update overshoots, and after a single step $G$'s loss is
-# astronomically large or NaN. `GANTrainer` checks every step: it stops, rolls the weights back to
-# the last good snapshot (taken every 50 steps and at the start of each call) and says what happened.
-# The same trainer then trains on at $2\cdot10^{-2}$, 500 times smaller: the losses stay finite,
-# but they swing by orders of magnitude and after 100 steps the samples are grids of dots, not digits.
+# ### Fix: a discriminator that sees the whole digit
+#
+# The recipe adds one dense layer of $m = 256$ units (LeakyReLU) between $D$'s last convolution and its
+# score (`d_dense=256`), as TF-GAN's MNIST discriminator does. It lets $D$ combine features from the
+# whole image, so it can follow a moving $G$ more closely. With and without it:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+show_bought("dense layer in D (m = 256)")
+
+# %% [markdown]
+# ## 4. Divergence: a learning rate that is simply too large
+#
+# At a learning rate of 10 every update overshoots, and after one step $G$'s loss is astronomically
+# large or NaN. `GANTrainer` checks every step: it stops, rolls the weights back to the last good
+# snapshot and says so. The same trainer then goes on at $2\cdot10^{-2}$:
 
 # %%
 warm = gu.GANTrainer("dcgan", x_real, loss="non_saturating", lr_g=10.0, lr_d=10.0, beta_1=0.5, seed=0)
@@ -326,10 +391,68 @@ gu.show_images(warm.fixed_samples()[:32], nrow=8, ax=axes[1], title="its samples
 plt.show()
 
 # %% [markdown]
-# **The fix, measured: spectral normalisation.** Section 2 explains it: every layer of $D$ is
-# divided by its largest singular value, so $D$ cannot become arbitrarily steep. Five times the
-# learning rate of the run above, $10^{-1}$ for both players, is enough to diverge. Same seed,
-# 250 steps, with and without spectral norm in $D$:
+# In the figure, the losses stay finite but swing by orders of magnitude (the axis is logarithmic),
+# and the samples are dots, not digits. Large steps make the game blow up, or thrash.
+#
+# A function $f$ is [**$K$-Lipschitz**](../docs/glossary.md#lipschitz-continuity-1-lipschitz) if
+# $|f(a) - f(b)| \le K\lVert a - b\rVert$ for all inputs: it never changes faster than slope $K$. A dense
+# layer multiplies by $W$, which stretches a vector by at most its largest
+# [**singular value**](../docs/glossary.md#spectral-norm--spectral-normalisation) $\sigma_{\max}(W)$; LeakyReLU
+# does not stretch. **Spectral normalisation** (Miyato et al. 2018) divides each of $D$'s kernels by
+# $\sigma_{\max}(W)$, so no layer stretches by more than about 1 and $D$ cannot become arbitrarily steep.
+
+# %% [markdown]
+# ### Build it: one step of power iteration
+#
+# An SVD at every step is too slow. [**Power iteration**](../docs/glossary.md#power-iteration) keeps a
+# unit vector $\mathbf{r}$ (one entry per column of $W$) and improves it a little per step. $W^\top W$
+# stretches its top direction by $\sigma_{\max}^2$ and every other direction by less, so multiplying by
+# it and rescaling turns $\mathbf{r}$ towards the top direction:
+#
+# $$\mathbf{r} \leftarrow \frac{W^\top W\mathbf{r}}{\lVert W^\top W\mathbf{r}\rVert}, \qquad \sigma_{\max}(W) \approx \lVert W\mathbf{r}\rVert .$$
+#
+# Write it below; the next cell checks it and the notebook then uses yours.
+
+# %% tags=["build"]
+def power_iteration_step(W, r):
+    """One power-iteration step: return the refined unit vector r and the estimate ||W r|| of sigma_max(W)."""
+    r = W.T @ (W @ r)
+    r = r / np.linalg.norm(r)
+    return r, np.linalg.norm(W @ r)
+
+
+# %%
+gu.checks.check_power_iteration_step(power_iteration_step)
+power_iteration_step = gu.checks.yours_or_reference(power_iteration_step)
+
+# %% [markdown]
+# Now on a real kernel: the second convolution of section 3's recipe $D$. Its kernel $(4, 4, c_{in},
+# c_{out})$ is reshaped to a matrix $(16\,c_{in}, c_{out})$, as the paper does. Your function runs 20
+# steps from a random $\mathbf{r}$; numpy's SVD gives the exact value.
+
+# %%
+sn_layers = [layer for layer in healthy.discriminator.layers if isinstance(layer, gu.layers.SpectralNorm)]
+W = sn_layers[1].layer.kernel.numpy()
+W = W.reshape(-1, W.shape[-1])
+r = np.random.default_rng(0).normal(size=W.shape[1])
+r /= np.linalg.norm(r)
+estimates = []
+for _ in range(20):
+    r, sigma = power_iteration_step(W, r)
+    estimates.append(float(sigma))
+exact = np.linalg.svd(W, compute_uv=False)[0]
+print(f"kernel as a matrix {W.shape}; exact sigma_max (numpy SVD): {exact:.4f}")
+for n in (1, 3, 20):
+    print(f"your estimate after {n:2d} step(s): {estimates[n - 1]:.4f} ({estimates[n - 1] / exact - 1:+.1%})")
+print(f"the layer's own estimate, refined once per training call: {float(sn_layers[1].sigma()):.4f}")
+
+# %% [markdown]
+# One step from a random start is clearly low (the percentages printed above); a few steps close most
+# of the gap. `gu.layers.SpectralNorm` keeps its vector between training calls and refines it once
+# per call, so its estimate tracks the kernel as it changes. Two approximations remain: the estimate
+# itself, and the reshaped kernel, whose norm can understate the convolution's own by up to the
+# kernel's width (Tsuzuku et al. 2018). So a spectrally normalised $D$ is only **approximately**
+# 1-Lipschitz. Does it stop the blow-up? At a learning rate of $10^{-1}$, same seed, 250 steps:
 
 # %%
 if gu.classroom_replaces("read the three-seed check data/results/pairs.json",
@@ -354,305 +477,138 @@ plt.show()
 print("three seeds:", gu.pairs.spread_line(pairs_check, "divergence"))
 
 # %% [markdown]
-# Spectral normalisation did exactly one thing here, on all three seeds of the check: without it
-# the run diverged within a few steps (after 10, 3 and 3 finite steps), with it the losses stayed
-# finite for all 250 steps. When a run diverges depends on floating-point round-off, and so on the
-# machine. At half this learning rate, $5\cdot10^{-2}$, the run without spectral norm sat near the
-# edge: in the pair's earlier check, on an AMD EPYC (in the git history of `pairs.json`), it
-# diverged after 23, 98 and 132 steps, and on the Intel Xeon that ran the check above one seed of
-# three did not diverge within 250 steps. That is why the pair uses $10^{-1}$. In the live run (classroom
-# mode shows only the check), the diverged run's panel is not a diverged generator: the trainer
-# rolled back to its last good snapshot (step 0), so its curve is empty and its samples are the
-# untrained generator's. Spectral norm did **not** make a learning rate of $10^{-1}$ learn: its
-# samples are sparse white specks on black with no digit in them (MNIST score 1.00-1.07 over the
-# three seeds, where 1 is the floor; the rolled-back runs scored 1.00). A bounded $D$ keeps the game from blowing up;
-# it cannot make steps 500 times too large useful. The cure for a learning rate that is too large
-# is a smaller one; spectral normalisation buys room, and section 3 measures what it buys at a
-# sensible learning rate.
-
-# %% [markdown]
-# ## 2. The fixes, one idea each
+# Compare how many steps each run kept (legend) and the panel titles. Without spectral norm the run
+# diverged within a few steps, and the trainer rolled it back to step 0, so its samples are the
+# untrained generator's; with it, the losses stayed finite to the end. But its samples hold no digit:
+# a bounded $D$ keeps the game from blowing up, it does not make steps 500 times too large useful.
 #
-# | fix | what it targets | source |
-# |---|---|---|
-# | non-saturating $G$ loss | $D$ winning (1.2) | Goodfellow et al. 2014 |
-# | DCGAN architecture rules | everything, by making the networks easy to train | Radford et al. 2015 |
-# | one-sided label smoothing | an over-confident $D$ | Salimans et al. 2016 |
-# | feature matching, minibatch discrimination | mode collapse (1.3) | Salimans et al. 2016 |
-# | Wasserstein loss with gradient penalty | vanishing gradients; a loss that tracks sample quality | Arjovsky et al. 2017; Gulrajani et al. 2017 |
-# | spectral normalisation | an over-steep $D$, divergence | Miyato et al. 2018 |
-# | two time-scale learning rates (TTUR) | $D$ too slow to follow $G$ | Heusel et al. 2017 |
+# ### Fix: spectral norm, and the room it buys
 #
-# **Non-saturating loss.** $G$ maximises $\log D(G(z))$ instead of minimising
-# $\log(1 - D(G(z)))$: the same fixed point, a strong gradient where $G$ is bad (1.2).
-
-# %% [markdown]
-# **DCGAN rules** (Radford et al. 2015). Strided convolutions instead of pooling; batch
-# normalisation in **both** $G$ and $D$ (except $G$'s output layer and $D$'s input layer); ReLU in
-# $G$ with $\tanh$ at the output; LeakyReLU(0.2) in $D$; no fully-connected hidden layers; Adam
-# with learning rate $2\cdot10^{-4}$ and $\beta_1 = 0.5$. `gu.models.dcgan_generator` follows them
-# (one Dense layer projects $z$ to the first $7\times7$ feature map; the paper projects to $4\times4$
-# for its $64\times64$ images, so $7\times7$ is the MNIST adaptation).
-# `gu.models.dcgan_discriminator` departs from them in two places: it has no batch norm (the
-# textbook variants of section 3 leave $D$ unnormalised, except "hinge loss + spectral norm", and
-# the course recipe normalises it with
-# spectral norm instead), and the course recipe adds one dense hidden layer of 256 units before
-# the logit, as TF-GAN's MNIST discriminator does; notebook 03 and the README's search say why.
-
-# %% [markdown]
-# **One-sided label smoothing** (Salimans et al. 2016). Train $D$ towards $0.9$ instead of $1$ on
-# real images, so it gains nothing from becoming extremely confident; its gradients for $G$ stay
-# informative. With smoothing $\epsilon$ (`label_smoothing`, here 0.1, so the study's variant
-# "one-sided label smoothing 0.9" names the target, not $\epsilon$), target $y = 1 - \epsilon$
-# on the logits $\ell_r$ of real images and $0$ on the logits $\ell_f$ of fakes, with
-# $\mathrm{softplus}(\ell) = \log(1 + e^{\ell})$ (so $-\log\sigma(\ell) = \mathrm{softplus}(-\ell)$):
-#
-# $$L_D = \mathbb{E}\bigl[y\,\mathrm{softplus}(-\ell_r) + (1-y)\,\mathrm{softplus}(\ell_r)\bigr]
-# + \mathbb{E}\bigl[\mathrm{softplus}(\ell_f)\bigr].$$
-#
-# *One-sided*: smoothing the fake targets too would reward $D$ for calling fakes a bit real, and
-# stop it pushing $G$ away from them. You write this loss in exercise 2.
-
-# %% [markdown]
-# **Feature matching and minibatch discrimination** (Salimans et al. 2016). Feature matching
-# changes $G$'s goal: instead of fooling $D$'s output, $G$ matches the mean of one of $D$'s hidden
-# layers on real and on generated batches. Minibatch discrimination attacks collapse directly:
-# $D$ judges one image at a time, so it cannot see that a whole batch is the same image. Minibatch
-# discrimination gives it features of the batch as a whole. The simplest form (Karras et al. 2018) appends one
-# channel: the standard deviation of each feature across the batch, averaged. Compare that
-# number on real digits, the healthy samples of 1.3 and the collapsed ones:
+# In the recipe, spectral norm buys room for larger steps: the recipe trains at $\eta_G = \eta_D =
+# 8\cdot10^{-4}$, four times the DCGAN paper's $2\cdot10^{-4}$. The study removed each:
 
 # %%
-minibatch_std = gu.layers.MinibatchStdDev()
-for name, images in (("real digits", x_real[:256]), ("healthy G", before[:256]), ("collapsed G", after[:256])):
-    spread = float(minibatch_std(tf.constant(images))[0, 0, 0, -1])
-    print(f"{name:>12}: batch spread {spread:.3f}")
+# NBVAL_CHECK_OUTPUT
+show_bought("spectral norm in D")
+show_bought("learning rate 8e-4")
 
 # %% [markdown]
-# The healthy generator's batches are as spread as real digits; the collapsed one's spread is
-# little more than half of theirs. One number per batch is enough for $D$ to tell a collapsed batch
-# from a real one, however realistic each image in it.
+# ## 5. Another way to bound the critic: the gradient penalty
+#
+# The [**earth-mover distance**](../docs/glossary.md#wasserstein-earth-mover-distance) (Wasserstein-1)
+# between two distributions is the least total work, mass times distance moved, that turns one into
+# the other: $W_1(p_{data}, p_g) = \inf_{\pi} \mathbb{E}_{(x, x')\sim\pi}\lVert x - x'\rVert$ over
+# couplings $\pi$ (joint distributions whose marginals are $p_{data}$ and $p_g$). Unlike the JSD, which
+# stays at $\log 2$ while two distributions do not overlap, it shrinks as $p_g$ moves towards $p_{data}$.
+# By Kantorovich-Rubinstein duality, $W_1 = \max_{s\ \text{1-Lipschitz}} \mathbb{E}[s(x)] - \mathbb{E}[s(G(z))]$:
+# a critic that maximises this difference estimates $W_1$ (Arjovsky et al. 2017).
 
 # %% [markdown]
-# **Wasserstein loss with gradient penalty** (Arjovsky et al. 2017; Gulrajani et al. 2017). Two
-# definitions first. A function $f$ is **$K$-Lipschitz** if $|f(a) - f(b)| \le K\lVert a - b\rVert$
-# for all inputs $a, b$: it can never change faster than slope $K$. The **earth-mover distance**
-# (Wasserstein-1) between two distributions is the least total work, mass times distance moved,
-# that turns one pile of probability into the other:
-# $W_1(p_{data}, p_g) = \inf_{\pi} \mathbb{E}_{(x, x')\sim\pi}\lVert x - x'\rVert$ over joint
-# distributions $\pi$ (transport plans) whose marginals are $p_{data}$ and $p_g$. Unlike the JSD of notebook 02,
-# which is stuck at $\log 2$ while the two distributions do not overlap, it shrinks smoothly as
-# $p_g$ moves towards $p_{data}$.
+# ### Build it: the gradient penalty (WGAN-GP)
 #
-# By the Kantorovich-Rubinstein duality, $W_1 = \max_{s\ 1\text{-Lipschitz}} \mathbb{E}[s(x)] - \mathbb{E}[s(G(z))]$.
-# So the **critic** outputs a raw score $s(x)$, not a probability, and maximises that difference;
-# $G$ minimises $-\mathbb{E}[s(G(z))]$. The gradient penalty pushes $s$ towards 1-Lipschitz at
-# points $\hat x = \alpha x + (1-\alpha) G(z)$, $\alpha \sim U(0, 1)$ drawn per sample:
+# WGAN-GP (Gulrajani et al. 2017) keeps the critic near 1-Lipschitz with a
+# [**penalty**](../docs/glossary.md#gradient-penalty) instead of spectral norm. A 1-Lipschitz critic at
+# its best has slope 1 along the straight lines between real and fake images, so the penalty looks
+# there: at $\hat x = \epsilon x + (1-\epsilon)\tilde x$, one fraction $\epsilon \sim U(0, 1)$ per image
+# ($x$ real, $\tilde x$ fake), it penalises each gradient's length for differing from 1:
 #
-# $$L_s = \mathbb{E}[s(G(z))] - \mathbb{E}[s(x)] + \lambda\,\mathbb{E}\bigl[(\lVert\nabla_{\hat x} s(\hat x)\rVert_2 - 1)^2\bigr],
-# \qquad \lambda = 10 .$$
+# $$\mathrm{GP} = \mathbb{E}\big[(\lVert\nabla_{\hat x} s(\hat x)\rVert_2 - 1)^2\big],\qquad
+# L_s = \mathbb{E}[s(G(z))] - \mathbb{E}[s(x)] + \lambda\,\mathrm{GP},\ \lambda = 10 .$$
 #
-# The price: a second backward pass through the critic, and $k = 5$ critic steps per generator
-# step. You write the penalty in exercise 1.
+# Write the penalty below (`epsilon` has shape $(N, 1, 1, 1)$); the next cell checks it, and the
+# notebook then uses yours.
 
-# %% [markdown]
-# **Spectral normalisation** (Miyato et al. 2018). A dense layer multiplies its input vector by $W$,
-# so it can stretch it by at most $\sigma_{\max}(W)$, $W$'s largest singular value, so it is
-# $\sigma_{\max}(W)$-Lipschitz; LeakyReLU is 1-Lipschitz, and a chain of layers is at most the
-# product of theirs. Dividing every weight matrix of $D$ by its $\sigma_{\max}(W)$ therefore bounds
-# how steep $D$ can be, with no penalty term. For a convolution, the paper (and
-# `gu.layers.SpectralNorm`) reshapes the kernel $(4, 4, c_{in}, c_{out})$ into a matrix
-# $(16\,c_{in}, c_{out})$ and normalises that: this only approximates the operator norm of the
-# convolution itself (the largest factor by which it can stretch a whole input image), which can be larger by up to a factor of the kernel width (Tsuzuku et al.
-# 2018), so a spectrally normalised $D$ is only roughly 1-Lipschitz. Computing $\sigma_{\max}(W)$
-# exactly (an SVD) every step would be slow; **power iteration** refines two unit vectors, $v$ and
-# $u$ (one update of each per training step), and $v W u^\top$ converges to $\sigma_{\max}(W)$:
+# %% tags=["build"]
+def gradient_penalty(critic, real, fake, epsilon):
+    """WGAN-GP's penalty: the mean over images of (||gradient of the critic at the mix|| - 1)^2."""
+    x_hat = epsilon * real + (1 - epsilon) * fake
+    with tf.GradientTape() as tape:
+        tape.watch(x_hat)  # x_hat is a tensor, not a variable: the tape must be told to follow it
+        scores = critic(x_hat)
+    grads = tape.gradient(scores, x_hat)
+    norms = tf.sqrt(tf.reduce_sum(tf.square(grads), axis=[1, 2, 3]))  # one norm per image
+    return tf.reduce_mean(tf.square(norms - 1.0))
+
 
 # %%
-rng = np.random.default_rng(0)
-W = rng.normal(size=(4 * 4 * 32, 64)) * 0.05  # a conv kernel (4, 4, 32, 64) reshaped to (fan_in, units)
-u = rng.normal(size=(1, 64))
-estimates = []
-for _ in range(20):
-    v = u @ W.T
-    v /= np.linalg.norm(v)
-    u = v @ W
-    u /= np.linalg.norm(u)
-    estimates.append((v @ W @ u.T).item())
-exact = np.linalg.svd(W, compute_uv=False)[0]
-print(f"power iteration after 1, 3, 20 steps: {estimates[0]:.4f}, {estimates[2]:.4f}, {estimates[-1]:.4f}")
-print(f"exact largest singular value (SVD):    {exact:.4f}")
+gu.checks.check_gradient_penalty(gradient_penalty)
+gradient_penalty = gu.checks.yours_or_reference(gradient_penalty)
 
 # %% [markdown]
-# `gu.layers.SpectralNorm` wraps a `Dense` or `Conv2D` layer this way: it keeps one $u$ per layer,
-# refines it once per training call, and applies $W / \sigma_{\max}(W)$ (the gradient flows through
-# $\sigma_{\max}$ too, as in the paper). `build_gan("dcgan", spectral_norm=True)` wraps every layer of $D$.
+# Your penalty on two real critics from this notebook, on the same real digits and the shipped
+# generator's samples: section 3's recipe $D$ (spectral norm) and section 2's winning $D$ (none).
 
 # %%
-conv = gu.layers.SpectralNorm(keras.layers.Conv2D(64, 4, strides=2, padding="same"))
-batch = tf.constant(x_real[:8])
-conv(batch)
-print(f"raw kernel:        largest singular value {gu.layers.largest_singular_value(conv.layer.kernel.numpy()):.3f}")
-for _ in range(10):
-    conv(batch, training=True)
-print(f"normalised kernel: largest singular value {gu.layers.largest_singular_value(conv.normalized_kernel().numpy()):.3f}")
+real = tf.constant(x_real[:256])
+fake = tf.constant(before[:256])
+epsilon = tf.random.stateless_uniform([256, 1, 1, 1], seed=[0, 5])
+for name, critic in (("section 3's recipe D (spectral norm)", healthy.discriminator),
+                     ("section 2's winning D (no spectral norm)", d_wins["minimax"].discriminator)):
+    penalty = float(gradient_penalty(lambda x: critic(x, training=False), real, fake, epsilon))
+    print(f"{name:>42}: gradient penalty {penalty:.3g}")
 
 # %% [markdown]
-# **Two time-scale update rule** (Heusel et al. 2017). Give $D$ a larger learning rate than $G$
-# (say $4\cdot10^{-4}$ against $10^{-4}$), so $D$ stays close to its best response (the best $D$
-# against the current $G$) while $G$ moves. The paper's convergence proof (to a local equilibrium) is for **decaying** step sizes:
-# both learning rates shrink towards zero over training, $G$'s faster than $D$'s. With the
-# constant rates used here and in most code, TTUR is a heuristic that the proof motivates but
-# does not cover. (Section 1.2's $D$ learns ten times faster than $G$; with the minimax loss that
-# ratio left $G$ without a useful gradient.)
+# PENALTY_READING
 #
-# ## 3. The fixes over a long budget: what held on every seed
-#
-# A pair shows one fix on the failure it was made for. Two questions remain: does each fix also
-# help an ordinary run, and what does each ingredient of the course recipe buy? Short runs cannot
-# answer them: differences between variants settle slowly, and two seeds of one variant can land
-# further apart than two variants. So `benchmarks/bench_stability.py` trained every variant below
-# from scratch for the **same number of generator steps** (4,000; a WGAN-GP step holds its $k = 5$
-# critic steps), on **3 seeds**, with $G$ of 128 filters, $D$ of 32, batch 64 and the embedded
-# digits. The textbook variants use the plain $D$; the course recipe and its ablations add the dense
-# 256 layer (except the ablation that removes it). Every 500 steps it scored 2,000 fresh samples
-# with the digit classifier of notebook 05: the **MNIST score** (high when each sample is
-# confidently one digit and all ten digits appear; 10 is best) and the **Fréchet distance**
-# between Gaussian fits of the classifier's features of real and generated digits (0 is best);
-# notebook 05 derives both. That took about 100 minutes on 2 CPU cores (two processes side by
-# side), so this notebook reads the committed result, `data/results/stability.json`.
-
-# %%
-study = gu.study.load_or_explain()
-if study is not None:
-    print(f"{len(study['runs'])} runs, {study['steps']} G steps each, seeds {study['seeds']}, measured every "
-          f"{study['every']} steps on {study['samples']} samples; {study['machine']}, {study['date']}")
-    print(f"command: {study['command']}")
-else:
-    print("Training the course recipe live instead (a short budget), so the plots below have something to show.")
-    study = {"runs": [gu.study.train_live(gu.variants.RECIPE_NAME, data, steps=gu.fast(1000, 4),
-                                          every=gu.fast(250, 2))]}
-
-# %% [markdown]
-# **The textbook fixes**, each added to a plain non-saturating GAN (both learning rates
-# $2\cdot10^{-4}$, $\beta_1 = 0.5$: not section 1.2's fast $D$; the table's
-# "against" column): the line is the median over seeds, the band the range from the worst seed to
-# the best.
-
-# %%
-fixes = [v.name for v in gu.variants.VARIANTS if v.name in gu.study.variants(study)]
-gu.study.plot_score_and_fd(study, fixes)
-plt.show()
-display(gu.study.table({"runs": [r for r in study["runs"] if r["variant"] in fixes]}, gu.variants.BASELINES))
-for name in fixes:
-    finals = {run["seed"]: gu.study.final(run, "mnist_score") for run in gu.study.runs_of(study, name)}
-    print(f"{name:>40}: final MNIST score by seed " + ", ".join(f"{seed}: {v:.2f}" for seed, v in sorted(finals.items())))
-
-# %% [markdown]
-# **Reading it.** Only differences that held on every seed count here ("better/worse on all 3
-# seeds" in the table; "ranges overlap" when even so the worst seed of one beat the best of the
-# other); everything else is within noise. Even "on all 3" is weak evidence on its own: with no
-# real effect, three seeds all land on the same side one time in four. So the firm findings are
-# the differences far beyond the spread between seeds; a verdict whose ranges overlap is a hint.
-#
-# - The course recipe is far ahead of every textbook fix: MNIST score 8.22 against the plain GAN's
-#   6.61, Fréchet distance 13.2 against 49.3, on every seed, at about the same cost per step. Part
-#   of that is architecture: its $D$ has the dense layer the textbook variants lack, and removing it
-#   is the recipe's largest single loss (below).
-# - WGAN-GP is the only textbook fix that beat the plain GAN on every seed, by a little (score
-#   6.77, ranges overlapping; FD 44.9), and each of its generator steps cost about 4.5 times as
-#   much (five critic steps, each with the penalty's second backward pass). Its run also changes
-#   the optimiser (learning rate $10^{-4}$, $\beta_1 = 0$, $\beta_2 = 0.9$, as in its paper), so the
-#   gain cannot be put on the loss alone.
-# - TTUR as set here ($G$ $10^{-4}$, $D$ $4\cdot10^{-4}$) was worse on every seed (6.13, FD 59.2). It
-#   halves $G$'s learning rate and doubles $D$'s at once, and this study does not separate the two;
-#   at equal generator steps a $G$ that moves half as far is one plausible cause. Its paper's claim
-#   is convergence with decaying steps, not speed.
-# - Hinge loss with spectral norm came out slightly worse on every seed (score 6.59 with overlapping
-#   ranges, FD 50.7).
-# - The minimax loss, label smoothing and the minibatch-std channel are within noise of the plain
-#   GAN. The seed-by-seed lines above show why three seeds matter: label smoothing is ahead of the
-#   plain GAN on seeds 0 and 1 and behind on seed 2.
-#
-# So on an ordinary run of this architecture no single textbook fix buys much. Sections 1.2-1.4
-# tested three fixes on the failure each was made for (the non-saturating loss, packing, spectral
-# norm), and each won there; label smoothing, the minibatch-std channel, TTUR and WGAN-GP were not
-# given a failure of their own in this notebook.
-
-# %% [markdown]
-# **The course recipe, one ingredient removed at a time.** Each row below is the full recipe of
-# notebook 03 with one thing taken out; its verdict compares it with the full recipe, seed by seed.
-
-# %%
-ablation = [name for name in [gu.variants.RECIPE_NAME] + [v.name for v in gu.variants.ABLATIONS]
-            if name in gu.study.variants(study)]
-gu.study.plot_score_and_fd(study, ablation)
-plt.show()
-display(gu.study.table({"runs": [r for r in study["runs"] if r["variant"] in ablation]}, gu.variants.BASELINES))
-
-# %% [markdown]
-# **Reading it.** Every ingredient but one earned its place on all 3 seeds: without spectral norm
-# the score fell to 7.66 (FD 23.9), without the dense layer in $D$ to 7.17 (FD 38.3), with
-# $\beta_1 = 0.5$ to 7.27 (FD 33.7), at the textbook learning rate $2\cdot10^{-4}$ to 7.58 (FD 24.7),
-# without the EMA of $G$ to 8.05 (FD 16.8), all against the full recipe's 8.22 (FD 13.2). The
-# hinge loss buys least: the non-saturating loss in its place was worse on every seed, but only by
-# about 0.15 in score, and its FD range overlaps the recipe's.
-#
-# These verdicts are at step 4,000. Spectral norm shows why that matters: without it the recipe was
-# *ahead* on every seed up to step 2,000 (7.05 against 6.21 at step 1,000 on seed 0), then stalled
-# while the full recipe kept improving; a shorter study would have dropped spectral norm.
-#
-# The exception is the shared forward pass. Removing it (a separate forward pass for each player,
-# the textbook order) was *better* per step on every seed (8.34, FD 11.1), but each step cost about
-# 69 ms instead of 52 here. The shared pass trades a little quality per step for about 1.3 times
-# more steps per second; whether that wins on a clock is a different experiment from this one,
-# which gives every variant the same number of steps.
-
-# %% [markdown]
-# **WGAN-GP's selling point is not speed.** Its critic's loss is minus an estimate of the
-# earth-mover distance between the real and generated distributions (plus the penalty), so it
-# should rise towards 0 as the samples improve, by an amount that says how far $p_g$ still is from
-# $p_{data}$ (an estimate only as good as the critic: near-optimal, it is close to the distance).
-# In a balanced run (not one where $D$ wins, as in 1.2), a BCE discriminator's loss stays near its
-# equilibrium value $\log 4 \approx 1.39$ however good the samples are. Along each run of the
-# study: the loss of $D$, or of the critic on its scores $s(x)$ for WGAN-GP and the hinge-loss
-# recipe (averaged over the 500 steps before each measurement), against the MNIST score measured
+# WGAN-GP's selling point is its loss: minus an estimate of $W_1$, so it should rise towards 0 as the
+# samples improve. A BCE discriminator's loss stays near $\log 4$ in a balanced run, however good the
+# samples. Along each run of the study, the loss of $D$ (or the critic) against the MNIST score measured
 # then, for WGAN-GP, the plain non-saturating GAN and the course recipe:
 
 # %%
 critic_runs = [name for name in ("WGAN-GP (k = 5)", "non-saturating loss", gu.variants.RECIPE_NAME)
-               if name in gu.study.variants(study)]
-fig, axes = plt.subplots(1, len(critic_runs), figsize=(5.2 * len(critic_runs), 3.6), squeeze=False)
-for ax, name in zip(axes[0], critic_runs):
-    for run in gu.study.runs_of(study, name):
-        points = [p for p in run["metrics"] if "d_loss" in p]
-        losses = [p["d_loss"] for p in points]
-        ax.plot(losses, [p["mnist_score"] for p in points], "o-", ms=3, label=f"seed {run['seed']}")
-        print(f"{name}, seed {run['seed']}: loss from {losses[0]:+.2f} to {losses[-1]:+.2f} "
-              f"(range {max(losses) - min(losses):.2f}) while the score went from {points[0]['mnist_score']:.2f} "
-              f"to {points[-1]['mnist_score']:.2f}")
-    r = gu.study.correlation(study, name)
-    ax.set_title(f"{name}\ncorrelation per seed: {', '.join(f'{c:+.2f}' for c in r)}", fontsize=9)
-    ax.set_xlabel("loss of D or critic (mean of the last 500 steps)"), ax.set_ylabel("MNIST score"), ax.legend(fontsize=8)
-fig.tight_layout()
-plt.show()
+               if study is not None and name in gu.study.variants(study)]
+if critic_runs:
+    fig, axes = plt.subplots(1, len(critic_runs), figsize=(5.2 * len(critic_runs), 3.6), squeeze=False)
+    for ax, name in zip(axes[0], critic_runs):
+        for run in gu.study.runs_of(study, name):
+            points = [p for p in run["metrics"] if "d_loss" in p]
+            losses = [p["d_loss"] for p in points]
+            ax.plot(losses, [p["mnist_score"] for p in points], "o-", ms=3, label=f"seed {run['seed']}")
+            print(f"{name}, seed {run['seed']}: loss from {losses[0]:+.2f} to {losses[-1]:+.2f} "
+                  f"(range {max(losses) - min(losses):.2f}) while the score went from {points[0]['mnist_score']:.2f} "
+                  f"to {points[-1]['mnist_score']:.2f}")
+        ax.set_title(name, fontsize=9)
+        ax.set_xlabel("loss of D or critic (mean of the last 500 steps)"), ax.set_ylabel("MNIST score")
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    plt.show()
 
 # %% [markdown]
-# On every seed, WGAN-GP's critic loss climbed from about $-7$ to $-1$ while the score rose from
-# about 3.3 to about 6.7. Most of that climb (about 5.4) came between steps 500 and 1,000, when the
-# critic itself was still young; between 1,000 and 1,500 the loss fell or stood still while the
-# score rose by 0.7 to 0.9; from step 1,500 on it rose with the score on every seed, from between
-# $-2.0$ and $-1.6$ to about $-1.0$. So the high correlations lean on the first point. The plain GAN's BCE loss also
-# drifted up with its score, but inside a band 0.07-0.11 wide just below $\log 4$, so it cannot say
-# how far the samples still are from the data; the course recipe's hinge loss moved by 0.05 or
-# less, and its correlation with the score even changes sign from seed to seed. The Wasserstein
-# critic gives a coarse reading of progress that the other two losses do not give at all; its
-# price was the 4.5-fold cost per step in the table above.
+# In each panel, look at how far the loss moves (left to right) while the score climbs (upwards).
+# WGAN-GP's critic loss climbed from about $-7$ to about $-1$ as the score rose, most of it early, while
+# the critic itself was still young. The plain GAN's loss moved within a narrow band just below
+# $\log 4 \approx 1.39$, and the recipe's hinge loss barely moved: neither says how far the samples
+# still are from the data. The price of the Wasserstein critic: $k = 5$ critic steps per $G$ step,
+# each with the penalty's second backward pass.
+
+# %% [markdown]
+# ## 6. The textbook fixes over a long budget
 #
-# **Retrain a variant yourself.** Set `RETRAIN` to any name in the tables (for example
-# `"hinge loss + spectral norm"`) and run the cell: it trains that variant from scratch for 1,000
-# generator steps, seed 0 (about a minute where a default-recipe step takes about 50 ms), and draws your
-# run, dashed, over the study's curves for the same variant.
+# Does each textbook fix also help an ordinary run? The same study trained each on a plain
+# non-saturating GAN (both learning rates $2\cdot10^{-4}$, $\beta_1 = 0.5$, no dense layer), with the
+# recipe beside them. The line is the median over seeds, the band the range from the worst seed to the best.
+
+# %%
+fixes = [v.name for v in gu.variants.VARIANTS if study is not None and v.name in gu.study.variants(study)]
+if fixes:
+    gu.study.plot_score_and_fd(study, fixes)
+    plt.show()
+    display(gu.study.table({"runs": [r for r in study["runs"] if r["variant"] in fixes]}, gu.variants.BASELINES))
+
+# %% [markdown]
+# Only differences that held on every seed count ("better/worse on all 3 seeds"; "ranges overlap" when
+# even so the worst seed of one beat the best of the other). With no real effect, three seeds land on
+# the same side one time in four, so such a verdict is a hint; the firm findings are far beyond the
+# spread between seeds. Read the table that way: the recipe is far ahead of every textbook fix; of
+# those, only WGAN-GP beat the plain GAN on every seed, at several times the cost per step; TTUR
+# ([two time-scale learning rates](../docs/glossary.md#ttur-two-time-scale-update-rule), $D$ faster than
+# $G$; Heusel et al. 2017) was behind on every seed; the rest are within noise.
+
+# %% [markdown]
+# **Retrain a variant yourself.** Set `RETRAIN` to any name in the table (for example
+# `"hinge loss + spectral norm"`) and run the cell: it trains that variant for 1,000 generator steps,
+# seed 0 (about a minute where a recipe step takes 70 ms), and draws your run, dashed, over the study's.
 
 # %%
 RETRAIN = None  # e.g. "hinge loss + spectral norm"
@@ -663,100 +619,111 @@ if RETRAIN is not None:
     plt.show()
 
 # %% [markdown]
-# ## 4. Break it, then fix it
+# ## Summary
 #
-# Your turn. Pick a loss, learning rates, $k$, label smoothing, spectral normalisation or the
-# minibatch channel; press **Train** (press again to stop early). Each run trains a fresh GAN
-# with the architecture of the study in section 3 (its $G$ has 128 filters; its $D$ has no dense
-# layer, and spectral norm only if you tick it) and joins the table under "yours: …". Try to
-# reproduce the failures of sections 1.2 and 1.4 (a winning $D$, divergence), then rescue each by
-# changing one thing.
+# - A GAN is a game: steps circle the equilibrium (section 1), one player overpowers the other (2), $G$
+#   collapses onto what a lagging $D$ likes (3), large steps blow up (4).
+# - Each recipe ingredient follows the failure it eases: EMA, the shared pass and $\beta_1 = 0$ the
+#   circling; the hinge loss a winning $D$; a dense layer in $D$ collapse; spectral norm, and the larger
+#   learning rate it allows, divergence.
+# - Spectral norm and the gradient penalty both bound how steep the critic is; power iteration makes
+#   the first cheap, at the price of an approximate bound.
+# - Judge a fix on the same budget, several seeds and scores that see diversity, never one picture.
+
+# %% [markdown]
+# ## Exercises
+#
+# Checks say what is wrong; `gu.checks.hint("name")` gives more help, one level per call (an
+# instructor can cap it with `gu.checks.max_hint_level(2)`). Worked solutions are under Solutions.
+#
+# **1. Diagnose a run.** Below are the committed curves of a mystery run from the study, three seeds,
+# beside the recipe. The study keeps no samples; its class counts stand in for them. Which failure is
+# growing? Set `diagnosis` to `"collapse"`, `"divergence"`, `"slow_g"` (G learns too slowly) or
+# `"d_wins"`, and say which ingredient you would check first.
+
+# %%
+mystery = gu.variants.mystery_runs(study) if study is not None else []
+fig, axes = plt.subplots(1, 4, figsize=(15, 3.2))
+for runs, colour, label in ((gu.study.runs_of(study, gu.variants.RECIPE_NAME) if study is not None else [], "tab:blue",
+                             "the recipe"), (mystery, "tab:red", "mystery run")):
+    for i, run in enumerate(runs):
+        steps = [p["step"] for p in run["metrics"]]
+        for ax, key in zip(axes, ("d_loss", "g_loss", "mnist_score", "classes_covered")):
+            ax.plot(steps, [p[key] for p in run["metrics"]], "o-", ms=2, color=colour, label=label if i == 0 else None)
+for ax, title in zip(axes, ("D's hinge loss", "G's loss", "MNIST score", "classes covered (of 10)")):
+    ax.set_title(title, fontsize=10), ax.set_xlabel("G step")
+axes[0].legend(fontsize=8)
+plt.show()
+
+diagnosis = None  # "collapse", "divergence", "slow_g" or "d_wins"
+gu.checks.check_diagnosis(diagnosis);
+
+# %% [markdown]
+# **2. Design the experiment.** You want to show that spectral norm helps the recipe. (a) With no real
+# effect, how many seeds must all land on the same side before that happens by chance less than one
+# time in 20? (b) From the study's per-seed differences printed below, from which measured step on did
+# the recipe beat the run without spectral norm on every seed, at every later measurement? A study
+# stopped earlier would have dropped spectral norm.
+
+# %%
+if study is not None:
+    with_sn = {run["seed"]: run["metrics"] for run in gu.study.runs_of(study, gu.variants.RECIPE_NAME)}
+    without = {run["seed"]: run["metrics"] for run in gu.study.runs_of(study, "recipe without spectral norm")}
+    for i, point in enumerate(with_sn[0]):
+        gaps = [with_sn[s][i]["mnist_score"] - without[s][i]["mnist_score"] for s in sorted(with_sn)]
+        print(f"step {point['step']:>5,}: recipe minus 'without spectral norm', MNIST score by seed: "
+              + ", ".join(f"{g:+.2f}" for g in gaps))
+
+seeds, steps = None, None  # your answers to (a) and (b)
+gu.checks.check_design(seeds, steps);
+
+# %% [markdown]
+# **3. Predict, then run.** Section 2's minimax generator stalled when $D$ learned ten times faster.
+# Predict what happens with the **hinge** loss and the same lead (`lr_g` $2\cdot10^{-4}$, `lr_d`
+# $2\cdot10^{-3}$): does $G$ stall (MNIST score below 1.5) or learn? Write your prediction first, then
+# set the panel below (loss `hinge`, both learning rates) and train it for 30 seconds from code. The
+# panel also takes any other setting: try to break it, then rescue it by changing one thing.
 
 # %%
 panel = gu.BreakItPanel(data, seconds=20)
 panel
 
-# %% [markdown]
-# The panel can also be set from code: here a learning rate of $5\cdot10^{-3}$ for both players.
-# In a running notebook the sliders above move with it (the stored picture of the panel shows the
-# values it was drawn with), and `panel.variant()` reads back what a run would train. Nothing
-# trains until you press **Train**; `panel.train()` is the same run started from code
-# (`panel.train(seconds=10)` a shorter one), and returns its row of the table.
-
 # %%
-panel.lr_g_slider.value = panel.lr_d_slider.value = 5e-3
-planned = panel.variant()
-print(planned.name)
-print(planned.settings, planned.switches)
-
+prediction = None  # "stalls" or "learns": decide before you train
+lead_run = None    # then: set the panel, and lead_run = panel.train(seconds=30)
+gu.checks.check_predict_hinge_lead(prediction, lead_run);
 
 # %% [markdown]
-# ## Summary
-#
-# - GAN training is a game: steps can circle an equilibrium (1.1), one player can overpower the
-#   other (1.2), $G$ can collapse onto what a lagging $D$ likes (1.3), and large steps diverge (1.4).
-# - The minimax loss gives $G$ almost no gradient when $D$ wins; the non-saturating loss fixes that.
-# - Label smoothing, minibatch features, a Lipschitz $D$ (gradient penalty or spectral norm) and
-#   separate learning rates each target one failure; each costs compute, a hyperparameter or both.
-#   This notebook compared them at equal steps; at equal time the ranking can differ.
-# - Compare variants on the same budget, the same architecture and several seeds, with scores
-#   that see diversity (classes covered, Fréchet distance), never by one lucky picture.
-#
-# ## Exercises
-#
-# 1. **Gradient penalty.** Write `gradient_penalty(critic, real, fake, alpha)`: mix
-#    $\hat x = \alpha\,\text{real} + (1-\alpha)\,\text{fake}$ (`alpha` has shape $(N, 1, 1, 1)$,
-#    one weight per sample), take the gradient of `critic(x_hat)` with respect to $\hat x$ in a
-#    `tf.GradientTape` (call `tape.watch(x_hat)`), and return the mean over samples of
-#    $(\lVert g\rVert_2 - 1)^2$, one norm per sample.
-# 2. **One-sided label smoothing.** Write `smoothed_d_loss(real_logits, fake_logits, smoothing)`
-#    returning $L_D$ of section 2 with real target $1 - \epsilon$, $\epsilon$ = `smoothing` (NumPy is fine; use
-#    `np.logaddexp(0, x)` for $\mathrm{softplus}(x)$).
-# 3. **Derive it.** Why does the minimax loss stop teaching $G$ when $D$ wins? On paper,
-#    differentiate $G$'s minimax cost $\log(1 - \sigma(\ell))$ with respect to the logit $\ell$ of a
-#    fake, simplify, and enter the result as `minimax_gradient(logit)`. Then say what it tends to as
-#    $D(G(z)) \to 0$; section 1.2 measured what that does to the gradient on $G$'s weights.
-# 4. **Open.** Section 1.2's minimax loss stalled with $D$ learning 10 times faster than $G$. Does
-#    it still stall with half that lead? In code with section 1.2's set-up (budget: one run of 200
-#    steps, about 20 s where a recipe step takes 70 ms), train the minimax loss with
-#    `lr_d / lr_g = 5`. Call it stalled if its MNIST score (on 1,000 samples) is below 1.5 after
-#    200 steps (section 1.2's stalled runs scored about 1.0, its non-saturating ones 1.7 or more). If it stalls, the threshold lies
-#    below 5; if it learns, between 5 and 10. Then walk the ratio further with the same code at other
-#    ratios (the panel's budget is in seconds, so its runs make a machine-dependent number of steps
-#    and its scores are not comparable with the 1.5 threshold). The solution at the end does the
-#    first run.
+# **4. A linear critic, by hand.** Take the critic $s(x) = w^\top x + b$. What is its gradient penalty,
+# for any real and fake images and any fractions $\epsilon$? Derive it on paper, then write
+# `linear_critic_penalty(w)`. What does a critic need to do to pay no penalty at all?
 
 # %%
-def gradient_penalty(critic, real, fake, alpha):
-    """Return the WGAN-GP penalty of a critic on the mixes of real and fake given by alpha."""
-    # Your code here: replace `None` with your answer.
-    return None
-
-
-gu.checks.check_gradient_penalty(gradient_penalty);
-
-
-# %%
-def smoothed_d_loss(real_logits, fake_logits, smoothing):
-    """Return D's BCE loss with real targets 1 - smoothing and fake targets 0."""
-    # Your code here
-    return None
-
-
-gu.checks.check_label_smoothing(smoothed_d_loss);
-
-
-# %%
-def minimax_gradient(logit):
-    """The slope of G's minimax cost with respect to the logit D gives a fake, element by element."""
+def linear_critic_penalty(w):
+    """The WGAN-GP penalty of the linear critic s(x) = w . x + b, for any images and mixing fractions."""
     # Your result here: replace `None` with it.
     return None
 
 
-gu.checks.check_minimax_gradient(minimax_gradient);
+gu.checks.check_linear_critic_penalty(linear_critic_penalty);
 
 # %% [markdown]
-# Running time of this notebook on your machine, up to here (the full run took 158 s on 2 CPU cores, 129 s of it before the solutions):
+# **5. Smoothing moves the best $D$.** With one-sided label smoothing (real target $1-\alpha$, fake
+# target 0), redo notebook 02's derivation of the optimal discriminator for a fixed $G$, and write
+# `smoothed_optimal_d(p_data, p_g, alpha)`. Then explain why smoothing the fake targets too (towards
+# $\alpha$) would be a bad idea: what would the best $D$ say where only fakes live?
+
+# %%
+def smoothed_optimal_d(p_data, p_g, alpha):
+    """The best D(x) for a fixed G when real images are trained towards 1 - alpha and fakes towards 0."""
+    # Your result here: replace `None` with it.
+    return None
+
+
+gu.checks.check_smoothed_optimal_d(smoothed_optimal_d);
+
+# %% [markdown]
+# Running time of this notebook on your machine, up to here (the solutions below add a 30-second run):
 
 # %%
 print(f"{time.perf_counter() - start_time:.0f} s")
@@ -768,69 +735,71 @@ print(f"{time.perf_counter() - start_time:.0f} s")
 # Open the collapsed cells to compare with your answers.
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
-def gradient_penalty(critic, real, fake, alpha):
-    """Return the WGAN-GP penalty of a critic on the mixes of real and fake given by alpha."""
-    x_hat = alpha * real + (1 - alpha) * fake
-    with tf.GradientTape() as tape:
-        tape.watch(x_hat)  # x_hat is a tensor, not a variable: the tape must be told to follow it
-        scores = critic(x_hat)
-    grads = tape.gradient(scores, x_hat)
-    norms = tf.sqrt(tf.reduce_sum(tf.square(grads), axis=[1, 2, 3]))  # one norm per sample
-    return tf.reduce_mean(tf.square(norms - 1.0))
-
-
-def smoothed_d_loss(real_logits, fake_logits, smoothing):
-    """Return D's BCE loss with real targets 1 - smoothing and fake targets 0."""
-    target = 1.0 - smoothing
-    real_term = target * np.logaddexp(0, -real_logits) + (1 - target) * np.logaddexp(0, real_logits)
-    return np.mean(real_term) + np.mean(np.logaddexp(0, fake_logits))
-
-
-assert gu.checks.check_gradient_penalty(gradient_penalty)
-assert gu.checks.check_label_smoothing(smoothed_d_loss)
-
+# Exercise 1. D's hinge loss falls steadily (towards 0) while G's loss rises: D separates real from fake
+# more and more easily, so D is winning. Not collapse (all ten classes at every measurement), not
+# divergence (every loss finite and smooth), not a slow G (it was AHEAD of the recipe at first). The
+# ingredient that limits how steep D can become is spectral norm: the run is the recipe without it.
+diagnosis = "d_wins"
+assert gu.checks.check_diagnosis(diagnosis)
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
-# Exercise 3: with p = sigmoid(l) = D(G(z)), d/dl log(1 - p) = -p (1 - p) / (1 - p) = -p.
-# When D wins, D(G(z)) -> 0 and so does this slope: G's minimax cost is flat exactly where G is
-# worst. The non-saturating cost -log p has slope -(1 - p) -> -1 there.
-def minimax_gradient(logit):
-    """The slope of G's minimax cost with respect to the logit D gives a fake, element by element."""
-    return -1.0 / (1.0 + np.exp(-np.asarray(logit, dtype=float)))
-
-
-assert gu.checks.check_minimax_gradient(minimax_gradient)
+# Exercise 2. (a) With no effect each seed is a coin flip; all n agree (all better OR all worse) with
+# probability 2 * 0.5**n: 0.0625 for n = 5, 0.031 for n = 6. (b) Walk the printed differences from the
+# last step backwards: every seed is positive at 4,000 and 3,500, but not at 3,000.
+seeds, steps = 6, 3500
+assert gu.checks.check_design(seeds, steps)
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
-# Exercise 4 (budget: one run of 200 steps): section 1.2's set-up (lr_g 2e-4, beta_1 0.5, seed 0)
-# with D's lead halved, lr_d = 5 lr_g, and the minimax loss.
-def final_score(kind, ratio):
-    """MNIST score of section 1.2's set-up after 200 steps with loss `kind` and lr_d = ratio * lr_g."""
-    trial = gu.GANTrainer("dcgan", x_real, loss=kind, lr_g=2e-4, lr_d=2e-4 * ratio, beta_1=0.5, seed=0,
-                          g_filters=128)
-    trial.fit(steps=gu.fast(200, 3), progress=False)
-    return gu.metrics.mnist_score(trial.sample(gu.fast(1000, 20)))
+# Exercise 3. G's hinge loss -E[s(G(z))] has slope -1 for every fake however low its score, so G keeps a
+# full-size signal however far ahead D is: prediction "learns". The run (30 s on the panel) checks it.
+prediction = "learns"
+if not gu.classroom_replaces("set the prediction without training the panel",
+                             "the 30-second panel run", "run it"):
+    panel.loss_dropdown.value = "hinge"
+    panel.lr_g_slider.value, panel.lr_d_slider.value = 2e-4, 2e-3
+    lead_run = panel.train(seconds=gu.fast(30, 1))
+    gu.checks.check_predict_hinge_lead(prediction, lead_run)
+
+# %% jupyter={"source_hidden": true} tags=["solution"]
+# Exercise 4. The gradient of w . x + b with respect to x is w, at every point: so every mixed image has a
+# gradient of length ||w||, and the penalty is (||w|| - 1)^2 whatever the images and the fractions. It is
+# 0 exactly when ||w|| = 1: a linear critic pays nothing when its slope is exactly 1 in its steepest
+# direction.
+def linear_critic_penalty(w):
+    """The WGAN-GP penalty of the linear critic s(x) = w . x + b, for any images and mixing fractions."""
+    return (np.linalg.norm(w) - 1.0) ** 2
 
 
-if not gu.classroom_replaces("defined final_score without calling it",
-                             "the solution's run (200 steps, about 20 s where a recipe step takes 70 ms)", "run it"):
-    minimax_score = final_score("minimax", 5)
-    verdict = ("stalled, so the threshold lies below 5" if minimax_score < 1.5
-               else "learns, so the threshold lies between 5 and 10")
-    print(f"lr_d / lr_g = 5: the minimax loss scores {minimax_score:.2f} after 200 steps: it {verdict}")
+assert gu.checks.check_linear_critic_penalty(linear_critic_penalty)
+
+# %% jupyter={"source_hidden": true} tags=["solution"]
+# Exercise 5. At one point x, D maximises p_data [(1 - alpha) log D + alpha log(1 - D)] + p_g log(1 - D).
+# Setting the derivative to 0: (1 - alpha) p_data / D = (alpha p_data + p_g) / (1 - D), so
+# D* = (1 - alpha) p_data / (p_data + p_g): notebook 02's D* scaled by 1 - alpha, never above 1 - alpha.
+# Smoothing the fakes towards alpha too would give D* = ((1 - alpha) p_data + alpha p_g) / (p_data + p_g):
+# where only fakes live (p_data = 0) the best D says alpha instead of 0, so D no longer pushes G out of
+# those regions (Salimans et al. 2016).
+def smoothed_optimal_d(p_data, p_g, alpha):
+    """The best D(x) for a fixed G when real images are trained towards 1 - alpha and fakes towards 0."""
+    return (1 - alpha) * np.asarray(p_data) / (np.asarray(p_data) + np.asarray(p_g))
+
+
+assert gu.checks.check_smoothed_optimal_d(smoothed_optimal_d)
 
 # %% [markdown]
 # ## References
 #
 # - Arjovsky, M., Chintala, S. and Bottou, L. (2017). Wasserstein GAN. arXiv:1701.07875.
-# - Goodfellow, I. et al. (2014). Generative Adversarial Networks. arXiv:1406.2661.
 # - Gulrajani, I. et al. (2017). Improved Training of Wasserstein GANs. arXiv:1704.00028.
 # - Heusel, M. et al. (2017). GANs Trained by a Two Time-Scale Update Rule Converge to a Local Nash
 #   Equilibrium. arXiv:1706.08500.
 # - Karras, T. et al. (2018). Progressive Growing of GANs for Improved Quality, Stability, and
 #   Variation. arXiv:1710.10196.
+# - Lim, J. H. and Ye, J. C. (2017). Geometric GAN. arXiv:1705.02894.
 # - Lin, Z. et al. (2018). PacGAN: The power of two samples in generative adversarial networks.
 #   arXiv:1712.04086.
+
+# %% [markdown]
 # - Mescheder, L., Geiger, A. and Nowozin, S. (2018). Which Training Methods for GANs do actually
 #   Converge? arXiv:1801.04406.
 # - Miyato, T. et al. (2018). Spectral Normalization for Generative Adversarial Networks.
