@@ -21,37 +21,34 @@ if importlib.util.find_spec("gan_utils") is None:
 # %% [markdown]
 # # 02 · The GAN objective
 #
-# A GAN is a game between two networks. In this notebook you write down that game, derive the
-# best possible discriminator, check the algebra with numbers, and then play the game yourself on
-# toys small enough to draw: a 1-D Gaussian and a ring of eight Gaussians. Measured running time:
-# 62 s on 2 CPU cores, on a machine where one training step of notebook 03's GAN took about 50 ms.
-# The classroom switch changes nothing here.
+# A GAN is a game between two networks. Here you write that game down, build its pieces yourself
+# (two divergences, the best discriminator, the losses), and watch it play on toys small enough to
+# draw. Terms in bold have an entry in the course [glossary](../docs/glossary.md).
+# About 1 minute on a 2-core laptop.
 
 # %% [markdown]
 # ## 1. The game
 #
 # The **generator** $G$ turns latent noise $z \sim p_z = \mathcal{N}(0, I)$ into a sample $G(z)$;
-# the samples it makes follow a distribution $p_g$. The **discriminator** $D$ looks at a sample
-# $x$ and outputs a logit $\ell$; $D(x) = \sigma(\ell)$, with the sigmoid $\sigma(t) = 1/(1+e^{-t})$,
-# is its probability that $x$ is real. Labels are real $= 1$ and fake $= 0$ throughout the course
-# (some tutorials flip them). On this notebook's toys $x$ is a number or a point of the plane, not an
-# image, and formulas let it range over that space, real and fake alike.
-
-# %% [markdown]
-# Goodfellow et al. (2014) score the game with one **value function**:
+# its samples follow a distribution $p_g$. The **discriminator** $D$ looks at a sample $x$ and outputs a
+# **logit** $\ell$, a raw score; $D(x) = \sigma(\ell) = 1/(1+e^{-\ell})$ is its probability that $x$ is
+# real. Labels are real $= 1$, fake $= 0$ throughout the course. On this notebook's toys $x$ is a
+# number or a point of the plane, not an image. Goodfellow et al. (2014) score the game with one
+# **value function**:
 #
 # $$\min_G \max_D V(D,G) = \mathbb{E}_{x\sim p_{data}}[\log D(x)] + \mathbb{E}_{z\sim p_z}[\log(1-D(G(z)))]$$
 #
-# $D$ maximises $V$: it wants $D(x) \to 1$ on real data and $D(G(z)) \to 0$ on fakes. $G$ minimises
-# the same $V$: it wants its fakes called real. Only the second term depends on $G$.
+# $D$ maximises $V$ ($D(x) \to 1$ on real data, $D(G(z)) \to 0$ on fakes); $G$ minimises it.
 
 # %% [markdown]
-# In code we minimise losses, so the discriminator's loss is $-V$: the binary cross-entropy with
-# label 1 averaged over the real batch, plus the one with label 0 averaged over the fake batch.
-# `gu.losses.discriminator_loss` computes it from logits, stably, with
-# $\mathrm{softplus}(t) = \log(1 + e^t)$ (the Solutions say why). The cell below checks one fact: a
-# discriminator that answers $\frac{1}{2}$ everywhere (logit 0) has loss $\log 4 \approx 1.386$,
-# $\log 2$ from each batch.
+# In code we minimise losses, so $D$'s loss is $-V$, averaged over a real and a fake batch. Taking
+# $\log \sigma(\ell)$ of a computed probability fails for confident logits: for $\ell = 40$, $\sigma(\ell)$ is
+# exactly 1 in float32. Rewrite both logarithms from the logit with
+# **softplus**, $\mathrm{softplus}(\ell) = \log(1 + e^{\ell})$, which NumPy computes stably as
+# `np.logaddexp(0, ell)`: $\log\sigma(\ell) = -\mathrm{softplus}(-\ell)$ and
+# $\log(1-\sigma(\ell)) = -\mathrm{softplus}(\ell)$. Write `discriminator_loss` in NumPy below; the next
+# cell checks it and the notebook then uses yours, first for one fact: a $D$ that answers $\frac{1}{2}$
+# everywhere (logit 0) pays $\log 2$ per batch, $\log 4 \approx 1.386$ in all.
 
 # %%
 import math
@@ -60,100 +57,142 @@ import gan_utils as gu  # first: it imports TensorFlow without its start-up log 
 
 import matplotlib.pyplot as plt
 import numpy as np
-import tensorflow as tf
 from IPython.display import display
 
 gu.set_seed(0)
+
+
+def softplus(ell):
+    """log(1 + e^ell), computed without overflow (used by the loss cells below)."""
+    return np.logaddexp(0.0, np.asarray(ell, dtype=np.float64))
+
+
+# %% tags=["build"]
+def discriminator_loss(real_logits, fake_logits):
+    """D's loss -V from its logits on a real and a fake batch (real = 1, fake = 0)."""
+    return np.mean(softplus(-np.asarray(real_logits))) + np.mean(softplus(np.asarray(fake_logits)))
+
+
+# %%
+gu.checks.check_gan_d_loss(discriminator_loss)
+discriminator_loss = gu.checks.yours_or_reference(discriminator_loss)
+
+# %%
+# NBVAL_CHECK_OUTPUT
 zeros = np.zeros(8, np.float32)
-print(f"D loss when D(x) = 1/2 everywhere: {float(gu.losses.discriminator_loss(zeros, zeros, 'minimax')):.4f}")
+print(f"D loss when D(x) = 1/2 everywhere: {float(discriminator_loss(zeros, zeros)):.4f}")
 print(f"log 4 = {math.log(4):.4f}")
 
 # %% [markdown]
 # ## 2. Two divergences, in nats
 #
-# The derivation in section 3 ends in a divergence between distributions, so first two definitions.
-# The **Kullback-Leibler divergence** of $P$ relative to $Q$ is
+# Section 3's derivation ends in a divergence between distributions, so first two definitions. The
+# **KL divergence** of $P$ relative to $Q$ is
 #
-# $$\mathrm{KL}(P\,\|\,Q) = \mathbb{E}_{x\sim P}\Big[\log\frac{P(x)}{Q(x)}\Big] = \sum_x P(x)\log\frac{P(x)}{Q(x)},$$
+# $$\mathrm{KL}(P\,\|\,Q) = \sum_x P(x)\log\frac{P(x)}{Q(x)},$$
 #
-# an integral over densities for continuous $x$. With the natural logarithm it is measured in
-# **nats**. It is $\ge 0$, zero only for $P = Q$, not symmetric, and infinite if $Q(x) = 0 < P(x)$ somewhere.
+# an integral for continuous $x$. With the natural logarithm it is measured in **nats**. It is $\ge 0$,
+# zero only for $P = Q$, and not symmetric. Two details decide the code: an outcome with
+# $P(x) = 0$ adds nothing ($0 \log 0 = 0$), and if $Q(x) = 0 < P(x)$ somewhere, KL is infinite. Write
+# it for two probability vectors.
+
+# %% tags=["build"]
+def kl_divergence(p, q):
+    """KL(P || Q) in nats of two probability vectors (inf where q = 0 < p)."""
+    p, q = np.asarray(p, dtype=np.float64), np.asarray(q, dtype=np.float64)
+    seen = p > 0
+    if np.any(q[seen] == 0):
+        return math.inf
+    return float(np.sum(p[seen] * np.log(p[seen] / q[seen])))
+
+
+# %%
+gu.checks.check_kl_divergence(kl_divergence)
+kl_divergence = gu.checks.yours_or_reference(kl_divergence)
 
 # %% [markdown]
 # The **Jensen-Shannon divergence** compares both distributions with their mixture $M = \frac{1}{2}(P+Q)$:
 #
 # $$\mathrm{JSD}(P\,\|\,Q) = \tfrac{1}{2}\,\mathrm{KL}(P\,\|\,M) + \tfrac{1}{2}\,\mathrm{KL}(Q\,\|\,M).$$
 #
-# It is symmetric and always finite. Since $M \ge \frac{1}{2}P$, each ratio $P/M$ is at most 2, so
-# $0 \le \mathrm{JSD} \le \log 2$: zero for $P = Q$, and $\log 2$ exactly when $P$ and $Q$ never
-# put mass in the same place (disjoint supports).
+# It is symmetric and finite: $M \ge \frac{1}{2}P$, so each ratio $P/M$ is at most 2 and
+# $0 \le \mathrm{JSD} \le \log 2$, with $\log 2$ exactly when $P$ and $Q$ never put mass in the same
+# place (**disjoint supports**). Write it with your `kl_divergence`.
+
+# %% tags=["build"]
+def js_divergence(p, q):
+    """JSD(P || Q) in nats of two probability vectors, from KL to the mixture."""
+    m = 0.5 * (np.asarray(p, dtype=np.float64) + np.asarray(q, dtype=np.float64))
+    return 0.5 * kl_divergence(p, m) + 0.5 * kl_divergence(q, m)
+
+
+# %%
+gu.checks.check_js_divergence(js_divergence)
+js_divergence = gu.checks.yours_or_reference(js_divergence)
 
 # %% [markdown]
-# Two coins make this concrete: a fair coin $P$ (heads with probability 0.5) and a biased coin $Q$
-# (heads with probability 0.9), each written as the vector (probability of heads, probability of
-# tails). The cell computes both KLs, once by hand and once with `gu.densities.kl_divergence`, then the
-# JSD with `gu.densities.js_divergence`. Look for the two KLs differing, and for a pair of coins that never
-# agree reaching the ceiling $\log 2$.
+# Two coins, each written as (probability of heads, probability of tails): a fair coin $P$ and a biased
+# one $Q$ (heads 0.9). The cell uses your two functions. Look for the two KLs differing, the JSD being
+# the same both ways, and two coins that never agree reaching the ceiling $\log 2$.
 
 # %%
 # NBVAL_CHECK_OUTPUT
 fair, biased = np.array([0.5, 0.5]), np.array([0.9, 0.1])
 print(f"KL(fair || biased) by hand = {0.5 * math.log(0.5 / 0.9) + 0.5 * math.log(0.5 / 0.1):.4f} nats")
-print(f"KL(fair || biased)         = {gu.densities.kl_divergence(fair, biased):.4f} nats")
-print(f"KL(biased || fair)         = {gu.densities.kl_divergence(biased, fair):.4f} nats   (KL is not symmetric)")
-jsd_coins = gu.densities.js_divergence(fair, biased)
-print(f"JSD(fair || biased)        = {jsd_coins:.4f} nats = JSD(biased || fair) = {gu.densities.js_divergence(biased, fair):.4f}")
-print(f"JSD <= log 2 = {math.log(2):.4f}: {jsd_coins <= math.log(2)}")
+print(f"KL(fair || biased)         = {kl_divergence(fair, biased):.4f} nats")
+print(f"KL(biased || fair)         = {kl_divergence(biased, fair):.4f} nats   (KL is not symmetric)")
+jsd_coins = js_divergence(fair, biased)
+print(f"JSD(fair || biased)        = {jsd_coins:.4f} nats = JSD(biased || fair) = {js_divergence(biased, fair):.4f}")
 heads, tails = np.array([1.0, 0.0]), np.array([0.0, 1.0])
-print(f"always heads vs always tails: KL = {gu.densities.kl_divergence(heads, tails)}, "
-      f"JSD = {gu.densities.js_divergence(heads, tails):.4f} = log 2")
+print(f"always heads vs always tails: KL = {kl_divergence(heads, tails)}, "
+      f"JSD = {js_divergence(heads, tails):.4f}, log 2 = {math.log(2):.4f}")
 
 # %% [markdown]
 # ## 3. The optimal discriminator
 #
-# **Step 1: from $z$ to $x$.** The fake term of $V$ averages over noise $z$. The fakes $x = G(z)$
-# follow $p_g$, so, when $p_g$ has a density (true of this notebook's toys; Arjovsky and Bottou 2017
-# show that an image generator's often has none), the law of the unconscious statistician gives,
-# for any function $f$,
-#
-# $$\mathbb{E}_{z\sim p_z}[f(G(z))] = \int p_g(x)\,f(x)\,dx .$$
-#
-# With $f = \log(1-D)$, both terms of $V$ become integrals over $x$:
+# **Step 1: from $z$ to $x$.** The fakes $x = G(z)$ follow $p_g$: that is what $p_g$ means. So averaging
+# any function $f$ of a fake over the noise is averaging $f$ over $p_g$,
+# $\mathbb{E}_{z\sim p_z}[f(G(z))] = \int p_g(x) f(x)\,dx$, when $p_g$ has a density (true of the toys;
+# Arjovsky and Bottou 2017 show an image generator's often has none). With $f = \log(1-D)$:
 #
 # $$V(D,G) = \int \big[\,p_{data}(x)\log D(x) + p_g(x)\log(1-D(x))\,\big]\,dx .$$
 
 # %% [markdown]
-# **Step 2: maximise at each $x$.** Fix $G$, and let $D$ be any function at all (unlimited
-# capacity, the paper's non-parametric setting), so it may choose every value $D(x)$ separately:
-# maximise the integrand point by point. As a function of the number $q = D(x) \in (0, 1)$,
-# $p_{data}(x)\log q + p_g(x)\log(1-q)$ has derivative $p_{data}(x)/q - p_g(x)/(1-q)$, zero at
-# $q = p_{data}(x)/(p_{data}(x) + p_g(x))$, and a negative second derivative
-# $-p_{data}(x)/q^2 - p_g(x)/(1-q)^2$, so that is the maximum (wherever $p_{data}(x) + p_g(x) > 0$;
-# elsewhere $D(x)$ does not affect $V$):
+# **Step 2: maximise at each $x$.** Fix $G$ and let $D$ be any function at all (the paper's unlimited
+# capacity), so it chooses every value $D(x)$ separately. At one $x$, write $a = p_{data}(x)$,
+# $b = p_g(x)$ and $t = D(x) \in (0, 1)$: $D$ maximises
 #
-# $$D^*(x) = \frac{p_{data}(x)}{p_{data}(x) + p_g(x)}.$$
+# $$f(t) = a\log t + b\log(1-t).$$
+#
+# Set $f'(t) = 0$, solve for $t$, and check that it is a maximum. Your answer, as a function of the two
+# densities (NumPy arrays, elementwise), is the **optimal discriminator** $D^*$: write it below.
+
+# %% tags=["build"]
+def optimal_discriminator(p_data, p_g):
+    """D*(x), elementwise, from the two densities at the points x."""
+    return p_data / (p_data + p_g)
+
+
+# %%
+gu.checks.check_optimal_discriminator(optimal_discriminator)
+optimal_discriminator = gu.checks.yours_or_reference(optimal_discriminator)
 
 # %% [markdown]
-# **Step 3: substitute.** Put $D^*$ back into $V$ to get what the generator really faces, the
-# **virtual training criterion** $C(G) = \max_D V(D,G) = V(D^*, G)$. Write $p_{data} + p_g = 2M$, with
-# $M = \frac{1}{2}(p_{data} + p_g)$ the mixture of section 2:
+# The answer is $D^*(x) = p_{data}(x)/(p_{data}(x) + p_g(x))$, the hints give the algebra. **Step 3:
+# substitute** it into $V$ to get what $G$ really faces, the **virtual training criterion**
+# $C(G) = \max_D V(D,G)$. With the mixture $M = \frac{1}{2}(p_{data} + p_g)$ of section 2,
 #
-# $$C(G) = \mathbb{E}_{x\sim p_{data}}\Big[\log\frac{p_{data}(x)}{2\,M(x)}\Big] + \mathbb{E}_{x\sim p_g}\Big[\log\frac{p_g(x)}{2\,M(x)}\Big]
-# = \mathrm{KL}(p_{data}\,\|\,M) + \mathrm{KL}(p_g\,\|\,M) - 2\log 2 .$$
+# $$C(G) = \mathbb{E}_{p_{data}}\Big[\log\frac{p_{data}}{2M}\Big] + \mathbb{E}_{p_g}\Big[\log\frac{p_g}{2M}\Big]
+# = -\log 4 + 2\,\mathrm{JSD}(p_{data}\,\|\,p_g).$$
 #
-# Each $\log 2$ came out of one expectation; the two KLs are $2\,\mathrm{JSD}$. Hence
-# $C(G) = -\log 4 + 2\,\mathrm{JSD}(p_{data}\,\|\,p_g)$.
+# The JSD is zero only for equal distributions, so $C(G)$'s minimum, $-\log 4$, is reached exactly at
+# $p_g = p_{data}$, where $D^* = \frac{1}{2}$ (Theorem 1 of Goodfellow et al. 2014).
 
 # %% [markdown]
-# The JSD is never negative and is zero only when the two distributions are equal. So the global
-# minimum of $C(G)$ is $-\log 4$, reached exactly at $p_g = p_{data}$, where $D^* = \frac{1}{2}$
-# everywhere (Theorem 1 of Goodfellow et al. 2014).
-
-# %% [markdown]
-# Formulas can hide sign errors, so let us check one with a trained network. Take two known 1-D
-# densities, $p_{data} = \mathcal{N}(0, 1)$ and a frozen "generator" $p_g = \mathcal{N}(1.5, 0.7^2)$,
-# train an MLP discriminator on samples of both (`gu.toy.fit_discriminator`), and overlay its output
-# on the formula. Look for the learnt curve hugging the dashed one where the samples are.
+# Does a trained network find $D^*$? Take $p_{data} = \mathcal{N}(0, 1)$ and a frozen "generator"
+# $p_g = \mathcal{N}(1.5, 0.7^2)$, train an MLP discriminator on samples of both
+# (`gu.toy.fit_discriminator`), and overlay its output on your $D^*$. Look for the trained curve
+# hugging the dashed one where the samples are, and for the printed largest gap.
 
 # %%
 p_data_1d, p_g_1d = gu.toy.gaussian_1d(0.0, 1.0), gu.toy.gaussian_1d(1.5, 0.7)
@@ -164,8 +203,8 @@ fig, ax = plt.subplots(figsize=(7, 3.2))
 style = gu.plotting.PALETTE  # the course's colours: real black, fake orange, D blue (safe for colour blindness)
 ax.plot(x, p_data_1d.pdf(x), color=style["real"].colour, linestyle=":", linewidth=2, label="$p_{data}$")
 ax.plot(x, p_g_1d.pdf(x), color=style["fake"].colour, label="$p_g$ (frozen)")
-ax.plot(x, gu.densities.optimal_discriminator(p_data_1d.pdf(x), p_g_1d.pdf(x)), color=style["D*"].colour,
-        linestyle="--", linewidth=2, label="$D^*(x)$, the formula")
+ax.plot(x, optimal_discriminator(p_data_1d.pdf(x), p_g_1d.pdf(x)), color=style["D*"].colour,
+        linestyle="--", linewidth=2, label="$D^*(x)$, your formula")
 ax.plot(x, d_learnt(x), color=style["D"].colour, linewidth=1, label="$D(x)$, trained")
 ax.axhline(0.5, color="gray", linewidth=0.8)
 ax.set_xlabel("$x$")
@@ -173,45 +212,52 @@ ax.legend(fontsize=8)
 ax.set_title("A trained discriminator matches $D^* = p_{data} / (p_{data} + p_g)$", fontsize=10)
 plt.show()
 inside = (x > -2) & (x < 3)
-gap = np.abs(d_learnt(x[inside]) - gu.densities.optimal_discriminator(p_data_1d.pdf(x[inside]), p_g_1d.pdf(x[inside])))
+gap = np.abs(d_learnt(x[inside]) - optimal_discriminator(p_data_1d.pdf(x[inside]), p_g_1d.pdf(x[inside])))
 print(f"largest gap between trained D and D* on [-2, 3]: {gap.max():.3f}")
 
 # %% [markdown]
-# Far out in the tails there are almost no samples, so the trained $D$ is free to do anything
-# there: beyond $x \approx 3$ the formula rises again while the trained $D$ stays near 0. On
-# $[-2, 3]$, where nearly all samples of both lie, it stays within 0.022 of $D^*$. Now the closed-form
-# facts, computed on a fine grid with no training at all. The test suite compares this cell's output
-# on every run, so it must print the same numbers in fast mode and at full size.
+# Far in the tails there are almost no samples, so the trained $D$ may do anything there (beyond
+# $x \approx 3$ the formula rises again while the trained $D$ stays low); on $[-2, 3]$, where nearly all
+# samples lie, the gap printed above is small. Now the closed-form facts, with no training. On a fine
+# grid of spacing $dx$ a density becomes a probability vector $p(x_i)\,dx$, so your discrete functions
+# apply; and $1 - D^*(x)$ is your `optimal_discriminator` with the two densities swapped. Look for
+# $C(G) = -\log 4$ at $p_g = p_{data}$ and for the two ways of computing $C(G)$ agreeing.
 
 # %%
 # NBVAL_CHECK_OUTPUT
 grid = np.linspace(-12.0, 12.0, 24001)
+dx = grid[1] - grid[0]
 p_data = gu.densities.gaussian_pdf(grid, 0.0, 1.0)
 
-d_star = gu.densities.optimal_discriminator(p_data, p_data)
+
+def criterion(p_data, p_g):
+    """C(G) = E_data[log D*] + E_g[log(1 - D*)] on the grid, with your D*."""
+    return float(np.sum(p_data * np.log(optimal_discriminator(p_data, p_g))
+                        + p_g * np.log(optimal_discriminator(p_g, p_data))) * dx)
+
+
+d_star = optimal_discriminator(p_data, p_data)
 print("At p_g = p_data:")
 print(f"  D*(x) ranges over [{d_star.min():.4f}, {d_star.max():.4f}]")
-print(f"  C(G) = {gu.densities.virtual_criterion(p_data, p_data, grid):.4f}   (-log 4 = {-math.log(4):.4f})")
-
+print(f"  C(G) = {criterion(p_data, p_data):.4f}   (-log 4 = {-math.log(4):.4f})")
 p_g = gu.densities.gaussian_pdf(grid, 1.5, 0.7)
-c_direct = gu.densities.virtual_criterion(p_data, p_g, grid)  # E_data[log D*] + E_g[log(1 - D*)]
-jsd = gu.densities.js_divergence(p_data, p_g, grid)  # from KL divergences to the mixture
+c_direct, jsd = criterion(p_data, p_g), js_divergence(p_data * dx, p_g * dx)
 print("For p_data = N(0, 1) and p_g = N(1.5, 0.7^2):")
 print(f"  C(G) from D*           = {c_direct:.4f}")
 print(f"  -log 4 + 2 JSD         = {-math.log(4) + 2 * jsd:.4f}   (JSD = {jsd:.4f} nats)")
 print(f"  the two ways agree to 1e-9: {abs(c_direct - (-math.log(4) + 2 * jsd)) < 1e-9}")
 
 # %% [markdown]
-# One more picture: slide the generator's mean $\mu_g$ of $p_g = \mathcal{N}(\mu_g, 1)$ across
-# $p_{data} = \mathcal{N}(0, 1)$ and plot $C(G)$. Look for the bottom at exactly $-\log 4$ where the
-# two coincide, and for the curve flattening towards $0 = -\log 4 + 2\log 2$ (JSD $\to \log 2$) as
-# they stop overlapping: far from the data, the criterion barely changes.
+# Slide the generator's mean $\mu_g$ of $p_g = \mathcal{N}(\mu_g, 1)$ across $p_{data} = \mathcal{N}(0, 1)$
+# and plot $C(G)$. Look for the bottom at exactly $-\log 4$ where the two coincide, and for the curve
+# flattening towards $0 = -\log 4 + 2\log 2$ as they stop overlapping: far from the data, $C(G)$ barely
+# changes, so it gives $G$ almost no slope to follow.
 
 # %%
 mus = np.linspace(-6, 6, 121)
-criterion = [gu.densities.virtual_criterion(p_data, gu.densities.gaussian_pdf(grid, mu, 1.0), grid) for mu in mus]
+c_of_mu = [criterion(p_data, gu.densities.gaussian_pdf(grid, mu, 1.0)) for mu in mus]
 fig, ax = plt.subplots(figsize=(6, 3))
-ax.plot(mus, criterion, color="tab:purple")
+ax.plot(mus, c_of_mu, color="tab:purple")
 ax.axhline(-math.log(4), color="gray", linestyle="--", linewidth=1)
 ax.text(2.2, -math.log(4) + 0.05, r"$-\log 4$", color="gray")
 ax.axhline(0.0, color="gray", linestyle=":", linewidth=1)
@@ -222,53 +268,63 @@ ax.set_title("The virtual training criterion is smallest at $p_g = p_{data}$", f
 plt.show()
 
 # %% [markdown]
-# Two Gaussians always overlap a little, so this curve only flattens. When the supports do not
-# overlap at all, as for the two coins that never agree, the JSD is exactly $\log 2$ wherever $p_g$
-# sits, so $C(G)$ is constant and its gradient vanishes. That flat stretch is the motivation for the
-# Wasserstein GAN (Arjovsky, Chintala and Bottou 2017) in notebook 04.
+# Two Gaussians always overlap a little, so this curve only flattens. With disjoint supports the JSD
+# is exactly $\log 2$ wherever $p_g$ sits, and $C(G)$ is flat: exercise 4 measures that case, and the
+# Wasserstein GAN of notebook 04 starts from it.
 
 # %% [markdown]
 # ## 4. Two generator losses
 #
 # Early in training $G$ is poor, $D$ rejects its samples confidently and $D(G(z)) \approx 0$. In the
-# minimax game $G$ minimises $\log(1 - D(G(z)))$, the term of $V$ that depends on it. Goodfellow et
-# al. proposed a second generator loss: maximise $\log D(G(z))$ instead, that is minimise
-# $-\log D(G(z))$. Both have the same fixed point (a state where neither
-# player moves); what else changes is the subject of the end of this section.
+# **minimax** game $G$ minimises $\mathbb{E}_z[\log(1 - D(G(z)))]$, the term of $V$ that depends on it.
+# Goodfellow et al. proposed a second loss: maximise $\log D(G(z))$ instead, that is, minimise
+# $\mathbb{E}_z[-\log D(G(z))]$. Write both from $D$'s logits on the fakes, with the softplus forms of
+# section 1; each is checked, then used.
+
+# %% tags=["build"]
+def generator_loss_minimax(fake_logits):
+    """G's minimax loss mean(log(1 - D(G(z)))) from D's logits on fakes."""
+    return -np.mean(softplus(np.asarray(fake_logits)))
+
+
+# %%
+gu.checks.check_gan_g_loss(generator_loss_minimax, "minimax")
+generator_loss_minimax = gu.checks.yours_or_reference(generator_loss_minimax)
+
+
+# %% tags=["build"]
+def generator_loss_non_saturating(fake_logits):
+    """G's loss -mean(log D(G(z))) from D's logits on fakes."""
+    return np.mean(softplus(-np.asarray(fake_logits)))
+
+
+# %%
+gu.checks.check_gan_g_loss(generator_loss_non_saturating, "non_saturating")
+generator_loss_non_saturating = gu.checks.yours_or_reference(generator_loss_non_saturating)
 
 # %% [markdown]
-# **Predict, then run.** Before you run the measuring cell below: where $D(G(z)) = 0.01$, which
-# loss gives $G$ the larger gradient with respect to the logit, and about how many times larger:
-# 1×, 10× or 100×? In `prediction` in the next cell write `"minimax"` for $\log(1 - D(G(z)))$,
-# `"non-saturating"` for $-\log D(G(z))$ (its usual name, explained after the plot) or
-# `"the same"`; the check prints the measured ratio. (Reading a saved copy with its outputs? Cover
-# the plot until you have answered, or use the student edition, which has none.)
+# **Predict, then run.** Where $D(G(z)) = 0.01$, which of your two losses gives $G$ the larger slope
+# with respect to the logit, and about how many times larger: 1×, 10× or 100×? Set `prediction` to
+# `"minimax"`, `"non-saturating"` or `"the same"` before running the cell after it, which measures.
 
 # %%
 prediction = None  # your prediction: "minimax", "non-saturating" or "the same"
 
 # %% [markdown]
-# The next cell plots three generator costs against $D(G(z))$, as in figure 16 of Goodfellow's NIPS
-# 2016 tutorial: minimax, $-\log D(G(z))$ (labelled non-saturating), and the **maximum-likelihood** cost
-# $-\exp(\sigma^{-1}(D(G(z)))) = -D(G(z))/(1 - D(G(z)))$, whose expected gradient at $D = D^*$ is that
-# of $\mathrm{KL}(p_{data}\,\|\,p_g)$. TensorFlow measures each slope with respect to the logit $\ell$.
-# Look at the left end of the right panel, where a fresh generator lives.
+# The next cell plots your two losses, one sample at a time, against $D(G(z))$, with a third,
+# the **maximum-likelihood** cost $-D(G(z))/(1 - D(G(z))) = -e^{\ell}$ (figure 16 of Goodfellow's
+# 2016 tutorial), and measures each slope with respect to $\ell$ by a central difference. Look at the
+# left end of the right panel, where a fresh generator lives.
 
 # %%
 d_fake = np.linspace(0.001, 0.999, 300)
-logits = tf.constant(np.log(d_fake / (1 - d_fake)), tf.float32)
-costs = {
-    "minimax": lambda logit: gu.losses.generator_loss_per_example(logit, "minimax"),
-    "non_saturating": lambda logit: gu.losses.generator_loss_per_example(logit, "non_saturating"),
-    "maximum_likelihood": lambda logit: -tf.exp(logit),  # sigma^-1(D) is the logit itself
-}
-values, grads = {}, {}
-for kind, cost in costs.items():
-    with tf.GradientTape() as tape:
-        tape.watch(logits)
-        per_sample = cost(logits)
-    values[kind] = per_sample.numpy()
-    grads[kind] = tape.gradient(per_sample, logits).numpy()  # one entry per sample: its own slope
+logits = np.log(d_fake / (1 - d_fake))
+costs = {"minimax": generator_loss_minimax, "non_saturating": generator_loss_non_saturating,
+         "maximum_likelihood": lambda ell: -np.mean(np.exp(ell))}
+h = 1e-4  # the central difference's step on the logit
+values = {kind: np.array([float(cost(np.array([ell]))) for ell in logits]) for kind, cost in costs.items()}
+grads = {kind: np.array([(float(cost(np.array([ell + h]))) - float(cost(np.array([ell - h])))) / (2 * h)
+                         for ell in logits]) for kind, cost in costs.items()}
 
 labels = {"minimax": r"minimax: $\log(1 - D(G(z)))$", "non_saturating": r"non-saturating: $-\log D(G(z))$",
           "maximum_likelihood": r"maximum likelihood: $-D(G(z))/(1 - D(G(z)))$"}
@@ -296,69 +352,58 @@ for p in (0.01, 0.5):
           f"non-saturating {abs(grads['non_saturating'][i]):.3f}, maximum likelihood {abs(grads['maximum_likelihood'][i]):.3f}")
 at_001 = int(np.argmin(np.abs(d_fake - 0.01)))
 gu.checks.check_predict_gradient(prediction, gradients={
-    "minimax": abs(float(grads["minimax"][at_001])), "non-saturating": abs(float(grads["non_saturating"][at_001]))});
+    "minimax": abs(grads["minimax"][at_001]), "non-saturating": abs(grads["non_saturating"][at_001])});
 
 # %% [markdown]
-# What the plot shows: against the logit, the minimax cost is flat where $G$ is worst. At the grid
-# point nearest 0.01, $D(G(z)) = 0.011$, its slope is 0.011 in size, so $G$ barely learns, while the
-# non-saturating cost's is 0.989. The maximum-likelihood cost is flat there too (slope
-# $D(G(z))/(1-D(G(z))) = 0.011$) and steep only near $D(G(z)) = 1$ (about 1000 at 0.999): nearly
-# all of its gradient comes from the few fakes $D$ already believes. This is why $-\log D(G(z))$ is
-# called the **non-saturating** loss: its slope does not die away where $D$ rejects the fakes.
-# Notebook 04 asks you to derive the minimax slope and see why it vanishes.
+# What the plot shows: the minimax cost is flat where $G$ is worst. At the grid point nearest 0.01 the
+# printed slopes differ about ninety-fold, so under minimax $G$ barely learns. The maximum-likelihood
+# cost is flat there too and steep only near $D(G(z)) = 1$: nearly all its gradient comes from the few
+# fakes $D$ already believes. This is why $-\log D(G(z))$ is called the **non-saturating loss**: its
+# slope does not die away where $D$ rejects the fakes. Later notebooks use it and link back here.
 
 # %% [markdown]
 # **What the non-saturating loss changes.** The fixed point is shared: at $p_g = p_{data}$ and
-# $D = \frac{1}{2}$ neither player moves under either loss. In the minimax game $G$'s cost is $V$
-# itself (code drops $V$'s first term, which does not depend on $G$) and $D$'s is $-V$: they add up
-# to zero. Now $D$ still minimises $-V$ while $G$ minimises $\mathbb{E}_z[-\log D(G(z))]$, which is
-# not $V$: the game is **no longer zero-sum**, and $G$ is no longer descending $C(G)$.
+# $D = \frac{1}{2}$ neither player moves under either loss. But in the minimax game $G$'s cost is $V$
+# (minus a term that does not depend on $G$) and $D$'s is $-V$: they add up to zero. With the
+# non-saturating loss $G$ minimises $\mathbb{E}_z[-\log D(G(z))]$, which is not $V$: the game is **no
+# longer zero-sum**, and $G$ no longer descends $C(G)$.
 
 # %% [markdown]
-# What does $G$ descend instead? Take $D = D^*$ (Arjovsky and Bottou 2017, Theorem 2.5). Since
-# $p_g/p_{data} = (1-D^*)/D^*$, $\mathrm{KL}(p_g\|p_{data}) = \mathbb{E}_{p_g}[\log(1-D^*)] - \mathbb{E}_{p_g}[\log D^*]$;
-# with step 3's $C(G)$ this gives
+# What does $G$ descend instead? At $D = D^*$ (Arjovsky and Bottou 2017, Theorem 2.5), since
+# $p_g/p_{data} = (1-D^*)/D^*$, step 3's $C(G)$ gives
 #
-# $$\mathbb{E}_{x\sim p_g}[-\log D^*(x)] = \mathrm{KL}(p_g\,\|\,p_{data}) - 2\,\mathrm{JSD}(p_{data}\,\|\,p_g) + \log 4 + \mathbb{E}_{x\sim p_{data}}[\log D^*(x)].$$
+# $$\mathbb{E}_{p_g}[-\log D^*] = \mathrm{KL}(p_g\,\|\,p_{data}) - 2\,\mathrm{JSD}(p_{data}\,\|\,p_g) + \log 4 + \mathbb{E}_{p_{data}}[\log D^*].$$
 #
-# This holds for the $p_g$ that $D^*$ is optimal for, while $G$'s step moves $p_g$ with $D^*$ frozen.
-# Freezing $D^*$ changes neither the slope of $C(G)$ ($D^*$ is a maximum, so a small change of $D$
-# leaves $V$ unchanged to first order) nor that of the KL (the expected slope of $\log p_g$ under
-# $p_g$ is 0), and the last two terms do not depend on $G$. So $G$'s expected gradient is that of
-# $\mathrm{KL}(p_g\|p_{data}) - 2\,\mathrm{JSD}(p_{data}\|p_g)$.
+# $G$'s step moves $p_g$ with $D^*$ frozen; to first order that changes neither $C(G)$'s slope ($D^*$ is
+# a maximum) nor the KL's, and the last two terms do not depend on $G$. So $G$ follows the gradient of
+# $\mathrm{KL}(p_g\|p_{data}) - 2\,\mathrm{JSD}$. The KL is large when $G$ puts mass where there are no
+# data but small when it merely misses some, so dropping a **mode** (one separate cluster of the data)
+# costs little; the $-2\,\mathrm{JSD}$ term pushes $p_g$ away from $p_{data}$.
 
 # %% [markdown]
-# Read the two terms. $\mathrm{KL}(p_g\|p_{data})$ is large when $G$ puts mass where there are no data,
-# but small when $G$ merely misses part of the data, so dropping a mode (one of several separate
-# clusters of the data, as in section 6) costs little. The $-2\,\mathrm{JSD}$ term has the sign that
-# pushes $p_g$ away from $p_{data}$. Arjovsky and Bottou point to both as faults of the
-# non-saturating update.
-
-# %% [markdown]
-# A check on section 3's pair, $p_{data} = \mathcal{N}(0, 1)$ and $p_g = \mathcal{N}(\mu_g, 0.7^2)$ at
-# $\mu_g = 1.5$: freeze $D^*$, move $\mu_g$ by $\pm 10^{-4}$ and compare slopes. Look for the
-# non-saturating cost's slope matching that of $\mathrm{KL} - 2\,\mathrm{JSD}$, and the minimax
-# cost's slope matching that of $2\,\mathrm{JSD}$, that is of $C(G)$.
+# A check on section 3's pair at $\mu_g = 1.5$, with your functions: freeze $D^*$, move $\mu_g$ by
+# $\pm 10^{-4}$ and compare slopes. Look for the non-saturating cost's slope matching that of
+# $\mathrm{KL} - 2\,\mathrm{JSD}$, and the minimax cost's matching that of $2\,\mathrm{JSD}$, that is of $C(G)$.
 
 # %%
 # NBVAL_CHECK_OUTPUT
 mu_g, std_g, nudge = 1.5, 0.7, 1e-4
 p_g_now = gu.densities.gaussian_pdf(grid, mu_g, std_g)
-d_frozen = gu.densities.optimal_discriminator(p_data, p_g_now)
-one_minus_d = p_g_now / (p_data + p_g_now)  # 1 - D*, as a ratio so the tails keep their digits
+log_d_frozen = np.log(optimal_discriminator(p_data, p_g_now))
+log_1md_frozen = np.log(optimal_discriminator(p_g_now, p_data))  # log(1 - D*), with the densities swapped
 
 
 def expected_under_p_g(mu, f_of_x):
-    return np.trapezoid(gu.densities.gaussian_pdf(grid, mu, std_g) * f_of_x, grid)
+    return float(np.sum(gu.densities.gaussian_pdf(grid, mu, std_g) * f_of_x) * dx)
 
 
 def kl_minus_2jsd(mu):
-    p_g_mu = gu.densities.gaussian_pdf(grid, mu, std_g)
-    return gu.densities.kl_divergence(p_g_mu, p_data, grid) - 2 * gu.densities.js_divergence(p_data, p_g_mu, grid)
+    p_g_mu = gu.densities.gaussian_pdf(grid, mu, std_g) * dx
+    return kl_divergence(p_g_mu, p_data * dx) - 2 * js_divergence(p_data * dx, p_g_mu)
 
 
 def two_jsd(mu):
-    return 2 * gu.densities.js_divergence(p_data, gu.densities.gaussian_pdf(grid, mu, std_g), grid)
+    return 2 * js_divergence(p_data * dx, gu.densities.gaussian_pdf(grid, mu, std_g) * dx)
 
 
 def slope(f):
@@ -366,27 +411,21 @@ def slope(f):
 
 
 print("slopes with respect to mu_g, D* frozen at mu_g = 1.5:")
-print(f"  non-saturating cost E_g[-log D*]   {slope(lambda mu: expected_under_p_g(mu, -np.log(d_frozen))):.4f}")
+print(f"  non-saturating cost E_g[-log D*]   {slope(lambda mu: expected_under_p_g(mu, -log_d_frozen)):.4f}")
 print(f"  KL(p_g || p_data) - 2 JSD          {slope(kl_minus_2jsd):.4f}")
-print(f"  minimax cost E_g[log(1 - D*)]      {slope(lambda mu: expected_under_p_g(mu, np.log(one_minus_d))):.4f}")
+print(f"  minimax cost E_g[log(1 - D*)]      {slope(lambda mu: expected_under_p_g(mu, log_1md_frozen)):.4f}")
 print(f"  2 JSD, i.e. C(G) + log 4           {slope(two_jsd):.4f}")
 
 # %% [markdown]
 # ## 5. A live 1-D toy GAN
 #
 # `gu.toy.ToyGAN` is a complete GAN small enough to watch: the data are $\mathcal{N}(2, 0.5^2)$, the
-# generator maps one noise number $z$ (the MNIST GANs from notebook 03 on use `latent_dim = 100`;
-# the toys need only 1 or 2 numbers) through a 32-32 tanh MLP, and the discriminator is an MLP of the
+# generator maps one noise number $z$ through a 32-32 tanh MLP, and the discriminator is an MLP of the
 # same shape. One **Step D+G** makes $k$ discriminator updates, then one generator update, each with
-# Adam ($\beta_1 = 0.5$: its running average of past gradients forgets faster than with the default
-# 0.9) on batches of 128, with the non-saturating generator loss unless you switch it.
-
-# %% [markdown]
-# That is the shape of Algorithm 1 of Goodfellow et al. (2014), not a copy. The paper's algorithm
-# text updates $G$ on the minimax cost $\log(1 - D(G(z)))$, and its experiments used stochastic
-# gradient descent (SGD: gradient descent on random batches) with momentum (steps along a running
-# average of past gradients) and $k = 1$. Here both players use
-# Adam; the dashboard's **G loss** menu switches the generator to the minimax cost.
+# Adam (a gradient step scaled by running averages of past gradients; $\beta_1 = 0.5$ makes it forget
+# faster than the default 0.9) on batches of 128, with the engine's non-saturating loss. That is the shape
+# of Algorithm 1 of Goodfellow et al. (2014), whose experiments used $k = 1$ and plain gradient steps
+# with momentum; the dashboard's **G loss** menu switches to the minimax cost.
 
 # %% [markdown]
 # The dashboard below draws, in place: $p_{data}$ (dotted), the current $p_g$ (orange), $D(x)$ and
@@ -403,9 +442,8 @@ toy_dash
 # A saved notebook keeps no live widgets, so the next cell drives the same dashboard from code
 # (the D+G steps that **Play** runs) and keeps pictures of the game at four moments, in the style of
 # Figure 1 of Goodfellow et al. Look for $p_g$ moving onto $p_{data}$ and for the printed final JSD
-# estimate, well below 0.05 nats. Unlike the paper's last panel, $D$ ends close to $\frac{1}{2}$ only
-# where the data are (about 0.5 to 2.5): where almost no samples come, it falls to about 0.1 on the left
-# and rises to nearly 1 on the right.
+# estimate, below 0.05 nats. Unlike the paper's last panel, $D$ ends close to $\frac{1}{2}$ only where
+# the data are: where almost no samples come, it is free to drift away from $\frac{1}{2}$.
 
 # %%
 toy_steps = gu.fast(2000, 60)
@@ -421,11 +459,10 @@ plt.show()
 print(f"JSD estimate after {toy_steps} steps: {toy_dash.gan.js():.4f} nats (below 0.05: {toy_dash.gan.js() < 0.05})")
 
 # %% [markdown]
-# Here is the dashboard's own last frame. Its dashed $D^*$ jumps to 1 where $p_g$'s histogram is
-# empty (left of about 0, right of about 3.6). In the loss panel the D loss settles at $\log 4$ (the
-# dashed line, hidden under the blue curve), which is $-V$ at the fixed point: facing
-# $p_g = p_{data}$, a discriminator can do no better than $D = \frac{1}{2}$. The non-saturating G loss
-# settles at $-\log\frac{1}{2} = \log 2 \approx 0.69$.
+# The dashboard's own last frame: look at the loss panel, where the D loss settles at $\log 4$ (the
+# dashed line, hidden under the blue curve), which is $-V$ at the fixed point, and the non-saturating
+# G loss at $-\log\frac{1}{2} = \log 2 \approx 0.69$. The dashed $D^*$, computed from a histogram of
+# $p_g$'s samples, jumps to 1 where that histogram is empty.
 
 # %%
 display(toy_dash.snapshot())
@@ -435,7 +472,7 @@ display(toy_dash.snapshot())
 # per generator step, as in the paper's experiments) next to $k = 5$; nothing else changes, not even
 # the learning rates. The x-axis counts D+G steps, so $k = 5$ makes five times as many $D$ updates.
 # The cell records the JSD estimate and the standard deviation of $p_g$'s samples (the data's is
-# 0.5). Look for which $k$ settles and which swings.
+# 0.5). Look for which $k$ settles and which swings, in the plots and in the printed second-half ranges.
 
 # %%
 same_settings = dict(lr_g=1e-3, lr_d=3e-3, seed=0)
@@ -472,11 +509,11 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# What the plots show: with $k = 5$ the spread of $p_g$'s samples reaches the data's 0.5 by step 100
-# and stays between 0.45 and 0.56 over the second half, while the JSD estimate falls below 0.01 by
-# step 400 and stays there. With $k = 1$ the spread swings until about step 1550, from far narrower
-# than the data (0.06) to wider (0.70), and the JSD estimate jumps up each time $p_g$ narrows. Only
-# from about step 1700 does it calm down, ending at 0.011.
+# What the plots show: with $k = 5$ the spread of $p_g$'s samples stays close to the data's 0.5 over
+# the second half (the printed range) and the JSD estimate stays below 0.01 once it gets there. With
+# $k = 1$ the spread swings from far narrower than the data to wider, the JSD estimate jumps up each
+# time $p_g$ narrows, and only late in the run does it calm down. A discriminator that is too weak
+# for its generator gives $G$ a poor map of $D^*$ to follow.
 
 # %% [markdown]
 # ## 6. A ring of eight Gaussians: mode collapse
@@ -484,15 +521,17 @@ plt.show()
 # The standard small test of mode collapse (Metz et al. 2017, unrolled GANs; Srivastava et al.
 # 2017, VEEGAN): eight Gaussians with standard deviation 0.02 on a circle of radius 2. Each Gaussian
 # is one **mode**, a separate cluster of the data; **mode collapse** is a generator putting its
-# samples on only some of the modes and missing the rest. A mode counts as **covered** when at least
+# samples on only some of the modes and missing the rest (section 4 showed why the non-saturating loss
+# lets it). A mode counts as **covered** when at least
 # 1% of generated samples lie within 3 standard deviations of its centre; we also report the share
 # of samples near no mode. `gu.toy.modes_covered` computes both.
 
 # %% [markdown]
 # The **plain** setup below uses 128-128 ReLU networks, a 2-D latent $z$, the non-saturating loss
 # and a strong discriminator ($k = 5$). The **packed** setup changes one thing: its discriminator
-# judges four samples at once (PacGAN, Lin et al. 2018). Four fakes piled onto one mode then look
-# suspicious as a group, so collapse is penalised. Both use the same seed and see the same data.
+# judges four samples at once (**PacGAN**, Lin et al. 2018). Four fakes piled onto one mode then look
+# suspicious as a group, so collapse is penalised. Both use the same seed and data. Look at how many
+# modes each row covers, and at the printed shares.
 
 # %%
 ring = gu.densities.ring_of_gaussians(n_modes=8, radius=2.0, std=0.02)
@@ -515,25 +554,20 @@ for name, gan in ring_gans.items():
     print(f"{name:>24}: {covered}/8 modes covered, {off_mode:.1%} of samples near no mode")
 
 # %% [markdown]
-# The plain generator covers only 2 of the 8 modes at every snapshot, at the end two neighbours
-# joined by a bridge of samples near no mode (28.9% of its samples), and stays there: that is
-# **mode collapse**, and training longer does not cure it (compare its first and last snapshots). The
-# packed discriminator spots groups of four that lack variety, so its generator covers all 8 modes
-# from the first snapshot on, though 18.0% of its samples lie near no mode, mostly along the ring
-# between modes. Notebook 04 compares more fixes on MNIST.
+# The plain generator covers only a few of the 8 modes at every snapshot (2 at the end, as printed),
+# with a bridge of samples near no mode between them, and stays there: that is mode collapse, and
+# training longer does not cure it (compare its first and last snapshots). The packed discriminator
+# spots groups of four that lack variety, so its generator covers all 8 modes, though a share of its
+# samples (printed) lies along the ring between modes. Notebook 04 compares more fixes on MNIST.
 
 # %% [markdown]
 # **Inside the generator, GAN Lab's view** (Kahng et al. 2018). Draw a square grid in $z$-space,
 # $[-2, 2]^2$, and push each grid line through $G$: the orange mesh shows how $G$ stretches and folds
 # the noise onto the plane. Each blue arrow sits on a fake $x = G(z)$ and points along
 # $-\partial(\text{G's loss})/\partial x$, the way $D$'s current slope tells $G$ to move that sample.
-
-# %% [markdown]
-# The next cell draws both trained ring GANs this way with `gu.plotting.plot_generator_map`, over $D$'s
-# verdict (blue where it says real). The packed $D$ judges four samples at once, so its background is
-# its verdict on four copies of the same point $x$; four identical samples look like collapse, so
-# that background is mostly grey. Arrow lengths are relative: the longest in each panel has a fixed
-# length. Look at how much of the plain generator's mesh lands between modes, and how the packed
+# The next cell draws both trained ring GANs this way, over $D$'s verdict (blue where it says real;
+# the packed $D$'s background is its verdict on four copies of one point, which look like collapse, so
+# it is mostly grey). Arrow lengths are relative. Look at how much of the plain generator's mesh lands between modes, and how the packed
 # one's mesh runs around the ring.
 
 # %%
@@ -546,11 +580,9 @@ plt.show()
 
 # %% [markdown]
 # What the maps show: the plain generator squeezes its whole $z$-square onto a thin curve through the
-# two modes it covers, with a tail towards a third, so most of $z$-space lands on the same modes or on
-# the bridge between them. The packed generator's mesh is stretched around the ring, with a few lines
-# cutting across its inside. Each arrow points uphill on $D$'s logit (for the packed $D$, uphill as
-# that one sample moves with the other three of its group held fixed, so its arrows need not follow
-# the background of four copies).
+# modes it covers, so most of $z$-space lands on the same modes or on the bridge between them. The
+# packed generator's mesh is stretched around the ring. Each arrow points uphill on $D$'s logit (for
+# the packed $D$, as that one sample moves with the other three of its group fixed).
 
 # %% [markdown]
 # Watch collapse happen live. The dashboard below trains the plain setup on the ring: the
@@ -565,121 +597,184 @@ ring_dash
 # %% [markdown]
 # ## Summary
 #
-# - The GAN game: $\min_G \max_D V(D,G)$ with $V = \mathbb{E}_{x\sim p_{data}}[\log D(x)] + \mathbb{E}_{z\sim p_z}[\log(1-D(G(z)))]$; $D$'s loss is $-V$.
-# - KL and JSD measure how far apart two distributions are, in nats; $0 \le \mathrm{JSD} \le \log 2$.
-# - For a fixed $G$ the best discriminator is $D^* = p_{data} / (p_{data} + p_g)$, and then $C(G) = -\log 4 + 2\,\mathrm{JSD}(p_{data}\|p_g)$, minimal exactly when $p_g = p_{data}$.
-# - The non-saturating loss $-\log D(G(z))$ keeps gradients alive when $D$ wins early, but makes the game non-zero-sum: at $D = D^*$, $G$ follows the gradient of $\mathrm{KL}(p_g\|p_{data}) - 2\,\mathrm{JSD}$.
-# - Balance matters: with everything else equal, $k = 1$ lets the toy's $p_g$ swing for most of the run while $k = 5$ settles within about 100 steps.
-# - On the ring of eight Gaussians a plain GAN collapses onto 2 of the 8 modes; a packed discriminator covers all 8.
+# - The GAN game is $\min_G \max_D V(D,G)$; $D$'s loss is $-V$, computed from logits.
+# - KL and JSD measure how far apart two distributions are (in nats); the JSD is at most $\log 2$, reached for disjoint supports.
+# - For a fixed $G$ the best discriminator is $D^* = p_{data} / (p_{data} + p_g)$; then $C(G) = -\log 4 + 2\,\mathrm{JSD}$, minimal exactly at $p_g = p_{data}$.
+# - The non-saturating loss $-\log D(G(z))$ keeps gradients alive when $D$ wins early; the game is no longer zero-sum: at $D = D^*$, $G$ descends $\mathrm{KL}(p_g\|p_{data}) - 2\,\mathrm{JSD}$.
+# - All else equal, $k = 1$ lets the toy's $p_g$ swing for most of the run; with $k = 5$ the JSD estimate stays below 0.01 through the second half.
+# - On the ring of eight Gaussians a plain GAN collapses onto 2 modes; a packed discriminator covers all 8.
+
 # %% [markdown]
 # ## Exercises
 #
-# Write each function in NumPy (the three losses from logits, $D^*$ from densities), then run its
-# check cell: it tries your code on
-# several inputs, among them very confident logits such as $\pm 40$, and says which input failed,
-# what it expected and got, and which known mistake it recognised. `gu.checks.hint("gan_d_loss")`
-# (and so on, the name is in each verdict) gives more help, one level at a time.
+# Five exercises that take the lesson to new cases. Each checked one prints a verdict with a first
+# hint; `gu.checks.hint("name")` (the name is in the verdict) gives more, one level at a time, and
+# an instructor may cap the levels (`gu.checks.max_hint_level(2)`). Worked solutions follow under Solutions.
 #
-# 1. `discriminator_loss(real_logits, fake_logits)`: the discriminator's loss $-V$, which stays
-#    finite for any logit.
-# 2. `generator_loss_minimax(fake_logits)`: $\mathbb{E}[\log(1 - D(G(z)))]$.
-# 3. `generator_loss_non_saturating(fake_logits)`: $-\mathbb{E}[\log D(G(z))]$.
-# 4. `optimal_discriminator(p_data, p_g)`: $D^*$ from two arrays of density values, the result of
-#    section 3's derivation.
+# **1. The least-squares GAN** (Mao et al. 2017) swaps the cross-entropy for squared errors. $D$ outputs
+# an unbounded **critic score** $s(x)$, not a probability, and pulls it to 1 on real data and to $-1$ on
+# fakes; $G$ wants its fakes scored 0. Each average carries a factor $\frac{1}{2}$. (a) Write both losses
+# from the scores. (b) As in section 3, find the score $s^*(x)$ that minimises $D$'s loss at each $x$
+# for a fixed $G$, and write it from the two densities. (c) What is $s^*$ where $p_g = p_{data}$?
 
 # %%
-def discriminator_loss(real_logits, fake_logits):
-    """The discriminator's loss -V, from its logits on a real and a fake batch."""
-    # Your code here: replace `None` with your answer.
-    return None
-
-
-gu.checks.check_gan_d_loss(discriminator_loss);
-
-
-# %%
-def generator_loss_minimax(fake_logits):
-    """The minimax generator loss, from the discriminator's logits on fakes."""
+def lsgan_losses(real_scores, fake_scores):
+    """(D's loss, G's loss) of the least-squares GAN, from D's scores on a real and a fake batch."""
     # Your code here.
     return None
 
 
-gu.checks.check_gan_g_loss(generator_loss_minimax, "minimax");
-
-
-# %%
-def generator_loss_non_saturating(fake_logits):
-    """The non-saturating generator loss, from the discriminator's logits on fakes."""
+def lsgan_optimal_d(p_data, p_g):
+    """The least-squares GAN's optimal score s*(x), elementwise, from the two densities at x."""
     # Your code here.
     return None
 
 
-gu.checks.check_gan_g_loss(generator_loss_non_saturating, "non_saturating");
+gu.checks.check_lsgan_losses(lsgan_losses)
+gu.checks.check_lsgan_optimal_d(lsgan_optimal_d);
 
+
+# %% [markdown]
+# **2. $D^*$ for two Gaussians.** Show that $D^* = \sigma(\ell^*)$ for a logit $\ell^*(x)$ written with the
+# two densities. Then write $\ell^*$ in closed form for $p_{data} = \mathcal{N}(\mu_{data}, \mathrm{std}_{data}^2)$
+# and $p_g = \mathcal{N}(\mu_g, \mathrm{std}_g^2)$; your function must stay finite at $x = \pm 40$,
+# where both densities are 0 in float64. What shape is $\ell^*$ when the two widths are equal, and
+# what does that say about the simplest discriminator that can be optimal?
 
 # %%
-def optimal_discriminator(p_data, p_g):
-    """The optimal discriminator D*(x), elementwise, from the two densities at x."""
+def d_star_logit(x, mean_data, std_data, mean_g, std_g):
+    """The logit of D*(x) for two Gaussians, in closed form."""
     # Your code here.
     return None
 
 
-gu.checks.check_optimal_discriminator(optimal_discriminator);
+gu.checks.check_gaussian_d_star_logit(d_star_logit);
+
+# %% [markdown]
+# **3. $C(G)$ by hand.** $p_{data}$ is uniform on $[0, 2]$ and $p_g$ uniform on $[1, 3]$ (each density is
+# $\frac{1}{2}$ on its interval). Sketch $D^*$, then compute $C(G)$ and the JSD in nats, by hand. Set
+# `c_boxes` to your $C(G)$; the solution confirms it on a grid with your section 2 functions.
+
+# %%
+c_boxes = None  # your C(G), a number in nats
+gu.checks.check_box_criterion(c_boxes);
+
+
+# %% [markdown]
+# **4. JSD against the earth-mover distance.** A **Dirac** $\delta_\theta$ puts all its mass at one point
+# $\theta$. The **earth-mover distance** $W(P, Q)$ is the least average distance that mass must travel to
+# turn $P$ into $Q$, over all couplings $\pi$ (plans of what moves where). For $p_{data} = \delta_0$ and
+# $p_g = \delta_\theta$, write `dirac_distances(theta)` giving (JSD, $W$), the JSD with your
+# `js_divergence`. Which of the two gives a generator that moves $\theta$ a gradient?
+
+# %%
+def dirac_distances(theta):
+    """(JSD, earth-mover distance) between a Dirac at 0 and a Dirac at theta."""
+    # Your code here.
+    return None
+
+
+gu.checks.check_dirac_distances(dirac_distances);
+
+# %% [markdown]
+# **5. Predict, then run: a faster generator.** Section 5's $k = 5$ toy settled. Keep $k = 5$ and
+# lr D $= 3\times10^{-3}$, but raise lr G tenfold, to $10^{-2}$. Over the second half of the run, will
+# $p_g$ `"settles"` (JSD estimate below 0.05 throughout), `"swings"`, or `"diverges"`? Set
+# `prediction_fast_g`, then run the cell: it trains that toy (the dashboard of section 5 can too)
+# and prints the JSD estimates it checks against.
+
+# %%
+prediction_fast_g = None  # "settles", "swings" or "diverges"
+fast_g = gu.toy.ToyGAN(k=5, lr_d=3e-3, lr_g=1e-2, seed=0)
+jsd_history = []
+try:
+    fast_g.train(toy_steps, callback=lambda g: jsd_history.append(g.js()), every=gu.fast(100, 20))
+except FloatingPointError as err:  # training diverged
+    print(err)
+    jsd_history.append(float("nan"))
+print("JSD estimates:", " ".join(f"{v:.3f}" for v in jsd_history))
+gu.checks.check_predict_fast_generator(prediction_fast_g, jsd_history);
 
 
 # %% [markdown]
 # ## Solutions
 #
-# Open the collapsed cells to compare with your answers. Taking the logarithm of a computed
-# probability fails the checks: for a logit of 40, $\sigma(\ell)$ is exactly 1 in float32, so
-# $\log(1 - \sigma(\ell))$ is $\log 0$.
-# The solutions use $\log \sigma(\ell) = -\mathrm{softplus}(-\ell)$ and
-# $\log(1 - \sigma(\ell)) = -\mathrm{softplus}(\ell)$, with $\mathrm{softplus}(t) = \log(1 + e^t)$
-# computed by `np.logaddexp(0, t)`, as `gu.losses` does.
+# Open the collapsed cells to compare with your answers.
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
-def softplus(t):
-    return np.logaddexp(0.0, np.asarray(t, dtype=np.float64))
+# 1. (a) D pulls real scores to 1 and fake scores to -1, G pulls fake scores to 0.
+# (b) At one x, D minimises g(s) = 1/2 p_data (s - 1)^2 + 1/2 p_g (s + 1)^2; g'(s) = p_data (s - 1) + p_g (s + 1) = 0
+# gives s* = (p_data - p_g) / (p_data + p_g), a minimum since g'' = p_data + p_g > 0: a weighted average of the
+# two targets. (c) At p_g = p_data, s* = 0 everywhere: exactly the score G asks for, so neither moves.
+def lsgan_losses(real_scores, fake_scores):
+    """(D's loss, G's loss) of the least-squares GAN, from D's scores on a real and a fake batch."""
+    real, fake = np.asarray(real_scores, dtype=np.float64), np.asarray(fake_scores, dtype=np.float64)
+    d_loss = 0.5 * np.mean((real - 1.0) ** 2) + 0.5 * np.mean((fake + 1.0) ** 2)
+    return d_loss, 0.5 * np.mean(fake ** 2)
 
 
-def discriminator_loss(real_logits, fake_logits):
-    """The discriminator's loss -V, from its logits on a real and a fake batch."""
-    return np.mean(softplus(-real_logits)) + np.mean(softplus(fake_logits))
+def lsgan_optimal_d(p_data, p_g):
+    """The least-squares GAN's optimal score s*(x), elementwise, from the two densities at x."""
+    return (p_data - p_g) / (p_data + p_g)
 
 
-assert gu.checks.check_gan_d_loss(discriminator_loss)
-
-
-# %% jupyter={"source_hidden": true} tags=["solution"]
-def generator_loss_minimax(fake_logits):
-    """The minimax generator loss, from the discriminator's logits on fakes."""
-    return -np.mean(softplus(fake_logits))
-
-
-assert gu.checks.check_gan_g_loss(generator_loss_minimax, "minimax")
+assert gu.checks.check_lsgan_losses(lsgan_losses)
+assert gu.checks.check_lsgan_optimal_d(lsgan_optimal_d)
 
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
-def generator_loss_non_saturating(fake_logits):
-    """The non-saturating generator loss, from the discriminator's logits on fakes."""
-    return np.mean(softplus(-fake_logits))
+# 2. Divide the top and bottom of D* by p_data: D* = 1 / (1 + p_g / p_data) = sigmoid(l*), with
+# l*(x) = log p_data(x) - log p_g(x). For Gaussians the logarithms are quadratics in x; the constants
+# log sqrt(2 pi) cancel. With equal widths the x^2 terms cancel too: l* is linear in x, so a logistic
+# regression on x (one weight, one bias) is already an optimal discriminator.
+def d_star_logit(x, mean_data, std_data, mean_g, std_g):
+    """The logit of D*(x) for two Gaussians, in closed form."""
+    x = np.asarray(x, dtype=np.float64)
+    return (np.log(std_g / std_data) - (x - mean_data) ** 2 / (2 * std_data ** 2)
+            + (x - mean_g) ** 2 / (2 * std_g ** 2))
 
 
-assert gu.checks.check_gan_g_loss(generator_loss_non_saturating, "non_saturating")
+assert gu.checks.check_gaussian_d_star_logit(d_star_logit)
+
+# %% jupyter={"source_hidden": true} tags=["solution"]
+# 3. On [0, 1) only the data put mass: D* = 1, log D* = 0. On (2, 3] only G: 1 - D* = 1, log 1 = 0. On [1, 2]
+# both densities are 1/2, so D* = 1/2, and that stretch holds half of each box's mass:
+# C(G) = 1/2 log(1/2) + 1/2 log(1/2) = -log 2, and JSD = (C(G) + log 4) / 2 = (log 2) / 2 = 0.3466 nats.
+c_boxes = -math.log(2)
+assert gu.checks.check_box_criterion(c_boxes)
+xs = np.linspace(-1.0, 4.0, 50001)
+box_data, box_g = np.where((xs >= 0) & (xs <= 2), 0.5, 0.0), np.where((xs >= 1) & (xs <= 3), 0.5, 0.0)
+jsd_boxes = js_divergence(box_data / box_data.sum(), box_g / box_g.sum())
+print(f"on a grid: JSD = {jsd_boxes:.4f} nats, C(G) = -log 4 + 2 JSD = {-math.log(4) + 2 * jsd_boxes:.4f}")
 
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
-def optimal_discriminator(p_data, p_g):
-    """The optimal discriminator D*(x), elementwise, from the two densities at x."""
-    return p_data / (p_data + p_g)
+# 4. For theta != 0 the two Diracs share no point: disjoint supports, so JSD = log 2 whatever theta is, and 0 only
+# at theta = 0. All the mass must travel |theta|, so W = |theta|. The JSD is flat in theta: its gradient is 0,
+# and a generator moving theta learns nothing from it until it lands exactly on 0. W has slope +-1 everywhere,
+# always pointing theta towards 0: the idea behind the Wasserstein GAN (notebook 04).
+def dirac_distances(theta):
+    """(JSD, earth-mover distance) between a Dirac at 0 and a Dirac at theta."""
+    if theta == 0:
+        return 0.0, 0.0
+    return js_divergence(np.array([1.0, 0.0]), np.array([0.0, 1.0])), abs(theta)
 
 
-assert gu.checks.check_optimal_discriminator(optimal_discriminator)
+assert gu.checks.check_dirac_distances(dirac_distances)
+for theta in (-2.0, -0.1, 0.0, 0.1, 2.0):
+    print(f"theta = {theta:5.1f}: JSD = {dirac_distances(theta)[0]:.4f}, W = {dirac_distances(theta)[1]:.1f}")
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
-# Section 4's prediction: "non-saturating", about 100 times larger. Where D(G(z)) = 0.01 its gradient
-# on the logit is about 0.99, the minimax loss's about 0.01 (99 times; at the plot's grid point 0.011
-# the check measures about 90).
+# 5. "swings". With lr G ten times larger, each G update moves p_g about ten times further while D's five
+# updates stay as they were: D tracks the D* of a p_g that has already moved on, as in section 5's k = 1 run
+# (per G update, k * lr_D / lr_G drops from 15 to 1.5). The run above shows the JSD estimate jumping back up
+# during the second half. (A short fast-mode run may print a different verdict.)
+prediction_fast_g = "swings"
+gu.checks.check_predict_fast_generator(prediction_fast_g, jsd_history);
+
+# %% jupyter={"source_hidden": true} tags=["solution"]
+# Section 4's prediction: "non-saturating", about 100 times larger. Where D(G(z)) = 0.01 its slope on the logit
+# is about 0.99, the minimax loss's about 0.01 (at the plot's grid point 0.011 the ratio is about 90).
 prediction = "non-saturating"
 assert gu.checks.check_predict_gradient(prediction)
 
@@ -689,8 +784,9 @@ assert gu.checks.check_predict_gradient(prediction)
 # - Arjovsky, M. and Bottou, L. (2017). Towards Principled Methods for Training Generative Adversarial Networks. arXiv:1701.04862.
 # - Arjovsky, M., Chintala, S. and Bottou, L. (2017). Wasserstein GAN. arXiv:1701.07875.
 # - Goodfellow, I. (2016). NIPS 2016 Tutorial: Generative Adversarial Networks. arXiv:1701.00160.
-# - Goodfellow, I., Pouget-Abadie, J., Mirza, M., Xu, B., Warde-Farley, D., Ozair, S., Courville, A. and Bengio, Y. (2014). Generative Adversarial Networks. arXiv:1406.2661.
-# - Kahng, M., Thorat, N., Chau, D. H., Viégas, F. B. and Wattenberg, M. (2018). GAN Lab: Understanding Complex Deep Generative Models using Interactive Visual Experimentation. arXiv:1809.01587.
+# - Goodfellow, I. et al. (2014). Generative Adversarial Networks. arXiv:1406.2661.
+# - Kahng, M. et al. (2018). GAN Lab: Understanding Complex Deep Generative Models using Interactive Visual Experimentation. arXiv:1809.01587.
 # - Lin, Z., Khetan, A., Fanti, G. and Oh, S. (2018). PacGAN: The power of two samples in generative adversarial networks. arXiv:1712.04086.
-# - Metz, L., Poole, B., Pfau, D. and Sohl-Dickstein, J. (2017). Unrolled Generative Adversarial Networks. arXiv:1611.02163.
-# - Srivastava, A., Valkov, L., Russell, C., Gutmann, M. U. and Sutton, C. (2017). VEEGAN: Reducing Mode Collapse in GANs using Implicit Variational Learning. arXiv:1705.07761.
+# - Mao, X. et al. (2017). Least Squares Generative Adversarial Networks. arXiv:1611.04076.
+# - Metz, L. et al. (2017). Unrolled Generative Adversarial Networks. arXiv:1611.02163.
+# - Srivastava, A. et al. (2017). VEEGAN: Reducing Mode Collapse in GANs using Implicit Variational Learning. arXiv:1705.07761.
