@@ -137,3 +137,51 @@ def test_display_bundle_has_a_static_picture(explorer):
     bundle = explorer._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert base64.b64decode(bundle["image/png"])[:4] == b"\x89PNG" and bundle["text/plain"].startswith("step 0")
+
+
+def _learner_step(w, b, x, y, lr):
+    p = 1 / (1 + np.exp(-(x @ w + b)))
+    return w - lr * x.T @ (p - y) / len(x), b - lr * np.mean(p - y)
+
+
+def _learner_bce(y, p):
+    return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+
+def test_the_learners_step_and_loss_drive_the_explorer_like_the_course_versions():
+    ours = gradient_descent.GradientDescentExplorer(lr=0.3, grid=10)
+    theirs = gradient_descent.GradientDescentExplorer(lr=0.3, grid=10, step=_learner_step, loss=_learner_bce)
+    ours.step(50)
+    theirs.step(50)
+    assert np.allclose(ours.params["w"], theirs.params["w"]) and np.allclose(ours.losses, theirs.losses)
+    calls = []
+    spy = gradient_descent.GradientDescentExplorer(lr=0.3, grid=10, step=lambda *a: calls.append(1) or _learner_step(*a))
+    spy.step(3)
+    assert len(calls) == 3
+
+
+def test_the_learners_backward_pass_trains_the_hidden_layer():
+    x, y = neuron.make_two_blobs(40, seed=2)
+    ours = gradient_descent.GradientDescentExplorer(x, y, lr=1.0, width=4, grid=10)
+    theirs = gradient_descent.GradientDescentExplorer(x, y, lr=1.0, width=4, grid=10,
+                                                      backward=lambda params, x, y: neuron.gradients(params, x, y)[1])
+    ours.step(20)
+    theirs.step(20)
+    assert np.allclose(ours.params["W1"], theirs.params["W1"])
+
+
+def test_a_learners_saturating_loss_still_sees_divergence():
+    x, y = neuron.make_two_blobs(200, seed=0)
+    run = gradient_descent.GradientDescentExplorer(x, y, lr=10.0, grid=10, step=_learner_step, loss=_learner_bce)
+    with np.errstate(over="ignore"):
+        run.step(10)
+    assert run.diverged and run.steps == 2 and all(np.isfinite(run.losses))
+
+
+def test_learner_functions_are_validated():
+    with pytest.raises(ValueError, match="single neuron"):
+        gradient_descent.GradientDescentExplorer(width=3, step=_learner_step)
+    with pytest.raises(ValueError, match="hidden layer"):
+        gradient_descent.GradientDescentExplorer(backward=lambda params, x, y: params)
+    with pytest.raises(ValueError, match="loss must be a function"):
+        gradient_descent.GradientDescentExplorer(loss=3.0)

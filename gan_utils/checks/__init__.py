@@ -24,8 +24,10 @@ from __future__ import annotations
 
 from .core import CheckResult, build_exercise, check_function, yours_or_reference
 from .hints import hint, max_hint_level, reset_hints
-from .nb00 import check_scale_images
-from .nb01 import check_bce_loss, check_mse_gradient, check_gradient_step, check_sigmoid_derivative
+from .nb00 import check_background_share, check_scale_images, check_tanh_reach, check_to_pixels
+from .nb01 import (check_bce_loss, check_constant_guess, check_diagnose_curves, check_gradient_step, check_mse_gradient,
+                   check_predict_centred_rate, check_sigmoid, check_sigmoid_derivative, check_softplus_derivative,
+                   check_two_layer_backward)
 from .nb02 import (check_box_criterion, check_dirac_distances, check_gan_d_loss, check_gan_g_loss, check_gan_g_loss_minimax,
                    check_gan_g_loss_non_saturating, check_gaussian_d_star_logit, check_js_divergence, check_kl_divergence,
                    check_lsgan_losses, check_lsgan_optimal_d, check_optimal_discriminator, check_predict_fast_generator,
@@ -37,9 +39,11 @@ from .nb05 import check_frechet_gaussian, check_nearest_distance, check_parzen_l
 __all__ = [
     "CheckResult", "check_function", "build_exercise", "yours_or_reference", "hint", "max_hint_level", "reset_hints",
     # notebook 00
-    "check_scale_images",
+    "check_scale_images", "check_tanh_reach", "check_background_share", "check_to_pixels",
     # notebook 01
-    "check_sigmoid_derivative", "check_bce_loss", "check_mse_gradient", "check_gradient_step",
+    "check_sigmoid", "check_sigmoid_derivative", "check_bce_loss", "check_gradient_step", "check_two_layer_backward",
+    "check_softplus_derivative", "check_mse_gradient", "check_constant_guess", "check_predict_centred_rate",
+    "check_diagnose_curves",
     # notebook 02
     "check_kl_divergence", "check_js_divergence", "check_optimal_discriminator", "check_gan_d_loss", "check_gan_g_loss",
     "check_gan_g_loss_minimax", "check_gan_g_loss_non_saturating", "check_predict_gradient", "check_lsgan_losses",

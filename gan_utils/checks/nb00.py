@@ -1,22 +1,54 @@
-"""Notebook 00's exercise check: scaling uint8 pixels to [-1, 1]."""
+"""Notebook 00's checks: scaling uint8 pixels to [-1, 1] (a build cell), and the exercises that transfer it."""
 from __future__ import annotations
 
-from typing import Callable
+import functools
+from typing import Any, Callable
 
 import numpy as np
 
-from ..engine.data import to_float
-from .core import CheckResult, check_function, report, run_safely
+from ..engine.data import to_float, to_uint8
+from .core import CheckResult, build_exercise, check_function, check_prediction, known_mistake, report, run_safely
 
-# This notebook's graded help (hints.py gathers it): exercise -> (idea, maths, code).
-# Ideas never hold a formula or code: a failing verdict shows them.
-HINTS: dict[str, tuple[str, str, str]] = {
+# This notebook's graded help (hints.py gathers it): exercise -> (question, step, maths, code).
+# A question never holds a formula or code (a failing verdict shows it); no step lets you write the answer alone.
+HINTS: dict[str, tuple[str, str, str, str]] = {
     "scale_images": (
-        "Stretch the pixel range so that black lands on -1 and white on +1, the range of the generator's "
-        "tanh. Watch the type: arithmetic on uint8 wraps around at 256.",
-        r"A linear map $v \mapsto v / 127.5 - 1$ sends $0 \to -1$, $127.5 \to 0$ and $255 \to 1$. "
-        r"Convert to `float32` before dividing.",
+        "Which stored pixel value must land on -1, and which on +1? And what happens to a uint8 number when "
+        "arithmetic takes it past 255?",
+        "The map is a straight line. First find the factor that turns the width of the pixel range (255) into "
+        "the width of the target range (2), then the shift that puts black where it belongs. Change the type "
+        "before any arithmetic.",
+        r"$x = \text{pixel} / 127.5 - 1$ sends $0 \to -1$, $127.5 \to 0$ and $255 \to 1$; compute it in "
+        r"`float32`.",
         "```python\nreturn images.astype(np.float32) / 127.5 - 1.0\n```",
+    ),
+    "tanh_reach": (
+        "Under this scaling, where does a full-ink pixel land, and which part of that range can a tanh output "
+        "never produce?",
+        "A tanh output never exceeds 1. Find the stored pixel value that lands exactly on 1 under this scaling: "
+        "every brighter pixel is out of the generator's reach. Then think about what to divide by: all pixels, "
+        "not only the inked ones.",
+        r"$\text{pixel}/127.5 > 1 \iff \text{pixel} > 127.5$; the share is the mean of that test over every pixel "
+        r"of every image, about 13% of all MNIST pixels (about 70% of the inked ones).",
+        "```python\nshare = float((data.x_train > 127.5).mean())\n```",
+    ),
+    "background_share": (
+        "The histogram's vertical axis is logarithmic. How many times taller is a bar that sits one labelled "
+        "grid line higher than another?",
+        "Compare the one bar at -1 with all the other bars together: there are many of them, each far lower. "
+        "Estimate their total before you compare it with the tall bar.",
+        r"The share of background pixels is the mean of the test $x = -1$ (stored pixel $= 0$) over every pixel: "
+        r"about 80% of MNIST's pixels carry no ink.",
+        "```python\nprediction = \"about 80%\"\nshare = float((data.x_train == 0).mean())\n```",
+    ),
+    "to_pixels": (
+        "A generator's tanh gives floats in [-1, 1], and sometimes a hair outside after rounding. What must "
+        "change to store them as 0..255 pixels: the range, the type, or both? What can a uint8 not hold?",
+        "Undo section 3's map step by step, in the reverse order. Then deal with the two things a float has that "
+        "a uint8 cannot hold: decimals, and values outside 0..255.",
+        r"$\text{pixel} = \mathrm{round}\big((x + 1)\cdot 127.5\big)$, clipped to $[0, 255]$, stored as `uint8`. "
+        r"Without the clip, $x = 1.04$ gives 260, which wraps around to 4: black.",
+        "```python\nreturn np.clip(np.rint((x + 1.0) * 127.5), 0, 255).astype(np.uint8)\n```",
     ),
 }
 
@@ -60,8 +92,14 @@ def float32_problem(name: str, fn: Callable, cases: list[tuple]) -> CheckResult 
     return None
 
 
+def _course_scale_images(images):
+    """The course's scaling with the learner's signature: uint8 (N, 28, 28) -> float32 (N, 28, 28) in [-1, 1]."""
+    return to_float(images)[..., 0]
+
+
+@build_exercise("scale_images", reference=lambda: _course_scale_images, names=("scale_images",))
 def check_scale_images(scale_images: Callable | None) -> CheckResult:
-    """Check notebook 00's exercise: uint8 pixels 0..255 -> float32 in [-1, 1] (channel axis optional).
+    """Check notebook 00's build cell: uint8 pixels 0..255 -> float32 in [-1, 1] (channel axis optional).
 
     Introduced in notebook 00.
     """
@@ -73,4 +111,124 @@ def check_scale_images(scale_images: Callable | None) -> CheckResult:
         if problem is not None:
             problem.exercise = "scale_images"
             result = problem
+    return report(result)
+
+
+# --- exercises at the end ----------------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=1)
+def _embedded_train() -> np.ndarray:
+    from ..engine.data import load_mnist
+
+    return load_mnist("embedded", verbose=False).x_train
+
+
+def _pixels(images: Any) -> np.ndarray:
+    """The images a data exercise is about: the ones given, else the embedded training digits."""
+    if images is None:
+        return _embedded_train()
+    images = np.asarray(images)
+    if images.dtype != np.uint8:
+        raise ValueError(f"images must be the stored uint8 pixels (like data.x_train), got dtype {images.dtype}")
+    return images
+
+
+def _share(value: Any) -> float | None:
+    if isinstance(value, bool) or callable(value):
+        return None
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        return None
+    return float(arr) if arr.ndim == 0 and np.isfinite(arr) else None
+
+
+def check_tanh_reach(share: Any = None, images: Any = None) -> CheckResult:
+    """Check notebook 00's exercise: the share of all pixels that pixel / 127.5 puts above a tanh's reach.
+
+    Introduced in notebook 00. `images` are the uint8 digits the learner counted (default: the embedded set).
+    """
+    name = "tanh_reach"
+    value = _share(share)
+    if value is None:
+        return report(CheckResult(name, False, "set share to one number: the fraction (0 to 1) of all pixels that "
+                                               "land out of a tanh's reach."))
+    pixels = _pixels(images)
+    expected = float((pixels > 127.5).mean())
+    if abs(value - expected) < 1e-3:
+        return report(CheckResult(name, True, f"{expected:.1%} of all pixels would be targets that a tanh "
+                                              f"generator can never reach."))
+    ink = float((pixels > 127.5).sum() / max((pixels > 0).sum(), 1))
+    if abs(value - 100 * expected) < 0.1:
+        detail = " Recognised mistake: that is a percentage; give a fraction between 0 and 1."
+    elif abs(value - ink) < 1e-3:
+        detail = " Recognised mistake: you divided by the inked pixels only; the question asks about all pixels."
+    elif abs(value - (1 - expected)) < 1e-3:
+        detail = " Recognised mistake: that is the share a tanh CAN reach."
+    else:
+        detail = ""
+    return report(CheckResult(name, False, f"share = {value:.4g} is not the fraction of out-of-reach pixels in these "
+                                           f"images.{detail}"))
+
+
+SHARE_CHOICES = ("about 20%", "about 50%", "about 80%", "about 95%")
+
+
+def check_background_share(prediction: Any = None, images: Any = None) -> CheckResult:
+    """Check notebook 00's read-the-histogram exercise: which share of all pixels is background (no ink).
+
+    Introduced in notebook 00. `images` are the uint8 digits of the histogram (default: the embedded set).
+    """
+    def outcome() -> tuple[str, str]:
+        share = float((_pixels(images) == 0).mean())
+        nearest = min(SHARE_CHOICES, key=lambda choice: abs(float(choice.split()[1].rstrip("%")) / 100 - share))
+        return nearest, f"{share:.1%} of these pixels are background (stored 0, scaled -1)."
+
+    return check_prediction("background_share", prediction, SHARE_CHOICES, "checks it", outcome,
+                            normalise=lambda text: " ".join(text.lower().split()))
+
+
+def _to_pixels_cases() -> list[tuple]:
+    rng = np.random.default_rng(7)
+    return [
+        (np.array([[[-1.0, -0.5, 0.0], [0.5, 1.0, 0.2]]], dtype=np.float32),),
+        (rng.uniform(-1.0, 1.0, (2, 28, 28)).astype(np.float32),),
+        (np.array([[[1.04, 1.01, -1.03], [0.999, -0.998, 0.3]]], dtype=np.float32),),
+    ]
+
+
+def check_to_pixels(to_pixels: Callable | None) -> CheckResult:
+    """Check notebook 00's exercise: generator outputs in [-1, 1] (a little outside too) -> uint8 pixels 0..255.
+
+    Introduced in notebook 00.
+    """
+    name = "to_pixels"
+    cases = _to_pixels_cases()
+
+    def shifted(x):
+        return (np.asarray(x, np.float64) + 1.0) * 127.5
+
+    mistake = known_mistake(to_pixels, cases, [
+        (lambda x: np.rint(shifted(x)).astype(np.int64) % 256,
+         "a value a little above 1 came back as a dark pixel: a uint8 wraps around past 255, so keep the values "
+         "inside 0..255 before converting."),
+        (lambda x: np.clip(np.floor(shifted(x)), 0, 255),
+         "several pixels are one below the expected value: converting to integers cuts off the decimals; round "
+         "to the nearest integer first."),
+        (lambda x: np.clip(np.rint(np.asarray(x, np.float64) * 127.5), 0, 255),
+         "you scaled without shifting: black (-1) and mid-grey (0) both land on 0."),
+        (lambda x: np.clip((np.asarray(x, np.float64) + 1.0) / 2.0, 0, 1),
+         "your pixels lie between 0 and 1; stored pixels run from 0 to 255."),
+    ])
+    result = check_function(name, to_pixels, to_uint8, cases, diagnose=lambda got, expected: mistake,
+                            verbose=False, arg_names=["x"])
+    if result.passed:
+        for args in cases:
+            got, failed = run_safely(name, to_pixels, *args)
+            if failed is not None:
+                return report(failed)
+            dtype = getattr(got, "dtype", type(got).__name__)
+            if dtype != np.uint8:
+                return report(CheckResult(name, False, f"the values are right but come back as {dtype}; stored "
+                                                       f"pixels (and image files) are uint8, one byte each."))
     return report(result)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .answers import course_answer
 from .names import FASHION_SOURCES, MNIST_SOURCES
 from .paths import NPZ_ERRORS, atomic_write, load_npz, data_dir, display_path
 from .switches import is_offline
@@ -325,6 +326,7 @@ def load_fashion_mnist(source: str | os.PathLike = "auto", verbose: bool = True)
     )
 
 
+@course_answer("scale_images")
 def to_float(images: np.ndarray) -> np.ndarray:
     """Scale uint8 images (N, 28, 28) with pixels 0..255 to float32 (N, 28, 28, 1) in [-1, 1].
 
@@ -340,6 +342,7 @@ def to_float(images: np.ndarray) -> np.ndarray:
     return (images.astype(np.float32) / 127.5 - 1.0)[..., None]
 
 
+@course_answer("to_pixels")
 def to_uint8(images) -> np.ndarray:
     """Convert float images in [-1, 1] (with or without a channel axis) back to uint8 (N, H, W), 0..255.
 

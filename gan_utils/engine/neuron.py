@@ -1,7 +1,8 @@
 """A neuron (or a tiny two-layer network) in NumPy, trained by hand-written gradient descent.
 
 Introduced in notebook 01. The pieces (``sigmoid``, ``bce``, ``gradients``) are the same formulas
-the notebook derives, and the reference the exercise checks compare a learner's code with. The
+the notebook derives, and the reference the exercise checks compare a learner's code with: each is
+marked ``@course_answer``, so a learner's answer that calls it does not pass its check. The
 widget that watches it learn is ``gan_utils.widgets.gradient_descent``.
 """
 from __future__ import annotations
@@ -10,11 +11,13 @@ import math
 
 import numpy as np
 
+from .answers import course_answer
 
 DIVERGE_FACTOR = 10.0  # the loss rising this many times above its starting value means "diverged"
 MAX_HIDDEN = 64
 
 
+@course_answer("sigmoid")
 def sigmoid(a) -> np.ndarray:
     """The logistic function 1 / (1 + exp(-a)) of a pre-activation a, computed without overflow. Introduced in notebook 01."""
     a = np.asarray(a, dtype=np.float64)
@@ -26,12 +29,14 @@ def sigmoid(a) -> np.ndarray:
     return out
 
 
+@course_answer("sigmoid_derivative")
 def sigmoid_derivative(a) -> np.ndarray:
     """The derivative of the sigmoid, sigma(a) * (1 - sigma(a)). Introduced in notebook 01."""
     p = sigmoid(a)
     return p * (1.0 - p)
 
 
+@course_answer("bce_loss")
 def bce(y, p, eps: float = 1e-12) -> float:
     """Mean binary cross-entropy -[y log p + (1 - y) log(1 - p)] of probabilities p for labels y. Introduced in notebook 01."""
     y, p = np.asarray(y, dtype=np.float64), np.asarray(p, dtype=np.float64)
@@ -84,6 +89,7 @@ def logits(params: dict, x: np.ndarray) -> np.ndarray:
     return np.tanh(x @ params["W1"] + params["b1"]) @ params["w2"] + params["b2"]
 
 
+@course_answer("gradient_step", "two_layer_backward")
 def gradients(params: dict, x: np.ndarray, y: np.ndarray) -> tuple[float, dict[str, np.ndarray]]:
     """The BCE loss and its gradient with respect to every parameter, by backpropagation. Introduced in notebook 01."""
     n = len(x)
@@ -99,6 +105,7 @@ def gradients(params: dict, x: np.ndarray, y: np.ndarray) -> tuple[float, dict[s
     return bce_with_logits(y, a), grads
 
 
+@course_answer("gradient_step")
 def gradient_step(params: dict, x: np.ndarray, y: np.ndarray, lr: float) -> tuple[float, dict[str, np.ndarray]]:
     """One step of gradient descent, theta <- theta - lr * dL/dtheta; returns (loss before the step, new params). Introduced in notebook 01."""
     if not (isinstance(lr, (int, float, np.floating)) and lr > 0 and math.isfinite(lr)):

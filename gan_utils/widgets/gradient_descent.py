@@ -3,7 +3,9 @@
 Introduced in notebook 01. It trains the NumPy network of ``gan_utils.engine.neuron`` by hand-written
 gradient descent and draws the decision boundary over the data and the loss curve, updating one
 persistent figure in place. Its buttons call its methods (``step``, ``reset``, ``play``,
-``pause``), so tests drive it with ``button.click()``.
+``pause``), so tests drive it with ``button.click()``. Notebook 01 hands it the learner's own
+pieces: ``step`` (one gradient step of the single neuron), ``backward`` (the two-layer network's
+gradients) and ``loss`` (the binary cross-entropy); without them it uses the engine's.
 """
 from __future__ import annotations
 
@@ -24,7 +26,9 @@ class GradientDescentExplorer(PlayControls):
 
     def __init__(self, x=None, y=None, lr: float = 0.1, width: int = 0, seed: int = 0,
                  lr_range: tuple[float, float] = (1e-3, 1e2), play_steps: int = 2, grid: int = 60,
-                 diverge_factor: float = DIVERGE_FACTOR):
+                 diverge_factor: float = DIVERGE_FACTOR, step=None, backward=None, loss=None):
+        """step(w, b, x, y, lr) -> (w, b) trains the single neuron (width 0); backward(params, x, y) -> the
+        gradients, a dict like params, trains the hidden layer (width > 0); loss(y, p) -> the mean loss."""
         import ipywidgets as W
 
         from . import controls as widgets
@@ -40,6 +44,15 @@ class GradientDescentExplorer(PlayControls):
             raise ValueError(f"play_steps must be a positive integer, got {play_steps!r}")
         if not diverge_factor > 1:
             raise ValueError(f"diverge_factor must be > 1, got {diverge_factor!r}")
+        for label, fn in (("step", step), ("backward", backward), ("loss", loss)):
+            if fn is not None and not callable(fn):
+                raise ValueError(f"{label} must be a function or None, got {type(fn).__name__}")
+        if step is not None and width != 0:
+            raise ValueError(f"step(w, b, x, y, lr) trains the single neuron (width=0), got width={width!r}; "
+                             f"pass backward= for a hidden layer")
+        if backward is not None and width == 0:
+            raise ValueError("backward(params, x, y) trains a hidden layer: give width > 0 (or pass step= for one neuron)")
+        self.step_fn, self.backward_fn, self.loss_fn = step, backward, loss
         self.x, self.y, self.width, self.seed = x, y, width, seed
         self.play_steps, self.diverge_factor = play_steps, float(diverge_factor)
         self._initial = init_params(width, seed)
@@ -75,7 +88,8 @@ class GradientDescentExplorer(PlayControls):
         self.params = {k: v.copy() for k, v in self._initial.items()}
         self.steps = 0
         self.diverged = False
-        self.losses = [gradients(self.params, self.x, self.y)[0]]
+        self.losses = [self._loss(self.params)]
+        self._first_exact = gradients(self.params, self.x, self.y)[0]
         self.errors.clear()
         self.redraw()
 
@@ -86,9 +100,12 @@ class GradientDescentExplorer(PlayControls):
         for _ in range(n):
             if self.diverged:
                 break
-            _, new = gradient_step(self.params, self.x, self.y, self.lr)
-            loss = gradients(new, self.x, self.y)[0] if all(np.isfinite(v).all() for v in new.values()) else math.inf
-            if not math.isfinite(loss) or loss > self.diverge_factor * self.losses[0]:
+            new = self._updated(self.params)
+            finite = all(np.isfinite(v).all() for v in new.values())
+            loss = self._loss(new) if finite else math.inf
+            # judged on the course's loss from logits, which never rounds a probability to 0 or 1
+            exact = gradients(new, self.x, self.y)[0] if finite else math.inf
+            if not math.isfinite(loss) or not exact <= self.diverge_factor * self._first_exact:
                 self.diverged = True  # keep the last finite weights on screen, never NaNs
                 self.diverged_loss = loss
                 if math.isfinite(loss):  # show the jump on the curve, then stop
@@ -101,6 +118,30 @@ class GradientDescentExplorer(PlayControls):
             self.pause()
         self.redraw()
         return self.losses[-1]
+
+    def _updated(self, params: dict) -> dict:
+        """The weights after one step at the slider's rate: the learner's step or backward pass if given."""
+        copy = {k: v.copy() for k, v in params.items()}
+        if self.step_fn is not None:
+            w, b = self.step_fn(copy["w"], copy["b"], self.x, self.y, self.lr)
+            return {"w": np.asarray(w, dtype=np.float64).reshape(params["w"].shape),
+                    "b": np.asarray(b, dtype=np.float64).reshape(params["b"].shape)}
+        if self.backward_fn is not None:
+            grads = self.backward_fn(copy, self.x, self.y)
+            return {k: params[k] - self.lr * np.asarray(grads[k], dtype=np.float64).reshape(params[k].shape)
+                    for k in params}
+        return gradient_step(params, self.x, self.y, self.lr)[1]
+
+    def _loss(self, params: dict) -> float:
+        """The mean BCE of these weights on the data: the learner's loss if given (probabilities kept off 0 and 1).
+
+        The curve shows this loss; divergence is judged on the course's loss from logits (``step``), which
+        keeps growing where a probability has rounded to exactly 0 or 1.
+        """
+        if self.loss_fn is None:
+            return gradients(params, self.x, self.y)[0]
+        p = np.clip(sigmoid(logits(params, self.x)), 1e-12, 1.0 - 1e-12)
+        return float(self.loss_fn(self.y, p))
 
     @property
     def status_text(self) -> str:
