@@ -23,15 +23,15 @@ if importlib.util.find_spec("gan_utils") is None:
 #
 # A GAN is a game between two networks. Here you write that game down, build its pieces yourself
 # (two divergences, the best discriminator, the losses), and watch it play on toys small enough to
-# draw. Terms in bold have an entry in the course [glossary](../docs/glossary.md).
-# About 1 minute on a 2-core laptop.
+# draw. The course [glossary](../docs/glossary.md) says more about each term linked below.
+# About 2 minutes on a 2-core laptop.
 
 # %% [markdown]
 # ## 1. The game
 #
-# The **generator** $G$ turns latent noise $z \sim p_z = \mathcal{N}(0, I)$ into a sample $G(z)$;
-# its samples follow a distribution $p_g$. The **discriminator** $D$ looks at a sample $x$ and outputs a
-# **logit** $\ell$, a raw score; $D(x) = \sigma(\ell) = 1/(1+e^{-\ell})$ is its probability that $x$ is
+# The [**generator**](../docs/glossary.md#generator-g) $G$ turns latent noise $z \sim p_z = \mathcal{N}(0, I)$ into a sample $G(z)$;
+# its samples follow a distribution $p_g$. The [**discriminator**](../docs/glossary.md#discriminator-d) $D$ looks at a sample $x$ and outputs a
+# [**logit**](../docs/glossary.md#logit) $\ell$, a raw score; $D(x) = \sigma(\ell) = 1/(1+e^{-\ell})$ is its probability that $x$ is
 # real. Labels are real $= 1$, fake $= 0$ throughout the course. On this notebook's toys $x$ is a
 # number or a point of the plane, not an image. Goodfellow et al. (2014) score the game with one
 # **value function**:
@@ -44,7 +44,7 @@ if importlib.util.find_spec("gan_utils") is None:
 # In code we minimise losses, so $D$'s loss is $-V$, averaged over a real and a fake batch. Taking
 # $\log \sigma(\ell)$ of a computed probability fails for confident logits: for $\ell = 40$, $\sigma(\ell)$ is
 # exactly 1 in float32. Rewrite both logarithms from the logit with
-# **softplus**, $\mathrm{softplus}(\ell) = \log(1 + e^{\ell})$, which NumPy computes stably as
+# [**softplus**](../docs/glossary.md#softplus), $\mathrm{softplus}(\ell) = \log(1 + e^{\ell})$, which NumPy computes stably as
 # `np.logaddexp(0, ell)`: $\log\sigma(\ell) = -\mathrm{softplus}(-\ell)$ and
 # $\log(1-\sigma(\ell)) = -\mathrm{softplus}(\ell)$. Write `discriminator_loss` in NumPy below; the next
 # cell checks it and the notebook then uses yours, first for one fact: a $D$ that answers $\frac{1}{2}$
@@ -87,11 +87,11 @@ print(f"log 4 = {math.log(4):.4f}")
 # ## 2. Two divergences, in nats
 #
 # Section 3's derivation ends in a divergence between distributions, so first two definitions. The
-# **KL divergence** of $P$ relative to $Q$ is
+# [**KL divergence**](../docs/glossary.md#kl-divergence) of $P$ relative to $Q$ is
 #
 # $$\mathrm{KL}(P\,\|\,Q) = \sum_x P(x)\log\frac{P(x)}{Q(x)},$$
 #
-# an integral for continuous $x$. With the natural logarithm it is measured in **nats**. It is $\ge 0$,
+# an integral for continuous $x$. With the natural logarithm it is measured in [**nats**](../docs/glossary.md#nats). It is $\ge 0$,
 # zero only for $P = Q$, and not symmetric. Two details decide the code: an outcome with
 # $P(x) = 0$ adds nothing ($0 \log 0 = 0$), and if $Q(x) = 0 < P(x)$ somewhere, KL is infinite. Write
 # it for two probability vectors.
@@ -111,7 +111,7 @@ gu.checks.check_kl_divergence(kl_divergence)
 kl_divergence = gu.checks.yours_or_reference(kl_divergence)
 
 # %% [markdown]
-# The **Jensen-Shannon divergence** compares both distributions with their mixture $M = \frac{1}{2}(P+Q)$:
+# The [**Jensen-Shannon divergence**](../docs/glossary.md#jensen-shannon-divergence-jsd) compares both distributions with their mixture $M = \frac{1}{2}(P+Q)$:
 #
 # $$\mathrm{JSD}(P\,\|\,Q) = \tfrac{1}{2}\,\mathrm{KL}(P\,\|\,M) + \tfrac{1}{2}\,\mathrm{KL}(Q\,\|\,M).$$
 #
@@ -165,7 +165,7 @@ print(f"always heads vs always tails: KL = {kl_divergence(heads, tails)}, "
 # $$f(t) = a\log t + b\log(1-t).$$
 #
 # Set $f'(t) = 0$, solve for $t$, and check that it is a maximum. Your answer, as a function of the two
-# densities (NumPy arrays, elementwise), is the **optimal discriminator** $D^*$: write it below.
+# densities (NumPy arrays, elementwise), is the [**optimal discriminator**](../docs/glossary.md#optimal-discriminator) $D^*$: write it below.
 
 # %% tags=["build"]
 def optimal_discriminator(p_data, p_g):
@@ -276,7 +276,7 @@ plt.show()
 # ## 4. Two generator losses
 #
 # Early in training $G$ is poor, $D$ rejects its samples confidently and $D(G(z)) \approx 0$. In the
-# **minimax** game $G$ minimises $\mathbb{E}_z[\log(1 - D(G(z)))]$, the term of $V$ that depends on it.
+# [**minimax**](../docs/glossary.md#minimax-loss) game $G$ minimises $\mathbb{E}_z[\log(1 - D(G(z)))]$, the term of $V$ that depends on it.
 # Goodfellow et al. proposed a second loss: maximise $\log D(G(z))$ instead, that is, minimise
 # $\mathbb{E}_z[-\log D(G(z))]$. Write both from $D$'s logits on the fakes, with the softplus forms of
 # section 1; each is checked, then used.
@@ -358,7 +358,7 @@ gu.checks.check_predict_gradient(prediction, gradients={
 # What the plot shows: the minimax cost is flat where $G$ is worst. At the grid point nearest 0.01 the
 # printed slopes differ about ninety-fold, so under minimax $G$ barely learns. The maximum-likelihood
 # cost is flat there too and steep only near $D(G(z)) = 1$: nearly all its gradient comes from the few
-# fakes $D$ already believes. This is why $-\log D(G(z))$ is called the **non-saturating loss**: its
+# fakes $D$ already believes. This is why $-\log D(G(z))$ is called the [**non-saturating loss**](../docs/glossary.md#non-saturating-loss): its
 # slope does not die away where $D$ rejects the fakes. Later notebooks use it and link back here.
 
 # %% [markdown]
@@ -520,7 +520,7 @@ plt.show()
 #
 # The standard small test of mode collapse (Metz et al. 2017, unrolled GANs; Srivastava et al.
 # 2017, VEEGAN): eight Gaussians with standard deviation 0.02 on a circle of radius 2. Each Gaussian
-# is one **mode**, a separate cluster of the data; **mode collapse** is a generator putting its
+# is one mode (section 4); [**mode collapse**](../docs/glossary.md#mode-collapse) is a generator putting its
 # samples on only some of the modes and missing the rest (section 4 showed why the non-saturating loss
 # lets it). A mode counts as **covered** when at least
 # 1% of generated samples lie within 3 standard deviations of its centre; we also report the share
@@ -529,7 +529,7 @@ plt.show()
 # %% [markdown]
 # The **plain** setup below uses 128-128 ReLU networks, a 2-D latent $z$, the non-saturating loss
 # and a strong discriminator ($k = 5$). The **packed** setup changes one thing: its discriminator
-# judges four samples at once (**PacGAN**, Lin et al. 2018). Four fakes piled onto one mode then look
+# judges four samples at once ([**PacGAN**](../docs/glossary.md#pacgan--packing), Lin et al. 2018). Four fakes piled onto one mode then look
 # suspicious as a group, so collapse is penalised. Both use the same seed and data. Look at how many
 # modes each row covers, and at the printed shares.
 
@@ -612,7 +612,7 @@ ring_dash
 # an instructor may cap the levels (`gu.checks.max_hint_level(2)`). Worked solutions follow under Solutions.
 #
 # **1. The least-squares GAN** (Mao et al. 2017) swaps the cross-entropy for squared errors. $D$ outputs
-# an unbounded **critic score** $s(x)$, not a probability, and pulls it to 1 on real data and to $-1$ on
+# an unbounded [**critic score**](../docs/glossary.md#critic--critic-score-sx) $s(x)$, not a probability, and pulls it to 1 on real data and to $-1$ on
 # fakes; $G$ wants its fakes scored 0. Each average carries a factor $\frac{1}{2}$. (a) Write both losses
 # from the scores. (b) As in section 3, find the score $s^*(x)$ that minimises $D$'s loss at each $x$
 # for a fixed $G$, and write it from the two densities. (c) What is $s^*$ where $p_g = p_{data}$?
@@ -662,7 +662,7 @@ gu.checks.check_box_criterion(c_boxes);
 
 # %% [markdown]
 # **4. JSD against the earth-mover distance.** A **Dirac** $\delta_\theta$ puts all its mass at one point
-# $\theta$. The **earth-mover distance** $W(P, Q)$ is the least average distance that mass must travel to
+# $\theta$. The [**earth-mover distance**](../docs/glossary.md#wasserstein-earth-mover-distance) $W(P, Q)$ is the least average distance that mass must travel to
 # turn $P$ into $Q$, over all couplings $\pi$ (plans of what moves where). For $p_{data} = \delta_0$ and
 # $p_g = \delta_\theta$, write `dirac_distances(theta)` giving (JSD, $W$), the JSD with your
 # `js_divergence`. Which of the two gives a generator that moves $\theta$ a gradient?
