@@ -126,8 +126,8 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
     "predict_fast_generator": (
         "In section 5, what did one D step per G step do to the toy? Does a tenfold lr G make D relatively "
         "stronger or weaker than in the settled run?",
-        r"Each G update now moves $p_g$ about ten times further while D's five updates stay as they were, so D "
-        r"tracks $D^*$ of a $p_g$ that has already moved on. Which of section 5's two runs does that resemble?",
+        r"Count how far $G$ moves per $D$ update: in section 5 it took $k$ D updates at lr D per G update at lr G. "
+        r"Work out that balance for section 5's two runs and for this one.",
         r"Per G update, $k \cdot \eta_D / \eta_G$ drops from $5 \cdot 3\times10^{-3} / 10^{-3} = 15$ to $1.5$: "
         r"closer to the $k = 1$ run's 3 than to 15.",
         "```python\nprediction = 'swings'\n```",
