@@ -174,3 +174,13 @@ def test_attribute_direction():
 
 def test_lazy_names():
     assert gu.latent is latent and gu.LatentExplorer is latent_explorer.LatentExplorer and gu.parzen.WIDTHS.shape == (10,)
+
+
+def test_interpolation_slider_tau_is_t():
+    import keras
+
+    z_in = keras.Input((4,))
+    out = keras.layers.Reshape((28, 28, 1))(keras.layers.Dense(784, activation="tanh")(z_in))
+    s = gu.InterpolationSlider(keras.Model(z_in, out), seed=0)
+    s.tau = 0.25
+    assert s.t == pytest.approx(0.25) and s.tau == pytest.approx(0.25) and "τ = 0.25" in s.status.value

@@ -223,3 +223,32 @@ def test_bad_arguments_are_refused():
         metrics.evaluate(digits[:1], MnistData(digits, np.zeros(5, int), digits, np.zeros(5, int)))
     with pytest.raises(ValueError, match="epochs=0"):
         classifier.train_classifier(None, epochs=0)
+
+
+def test_nearest_distance_on_rows_matches_brute_force_and_refuses_inside_its_exercise():
+    from gan_utils.engine.answers import WriteItYourself, learner_code
+
+    rng = np.random.default_rng(3)
+    samples, train = rng.random((7, 5)), rng.random((11, 5))
+    brute = np.sqrt(((samples[:, None] - train[None]) ** 2).sum(-1)).min(1)
+    assert np.allclose(metrics.nearest_distance(samples, train), brute)
+    assert np.allclose(metrics.nearest_distance(train[:3], train), 0.0)
+    with pytest.raises(ValueError, match="rows"):
+        metrics.nearest_distance(samples, train[:, :4])
+    with learner_code("nearest_distance"), pytest.raises(WriteItYourself):
+        metrics.nearest_distance(samples, train)
+
+
+def test_frechet_from_features_takes_the_learners_gaussian_distance():
+    from gan_utils.engine import frechet
+
+    rng = np.random.default_rng(4)
+    f1, f2 = rng.normal(size=(50, 3)), rng.normal(1.0, 2.0, size=(60, 3))
+    calls = []
+
+    def mine(mu1, s1, mu2, s2):
+        calls.append(mu1.shape)
+        return frechet.frechet_gaussian(mu1, s1, mu2, s2)
+
+    assert frechet.frechet_from_features(f1, f2, gaussian=mine) == pytest.approx(frechet.frechet_from_features(f1, f2))
+    assert calls == [(3,)]

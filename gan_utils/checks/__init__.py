@@ -34,7 +34,8 @@ from .nb02 import (check_box_criterion, check_dirac_distances, check_gan_d_loss,
                    check_predict_gradient)
 from .nb03 import check_d_steps, check_discriminator, check_discriminator_loss, check_generator_loss, check_generator_step, check_mean_d_outputs, check_predict_swap, check_prepare_images, check_real_batches
 from .nb04 import check_design, check_diagnosis, check_gradient_penalty, check_linear_critic_penalty, check_power_iteration_step, check_predict_hinge_lead, check_smoothed_optimal_d
-from .nb05 import check_frechet_gaussian, check_nearest_distance, check_parzen_log_density, check_predict_fid_samples
+from .nb05 import (check_copy_diagnosis, check_draws_needed, check_fd_by_hand, check_frechet_gaussian, check_nearest_distance,
+                   check_parzen_log_density, check_predict_fid_samples, check_predict_truncation, check_slerp)
 
 __all__ = [
     "CheckResult", "check_function", "build_exercise", "yours_or_reference", "hint", "max_hint_level", "reset_hints",
@@ -58,4 +59,5 @@ __all__ = [
     "check_predict_hinge_lead", "check_linear_critic_penalty", "check_smoothed_optimal_d",
     # notebook 05
     "check_frechet_gaussian", "check_nearest_distance", "check_parzen_log_density", "check_predict_fid_samples",
+    "check_slerp", "check_fd_by_hand", "check_predict_truncation", "check_copy_diagnosis", "check_draws_needed",
 ]

@@ -12,6 +12,8 @@ import warnings
 import numpy as np
 import scipy.linalg
 
+from .answers import course_answer
+
 
 def _sqrtm_product(s1: np.ndarray, s2: np.ndarray) -> np.ndarray:
     with warnings.catch_warnings():
@@ -20,8 +22,12 @@ def _sqrtm_product(s1: np.ndarray, s2: np.ndarray) -> np.ndarray:
     return np.asarray(root)
 
 
-def frechet_from_features(f1, f2) -> float:
-    """Return the Fréchet distance between Gaussian fits of two feature sets (N, d) (notebook 03; used in 05)."""
+def frechet_from_features(f1, f2, gaussian=None) -> float:
+    """Return the Fréchet distance between Gaussian fits of two feature sets (N, d) (notebook 03; used in 05).
+
+    ``gaussian(mu1, s1, mu2, s2)`` computes the distance between the two fitted Gaussians: by default
+    the course's ``frechet_gaussian``; notebook 05 passes the learner's own.
+    """
     f1, f2 = np.asarray(f1, dtype=np.float64), np.asarray(f2, dtype=np.float64)
     for name, f in (("f1", f1), ("f2", f2)):
         if f.ndim != 2 or len(f) < 2:
@@ -31,9 +37,10 @@ def frechet_from_features(f1, f2) -> float:
     if f1.shape[1] != f2.shape[1]:
         raise ValueError(f"feature sizes differ: f1 has {f1.shape[1]}, f2 has {f2.shape[1]}")
     s1, s2 = np.cov(f1, rowvar=False, ddof=1), np.cov(f2, rowvar=False, ddof=1)
-    return frechet_gaussian(f1.mean(0), s1, f2.mean(0), s2)
+    return float((gaussian or frechet_gaussian)(f1.mean(0), s1, f2.mean(0), s2))
 
 
+@course_answer("frechet_gaussian")
 def frechet_gaussian(mu1, s1, mu2, s2) -> float:
     """Return the Fréchet distance between N(mu1, s1) and N(mu2, s2) (notebook 03; used in 05)."""
     mu1, mu2 = np.atleast_1d(np.asarray(mu1, np.float64)), np.atleast_1d(np.asarray(mu2, np.float64))

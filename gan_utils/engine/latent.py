@@ -13,6 +13,7 @@ from typing import Callable
 
 import numpy as np
 
+from .answers import course_answer
 from .models import is_conditional
 
 METHODS = ("spherical", "linear")
@@ -52,6 +53,7 @@ def lerp(z0, z1, t) -> np.ndarray:
     return out[0] if scalar else out
 
 
+@course_answer("slerp")
 def slerp(z0, z1, t) -> np.ndarray:
     """Spherical interpolation along the great circle from z0 to z1 (Shoemake 1985; White 2016). Introduced in notebook 05.
 

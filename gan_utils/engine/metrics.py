@@ -13,6 +13,7 @@ import hashlib
 import numpy as np
 from scipy.special import xlogy
 
+from .answers import course_answer
 from .classifier import NUM_CLASSES, forward, load_classifier
 from .data import MnistData, load_mnist, to_float
 from .frechet import frechet_from_features
@@ -152,6 +153,16 @@ def _nearest(queries: np.ndarray, base: np.ndarray, k: int, chunk: int = 500) ->
     return idx_out, dist_out
 
 
+@course_answer("nearest_distance")
+def nearest_distance(samples, train) -> np.ndarray:
+    """Return each row of samples' Euclidean distance to its nearest row of train, shape (N,). Introduced in notebook 05."""
+    s, t = np.asarray(samples, dtype=np.float64), np.asarray(train, dtype=np.float64)
+    if s.ndim != 2 or t.ndim != 2 or len(t) == 0 or s.shape[1] != t.shape[1]:
+        raise ValueError(f"samples {s.shape} and train {t.shape} must be rows (N, d) and (M, d) with one d and M >= 1")
+    return _nearest(s, t, 1)[1][:, 0]
+
+
+@course_answer("nearest_distance")
 def nearest_neighbours(samples, train_images, k: int = 1) -> tuple[np.ndarray, np.ndarray]:
     """Return (indices, distances), each (N, k), of each sample's nearest training images, L2 on [0, 1] pixels (notebook 03)."""
     base = _unit_flat(train_images, "train_images")

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .answers import course_answer
+
 #: the window widths the 2014 paper's parzen_ll.py tried (pixels in [0, 1])
 WIDTHS = np.logspace(-1, 0, 10)
 
@@ -70,6 +72,7 @@ def _check_chunk(chunk) -> int:
     return int(chunk)
 
 
+@course_answer("parzen_log_density")
 def log_density_grid(x, centres, widths, chunk: int = CHUNK) -> np.ndarray:
     """Return log p(x) for every row of x and every width h, shape (len(widths), N), in nats. Introduced in notebook 05.
 
@@ -94,6 +97,7 @@ def log_density_grid(x, centres, widths, chunk: int = CHUNK) -> np.ndarray:
     return out
 
 
+@course_answer("parzen_log_density")
 def log_density(x, centres, h: float, chunk: int = CHUNK) -> np.ndarray:
     """Return the Parzen-window log-density log p(x) of each row of x (N,), in nats. Introduced in notebook 05."""
     if np.ndim(h) != 0:

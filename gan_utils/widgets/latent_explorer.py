@@ -198,11 +198,11 @@ class LatentExplorer(_GeneratorView):
 
 
 class InterpolationSlider(_GeneratorView):
-    """A slider t in [0, 1] walking from G(z0) to G(z1), spherically or linearly. Introduced in notebook 05.
+    """A slider tau in [0, 1] walking from G(z0) to G(z1), spherically or linearly. Introduced in notebook 05.
 
-    The view shows G(z0), G(z_t) and G(z1), and the status line gives |z_t|: a linear walk passes
+    The view shows G(z0), G(z_tau) and G(z1), and the status line gives |z_tau|: a linear walk passes
     through vectors shorter than any the generator saw in training. Drive it from code:
-    ``slider.t = 0.5``, ``slider.method = 'linear'``, ``slider.new_endpoints()``.
+    ``slider.tau = 0.5`` (or ``slider.t``), ``slider.method = 'linear'``, ``slider.new_endpoints()``.
     """
 
     def __init__(self, generator, z0=None, z1=None, seed: int = 0, label: int | None = None,
@@ -219,7 +219,7 @@ class InterpolationSlider(_GeneratorView):
         self.z0, self.z1 = (v.astype(np.float32) for v in as_latent_pair(z0, z1))
         if len(self.z0) != self.latent_dim:
             raise ValueError(f"z0 and z1 must have {self.latent_dim} numbers (the generator's latent size), got {len(self.z0)}")
-        self.t_slider = W.FloatSlider(value=0.5, min=0.0, max=1.0, step=0.01, description="t",
+        self.t_slider = W.FloatSlider(value=0.5, min=0.0, max=1.0, step=0.01, description="τ",
                                       continuous_update=True, readout_format=".2f")
         self.method_buttons = W.ToggleButtons(options=list(METHODS), value=method, description="path")
         self.new_button = W.Button(description="New endpoints", icon="refresh")
@@ -242,6 +242,15 @@ class InterpolationSlider(_GeneratorView):
         if not (isinstance(value, (int, float, np.floating)) and 0.0 <= value <= 1.0):
             raise ValueError(f"t must be a number in [0, 1], got {value!r}")
         self.t_slider.value = float(value)
+
+    @property
+    def tau(self) -> float:
+        """The fraction tau of notebook 05's slerp and lerp: the same as ``t``."""
+        return self.t
+
+    @tau.setter
+    def tau(self, value: float) -> None:
+        self.t = value
 
     @property
     def method(self) -> str:
@@ -278,7 +287,7 @@ class InterpolationSlider(_GeneratorView):
 
     def _status_text(self) -> str:
         norm = float(np.linalg.norm(self.z_at()))
-        return (f"t = {self.t:.2f}, {self.method} path, |z_t| = {norm:.1f} "
+        return (f"τ = {self.t:.2f}, {self.method} path, |z_τ| = {norm:.1f} "
                 f"(z ~ N(0, I) has |z| ≈ {np.sqrt(self.latent_dim - 0.5):.1f})")
 
     def benchmark(self, changes: int = 20) -> float:
