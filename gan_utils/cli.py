@@ -631,6 +631,14 @@ def learner_notebook(source: Path) -> bytes:
     return (json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
+def learner_doc(source: Path) -> bytes:
+    """A linked document (the glossary) as copied beside the notebooks: its ../notebooks/ links point beside it.
+
+    Not used in a notebook: the command line's notebooks and lab sub-commands write these copies.
+    """
+    return source.read_text(encoding="utf-8").replace("](../notebooks/", "](").encode("utf-8")
+
+
 def _relink(source: str | list[str]) -> str | list[str]:
     """A markdown cell's source with each link to ../docs/NAME (a LINKED_DOCS file) made a link to NAME."""
     def relink(text: str) -> str:
@@ -670,7 +678,7 @@ def copy_course(dest: Path, force: bool = False) -> tuple[list[Path], list[Path]
         if target.exists() and not force:
             kept.append(target)
             continue
-        content = learner_notebook(source) if source.suffix == ".ipynb" else source.read_bytes()
+        content = learner_notebook(source) if source.suffix == ".ipynb" else learner_doc(source)
         partial = target.with_name(f".{target.name}.partial")  # swapped into place whole: never half a notebook
         try:
             partial.write_bytes(content)

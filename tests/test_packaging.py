@@ -128,7 +128,7 @@ def test_the_installed_wheel_copies_its_own_notebooks(wheel, tmp_path):
     copied = sorted(p.name for p in (work / "course").iterdir())
     course = sorted(p.name for p in (REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     assert copied == sorted(course + ["glossary.md", "jupytext.toml"]), copied
-    assert "](glossary.md)" in (work / "course" / "00_start_here.ipynb").read_text()
+    assert "](glossary.md" in (work / "course" / "00_start_here.ipynb").read_text()
     assert "copied into course/: 00_start_here.ipynb" in proc.stdout
 
 
