@@ -32,7 +32,10 @@ from .nb02 import (check_box_criterion, check_dirac_distances, check_gan_d_loss,
                    check_gan_g_loss_non_saturating, check_gaussian_d_star_logit, check_js_divergence, check_kl_divergence,
                    check_lsgan_losses, check_lsgan_optimal_d, check_optimal_discriminator, check_predict_fast_generator,
                    check_predict_gradient)
-from .nb03 import check_d_steps, check_discriminator, check_discriminator_loss, check_generator_loss, check_generator_step, check_mean_d_outputs, check_predict_swap, check_prepare_images, check_real_batches
+from .nb03 import (check_d_steps, check_dcgan_discriminator, check_discriminator_loss, check_first_change,
+                   check_flipped_d_loss, check_flipped_g_loss, check_generator_loss, check_listing_discriminator,
+                   check_listing_labels, check_listing_loop, check_listing_show, check_predict_swap, check_seeds_needed,
+                   check_train_step)
 from .nb04 import check_design, check_diagnosis, check_gradient_penalty, check_linear_critic_penalty, check_power_iteration_step, check_predict_hinge_lead, check_smoothed_optimal_d
 from .nb05 import (check_copy_diagnosis, check_draws_needed, check_fd_by_hand, check_frechet_gaussian, check_nearest_distance,
                    check_parzen_log_density, check_predict_fid_samples, check_predict_truncation, check_slerp)
@@ -51,9 +54,9 @@ __all__ = [
     "check_lsgan_optimal_d", "check_gaussian_d_star_logit", "check_box_criterion", "check_dirac_distances",
     "check_predict_fast_generator",
     # notebook 03
-    "check_discriminator", "check_real_batches", "check_d_steps", "check_generator_loss",
-    "check_discriminator_loss", "check_generator_step", "check_prepare_images", "check_mean_d_outputs",
-    "check_predict_swap",
+    "check_discriminator_loss", "check_generator_loss", "check_train_step", "check_listing_discriminator",
+    "check_listing_labels", "check_listing_loop", "check_listing_show", "check_dcgan_discriminator", "check_d_steps",
+    "check_first_change", "check_predict_swap", "check_seeds_needed", "check_flipped_d_loss", "check_flipped_g_loss",
     # notebook 04
     "check_gradient_penalty", "check_power_iteration_step", "check_diagnosis", "check_design",
     "check_predict_hinge_lead", "check_linear_critic_penalty", "check_smoothed_optimal_d",

@@ -11,6 +11,7 @@ import keras
 import numpy as np
 from keras import layers
 
+from .answers import course_answer
 from .layers import MinibatchStdDev, SpectralNorm
 from .names import MODEL_NAMES
 from .validate import check_int, check_switch
@@ -84,6 +85,7 @@ def mlp_generator(latent_dim: int = 100, hidden: int = 256, image_shape: tuple =
     )
 
 
+@course_answer("listing_discriminator")
 def mlp_discriminator(hidden: int = 256, image_shape: tuple = IMAGE_SHAPE) -> keras.Model:
     """The seed article's MLP discriminator image -> 784 -> 256 -> one logit, LeakyReLU(0.2). Introduced in notebook 03."""
     hidden = check_int("hidden", hidden)
@@ -175,6 +177,7 @@ def _checked_trunk(base_filters, kernel_size, extra_layers, dropout, image_shape
     return x, h, spectral_norm
 
 
+@course_answer("dcgan_discriminator")
 def dcgan_discriminator(base_filters: int = 32, kernel_size: int = 4, extra_layers: int = 0,
                         dropout: float = 0.0, image_shape: tuple = IMAGE_SHAPE, spectral_norm: bool = False,
                         minibatch_std: bool = False, dense: int = 0) -> keras.Model:

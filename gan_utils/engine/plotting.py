@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .answers import course_answer
 from .densities import histogram_density
 from .validate import check_int, check_positive
 
@@ -109,6 +110,7 @@ def image_grid(images, nrow: int | None = None, pad: int = 1) -> np.ndarray:
     return grid
 
 
+@course_answer("listing_show")
 def show_images(images, nrow: int | None = None, title: str | None = None, ax=None):
     """Show images as a grid in gray, white ink on black like MNIST, no ticks; return the Axes. Introduced in notebook 01."""
     import matplotlib.pyplot as plt
@@ -138,6 +140,31 @@ def grid_png(images, nrow: int | None = None, scale: int = 1) -> bytes:
     buffer = io.BytesIO()
     img.save(buffer, format="png", compress_level=1)
     return buffer.getvalue()
+
+
+def save_gif(frames, path, nrow: int | None = None, scale: int = 3, ms_per_frame: int = 600) -> Path:
+    """Write a list of image batches as an animated GIF, one grid per frame (white ink on black). Introduced in notebook 03.
+
+    Each frame is a batch of images in [-1, 1] (N, 28, 28, 1), e.g. the same noise vectors through G at
+    successive training steps; each pixel is drawn `scale` x `scale`; the GIF loops forever.
+    """
+    from PIL import Image
+
+    frames = list(frames)
+    if not frames:
+        raise ValueError("frames must hold at least one batch of images, got none")
+    for name, value in (("scale", scale), ("ms_per_frame", ms_per_frame)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    pictures = []
+    for images in frames:
+        grid = (image_grid(images, nrow=nrow) * 255).round().astype(np.uint8)
+        picture = Image.fromarray(grid, mode="L")
+        pictures.append(picture.resize((grid.shape[1] * scale, grid.shape[0] * scale), Image.NEAREST))
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pictures[0].save(path, save_all=True, append_images=pictures[1:], duration=ms_per_frame, loop=0)
+    return path
 
 
 def save_image_grid(images, path, nrow: int | None = None, scale: int = 2) -> Path:

@@ -27,6 +27,7 @@ from . import losses as L
 from .checkpoints import HISTORY_KEYS, checkpoint_path, read_checkpoint, write_checkpoint, write_history_csv
 from . import models as M
 from . import replicas as R
+from .answers import course_answer
 from .runtime import set_seed
 from .validate import check_int, check_number, checked_property
 
@@ -742,3 +743,31 @@ class GANTrainer:
         import pandas as pd
 
         return pd.DataFrame(self.history, columns=list(HISTORY_KEYS))
+
+
+@course_answer("train_step")
+def make_train_step(generator: keras.Model, discriminator: keras.Model, opt_d, opt_g) -> Callable:
+    """Return a compiled step(x_batch) -> (d_loss, g_loss, mean D(x), mean D(G(z))): D's update, then G's through the new D.
+
+    Introduced in notebook 03: the course's version of its build exercise (the non-saturating losses on
+    logits, real = 1 and fake = 0, fresh noise for each update). GANTrainer runs the same sequential update.
+    """
+    latent_dim = int(generator.inputs[0].shape[-1])
+
+    @tf.function
+    def step(x_batch):
+        n = tf.shape(x_batch)[0]
+        with tf.GradientTape() as tape:
+            real_logits = discriminator(x_batch, training=True)
+            fake_logits = discriminator(generator(tf.random.normal([n, latent_dim]), training=True), training=True)
+            d_loss = tf.reduce_mean(tf.nn.softplus(-real_logits)) + tf.reduce_mean(tf.nn.softplus(fake_logits))
+        grads = tape.gradient(d_loss, discriminator.trainable_variables)
+        opt_d.apply_gradients(zip(grads, discriminator.trainable_variables))
+        with tf.GradientTape() as tape:
+            fake_logits = discriminator(generator(tf.random.normal([n, latent_dim]), training=True), training=True)
+            g_loss = tf.reduce_mean(tf.nn.softplus(-fake_logits))
+        grads = tape.gradient(g_loss, generator.trainable_variables)
+        opt_g.apply_gradients(zip(grads, generator.trainable_variables))
+        return d_loss, g_loss, tf.reduce_mean(tf.sigmoid(real_logits)), tf.reduce_mean(tf.sigmoid(fake_logits))
+
+    return step

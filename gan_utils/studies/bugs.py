@@ -14,6 +14,7 @@ import warnings
 
 import numpy as np
 
+from ..engine.answers import course_answer
 from ..engine.validate import check_int
 
 BUGS = (
@@ -38,6 +39,7 @@ def _demo_images(n: int = 256, seed: int = 0) -> np.ndarray:
         return rng.uniform(-1, 1, (n, 28, 28, 1)).astype(np.float32)
 
 
+@course_answer("listing_discriminator")
 def mlp_pair(latent_dim: int = 100, hidden: int = 256, sigmoid_output: bool = False, flatten: bool = True,
              seed: int = 0):
     """Return (generator, discriminator) in the seed's MLP shape; the switches reintroduce bugs. Introduced in notebook 03."""
@@ -283,3 +285,143 @@ def _frozen_without_recompile(batch: int) -> dict:
             "article_sizes_changed_D": article["frozen_changed_D"], "same_size_changed_D": same["frozen_changed_D"],
             "frozen_changed_G": article["frozen_changed_G"] or same["frozen_changed_G"],
             "recompiled_changed_D": _changed(d2, discriminator)}
+
+
+# ----- the broken listing of notebook 03, run under watch ----------------------------------------
+class WatchedImages(np.ndarray):
+    """A data set of images that records the size of the array each indexed batch was drawn from. Introduced in notebook 03.
+
+    A batch drawn by indexing (``images[idx]`` or ``images[a:b]``) comes back as a plain array, so a
+    loop that overwrites its data set with its own batch draws from the watched array once only.
+    """
+
+    def __new__(cls, images, log: list):
+        obj = np.asarray(images).view(cls)
+        obj.log = log
+        return obj
+
+    def __array_finalize__(self, obj) -> None:
+        self.log = None  # arrays derived by arithmetic are not watched: only the data set passed in is
+
+    def __getitem__(self, index):
+        out = super().__getitem__(index)
+        log = getattr(self, "log", None)
+        if log is not None and isinstance(out, np.ndarray) and out.ndim == self.ndim:
+            log.append(len(self))
+            return np.asarray(out).copy()
+        return out
+
+
+def coded_images(n: int = 300) -> np.ndarray:
+    """n real-looking images in [0, 1], image i uniform grey of its own value, so a watcher can tell reals from fakes.
+
+    Introduced in notebook 03.
+    """
+    n = check_int("n", n, 2)
+    values = np.linspace(0.05, 0.95, n, dtype=np.float32)
+    return np.broadcast_to(values[:, None, None, None], (n, 28, 28, 1)).copy()
+
+
+def _real_rows(x, known: set) -> np.ndarray:
+    """Which images of a batch are images of the data set (exact copies of one of its rows)."""
+    x = np.asarray(x, dtype=np.float32).reshape(len(x), -1)
+    return np.array([row.tobytes() in known for row in x], dtype=bool)
+
+
+def watch_listing(train, generator, discriminator, images=None, steps: int = 2, batch_size: int = 8) -> dict:
+    """Run a listing's train(generator, discriminator, real_images, steps, batch_size) under watch; return what it did.
+
+    Introduced in notebook 03. Never raises: an error is returned as one line. The result counts the
+    batches drawn from the data set passed in (``draws``) and the sizes they were drawn from, D's
+    ``train_on_batch`` calls with real images in them and those on fakes alone while D was frozen
+    (the listing's "generator step"), G's own ``train_on_batch`` calls (not run: G fitted on its own),
+    and whether G's and D's weights changed.
+    """
+    import time
+
+    steps, batch_size = check_int("steps", steps), check_int("batch_size", batch_size)
+    codes_source = coded_images() if images is None else np.asarray(images, dtype=np.float32)
+    known = {row.tobytes() for row in codes_source.reshape(len(codes_source), -1)}
+    log: list[int] = []
+    watched = WatchedImages(codes_source, log)
+    d_calls, g_calls = [], []
+    d_original = discriminator.train_on_batch
+
+    def d_spy(x, y, *args, **kwargs):
+        reals = _real_rows(x, known)
+        d_calls.append({"n": len(x), "reals": int(reals.sum()), "trainable": bool(discriminator.trainable),
+                        "fakes_labelled_1": float(np.mean(np.asarray(y, np.float32).reshape(len(x), -1)[~reals]))
+                        if (~reals).any() else None})
+        return d_original(x, y, *args, **kwargs)
+
+    def g_spy(*args, **kwargs):
+        g_calls.append(1)
+        return 0.0  # not run: the call is the symptom
+
+    discriminator.train_on_batch, generator.train_on_batch = d_spy, g_spy
+    g0 = [w.numpy().copy() for w in generator.trainable_weights]
+    d0 = [w.numpy().copy() for w in discriminator.trainable_weights]
+    start, error = time.perf_counter(), None
+    try:
+        with runtime.quiet_retracing(), warnings.catch_warnings():  # the listing retraces Keras' functions often
+            warnings.simplefilter("ignore")
+            train(generator, discriminator, watched, steps, batch_size)
+    except Exception as err:  # noqa: BLE001 - the error is the symptom we show
+        error = _message(err)
+    finally:
+        del discriminator.train_on_batch, generator.train_on_batch
+    return {
+        "error": error, "steps": steps, "batch_size": batch_size, "n_images": len(codes_source),
+        "draws": len(log), "drawn_from": sorted(set(log)),
+        "d_updates_with_reals": sum(1 for c in d_calls if c["reals"]),
+        "frozen_calls_on_fakes": sum(1 for c in d_calls if not c["reals"]),
+        "fakes_labelled_real": any(c["reals"] and c["fakes_labelled_1"] is not None and c["fakes_labelled_1"] > 0.5
+                                   for c in d_calls),
+        "g_fitted_alone": len(g_calls),
+        "g_changed": any(not np.array_equal(a, w.numpy()) for a, w in zip(g0, generator.trainable_weights)),
+        "d_changed": any(not np.array_equal(a, w.numpy()) for a, w in zip(d0, discriminator.trainable_weights)),
+        "seconds": time.perf_counter() - start,
+    }
+
+
+def listing_symptoms(watch: dict) -> list[str]:
+    """What a watched run of the listing shows, one line per symptom (empty when it behaved). Introduced in notebook 03."""
+    if watch["error"]:
+        return [f"stopped with {watch['error']}"]
+    steps, lines = watch["steps"], []
+    if watch["draws"] == 0:
+        lines.append("no batch was drawn from real_images by indexing it")
+    elif watch["draws"] < max(steps, watch["d_updates_with_reals"]) or min(watch["drawn_from"]) < watch["n_images"]:
+        lines.append(f"the data set shrank: {watch['n_images']} images at first, later batches drawn from "
+                     f"{min(watch['drawn_from']) if min(watch['drawn_from']) < watch['n_images'] else 'a single earlier batch'}")
+    d_updates = watch["d_updates_with_reals"] or (watch["draws"] if watch["draws"] >= steps else 0)
+    if d_updates > steps:
+        lines.append(f"{d_updates / steps:g} D updates per G update (k = {d_updates / steps:g})")
+    if watch["fakes_labelled_real"]:
+        lines.append("D's step labels the fakes 1, the label our convention keeps for real images")
+    if watch["frozen_calls_on_fakes"]:
+        lines.append(f"{watch['frozen_calls_on_fakes']} call(s) of D's train_on_batch on fakes alone: the 'generator "
+                     f"step' trains D (or nothing), never G")
+    if watch["g_fitted_alone"]:
+        lines.append(f"G fitted on its own {watch['g_fitted_alone']} time(s), towards a target of zeros, never "
+                     f"through D")
+    if not watch["g_changed"]:
+        lines.append("G's weights never changed")
+    return lines
+
+
+def run_listing(train, build_generator, build_discriminator, images, steps: int = 2, batch_size: int = 128) -> dict:
+    """Build the listing's models with its own builders and run its train under watch; print its symptoms. Introduced in notebook 03."""
+    try:
+        generator, discriminator = build_generator(), build_discriminator()
+    except Exception as err:  # noqa: BLE001 - the learner's listing is reported, never raised
+        print(f"building the models stopped with {_message(err)}")
+        return {"error": _message(err)}
+    watch = watch_listing(train, generator, discriminator, images, steps, batch_size)
+    lines = listing_symptoms(watch)
+    print(f"{steps} step(s) of batch {batch_size} in {watch['seconds']:.1f} s:")
+    for line in lines or ["no symptom seen: one D update per G update, every batch drawn from the whole data set, "
+                          "G trained through D"]:
+        print("  -", line)
+    watch["generator"], watch["discriminator"] = generator, discriminator
+    return watch
