@@ -26,8 +26,7 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
         "Under this scaling, where does a full-ink pixel land, and which part of that range can a tanh output "
         "never produce?",
         "A tanh output never exceeds 1. Find the stored pixel value that lands exactly on 1 under this scaling: "
-        "every brighter pixel is out of the generator's reach. Then think about what to divide by: all pixels, "
-        "not only the inked ones.",
+        "every brighter pixel is out of the generator's reach.",
         r"$\text{pixel}/127.5 > 1 \iff \text{pixel} > 127.5$; the share is the mean of that test over every pixel "
         r"of every image, about 13% of all MNIST pixels (about 70% of the inked ones).",
         "```python\nshare = float((data.x_train > 127.5).mean())\n```",

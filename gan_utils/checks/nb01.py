@@ -71,7 +71,7 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
         "Softplus is the logarithm of an expression in a. Which rule differentiates a logarithm of something, "
         "and what is the derivative of the something?",
         r"The chain rule's first line: $\frac{d}{da}\log g(a) = g'(a)/g(a)$ with $g(a) = 1 + e^{a}$. "
-        r"Work out $g'(a)$, then compare the fraction you get with a function you built earlier in this notebook.",
+        r"Work out $g'(a)$, then simplify the fraction as far as it goes.",
         r"$\frac{d}{da}\log(1+e^{a}) = \frac{e^{a}}{1+e^{a}} = \frac{1}{1+e^{-a}} = \sigma(a)$: it tends to 1 for "
         r"large $a$ (no saturation on the right) and to 0 for very negative $a$.",
         "```python\nreturn sigmoid(a)  # your sigmoid: softplus' slope is the sigmoid itself\n```",
@@ -107,10 +107,10 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
     "diagnose_curves": (
         "For each curve, ask: does the loss go down at all? If it does, is it going down smoothly, and how "
         "fast compared with the 0.3 run of section 3?",
-        "A loss that climbs from the very first step is not the same failure as a loss that falls and then "
-        "jumps up and down from one step to the next. One of them is not about the learning rate at all.",
-        "Slow steady fall: the steps are too small. Rising from step 1: the update goes uphill (a sign). "
-        "Falls, then alternates up and down: each step overshoots the valley floor (too large a rate).",
+        "A loss that climbs smoothly at every step is not the same failure as one that jumps up and down from "
+        "one step to the next. One of them is not about the learning rate at all.",
+        "Slow steady fall: the steps are too small. A smooth climb at every step: the update goes uphill (a "
+        "sign). Up and down from step to step: each step overshoots the valley floor (too large a rate).",
         "```python\ndiagnosis = {\"A\": \"raise the learning rate\", \"B\": \"fix the sign\", "
         "\"C\": \"lower the learning rate\"}\n```",
     ),
@@ -500,8 +500,8 @@ DIAGNOSES = ("lower the learning rate", "raise the learning rate", "fix the sign
 _DIAGNOSIS_ANSWERS = {"A": "raise the learning rate", "B": "fix the sign", "C": "lower the learning rate"}
 _WHY = {
     "A": "run A's loss falls smoothly but slowly: a bigger step would get there sooner.",
-    "B": "run B's loss climbs from the very first step: the update goes uphill, whatever the rate.",
-    "C": "run C's loss falls, then jumps up and down from one step to the next: each step overshoots.",
+    "B": "run B's loss climbs smoothly at every step: the update goes uphill, whatever the rate.",
+    "C": "run C's loss jumps up and down from one step to the next: each step overshoots.",
 }
 
 
