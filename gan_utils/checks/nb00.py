@@ -41,8 +41,8 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
         "```python\nprediction = \"about 80%\"\nshare = float((data.x_train == 0).mean())\n```",
     ),
     "to_pixels": (
-        "A generator's tanh gives floats in [-1, 1], and sometimes a hair outside after rounding. What must "
-        "change to store them as 0..255 pixels: the range, the type, or both? What can a uint8 not hold?",
+        "Generated images arrive as floats in [-1, 1], or, after resizing or blending, a hair outside. What "
+        "must change to store them as 0..255 pixels: the range, the type, or both? What can a uint8 not hold?",
         "Undo section 3's map step by step, in the reverse order. Then deal with the two things a float has that "
         "a uint8 cannot hold: decimals, and values outside 0..255.",
         r"$\text{pixel} = \mathrm{round}\big((x + 1)\cdot 127.5\big)$, clipped to $[0, 255]$, stored as `uint8`. "

@@ -225,8 +225,8 @@ prediction = None  # "about 20%", "about 50%", "about 80%" or "about 95%"
 gu.checks.check_background_share(prediction, data.x_train);
 
 # %% [markdown]
-# **3. Back to pixels.** A generator's tanh gives floats in $[-1, 1]$, and after rounding in the
-# network sometimes a hair outside. Write `to_pixels(x)`, which turns such an array of shape
+# **3. Back to pixels.** Generated images arrive as floats in $[-1, 1]$, or, after resizing or
+# blending, a hair outside. Write `to_pixels(x)`, which turns such an array of shape
 # $(N, 28, 28)$ into `uint8` pixels 0..255 that can be saved as an image file. What must happen to a
 # value of 1.04?
 

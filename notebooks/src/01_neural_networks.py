@@ -373,7 +373,7 @@ for name in params:
     print(f"{name:2s} shape {str(np.shape(by_hand[name])):7s} max |diff| {'< 1e-12' if diff < 1e-12 else f'= {diff:.1e}'}")
 
 # %% [markdown]
-# Now the explorer trains that network with $m = 8$ (`width=8`) using your backward pass, on
+# Now the explorer trains a network of that shape, $m = 8$ (`width=8`), with your backward pass, on
 # centred inputs, for 300 steps. Look at the boundary: it is no longer a straight line, because the
 # hidden layer lets it bend around the overlap.
 
