@@ -126,6 +126,7 @@ def test_an_instructor_caps_the_ladder(monkeypatch):
             with pytest.raises(ValueError, match="level must be 1, 2, 3 or 4"):
                 gu.checks.max_hint_level(bad)
     finally:
+        monkeypatch.delenv("GAN_UTILS_MAX_HINT", raising=False)
         gu.checks.max_hint_level(None)
         gu.checks.reset_hints()
 
