@@ -52,8 +52,8 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
         "```python\nseeds, steps = 6, 3500\n```",
     ),
     "predict_hinge_lead": (
-        "Section 2's generator stalled because its loss stopped sending a signal for confidently rejected "
-        "fakes. Does the hinge loss's generator term do that?",
+        "What made section 2's generator stall: D being fast, or what G's loss does once D is sure a fake is "
+        "fake?",
         "Write G's hinge loss as a function of one fake's score and take its slope: does it depend on how "
         "confident D is?",
         r"$L_G = -\mathbb{E}[s(G(z))]$ has slope $-1$ per score for every fake, however low its score: G keeps "

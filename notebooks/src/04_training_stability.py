@@ -27,7 +27,7 @@ if importlib.util.find_spec("gan_utils") is None:
 # every ingredient of the course recipe that 03's dashboard loaded. Terms are linked to the
 # [glossary](../docs/glossary.md).
 #
-# Time: about TIME_PLACEHOLDER minutes on a 2-core laptop.
+# Time: about 3 minutes on a 2-core laptop.
 
 # %%
 import gan_utils as gu  # first: it imports TensorFlow without its start-up log noise
@@ -137,7 +137,7 @@ print(f"mean distance from the data over the last 100 steps: θ {np.abs(path[-10
 # (`data/results/stability.json`). "Better on all 3 seeds" means the recipe won on every seed.
 
 # %% [markdown]
-# Two scores, defined in notebook 05 and summed up in 03's box on how we score digits: the
+# Two scores, defined in notebook 05 and summed up in [03's box on how we score digits](03_mnist_gan.ipynb): the
 # [**MNIST score**](../docs/glossary.md#mnist-score) (1 to 10, high when a digit classifier is sure of
 # each sample and all ten digits appear) and the [**Fréchet distance**](../docs/glossary.md#fréchet-distance--fid)
 # between the classifier's features of real and generated digits (0 is best). With and without the EMA:
@@ -167,8 +167,8 @@ if study is not None:
         print(f"  at equal training time, {label}: recipe {same_time['verdict']}")
 
 # %% [markdown]
-# At equal steps, the separate passes won on every seed; per second of training, the shared pass
-# caught up (the verdicts printed above). It is a trade of quality per step for steps per second.
+# At equal steps, the separate passes won on every seed; per second of training, the recipe came out
+# ahead or level (the verdicts printed above). It trades quality per step for steps per second.
 #
 # ### Adam without momentum: $\beta_1 = 0$
 #
@@ -217,7 +217,7 @@ print("three seeds:", gu.pairs.spread_line(pairs_check, "d_wins"))
 
 # %% [markdown]
 # Look at the red curve: the minimax run's $D(G(z))$ drops to about 0 and its samples stay shapeless;
-# the non-saturating run keeps $D(G(z))$ well above 0 and starts drawing strokes. The three-seed line
+# the non-saturating run keeps $D(G(z))$ above 0 and its samples begin to take shape. The three-seed line
 # says whether that held on every seed. The size of $G$'s gradient under each loss, at the state the
 # minimax run ended in ($\lVert\cdot\rVert$ over all of $G$'s weights):
 
@@ -268,11 +268,13 @@ show_bought("hinge loss")
 # [**one-sided label smoothing**](../docs/glossary.md#label-smoothing-one-sided) (Salimans et al. 2016):
 # train $D$ towards $1-\alpha$ instead of 1 on real images (the study used $\alpha = 0.1$), fakes still
 # towards 0. Section 6 measures it; exercise 5 asks what it does to the best $D$.
-#
+
+# %% [markdown]
 # ## 3. Mode collapse: chasing a discriminator that stands still
 #
-# For a **fixed** $D$, the best $G$ puts all its mass on the one image $D$ likes most; only a $D$ that
-# keeps learning punishes that. Start from a good generator, the shipped one (`dcgan_embedded`, the
+# In [**mode collapse**](../docs/glossary.md#mode-collapse) $G$ draws only a few kinds of sample (here,
+# a few digits) out of the many the data hold. For a **fixed** $D$, the best $G$ puts all its mass on the one
+# image $D$ likes most; only a $D$ that keeps learning punishes that. Start from a good generator, the shipped one (`dcgan_embedded`, the
 # recipe trained 8,000 steps on these digits). A fresh recipe $D$ trains alone for 50 steps; then $D$
 # is frozen and $G$ trains alone (learning rate $2\cdot10^{-3}$), watched through the digit
 # classifier's class histogram.
@@ -484,7 +486,7 @@ print("three seeds:", gu.pairs.spread_line(pairs_check, "divergence"))
 #
 # ### Fix: spectral norm, and the room it buys
 #
-# In the recipe, spectral norm buys room for larger steps: the recipe trains at $\eta_G = \eta_D =
+# The recipe spends the room spectral norm buys on larger steps: it trains at $\eta_G = \eta_D =
 # 8\cdot10^{-4}$, four times the DCGAN paper's $2\cdot10^{-4}$. The study removed each:
 
 # %%
@@ -539,16 +541,24 @@ gradient_penalty = gu.checks.yours_or_reference(gradient_penalty)
 # generator's samples: section 3's recipe $D$ (spectral norm) and section 2's winning $D$ (none).
 
 # %%
-real = tf.constant(x_real[:256])
-fake = tf.constant(before[:256])
-epsilon = tf.random.stateless_uniform([256, 1, 1, 1], seed=[0, 5])
+n = min(256, len(before))
+real, fake = tf.constant(x_real[:n]), tf.constant(before[:n])
+epsilon = tf.random.stateless_uniform([n, 1, 1, 1], seed=[0, 5])
 for name, critic in (("section 3's recipe D (spectral norm)", healthy.discriminator),
                      ("section 2's winning D (no spectral norm)", d_wins["minimax"].discriminator)):
     penalty = float(gradient_penalty(lambda x: critic(x, training=False), real, fake, epsilon))
-    print(f"{name:>42}: gradient penalty {penalty:.3g}")
+    x_hat = epsilon * real + (1 - epsilon) * fake  # extra code – the slopes themselves, for comparison
+    with tf.GradientTape() as tape:
+        tape.watch(x_hat)
+        scores = critic(x_hat, training=False)
+    slopes = tf.norm(tf.reshape(tape.gradient(scores, x_hat), [n, -1]), axis=1).numpy()
+    print(f"{name:>42}: gradient penalty {penalty:.3f}, median slope {np.median(slopes):.2f}")
 
 # %% [markdown]
-# PENALTY_READING
+# Compare each median slope with 1. The spectrally normalised $D$ is far **flatter** than slope 1
+# between real and fake digits, and the unconstrained winning $D$ steeper: both pay a penalty, for
+# opposite reasons. Spectral norm only caps the slope from above; the penalty pulls it towards 1 from
+# both sides.
 #
 # WGAN-GP's selling point is its loss: minus an estimate of $W_1$, so it should rise towards 0 as the
 # samples improve. A BCE discriminator's loss stays near $\log 4$ in a balanced run, however good the
@@ -587,7 +597,9 @@ if critic_runs:
 #
 # Does each textbook fix also help an ordinary run? The same study trained each on a plain
 # non-saturating GAN (both learning rates $2\cdot10^{-4}$, $\beta_1 = 0.5$, no dense layer), with the
-# recipe beside them. The line is the median over seeds, the band the range from the worst seed to the best.
+# recipe beside them. The line is the median over seeds, the band the range from the worst seed to the best;
+# "memorised" is the share of samples that copy a training digit ([memorisation](../docs/glossary.md#memorisation),
+# notebook 05).
 
 # %%
 fixes = [v.name for v in gu.variants.VARIANTS if study is not None and v.name in gu.study.variants(study)]
@@ -600,10 +612,11 @@ if fixes:
 # Only differences that held on every seed count ("better/worse on all 3 seeds"; "ranges overlap" when
 # even so the worst seed of one beat the best of the other). With no real effect, three seeds land on
 # the same side one time in four, so such a verdict is a hint; the firm findings are far beyond the
-# spread between seeds. Read the table that way: the recipe is far ahead of every textbook fix; of
-# those, only WGAN-GP beat the plain GAN on every seed, at several times the cost per step; TTUR
+# spread between seeds. Read the table that way: the recipe is far ahead of every textbook fix. Of
+# those, only WGAN-GP beat the plain GAN on every seed, at over four times the cost per step; TTUR
 # ([two time-scale learning rates](../docs/glossary.md#ttur-two-time-scale-update-rule), $D$ faster than
-# $G$; Heusel et al. 2017) was behind on every seed; the rest are within noise.
+# $G$; Heusel et al. 2017) and hinge loss with spectral norm were behind on every seed, TTUR by far;
+# the rest are within noise.
 
 # %% [markdown]
 # **Retrain a variant yourself.** Set `RETRAIN` to any name in the table (for example
