@@ -71,8 +71,8 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
     "smoothed_optimal_d": (
         "Redo notebook 02's pointwise argument: which term of D's objective changes when the real target is "
         "no longer 1?",
-        "At one point x, D's objective with a real target t is p_data times (t log D + (1 - t) log(1 - D)) plus "
-        "p_g times log(1 - D). Set its derivative with respect to D to zero.",
+        "At one point x, D's objective is p_data times ((1 - alpha) log D + alpha log(1 - D)) plus p_g times "
+        "log(1 - D). Set its derivative with respect to D to zero.",
         r"$\frac{(1-\alpha)p_{data}}{D} - \frac{\alpha p_{data} + p_g}{1-D} = 0$ gives "
         r"$D^*_\alpha = \frac{(1-\alpha)\,p_{data}}{p_{data} + p_g}$.",
         "```python\nreturn (1 - alpha) * p_data / (p_data + p_g)\n```",
