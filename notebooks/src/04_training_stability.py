@@ -486,7 +486,7 @@ print("three seeds:", gu.pairs.spread_line(pairs_check, "divergence"))
 #
 # ### Fix: spectral norm, and the room it buys
 #
-# The recipe spends the room spectral norm buys on larger steps: it trains at $\eta_G = \eta_D =
+# The recipe pairs spectral norm with larger steps: it trains at $\eta_G = \eta_D =
 # 8\cdot10^{-4}$, four times the DCGAN paper's $2\cdot10^{-4}$. The study removed each:
 
 # %%
@@ -636,9 +636,9 @@ if RETRAIN is not None:
 #
 # - A GAN is a game: steps circle the equilibrium (section 1), one player overpowers the other (2), $G$
 #   collapses onto what a lagging $D$ likes (3), large steps blow up (4).
-# - Each recipe ingredient follows the failure it eases: EMA, the shared pass and $\beta_1 = 0$ the
-#   circling; the hinge loss a winning $D$; a dense layer in $D$ collapse; spectral norm, and the larger
-#   learning rate it allows, divergence.
+# - Each recipe ingredient follows the failure it eases: EMA and $\beta_1 = 0$ the circling (the shared
+#   pass risks a little of it for cheaper steps); the hinge loss a winning $D$; a dense layer in $D$
+#   collapse; spectral norm, paired with a larger learning rate, divergence.
 # - Spectral norm and the gradient penalty both bound how steep the critic is; power iteration makes
 #   the first cheap, at the price of an approximate bound.
 # - Judge a fix on the same budget, several seeds and scores that see diversity, never one picture.
