@@ -56,3 +56,21 @@ def test_frozen_without_recompile_shows_the_flag_holding_only_by_tracing():
     assert r["article_sizes_changed_D"] is False, "a new input shape retraces: the flag is read again"
     assert r["same_size_changed_D"] is True, "the D step's trace is reused: the flag changes nothing"
     assert r["recompiled_changed_D"] is False
+
+
+def test_watched_images_log_each_indexed_draw_and_hand_back_plain_arrays():
+    log = []
+    images = bugs.WatchedImages(bugs.coded_images(10), log)
+    batch = images[np.array([0, 3, 3])]
+    assert type(batch) is np.ndarray and batch.shape == (3, 28, 28, 1) and log == [10]
+    images[2:5]
+    (images / 2)[np.array([1])]  # arithmetic gives an unwatched array
+    assert log == [10, 10]
+    assert images.shape[0] == 10 and log == [10, 10], "reading the shape is not a draw"
+
+
+def test_coded_images_are_distinct_flat_greys_in_0_1():
+    images = bugs.coded_images(50)
+    flat = images.reshape(50, -1)
+    assert images.shape == (50, 28, 28, 1) and 0 <= images.min() and images.max() <= 1
+    assert np.all(flat.max(axis=1) == flat.min(axis=1)) and len(np.unique(flat[:, 0])) == 50

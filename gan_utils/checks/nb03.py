@@ -71,15 +71,15 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
     "listing_discriminator": (
         "A Dense layer acts on which axis of its input? What is that axis for a batch of (28, 28, 1) images?",
         "The listing's D keeps the image's three axes all the way to its output, so it gives one number per "
-        "pixel. One layer must turn each image into a single vector before the first Dense layer.",
+        "pixel. Compare it with section 2's D: what happens to an image there before its first Dense layer?",
         r"$(N, 28, 28, 1) \to (N, 784) \to (N, 256) \to (N, 1)$: a reshaping layer with no weights comes first.",
         "```python\nkeras.Input((28, 28, 1)),\nlayers.Flatten(),\nlayers.Dense(256, activation=\"relu\"),\n"
         "layers.Dense(1, activation=\"sigmoid\"),\n```",
     ),
     "listing_labels": (
         "Which half of the stacked batch comes first, and which label does this course give a real image?",
-        "np.concatenate puts the fakes first, so the first len(fakes) labels belong to the fakes: those must be "
-        "the fake label, and the rest the real one.",
+        "Write down which positions of the stacked batch hold fakes and which hold reals; then read which "
+        "positions the listing sets to 1.",
         r"labels $= (\underbrace{0, \dots, 0}_{\text{fakes}}, \underbrace{1, \dots, 1}_{\text{reals}})$.",
         "```python\nimages = np.concatenate([fakes, reals])\nlabels = np.zeros(len(images))\n"
         "labels[len(fakes):] = 1\nreturn images, labels\n```",
@@ -87,8 +87,8 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
     "listing_loop": (
         "Count, for one pass of the outer loop: how many times does D learn, how many times does G learn, "
         "and which variable holds the data set after the first batch?",
-        "Three edits: give the batch a name of its own; take the inner loop away so D updates once per G "
-        "update; replace the two lines of the 'generator step' by one update of G's weights through D's verdict.",
+        "Start with the data: after the first batch is drawn, what does real_images hold when the next batch is "
+        "drawn? Then count the inner loop's passes. The 'generator step' comes last.",
         r"Per step: one D update on a real and a fake batch; then $\theta_G \leftarrow \mathrm{opt}_G(\theta_G, "
         r"\nabla_{\theta_G}\,\mathrm{BCE}(1, D(G(z))))$, with $D$ called inside G's tape and no trainable flags.",
         "```python\nreals = real_images[idx]\n...\nwith tf.GradientTape() as tape:\n"
@@ -100,8 +100,8 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
     "listing_show": (
         "Which colours does Matplotlib use when you do not name a colour map, and which pixel values does it "
         "map to black and white when you do not say?",
-        "Name a grey colour map, and pin the two ends of the colour scale to the generator's pixel range "
-        "instead of each image's own darkest and brightest pixel.",
+        "The check looks at two things: the colours at the two ends of the colour map, and which pixel values "
+        "those two ends are tied to. Which arguments of imshow set each?",
         r"A grey map with $0 \mapsto$ black and $1 \mapsto$ white, for the listing's pixels in $[0, 1]$.",
         "```python\nplt.imshow(image, cmap=\"gray\", vmin=0, vmax=1)\n```",
     ),
@@ -117,8 +117,8 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
     "first_change": (
         "Which of the four changes acts on the imbalance the curves show, and which only waits, or treats "
         "a symptom the curves do not show?",
-        "The curves say D wins: its loss sinks and D(G(z)) falls. Ask of each option whether it slows D down "
-        "relative to G.",
+        "Name the imbalance the curves show first; then ask, of each option, what it does to that imbalance "
+        "in the next hundred steps.",
         r"D wins when it learns faster than G can answer: fewer D updates per G update (smaller $k$) or a "
         r"smaller $\eta_D$ gives G time; training longer, a sigmoid or the minimax loss do not.",
         "```python\nchoice = 'fewer D steps'\n```",
@@ -144,16 +144,16 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
     "flipped_d_loss": (
         "If the logit now says how sure D is that an image is fake, which term of the usual loss belongs to "
         "which batch?",
-        r"With $\sigma(\ell)$ = probability fake, a fake's target is 1: its loss is $-\log\sigma(\ell^{fake})$. "
-        r"A real's target is 0.",
+        r"With $\sigma(\ell)$ = probability fake, which batch now has the target 1? Write each batch's cross-entropy "
+        r"term with its target first, then turn it into logit form.",
         r"$L_D = \mathrm{mean}_i\,\mathrm{softplus}(\ell^{real}_i) + \mathrm{mean}_i\,\mathrm{softplus}(-\ell^{fake}_i)$.",
         "```python\nreturn tf.reduce_mean(tf.nn.softplus(real_logits)) + tf.reduce_mean(tf.nn.softplus(-fake_logits))\n```",
     ),
     "flipped_g_loss": (
         "Under the flipped convention, which label does the generator now want D to give its images, and "
         "what is the non-saturating way to ask for it?",
-        r"The non-saturating loss maximises the log-probability of the label G wants. Here that label is 0: "
-        r"the probability is $1 - \sigma(\ell^{fake})$.",
+        r"The non-saturating loss asks for a high log-probability, under D, of the label G wants for its images. "
+        r"Which label is that here, and which probability does D give it?",
         r"$L_G = -\mathrm{mean}_i\,\log(1 - \sigma(\ell^{fake}_i)) = \mathrm{mean}_i\,\mathrm{softplus}(\ell^{fake}_i)$.",
         "```python\nreturn tf.reduce_mean(tf.nn.softplus(fake_logits))\n```",
     ),

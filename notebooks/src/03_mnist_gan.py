@@ -26,7 +26,7 @@ if importlib.util.find_spec("gan_utils") is None:
 # article this course grew from. Then you steer training from a dashboard and ask a generator for a
 # chosen digit.
 #
-# About 4 minutes on a 2-core laptop.
+# About 3 minutes on a 2-core laptop.
 #
 # A cell tagged `build` holds a function for you to write (this full edition holds a worked
 # solution). The cell after it checks your version and the notebook goes on with yours if it passed,
@@ -161,7 +161,8 @@ make_train_step = gu.checks.yours_or_reference(make_train_step)
 # ### Train it
 #
 # The loop below (plumbing) draws every batch from the whole data set and records what the step
-# returns. Watch $D(x)$ and $D(G(z))$ in the printout: in a working GAN both stay away from 0 and 1.
+# returns. Both players use Adam (notebook 01) with $\eta = 2\cdot10^{-4}$ and $\beta_1 = 0.5$, DCGAN's
+# choice: $\beta_1$ sets how much momentum each step carries ([glossary](../docs/glossary.md#adam-and-β₁)). Watch $D(x)$ and $D(G(z))$ in the printout: in a working GAN both stay away from 0 and 1.
 # Then the samples: strokes rather than noise, after the time printed last.
 
 # %%
@@ -206,7 +207,8 @@ plt.show()
 # piece you fix.
 
 # %%
-# The broken listing (ReLU and sigmoid, as in the article). Edit this cell to fix it.
+# The broken listing: our own code in the style of the seed article's section 4 (reference [1] below),
+# with its bugs kept on purpose (ReLU and sigmoid, as there). Edit this cell to fix it.
 def build_generator():
     generator = keras.Sequential([
         keras.Input((100,)),
@@ -402,8 +404,9 @@ print(f"{main_steps:,} steps in {main_seconds:.0f} s ({1000 * main_seconds / mai
       f"compiling included); the strip as a GIF: {gu.paths.display_path(gif)}")
 
 # %% [markdown]
-# Each row is the same 16 vectors $z$ at a later step, from the untrained $G$ at the top. Look for noise
-# turning into blobs, then strokes, then digits, and for each column settling on *its* digit.
+# Each row is the same 16 vectors $z$ at a later step, from the untrained $G$ at the top. Look for grey
+# noise turning into strokes by the second row and strokes into digits later; a column may change its
+# digit for a while before it settles.
 
 # %%
 gu.show_images(np.concatenate(list(strip.values())), nrow=16,
@@ -426,8 +429,8 @@ plt.show()
 # samples. The **MNIST score** runs from 1 (one class) to 10 (ten crisp, equally common digits). The
 # **Fréchet distance** compares the mean and covariance of the classifier's features on fakes and on
 # real digits: 0 when they match, lower is better. **Classes covered** counts digits with at least 2%
-# of the samples. **Memorised** is the share of samples nearer a training digit than real test digits
-# usually are: near-copies. (Glossary: [MNIST score](../docs/glossary.md#mnist-score),
+# of the samples. **Memorised** is the share of samples closer to a training digit than 99% of real
+# held-out digits are: near-copies. (Glossary: [MNIST score](../docs/glossary.md#mnist-score),
 # [Fréchet distance](../docs/glossary.md#fréchet-distance--fid), [memorisation](../docs/glossary.md#memorisation).)
 
 # %%
@@ -452,7 +455,8 @@ display(dash)
 
 # %% [markdown]
 # A saved notebook cannot show live widgets: from code, `dash.step(10)`, `dash.play()` and
-# `dash.pause()` drive it, and `dash.snapshot()` shows the view as a picture.
+# `dash.pause()` drive it, and `dash.snapshot()` shows the view as a picture. The trainer counts its own
+# steps from 0; look for losses that hover as in your run's curves, and digits on the right.
 
 # %%
 dash.step(gu.fast(20, 2))
@@ -585,20 +589,20 @@ gu.checks.check_predict_swap(prediction, history=swapped);
 # %% [markdown]
 # ### Exercise 3: design the experiment
 #
-# You want to know whether a change raises the MNIST score by at least $d = 0.1$. One run's score
-# varies from seed to seed with standard deviation $s$, printed below from notebook 04's study (three
-# seeds of a run like yours). A difference of two averages counts if it is at least twice its standard
-# error. How many seeds per setting, `n_seeds`, do you need?
+# You want to know whether a change raises the MNIST score by at least a gap $\Delta = 0.1$. One run's
+# score varies from seed to seed with a standard deviation $\mathrm{sd}$ (`spread`), printed below from
+# notebook 04's study (three seeds of a run like yours). A difference of two averages counts if it is at
+# least twice its standard error. How many seeds per setting, `n_seeds`, do you need?
 
 # %%
 study = gu.study.load_or_explain()  # data/results/stability.json, committed
 finals = [gu.study.final(run, "mnist_score") for run in gu.study.runs_of(study, "non-saturating loss")] if study else []
-s = float(np.std(finals, ddof=1)) if len(finals) > 1 else 0.074  # extra code – the study's value if it cannot be read
-d = 0.1
-print(f"final MNIST scores of three seeds: {np.round(finals, 3).tolist()}; s = {s:.3f}, d = {d}")
+spread = float(np.std(finals, ddof=1)) if len(finals) > 1 else 0.074  # extra code – the study's value if unreadable
+gap = 0.1
+print(f"final MNIST scores of three seeds: {np.round(finals, 3).tolist()}; spread (sd) {spread:.3f}, gap {gap}")
 
 n_seeds = None  # a whole number of seeds per setting
-gu.checks.check_seeds_needed(n_seeds, s=s, d=d);
+gu.checks.check_seeds_needed(n_seeds, spread=spread, gap=gap);
 
 # %% [markdown]
 # ### Exercise 4: another label convention
@@ -698,12 +702,12 @@ prediction = "near 1"
 assert gu.checks.check_predict_swap(prediction, history=swapped)
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
-# Exercise 3. The mean of n seeds wobbles by s / sqrt(n); the difference of two such means by
-# s * sqrt(2 / n). Asking d >= 2 * s * sqrt(2 / n) gives n >= 8 s^2 / d^2, rounded up. Three seeds
-# estimate s only roughly, so round generously in practice.
-n_seeds = math.ceil(8 * s**2 / d**2)
+# Exercise 3. The average of n seeds wobbles by sd / sqrt(n); the difference of two such averages by
+# sd * sqrt(2 / n). Asking gap >= 2 * sd * sqrt(2 / n) gives n >= 8 sd^2 / gap^2, rounded up. Three seeds
+# estimate sd only roughly, so round generously in practice.
+n_seeds = math.ceil(8 * spread**2 / gap**2)
 print(f"n_seeds = {n_seeds}: {2 * n_seeds} runs in all")
-assert gu.checks.check_seeds_needed(n_seeds, s=s, d=d)
+assert gu.checks.check_seeds_needed(n_seeds, spread=spread, gap=gap)
 
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
