@@ -161,8 +161,8 @@ make_train_step = gu.checks.yours_or_reference(make_train_step)
 # ### Train it
 #
 # The loop below (plumbing) draws every batch from the whole data set and records what the step
-# returns. Both players use Adam (notebook 01) with $\eta = 2\cdot10^{-4}$ and $\beta_1 = 0.5$, DCGAN's
-# choice: $\beta_1$ sets how much momentum each step carries ([glossary](../docs/glossary.md#adam-and-β₁)). Watch $D(x)$ and $D(G(z))$ in the printout: in a working GAN both stay away from 0 and 1.
+# returns. Both players use Adam (notebook 01) with $\eta = 2\cdot10^{-4}$ and $\beta_1 = 0.5$, a common
+# choice for GANs: $\beta_1$ sets how much momentum each step carries ([glossary](../docs/glossary.md#adam-and-β₁)). Watch $D(x)$ and $D(G(z))$ in the printout: in a working GAN both stay away from 0 and 1.
 # Then the samples: strokes rather than noise, after the time printed last.
 
 # %%
@@ -425,7 +425,9 @@ gu.plotting.plot_smoothed_history(main_history, d_equilibrium=float(np.log(4)))
 plt.show()
 
 # %% [markdown]
-# **How we score digits** (notebook 05 explains each). A reference digit classifier reads 2,000 fresh
+# ### How we score digits
+#
+# Notebook 05 explains each number. A reference digit classifier reads 2,000 fresh
 # samples. The **MNIST score** runs from 1 (one class) to 10 (ten crisp, equally common digits). The
 # **Fréchet distance** compares the mean and covariance of the classifier's features on fakes and on
 # real digits: 0 when they match, lower is better. **Classes covered** counts digits with at least 2%
@@ -581,7 +583,7 @@ gu.checks.check_first_change(choice);
 prediction = None  # "near 0", "near 0.5" or "near 1"
 
 # %%
-swapped = gu.bugs.train_mlp_gan(x_real[:1000], steps=100, swap_labels=True)  # a few seconds, in the tests too
+swapped = gu.bugs.train_mlp_gan(x_real[:1000], steps=100, swap_labels=True)  # 100 steps in the tests too
 print(f"D's labels swapped: D(x) {swapped['d_real'][-1]:.3f}  D(G(z)) {swapped['d_fake'][-1]:.3f}  "
       f"G loss {swapped['g_loss'][-1]:.3f}")
 gu.checks.check_predict_swap(prediction, history=swapped);
