@@ -329,7 +329,7 @@ print("the same call after compile() again: changed D:", r["recompiled_changed_D
 gu.checks.check_listing_show(show);
 
 # %% [markdown]
-# When the five checks pass, run the listing's cell and `run_listing` again: no symptom is left and
+# When the four checks pass, run the listing's cell and `run_listing` again: no symptom is left and
 # the listing trains (the Solutions run the fixed listing).
 #
 # ## 4. A convolutional GAN, trained with your step
@@ -679,8 +679,8 @@ assert gu.checks.check_listing_discriminator(build_discriminator)
 assert gu.checks.check_listing_labels(d_batch)
 assert gu.checks.check_listing_loop(train_listing)
 assert gu.checks.check_listing_show(show)
-fixed_run = gu.bugs.run_listing(train_listing, build_generator, build_discriminator, x_01, steps=gu.fast(20, 2),
-                                batch_size=32)
+steps = gu.fast(20, 2)
+fixed_run = gu.bugs.run_listing(train_listing, build_generator, build_discriminator, x_01, steps=steps, batch_size=32)
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
 # Exercise 1. D's loss settles lowest and D(G(z)) falls furthest in the run with the most D updates
