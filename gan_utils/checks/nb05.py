@@ -64,8 +64,8 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
     "predict_fid_samples": (
         "The Fréchet distance is computed from a mean and a covariance estimated from the samples. Does "
         "estimation noise make two sets look more alike or less alike?",
-        "Take two samples of the same distribution: the true distance is 0. Can an estimate of a squared "
-        "distance fall below 0? Then where must its average lie?",
+        "Look at the mean term alone, for two samples of one distribution: their sample means differ by noise. "
+        "What is the average of the square of a noisy difference whose true value is 0?",
         r"Noise in the estimated $\mu_g$ and $\Sigma_g$ adds to $\lVert\mu_r-\mu_g\rVert^2$ and to the trace term "
         r"on average: the estimate is biased upwards by roughly a term in $1/N$ (Bińkowski et al. 2018).",
         "```python\nprediction = 'higher'\n```",
@@ -82,8 +82,8 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
     "predict_truncation": (
         "Shrinking every z towards 0 keeps the generator near its most typical outputs. What does that do to "
         "the spread of the generated features, and which part of the Fréchet distance compares spreads?",
-        "Think of the covariance of the features of the generated digits: with shrunk z, is it larger or smaller "
-        "than the real digits'? The trace term grows with a mismatch in either direction.",
+        "In one dimension the trace term is the real variance plus the generated variance minus twice the "
+        "product of the two standard deviations. Follow it as the generated spread moves away from the real one.",
         r"$\mathrm{Tr}\big(\Sigma_r + \Sigma_g - 2(\Sigma_r\Sigma_g)^{1/2}\big)$ tends to $\mathrm{Tr}\,\Sigma_r$ as "
         r"$\Sigma_g$ shrinks to 0: lost variety costs more than anything gained in the mean term.",
         "```python\nprediction = 'higher'\n```",
@@ -91,9 +91,8 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
     "copy_diagnosis": (
         "Which column compares a generator's samples with what new real digits do, rather than with an ideal "
         "value? Read each row against that yardstick.",
-        "A rate far below 1% and a rate near 1% both mean no copying was detected; only one row has samples "
-        "much closer to their nearest training digit than new real digits are. Quality scores do not speak "
-        "to copying at all.",
+        "Quality scores do not speak to copying at all. For each rate, ask whether it is above, near or below "
+        "what new real digits get, and use the median distances to tell why a low rate is low.",
         r"Copying shows as rate $\gg 1\%$ and a median nearest distance well below the real held-out digits' "
         r"median; a rate near 0 with a larger median means rough samples, not privacy.",
         "```python\ndiagnosis = 'C'\n```",
@@ -101,8 +100,8 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
     "draws_needed": (
         "An average of n independent draws is less noisy than one draw. By how much, and how noisy is the "
         "difference of two such averages?",
-        "One generator's average over n draws has standard error spread divided by the square root of n. Two "
-        "independent averages: their variances add. Require the gap to be at least twice that standard error.",
+        "One generator's average over n draws has standard error spread divided by the square root of n. What "
+        "is the standard error of the difference between two such independent averages?",
         r"$\mathrm{gap} \ge 2\cdot\mathrm{spread}\sqrt{2/n} \iff n \ge 8\,\mathrm{spread}^2/\mathrm{gap}^2$; "
         r"round up to a whole number.",
         "```python\nreturn math.ceil(8 * spread ** 2 / gap ** 2)\n```",

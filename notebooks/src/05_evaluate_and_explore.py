@@ -21,35 +21,28 @@ if importlib.util.find_spec("gan_utils") is None:
 # %% [markdown]
 # # 05 · Evaluate honestly, then explore the latent space
 #
-# Two questions about a trained generator. **Is it good?** We measure it several ways, including the
-# 2014 paper's own metric, and check that it is not simply copying its training digits.
-# **What has it learned?** We walk its latent space with sliders and ask a conditional generator
-# for any digit we like. At the end a variational autoencoder trains beside a GAN, for comparison.
+# About 4 minutes on a 2-core laptop.
 #
-# Everything runs on the digits every learner has offline, the embedded 5,000 (4,500 for training,
-# 500 held out), and starts from generators shipped with the course; the training done here is short.
-# Measured running time at full size: 2.5 min (148 s) on 2 CPU cores, where a course-recipe step
-# took 39 ms (section 7 prints yours, and the cell before the solutions this run's time). With the
-# classroom switch on, the copier and the GAN-against-VAE race train fewer steps, and the notebook
-# takes about 1.5 minutes (94 s where a step took 41 ms).
+# **Is a trained generator good?** We measure it several ways, including the 2014 paper's own metric,
+# and check that it does not copy its training digits. **What has it learned?** We walk its latent
+# space and ask a conditional generator for any digit; a variational autoencoder trains beside a GAN.
+# You write four core pieces (the Fréchet distance, the Parzen log-density, the nearest-neighbour
+# distance, spherical interpolation), and the notebook runs on yours. Terms: the [glossary](../docs/glossary.md).
 #
-# The course's terms (logit, nats, ELBO, mode collapse, ...) are defined in one place, the
-# [glossary](../docs/glossary.md).
-
-# %% [markdown]
-# The next cell loads the digits and three shipped generators, and prints what each was trained on.
-# That matters: a copying check only means something against the generator's **own** training digits,
-# and a "held-out" digit only if that generator never saw it.
+# The next cell loads the 5,000 embedded digits (4,500 for training, 500 held out) and three shipped
+# generators, and prints what each was trained on.
 
 # %%
 import json
 import time
+import warnings
 
 import gan_utils as gu  # first: it imports TensorFlow without its start-up log noise
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+import scipy.linalg
 from IPython.display import display
 
 gu.set_seed(0)
@@ -67,15 +60,10 @@ for name in ("dcgan_embedded", "dcgan", "cdcgan"):
     print(f"{name:14s} {entry.get('steps', '?')} steps on {entry.get('data', 'unknown data').split(' (')[0]}")
 
 # %% [markdown]
-# The embedded 5,000 are themselves official MNIST **training** digits, so `dcgan` and `cdcgan`, trained
-# on all 60,000, have seen every one of them, the 500 "held-out" ones included. For those two nothing
-# here is held out: we use them for pictures and scores, with that said, and never check them for
-# copying against these digits. `dcgan_embedded` saw only the 4,500, so for it the 500 are new digits.
-
-# %% [markdown]
-# Here is what `dcgan_embedded` draws for 32 random $z \sim \mathcal{N}(0, I)$. Most look
-# like digits; a few are malformed. But "looks like digits" is a judgement, and judgements drift. The rest of the
-# notebook turns it into numbers.
+# The embedded 5,000 are official MNIST **training** digits, so `dcgan` and `cdcgan` (trained on all
+# 60,000) have seen every one: we use them for pictures and scores, never for copying checks.
+# `dcgan_embedded` saw only the 4,500. Here are 32 of its samples: look for every class, and for
+# malformed digits. "Looks like digits" is a judgement; the rest of the notebook turns it into numbers.
 
 # %%
 gu.show_images(gu.pretrained.generate(generator, 32, seed=1), nrow=16,
@@ -85,11 +73,10 @@ plt.show()
 # %% [markdown]
 # ## 1. Looking is not measuring, and the loss is not a score
 #
-# In a classifier the loss tells you how good the model is. In a GAN it does not: $G$'s loss is
-# measured against a discriminator that keeps changing too, so after the first steps it stays
-# roughly level while the samples get better. To see this, we train a fresh DCGAN for a few hundred steps with the course's recipe on
-# the 4,500 training digits and, every 100 steps, note the losses and a quality score (the MNIST
-# score, explained below).
+# A classifier's loss says how good it is. A GAN's does not: $G$'s loss is measured against a $D$
+# that keeps changing too. We train a fresh DCGAN (the course's recipe, the 4,500 digits) and every
+# 100 steps note both losses and the MNIST score, a quality score section 2 defines (higher is
+# better). Look at which column keeps moving.
 
 # %%
 x_train = gu.to_float(data.x_train)
@@ -112,27 +99,24 @@ early.fit(steps=early_steps, callbacks=[record], callback_every=every, progress=
 display(pd.DataFrame(progress).round(3).set_index("step"))
 
 # %% [markdown]
-# After the first 200 steps the losses hover (the hinge loss's equilibrium for $D$ is 2, see
-# notebook 03) while the score keeps moving. The loss tells you the game is balanced, not who is winning against the data. So we need
-# measurements made **outside** the game, on the images alone. We keep this early generator as our
-# "early checkpoint" to compare with.
-
-# %% [markdown]
+# After the first steps the losses hover (the hinge loss's equilibrium for $D$ is 2, notebook 03)
+# while the score keeps moving: the loss says the game is balanced, not who is winning. So we measure
+# **outside** the game, on images. This generator stays as our "early checkpoint".
+#
 # ## 2. Scores from a reference classifier
 #
 # `gu.metrics` uses a small CNN trained on all 60,000 MNIST training digits (99.4% accurate on the
-# official test digits; the embedded 5,000 are among its training digits too). It gives each image
-# class probabilities $p(y\mid x)$ and a 128-number feature vector. The scores below are computed from
-# those, each for a batch of images.
+# official test digits). For each image it gives class probabilities $p(y\mid x)$ and 128 features
+# (its last hidden layer's values). Every score below uses those.
 
 # %% [markdown]
-# **MNIST score** (the Inception Score of Salimans et al. 2016, with our classifier; Inception is a
-# large ImageNet classifier):
+# ### MNIST score
 #
-# $$\text{score} = \exp\Big(\mathbb{E}_x\big[\mathrm{KL}\big(p(y\mid x)\,\|\,p(y)\big)\big]\Big), \qquad p(y) = \mathbb{E}_x[p(y\mid x)].$$
-#
-# It is high when each image is confidently one digit (sharp $p(y\mid x)$) **and** all digits appear
-# (flat $p(y)$): 10 at best, 1 at worst. The cell checks the two ends with made-up probabilities.
+# The Inception Score of Salimans et al. (2016), with our classifier in place of Inception (a large
+# ImageNet classifier):
+# $\text{score} = \exp\big(\mathbb{E}_x[\mathrm{KL}(p(y\mid x)\,\|\,p(y))]\big)$ with $p(y) = \mathbb{E}_x[p(y\mid x)]$.
+# It is high when each image is confidently one digit **and** all digits appear: 10 at best, 1 at
+# worst. The cell checks both ends with made-up probabilities.
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -144,30 +128,39 @@ for name, probs in [("ten clear digits", ten_clear_digits), ("one digit only", o
     print(f"{name:17s} MNIST score {gu.metrics.score_from_probs(probs):.2f}")
 
 # %% [markdown]
-# **Fréchet distance** (FD; FID in Heusel et al. 2017, with our classifier's features instead of
-# Inception's): fit a Gaussian $\mathcal{N}(\mu_r, \Sigma_r)$ to the features of real digits and
-# $\mathcal{N}(\mu_g, \Sigma_g)$ to those of generated ones, then
+# ### Fréchet distance
+#
+# The score never looks at real data. The Fréchet distance (FD; FID in Heusel et al. 2017, with
+# Inception's features) does: fit a Gaussian with mean $\mu_r$ and covariance $\Sigma_r$ to the features
+# of real digits, and $\mathcal{N}(\mu_g, \Sigma_g)$ to those of generated ones, then
 #
 # $$\mathrm{FD} = \|\mu_r - \mu_g\|^2 + \mathrm{Tr}\big(\Sigma_r + \Sigma_g - 2(\Sigma_r\Sigma_g)^{1/2}\big).$$
 #
-# Lower is better; 0 means the two Gaussians match. Unlike the score, it compares with real data.
+# The first term compares the centres, the trace term the spreads; 0 means the Gaussians match.
+# **Build it**: write `frechet_gaussian`. `scipy.linalg.sqrtm` gives a matrix square root (keep its
+# real part: rounding can leave a tiny imaginary one). The next cell checks it; the table after it
+# scores every generator with it.
+
+# %% tags=["build"]
+def frechet_gaussian(mu1, cov1, mu2, cov2):
+    """Return the Fréchet distance between N(mu1, cov1) and N(mu2, cov2)."""
+    root = np.real(scipy.linalg.sqrtm(cov1 @ cov2))  # rounding can leave a tiny imaginary part
+    return float(np.sum((mu1 - mu2) ** 2) + np.trace(cov1) + np.trace(cov2) - 2 * np.trace(root))
+
+
+# %%
+gu.checks.check_frechet_gaussian(frechet_gaussian)
+frechet_gaussian = gu.checks.yours_or_reference(frechet_gaussian)
 
 # %% [markdown]
-# **KID** (kernel inception distance, Bińkowski et al. 2018) compares the same features without
-# fitting Gaussians: the squared maximum mean discrepancy (MMD², the squared distance between the
-# two sets' average feature maps under a kernel, estimated from pairs of samples) under the kernel
-# $\kappa(f, f') = (f^\top f' / 128 + 1)^3$ on two feature vectors, averaged over random subsets (`gu.kid`). Its estimator is
-# **unbiased**: for two samples of one distribution its expected value is 0, whatever their size
-# (single estimates scatter around 0, a little below it too). Whether the FD's estimate shares this
-# property is the next thing you predict.
-
-# %% [markdown]
-# **Classes covered**: how many of the ten digits get at least 2% of the samples (the classifier's
-# top guess). A collapsed generator (notebook 04) covers few.
-#
-# We compute all four for real held-out digits, the shipped generators, the early checkpoint and pure
-# noise. The 500 held-out digits are split in two: one half is the reference for FD and KID, the
-# other half is the "real digits" row.
+# **KID** (kernel inception distance, Bińkowski et al. 2018) skips the Gaussians. A **kernel**
+# $\kappa(f, f')$ scores how similar two feature vectors are, as an inner product in a larger space;
+# here $\kappa(f, f') = (f^\top f'/128 + 1)^3$. KID is the squared maximum mean discrepancy (MMD²: the
+# squared distance between the two sets' average feature maps under $\kappa$), estimated from pairs of
+# samples. It is **unbiased**: for two samples of one distribution its expected value is 0.
+# **Classes covered** counts digits with at least 2% of the samples. The table scores real digits,
+# the generators, the early checkpoint and noise (FD with your `frechet_gaussian`); half the 500
+# held-out digits are the reference, half the "real digits" row. Noise should score worst.
 
 # %%
 n_eval = gu.fast(5000, 200)
@@ -175,6 +168,15 @@ order = np.random.default_rng(0).permutation(len(data.x_test))
 x_reference = data.x_test[order[: len(order) // 2]]
 x_heldout = data.x_test[order[len(order) // 2:]]
 reference_features = gu.metrics.features(x_reference)
+
+
+def fd(features):
+    """Fréchet distance from these features to the reference digits', with your frechet_gaussian."""
+    with warnings.catch_warnings():  # extra code – sqrtm warns when a covariance is singular (fewer samples than
+        warnings.simplefilter("ignore", scipy.linalg.LinAlgWarning)  # features); its result is still usable
+        return gu.frechet.frechet_from_features(features, reference_features, gaussian=frechet_gaussian)
+
+
 rng = np.random.default_rng(1)
 candidates = {
     "real digits (held-out half)": x_heldout[:n_eval],
@@ -188,8 +190,7 @@ rows = []
 for name, images in candidates.items():
     feats = gu.metrics.features(images)
     rows.append({"images": name, "n": len(images), "MNIST score ↑": gu.metrics.mnist_score(images),
-                 "FD ↓": gu.metrics.frechet_from_features(feats, reference_features),
-                 "KID ↓": gu.kid.kid_from_features(feats, reference_features)[0],
+                 "FD ↓": fd(feats), "KID ↓": gu.kid.kid_from_features(feats, reference_features)[0],
                  "classes covered ↑": gu.metrics.classes_covered(images)})
 scores = pd.DataFrame(rows).set_index("images")
 display(scores.round({"MNIST score ↑": 2, "FD ↓": 2, "KID ↓": 3}))
@@ -198,92 +199,103 @@ real_kid, real_spread = gu.kid.kid_from_features(gu.metrics.features(candidates[
 print(f"real digits against the reference half: KID {real_kid:.3f} ± {real_spread:.3f} over subsets of 100 (0 expected)")
 
 # %% [markdown]
-# Read the table against the first row, with one caution. Real digits do not score 10 (some
-# handwriting is ambiguous, and 250 random digits are not exactly ten equal classes) and their FD is
-# not 0 (two finite samples differ); their KID is 0 in expectation, and the line under the table
-# gives its value and its spread over subsets of 100. The caution: that row has only 250 digits
-# (half of the 500 held out) against 5,000 samples for each generator, and whether FD depends on
-# the sample count is what you predict next, so for now read the real row's FD as no floor; the generators trained on all
-# 60,000 digits even beat it. Compare generators with each other at the same sample count, and
-# with real digits at the same count. Noise should score worst on every column.
-# The two 60,000-digit rows are measured against digits those generators trained on, so they are not
-# held-out figures.
-
-# %% [markdown]
-# **Predict, then run.** The `dcgan_embedded` row above used 5,000 samples. Computed from only 100
-# samples of the same generator, against the same reference digits, will its Fréchet distance come
-# out `"higher"`, `"lower"` or `"about the same"` (within 10%)? Write your answer in `prediction`,
-# then run the cell after it. (Reading a saved copy? Cover the output until you have answered.)
+# Read the table against the first row. Real digits do not score 10 (some handwriting is ambiguous)
+# and their FD is not 0 (two finite samples differ). That row has 250 digits against 5,000 samples per
+# generator, so its FD is no floor yet. The two 60,000-digit rows are scored against digits those
+# generators trained on.
+#
+# **Predict, then run.** From only 100 samples of `dcgan_embedded`, against the same reference digits,
+# will its FD come out `"higher"`, `"lower"` or `"about the same"` (within 10%) as from 5,000? Write
+# your answer in `prediction`, then run the next cell. (Reading a saved copy? Cover the output.)
 
 # %%
 prediction = None  # "higher", "lower" or "about the same"
 
 # %%
 dcgan_images = candidates["dcgan_embedded (4,500 digits)"]
-fd_by_n = {n: gu.metrics.frechet_distance(dcgan_images[:n], x_reference) for n in (gu.fast(100, 50), len(dcgan_images))}
-for n, fd in fd_by_n.items():
-    print(f"Fréchet distance from {n:>5,} samples: {fd:.2f}")
+all_features = gu.metrics.features(dcgan_images)
+fd_by_n = {n: fd(all_features[:n]) for n in (gu.fast(100, 50), len(dcgan_images))}
+for n, value in fd_by_n.items():
+    print(f"Fréchet distance from {n:>5,} samples: {value:.2f}")
 gu.checks.check_predict_fid_samples(prediction, measured=fd_by_n);
 
 # %% [markdown]
-# So an FD is only comparable with another FD computed from the same number of samples (and the
-# same reference digits). One small sample cannot show a bias, so the next cell splits the 5,000
-# samples into disjoint draws of 100 and averages each metric over the draws: a biased estimate's
-# average lands away from its 5,000-sample value, an unbiased one's lands on it, within its
-# standard error (s.e., the spread of the draws divided by the square root of their number).
+# One sample cannot show a bias, so the next cell averages each metric over 20 disjoint draws of 100.
+# A biased estimate's average lands away from its 5,000-sample value; an unbiased one's lands on it,
+# within its standard error (s.e.: the spread of the draws over the square root of their number).
 
 # %%
 n_few = min(fd_by_n)
-all_features = gu.metrics.features(dcgan_images)
 draws = [slice(i * n_few, (i + 1) * n_few) for i in range(min(20, len(dcgan_images) // n_few))]
-few = {"FD": [gu.metrics.frechet_from_features(all_features[d], reference_features) for d in draws],
+few = {"FD": [fd(all_features[d]) for d in draws],
        "KID": [gu.kid.kid_from_features(all_features[d], reference_features)[0] for d in draws]}
-many = {"FD": gu.metrics.frechet_from_features(all_features, reference_features),
-        "KID": gu.kid.kid_from_features(all_features, reference_features)[0]}
+many = {"FD": fd(all_features), "KID": gu.kid.kid_from_features(all_features, reference_features)[0]}
 for name, values in few.items():
-    mean, se = np.mean(values), np.std(values, ddof=1) / np.sqrt(len(values))
-    print(f"{name}: mean over {len(draws)} draws of {n_few} samples {mean:.4f} ± {se:.4f} (s.e.); "
+    mean, spread = np.mean(values), np.std(values, ddof=1)
+    se = spread / np.sqrt(len(values))
+    print(f"{name}: mean over {len(draws)} draws of {n_few} samples {mean:.4f} (spread {spread:.4f}, s.e. {se:.4f}); "
           f"from all {len(dcgan_images):,} samples {many[name]:.4f}; gap {(mean - many[name]) / se:+.1f} s.e.")
 
 # %% [markdown]
-# FD's average over the draws of 100 (21.9) sits about 10 standard errors above its value from all
-# 5,000 samples (10.1): small samples inflate FD, so an FD from fewer samples looks worse. KID's
-# average (0.337) lies within half a standard error of its 5,000-sample value (0.317): a small
-# sample makes one KID noisy (it varies from draw to draw), not biased. That is why KID can compare
-# generators scored on different numbers of samples, and FD cannot.
+# Compare the two "gap" numbers. FD's average sits many standard errors above its 5,000-sample value:
+# small samples inflate FD. KID's gap is far smaller: a small sample makes KID noisy, not biased. So
+# compare FDs only at equal sample counts and reference digits; KID can compare across counts.
 
 # %% [markdown]
 # ## 3. The 2014 paper's metric: a Parzen-window log-likelihood
 #
-# A GAN has no formula for $p_g(x)$, so Goodfellow et al. (2014) estimated one: put a Gaussian of
-# width $h$ on each of $n$ generated samples $g_i$ and average them,
+# A GAN has no formula for $p_g(x)$, so Goodfellow et al. (2014) estimated one: a Gaussian of width
+# $h$ on each of $n$ samples $g_i$, averaged: $\hat p(x) = \frac{1}{n}\sum_{i} \mathcal{N}(x;\, g_i, h^2 I)$.
+# The score is the mean $\log \hat p(x)$ over test digits, in nats (pixels in $[0, 1]$, $d = 784$).
+# With $a_i = -\|x-g_i\|^2/(2h^2)$,
+# $\log \hat p(x) = \log\sum_{i} e^{a_i} - \log n - \tfrac{d}{2}\log(2\pi h^2)$.
 #
-# $$\hat p(x) = \frac{1}{n}\sum_{i=1}^{n} \mathcal{N}(x;\, g_i, h^2 I), \qquad
-# \log \hat p(x) = \operatorname{logsumexp}_i\Big(-\frac{\|x-g_i\|^2}{2h^2}\Big) - \log n - \frac{d}{2}\log(2\pi h^2).$$
-#
-# The score is the mean $\log \hat p(x)$ over test digits, in nats, with pixels in $[0, 1]$ and $d = 784$.
+# For $\|x - g_i\| = 5$ and $h = 0.1$, $e^{a_i} = e^{-1250}$ is 0 in floating point, and $\log 0 = -\infty$.
+# **The log-sum-exp trick** avoids that: with $M = \max_i a_i$, $\log\sum_i e^{a_i} = M + \log\sum_i e^{a_i - M}$,
+# whose largest term is $e^0 = 1$. **Build it**: write `parzen_log_density` for every row of `x`.
 
-# %% [markdown]
-# The window width $h$ matters enormously, so the paper chose it on a **validation split**: try ten
-# widths from 0.1 to 1 and keep the one that gives validation digits the highest likelihood. Then it
-# scored the test digits once. `gu.parzen` does the same, in chunks, with the log-sum-exp trick so
-# that $e^{-\|x-g\|^2/2h^2}$ never underflows. First a case small
-# enough to do by hand:
+# %% tags=["build"]
+def parzen_log_density(x, centres, h):
+    """Return log p(x) of the Parzen window of width h on the centres, for each row of x, in nats."""
+    a = -((x[:, None, :] - centres[None, :, :]) ** 2).sum(axis=-1) / (2 * h ** 2)  # (rows of x, centres)
+    M = a.max(axis=1, keepdims=True)  # the largest term of each row
+    log_sum = M[:, 0] + np.log(np.exp(a - M).sum(axis=1))
+    return log_sum - np.log(len(centres)) - 0.5 * x.shape[1] * np.log(2 * np.pi * h ** 2)
+
 
 # %%
-# NBVAL_CHECK_OUTPUT
-# two samples at 0 and 2, h = 1, x = 1: both Gaussians give N(1; 0, 1), so log p(1) = -1/2 - log(2 pi)/2
-print(f"gu.parzen: {gu.parzen.log_density(np.array([[1.0]]), np.array([[0.0], [2.0]]), 1.0)[0]:.6f}")
-print(f"by hand:   {-0.5 - 0.5 * np.log(2 * np.pi):.6f}")
-print("widths h tried:", np.round(gu.parzen.WIDTHS, 3).tolist())
+gu.checks.check_parzen_log_density(parzen_log_density)
+parzen_log_density = gu.checks.yours_or_reference(parzen_log_density)
 
 # %% [markdown]
+# The width $h$ matters enormously, so the paper chose it on a **validation split**: try ten widths
+# from 0.1 to 1, keep the one giving validation digits the highest likelihood, then score the test
+# digits once. The next cell draws that choice with your function (1,000 samples of `dcgan_embedded`,
+# 100 held-out digits). Look for one clear peak.
+
+# %%
+n_centres, n_validation = gu.fast(1000, 100), len(data.x_test) // 5
+centres = gu.parzen.unit_rows(gu.pretrained.generate(generator, n_centres, seed=3))
+x_validation, x_test = data.x_test[order[:n_validation]], data.x_test[order[n_validation:]]
+validation_rows = gu.parzen.unit_rows(x_validation)
+curve = [np.mean(np.concatenate([parzen_log_density(validation_rows[i:i + 10], centres, h)
+                                 for i in range(0, len(validation_rows), 10)])) for h in gu.parzen.WIDTHS]
+plt.figure(figsize=(5, 3))
+plt.semilogx(gu.parzen.WIDTHS, curve, "o-", color="black")
+plt.xlabel("window width h"), plt.ylabel("mean log p (nats)"), plt.title("validation log-likelihood")
+plt.show()
+print(f"best h on the validation digits: {gu.parzen.WIDTHS[int(np.argmax(curve))]:.3f} "
+      f"(mean log p {max(curve):.0f} nats, {n_centres:,} samples as centres)")
+
+# %% [markdown]
+# Too narrow, and validation digits fall between the bumps; too wide, and every digit gets the same
+# blur. `gu.parzen` runs this search in chunks below.
+#
 # ### 3a. On the paper's protocol (computed once, on full MNIST)
 #
-# A figure comparable with the paper's Table 1 needs its protocol: 10,000 samples, $h$ chosen on 1,000
-# training digits, the mean over all 10,000 **official test digits**, which the embedded data does not
-# have. `benchmarks/parzen_paper.py` ran it on full MNIST for the shipped generators and wrote
-# `data/results/parzen_paper.json`; the next cell prints that file, with the command that made it.
+# The paper's Table 1 used 10,000 samples, $h$ chosen on 1,000 training digits, and the mean over the
+# 10,000 **official test digits**, which the embedded data lacks. `benchmarks/parzen_paper.py` ran it
+# on full MNIST; the next cell prints its file.
 
 # %%
 paper_file = gu.paths.shipped_path("results", "parzen_paper.json")
@@ -292,8 +304,7 @@ if paper_run is None:
     print("data/results/parzen_paper.json is not there (benchmarks/parzen_paper.py writes it from full MNIST): "
           "the paper's-protocol figures are skipped; 3b below still runs.")
 else:
-    print(f"protocol: {paper_run['protocol']}\ndata: {paper_run['data']}\n"
-          f"made by: {paper_run['command']} ({paper_run['date']}; {paper_run['machine']})")
+    print(f"protocol: {paper_run['protocol']}\ndata: {paper_run['data']}\nmade by: {paper_run['command']}")
     table = [{"model": name, "log-likelihood (nats)": mean, "± s.e.": se, "h": None,
               "source": "Goodfellow et al. 2014, Table 1"} for name, (mean, se) in gu.parzen.PAPER_TABLE_1.items()]
     table += [{"model": name, "log-likelihood (nats)": r["mean_nats"], "± s.e.": r["sem"], "h": r["h"],
@@ -306,24 +317,18 @@ else:
               f"{paper_run['paper_gan']['mean_nats']:.0f}.")
 
 # %% [markdown]
-# Every shipped generator was trained on official training digits only (`dcgan_embedded` on 4,500 of
-# them), so the protocol's 10,000 test digits are new to each one listed. One departure from the
-# paper: its $G$ trained on the first 50,000 training digits and chose $h$ on 1,000 it never saw,
-# while `dcgan` and `cdcgan` trained on all 60,000, so here $h$ was chosen on digits they saw.
-
-# %% [markdown]
+# One departure, declared: the paper's code chose $h$ on training digits 50,000 to 50,999, which its
+# $G$ (trained on the first 50,000) never saw. Ours used the last 1,000 (59,000 to 59,999), which
+# `dcgan` and `cdcgan` had seen. The test digits are new to every shipped generator.
+#
 # ### 3b. On your own data (not comparable with the paper)
 #
-# The same estimator on the embedded digits: $h$ chosen on 100 of the 500 held-out digits, the score
-# the mean over the other 400. Fewer test digits, a different validation split and a generator trained
-# on 4,500 digits: **these figures are not comparable with the paper's Table 1 or with 3a**, only with
-# each other. For reference, the window is also fitted to the real training digits themselves (4,500
-# centres against each generator's 10,000 samples; fewer centres lower a Parzen estimate).
+# The same estimator on the embedded digits: $h$ chosen on the 100 validation digits above, the mean
+# over the other 400. These compare only with each other. Real training digits are scored too (at
+# most 4,500 centres; fewer centres lower the estimate).
 
 # %%
 n_parzen = gu.fast(10_000, 300)
-n_validation = len(data.x_test) // 5
-x_validation, x_test = data.x_test[order[:n_validation]], data.x_test[order[n_validation:]]
 parzen_sets = {
     f"real training digits ({min(n_parzen, len(data.x_train)):,})":
         data.x_train[rng.choice(len(data.x_train), min(n_parzen, len(data.x_train)), replace=False)],
@@ -340,111 +345,107 @@ for name, r in parzen.items():
     print(f"{name:30s} {r.mean:6.0f} ± {r.sem:4.1f} nats  (h = {r.h:.3f}, {r.n_samples:,} samples){edge}")
 
 # %% [markdown]
-# ### How far to trust these numbers
-#
-# - **A log-likelihood needs its scale.** Pixels are in $[0, 1]$ in the paper and here: on the GAN's
-#   $[-1, 1]$ scale every figure would drop by $784 \log 2 \approx 543$ nats.
-# - **The estimate is known to be unreliable.** Theis, van den Oord and Bethge (2016) showed that even
-#   for 6×6 image patches a Parzen window fitted to millions of samples stays far from the true
-#   log-likelihood (784 dimensions are worse), and that it rewards the wrong things: in their Table 1
-#   on MNIST, k-means centroids score 313 nats, more than samples of the true distribution (243).
-#   The order of models need not match section 2's either. Trust the classifier scores more; use the
-#   Parzen number to read the 2014 paper with the right salt.
+# **How far to trust these numbers.** On the GAN's $[-1, 1]$ pixel scale every figure would drop by
+# $784 \log 2 \approx 543$ nats. And the estimate is unreliable: Theis, van den Oord and Bethge (2016)
+# showed that a Parzen window stays far from the true log-likelihood even for 6×6 patches, and
+# rewards the wrong things (on MNIST, k-means centroids score 313 nats, true samples 243). Trust
+# section 2's scores more.
 
 # %% [markdown]
 # ## 4. Does it copy its training data?
 #
-# A generator that stores and replays training digits could score perfectly on everything above and
-# would leak its training set, a real privacy risk when the images are faces or medical scans. The
-# paper's Figure 2 answers by showing each sample next to its **nearest training image**. Here are 8
-# samples of `dcgan_embedded` (top) and their nearest neighbours among its own 4,500 training digits
-# (bottom).
+# A generator that replays training digits could score well above and would leak its training set, a
+# real risk for faces or medical scans. The paper's Figure 2 shows each sample beside its **nearest
+# training image**, the one at the smallest pixel distance.
+#
+# **Build it**: write `nearest_distance(samples, train)`: for rows $(N, d)$ and $(M, d)$, each sample's
+# Euclidean distance to its nearest training row, shape $(N,)$. The cells below call it on ten digits
+# at a time against all 4,500, so even a version holding every difference at once fits in memory.
+
+# %% tags=["build"]
+def nearest_distance(samples, train):
+    """Return each sample's Euclidean distance to its nearest training row, shape (N,)."""
+    squared = (samples ** 2).sum(axis=1)[:, None] + (train ** 2).sum(axis=1)[None, :] - 2 * samples @ train.T
+    return np.sqrt(np.maximum(squared, 0).min(axis=1))  # rounding can leave a tiny negative square
+
 
 # %%
-samples = gu.pretrained.generate(generator, gu.fast(2000, 100), seed=4)
-index, distance = gu.metrics.nearest_neighbours(samples, data.x_train)
-pairs = np.concatenate([samples[:8], gu.to_float(data.x_train[index[:8, 0]])])
-gu.show_images(pairs, nrow=8, title="samples (top) and their nearest training digits (bottom)")
-plt.show()
-print("pixel distances (pixels in [0, 1]):", np.round(distance[:8, 0], 2).tolist())
+gu.checks.check_nearest_distance(nearest_distance)
+nearest_distance = gu.checks.yours_or_reference(nearest_distance)
 
 # %% [markdown]
-# To turn the pictures into a number, compare with **real digits the generator never saw**: how close
-# does a held-out digit get to its nearest training digit? Take the distance that only 1% of the 500
-# held-out digits beat, $\tau$. The **memorisation rate** is the share of samples closer than $\tau$ to
-# some training digit:
+# Eight samples of `dcgan_embedded` (top) and their nearest neighbours among its own 4,500 training
+# digits (bottom), with the distances your function measures. Look for pairs that are the same drawing.
+
+# %%
+train_rows = gu.parzen.unit_rows(data.x_train)  # pixels in [0, 1], one row per digit
+
+
+def nearest_to(images, rows, chunk=10):
+    """Your nearest_distance for images against rows, ten images at a time."""
+    flat = gu.parzen.unit_rows(images)
+    return np.concatenate([nearest_distance(flat[i:i + chunk], rows) for i in range(0, len(flat), chunk)])
+
+
+samples = gu.pretrained.generate(generator, gu.fast(2000, 100), seed=4)
+distance = nearest_to(samples, train_rows)
+index = gu.metrics.nearest_neighbours(samples[:8], data.x_train)[0][:, 0]  # which digit, for the picture
+gu.show_images(np.concatenate([samples[:8], gu.to_float(data.x_train[index])]), nrow=8,
+               title="samples (top) and their nearest training digits (bottom)")
+plt.show()
+print("pixel distances (pixels in [0, 1]):", np.round(distance[:8], 2).tolist())
+
+# %% [markdown]
+# ### Memorised digits and the memorisation rate
 #
-# $$\text{rate} = \frac{1}{n}\sum_{i=1}^{n} \mathbf{1}\big[\min_j \|g_i - x_j\| < \tau\big].$$
-#
-# The cell prints the distances of real held-out digits beside those of the samples.
+# A generator has **memorised** a digit when it reproduces it instead of drawing a new one. To count
+# that, compare with **real digits it never saw**: take the distance $\delta$ that only 1% of the 500
+# held-out digits beat (each one's distance to its nearest training digit). The **memorisation rate**
+# is the share of samples closer than $\delta$ to some training digit. A generator drawing new digits
+# from $p_{data}$ would score about 1% without copying; a perfect copier, 100%. The last line tests
+# the yardstick: each half of the held-out digits judged by the other half's $\delta$.
 
 # %%
 x_holdout_nn = data.x_test  # all 500 held-out digits: dcgan_embedded never saw them
-real_distance = gu.metrics.nearest_neighbours(x_holdout_nn, data.x_train)[1][:, 0]
-tau = gu.metrics.memorisation_threshold(data.x_train, x_holdout_nn)
-rate = gu.metrics.memorisation_rate(samples, data.x_train, x_holdout_nn)
+real_distance = nearest_to(x_holdout_nn, train_rows)
+delta = np.quantile(real_distance, 0.01)
+rate = np.mean(distance < delta)
 quantiles = [0.01, 0.1, 0.5, 0.9]
 display(pd.DataFrame({f"real held-out digits ({len(x_holdout_nn)})": np.quantile(real_distance, quantiles),
-                      f"dcgan_embedded samples ({len(samples):,})": np.quantile(distance[:, 0], quantiles)},
+                      f"dcgan_embedded samples ({len(samples):,})": np.quantile(distance, quantiles)},
                      index=[f"{q:.0%} quantile" for q in quantiles]).T.round(2))
-print(f"tau = {tau:.2f}; dcgan_embedded memorisation rate: {rate:.1%} "
-      f"({int(np.sum(distance[:, 0] < tau))} of {len(samples):,} samples closer than tau)")
+print(f"delta = {delta:.2f}; dcgan_embedded memorisation rate: {rate:.1%} "
+      f"({int(np.sum(distance < delta))} of {len(samples):,} samples closer than delta)")
+first, second = np.array_split(real_distance, 2)
+real_rate = np.mean([np.mean(second < np.quantile(first, 0.01)), np.mean(first < np.quantile(second, 0.01))])
+print(f"real held-out digits, each half judged by the other half's delta: {real_rate:.1%} (about 1% expected)")
 
 # %% [markdown]
-# **What rate to expect.** $\tau$ is, by construction, the distance that 1% of new real digits beat.
-# So a generator that drew new digits exactly from $p_{data}$ would land about 1% of its samples under
-# $\tau$ *in expectation*, without copying anything; a perfect copier would land all of them there.
-# The real digits test that: judge each half of the held-out digits by the $\tau$ of the other half.
-# With 250 digits a half, $\tau$ rests on the closest two or three of them, so expect the real rate
-# to wander around 1% (the line below prints it), and read a 3% flag as a prompt to look, not as
-# proof.
-
-# %%
-half = len(x_holdout_nn) // 2
-first, second = x_holdout_nn[:half], x_holdout_nn[half:]
-real_rate = np.mean([gu.metrics.memorisation_rate(second, data.x_train, first),
-                     gu.metrics.memorisation_rate(first, data.x_train, second)])
-print(f"real held-out digits, each half judged by the other half's tau: {real_rate:.1%} "
-      f"(about 1% expected; 1% of {half} digits is {half / 100:.1f})")
-expected = 0.01 * len(samples)
-print(f"dcgan_embedded: {rate:.1%}, {rate * len(samples):.0f} of {len(samples):,} samples under tau, where a generator "
-      f"drawing from p_data would put about {expected:.0f}; median distance to the nearest training digit "
-      f"{np.median(distance[:, 0]):.2f} for samples, {np.median(real_distance):.2f} for real held-out digits")
-
-# %% [markdown]
-# **Reading the rate against 1%.** Far above 1%: samples sit closer to training digits than new real
-# digits do, the sign of copying. Near 1%: as close as new real digits, no copying detected. Far below
-# 1%, down to 0%: samples sit *farther* from every training digit than new real digits do, which the
-# medians show too. That is no extra privacy; it says the samples are not yet as typical as real
-# digits (rougher strokes, shapes between digits). Either way, with 500 held-out digits $\tau$ rests
-# on the nearest five or so of them, so treat small differences as noise.
+# **Reading the rate.** Far above 1%: samples sit closer to training digits than new real digits, the
+# sign of copying. Near 1%: no copying detected. Far below: samples sit *farther* (compare the
+# medians): rough shapes, not extra privacy. The real digits' own rate shows how far noise moves it.
 #
-# Here: `dcgan_embedded` put 0.5% of its samples under $\tau$ (10 where about 20 were expected),
-# and its samples' median distance to the nearest training digit (5.22) is a little above the real
-# held-out digits' (4.99): no copying detected, and the gap from 1% is within $\tau$'s noise (the
-# real digits themselves came out at 2.4%).
-
-# %% [markdown]
 # ### A generator that does copy
 #
-# To see the check catch something, we make a copier on purpose: the same DCGAN recipe trained on
-# only **32 training digits**. With so little data, the best way to fool $D$ is to reproduce those 32
-# digits. Every 500 steps we run the check against its own 32 training digits (and the same held-out
-# digits as above): watch the memorisation rate.
+# A copier made on purpose: the same recipe trained on only **32 digits**, where the easiest way to
+# fool $D$ is to reproduce them. Every 500 steps your `nearest_distance` checks it against its own 32
+# digits: watch the memorisation rate. In the picture, look for rows that match stroke for stroke;
+# the last line says which generator the check flags (a rate above 3%).
 
 # %%
-few = np.random.default_rng(5).choice(len(data.x_train), 32, replace=False)
-x_few = data.x_train[few]
+few_digits = np.random.default_rng(5).choice(len(data.x_train), 32, replace=False)
+x_few = data.x_train[few_digits]
+few_rows = gu.parzen.unit_rows(x_few)
+delta_few = np.quantile(nearest_to(x_holdout_nn, few_rows), 0.01)
 copier = gu.GANTrainer("dcgan", gu.to_float(x_few), **{**settings, "batch_size": 32}, **sizes)
 copy_log = []
 
 
 def check_copying(trainer):
     """Callback: median distance to the nearest of the 32 digits, and the memorisation rate."""
-    fresh = trainer.sample(gu.fast(1000, 100))
-    nearest = gu.metrics.nearest_neighbours(fresh, x_few)[1][:, 0]
+    nearest = nearest_to(trainer.sample(gu.fast(1000, 100)), few_rows)
     copy_log.append({"step": trainer.step_count, "median distance": np.median(nearest),
-                     "memorisation rate": gu.metrics.memorisation_rate(fresh, x_few, x_holdout_nn)})
+                     "memorisation rate": np.mean(nearest < delta_few)})
 
 
 copy_steps = gu.fast(1500, 4)
@@ -453,63 +454,67 @@ if gu.classroom_replaces("training 1,000 steps", "1,500 (about 15 s more on 2 co
 copier.fit(steps=copy_steps, callbacks=[check_copying], callback_every=gu.fast(500, 2), progress=False)
 display(pd.DataFrame(copy_log).set_index("step").round(3))
 copies = copier.sample(gu.fast(1000, 100))
-c_index, c_distance = gu.metrics.nearest_neighbours(copies, x_few)
-pairs = np.concatenate([copies[:8], gu.to_float(x_few[c_index[:8, 0]])])
-gu.show_images(pairs, nrow=8, title=f"copier after {copier.step_count} steps (top), nearest of its 32 digits (bottom)")
+c_distance = nearest_to(copies, few_rows)
+c_index = gu.metrics.nearest_neighbours(copies[:8], x_few)[0][:, 0]
+gu.show_images(np.concatenate([copies[:8], gu.to_float(x_few[c_index])]), nrow=8,
+               title=f"copier after {copier.step_count} steps (top), nearest of its 32 digits (bottom)")
 plt.show()
-
-# %% [markdown]
-# Side by side with `dcgan_embedded`, each judged against its own training digits and the same 500
-# held-out digits; the last line says which one the check flags (a rate above three times the 1%
-# that new real digits get in expectation; with $\tau$ from so few digits, a real set can come near
-# that line, as the real held-out digits did above, 2.4% against a 3% line):
-
-# %%
-copy_rate = gu.metrics.memorisation_rate(copies, x_few, x_holdout_nn)
-print(f"copier:         tau = {gu.metrics.memorisation_threshold(x_few, x_holdout_nn):.2f}, median distance "
-      f"{np.median(c_distance[:, 0]):.2f}, memorisation rate {copy_rate:.1%}")
-print(f"dcgan_embedded: tau = {tau:.2f}, median distance {np.median(distance[:, 0]):.2f}, "
-      f"memorisation rate {rate:.1%}")
+copy_rate = np.mean(c_distance < delta_few)
+print(f"copier:         delta = {delta_few:.2f}, median distance {np.median(c_distance):.2f}, "
+      f"memorisation rate {copy_rate:.1%}")
+print(f"dcgan_embedded: delta = {delta:.2f}, median distance {np.median(distance):.2f}, memorisation rate {rate:.1%}")
 flagged = [name for name, r in (("copier", copy_rate), ("dcgan_embedded", rate)) if r > 0.03]
 print("flagged as copying (rate > 3%):", ", ".join(flagged) or "neither")
 
 # %% [markdown]
-# The check has limits (Theis et al. 2016 again): pixel distance misses a copy shifted by a pixel,
-# and noisy copies fall outside $\tau$, so a low rate is evidence, not proof. For sensitive data,
-# privacy needs guarantees built into training (for example differential privacy, which bounds how
-# much any one training digit can change the trained model), not a check
-# afterwards.
-
-# %% [markdown]
+# The check has limits (Theis et al. 2016): pixel distance misses a copy shifted by a pixel, and noisy
+# copies fall outside $\delta$, so a low rate is evidence, not proof. Sensitive data needs guarantees
+# built into training, such as differential privacy (a bound on how much any one training digit can
+# change the model; notebook 06).
+#
 # ## 5. Walking the latent space
 #
-# $G$ maps every $z \in \mathbb{R}^{100}$ to an image. Any neural network is continuous, so the
-# image always changes smoothly along a straight line from $z_0$ to $z_1$; what a walk shows is
-# whether the frames in between are plausible digits (a space of digits) or blends of two stored
-# images, ghosted one over the other (a lookup table). But a straight line is a poor walk here: in 100 dimensions nearly all of
-# $\mathcal{N}(0, I)$ lies near the sphere $\|z\| \approx 10$, and the midpoint is much shorter.
+# $G$ maps every $z \in \mathbb{R}^{100}$ to an image. A walk from $z_0$ to $z_1$ shows whether the
+# frames in between are plausible digits or two stored images ghosted over each other. $G$ is
+# continuous, so a small enough step changes the image little, but continuity does not say how small:
+# the image may still change abruptly between close $z$, and a walk shows where.
 
 # %% [markdown]
-# **Spherical interpolation** (slerp; Shoemake 1985, suggested for GANs by White 2016) follows the
-# great circle instead. With $\Omega$ the angle between $z_0$ and $z_1$,
+# In 100 dimensions nearly all of $\mathcal{N}(0, I)$ lies near the sphere $\|z\| \approx 10$, and a
+# straight line's midpoint is much shorter. **Spherical interpolation** (slerp; Shoemake 1985, for GANs
+# White 2016) follows the great circle instead. With $\Omega$ the angle between $z_0$ and $z_1$ and
+# $\tau \in [0, 1]$ the fraction of the way,
 #
-# $$\mathrm{slerp}(z_0, z_1; t) = \frac{\sin((1-t)\Omega)}{\sin\Omega}\, z_0 + \frac{\sin(t\Omega)}{\sin\Omega}\, z_1.$$
+# $$\mathrm{slerp}(z_0, z_1; \tau) = \frac{\sin((1-\tau)\Omega)}{\sin\Omega}\, z_0 + \frac{\sin(\tau\Omega)}{\sin\Omega}\, z_1,$$
 #
-# The lengths along both paths, for one pair of random vectors:
+# against linear interpolation (lerp), $(1-\tau) z_0 + \tau z_1$. **Build it**: write `slerp` for one
+# number `tau`. After the check, a cell prints $\|z\|$ along both paths: look at the middle.
+
+# %% tags=["build"]
+def slerp(z0, z1, tau):
+    """Return the point a fraction tau of the way from z0 to z1 along the great circle."""
+    cos = np.dot(z0, z1) / (np.linalg.norm(z0) * np.linalg.norm(z1))
+    omega = np.arccos(np.clip(cos, -1.0, 1.0))  # the angle between z0 and z1
+    return (np.sin((1 - tau) * omega) * z0 + np.sin(tau * omega) * z1) / np.sin(omega)
+
+
+# %%
+gu.checks.check_slerp(slerp)
+slerp = gu.checks.yours_or_reference(slerp)
 
 # %%
 # NBVAL_CHECK_OUTPUT
 z0, z1 = gu.latent.sample_z(2, 100, seed=0)
-for method in gu.latent.METHODS:
-    path = gu.latent.interpolate(z0, z1, steps=5, method=method)
-    print(f"{method:9s} |z| at t = 0, 1/4, 1/2, 3/4, 1: {np.round(np.linalg.norm(path, axis=1), 1).tolist()}")
+quarters = [0.0, 0.25, 0.5, 0.75, 1.0]
+print("linear    |z| at tau = 0, 1/4, 1/2, 3/4, 1:",
+      [round(float(np.linalg.norm((1 - tau) * z0 + tau * z1)), 1) for tau in quarters])
+print("spherical |z| at tau = 0, 1/4, 1/2, 3/4, 1:", [round(float(np.linalg.norm(slerp(z0, z1, tau))), 1) for tau in quarters])
 
 # %% [markdown]
-# The picture: a walk between two images of **different** digits, both ways, in nine frames, drawn
-# by `dcgan_embedded` (the cell keeps $z_0$ and takes as $z_1$ the first of 20 new vectors whose
-# image the reference classifier reads as another digit). Look for in-between frames that are
-# digits themselves: a generator that only stored its 4,500 digits would show a fading blend of the
-# two ends.
+# A walk between images of two **different** digits, both ways, in nine frames drawn by `dcgan_embedded`
+# with your `slerp` ($z_1$ is the first of 20 new vectors whose image the classifier reads as another
+# digit). Look for in-between frames that are digits themselves, each one pen stroke, rather than a
+# fading blend of the two ends.
 
 # %%
 def drawn_digit(z):
@@ -518,68 +523,56 @@ def drawn_digit(z):
 
 
 z1 = next(z for z in gu.latent.sample_z(20, 100, seed=1) if drawn_digit(z) != drawn_digit(z0))
-walk = gu.InterpolationSlider(generator, z0, z1)
-frames = np.concatenate([walk.frames(9, "spherical"), walk.frames(9, "linear")])
+taus = np.linspace(0.0, 1.0, 9)
+frames = np.concatenate([gu.latent.render(generator, np.array([slerp(z0, z1, tau) for tau in taus])),
+                         gu.latent.render(generator, np.array([(1 - tau) * z0 + tau * z1 for tau in taus]))])
 labels = [int(d) for d in gu.metrics.classify(frames).argmax(axis=1)]
 gu.show_images(frames, nrow=9, title="from z0 to z1: spherical (top), linear (bottom)")
 plt.show()
 print("digit read in each frame, spherical:", labels[:9], " linear:", labels[9:])
 
 # %% [markdown]
-# The ends are an 8 (a crooked one) and a 2. In between, the stroke bends step by step from one into
-# the other: each frame is one pen stroke, not the two ends ghosted over each other, and the
-# classifier reads the first seven frames as 8 and the last two as 2, on both paths. Here the two
-# paths draw nearly the same frames.
-#
-# Does the shorter linear midpoint matter at all? Over many random pairs, compare the midpoints with
-# ordinary samples: Fréchet distance to the held-out reference digits (section 2) and the share of ink.
+# The printed digits show where the classifier's reading flips. Does the shorter linear midpoint
+# matter? Over many random pairs, compare midpoints with ordinary samples: FD to the reference digits
+# (your `frechet_gaussian`) and the share of ink. The last line names the midpoints closer to ordinary
+# samples.
 
 # %%
 n_pairs = gu.fast(1000, 50)
 z_a, z_b = gu.latent.sample_z(n_pairs, 100, seed=12), gu.latent.sample_z(n_pairs, 100, seed=13)
-walks = {"ordinary samples (t = 0)": z_a,
-         "linear midpoints": np.array([gu.latent.lerp(a, b, 0.5) for a, b in zip(z_a, z_b)]),
-         "spherical midpoints": np.array([gu.latent.slerp(a, b, 0.5) for a, b in zip(z_a, z_b)])}
+walks = {"ordinary samples (tau = 0)": z_a,
+         "linear midpoints": (z_a + z_b) / 2,
+         "spherical midpoints": np.array([slerp(a, b, 0.5) for a, b in zip(z_a, z_b)])}
 walk_scores = {}
 for name, z in walks.items():
     images = gu.latent.render(generator, z)
-    walk_scores[name] = gu.metrics.frechet_distance(images, x_reference)
-    print(f"{name:25s} mean |z| {np.linalg.norm(z, axis=1).mean():5.2f}   Fréchet distance "
+    walk_scores[name] = fd(gu.metrics.features(images))
+    print(f"{name:27s} mean |z| {np.linalg.norm(z, axis=1).mean():5.2f}   Fréchet distance "
           f"{walk_scores[name]:6.2f}   ink {((images + 1) / 2).mean():.3f}")
 print("closest to ordinary samples in Fréchet distance:",
       min(("linear midpoints", "spherical midpoints"),
-          key=lambda k: abs(walk_scores[k] - walk_scores["ordinary samples (t = 0)"])))
+          key=lambda k: abs(walk_scores[k] - walk_scores["ordinary samples (tau = 0)"])))
 
 # %% [markdown]
-# Spherical midpoints have the length of ordinary $z$, so $G$ sees inputs like those it was trained
-# on; linear midpoints do not. How much that shows in the images depends on the generator: the last
-# line says which midpoints come closer to ordinary samples for this one. Spherical interpolation is
-# a common choice because its path stays in the shell $\|z\| \approx 10$ where nearly all of
-# $\mathcal{N}(0, I)$'s samples lie (its "typical set"); linear interpolation is also widely used.
-
-# %% [markdown]
-# The same walk with a slider. Drag $t$, switch the path, or draw new endpoints; the status line
-# shows $\|z_t\|$. (On a static page you see a picture of the widget instead.)
+# Spherical midpoints have the length of ordinary $z$, so $G$ sees inputs like those it trained on;
+# linear ones do not. How much that shows depends on the generator; both paths are in common use. The
+# same walk with a slider: drag $\tau$, switch the path, or draw new endpoints (a static page shows a
+# picture of the widget).
 
 # %%
-walk.t = 0.5
+walk = gu.InterpolationSlider(generator, z0, z1)
+walk.tau = 0.5
 display(walk)
 
 # %% [markdown]
 # ### Directions that mean something
 #
-# Which way should a slider push $z$? Not along the axes of $z$: $\mathcal{N}(0, I)$ looks the same
-# in every direction, so its own principal directions are arbitrary. The generator's **outputs** do
-# have main directions of variation. `gu.latent.find_directions` takes the principal components of
-# 2,000 images $G(z)$ (their pixels), fits each component's coordinate as a linear function of $z$ by least
-# squares, and uses the fitted slope (a vector in $z$-space) as a direction.
-
-# %% [markdown]
-# This borrows GANSpace's idea (Härkönen et al. 2020) but is not GANSpace: GANSpace runs PCA on
-# **intermediate features** of $G$ (an early layer's activations in BigGAN, or StyleGAN's
-# intermediate latent code; both are large image GANs met in section 8), where components tend to separate pose, shape and colour. The main directions of MNIST's
-# **pixels** include which digit is drawn, so ours do mix identity with style. The cell measures both:
-# how much the image changes, and how often the digit changes.
+# Which way should a slider push $z$? Not along its axes: $\mathcal{N}(0, I)$ looks the same in every
+# direction. The generator's **outputs** do have main directions of variation. `gu.latent.find_directions`
+# takes the principal components (the directions of largest variance) of 2,000 images $G(z)$, fits each
+# component's coordinate as a linear function of $z$, and uses the fitted slope as a direction. This borrows GANSpace's idea
+# (Härkönen et al. 2020), which works on $G$'s intermediate features instead. The cell measures how
+# much the image changes and how often the digit changes, against random directions.
 
 # %%
 directions = gu.latent.find_directions(generator, n_directions=4, n_samples=gu.fast(2000, 200), seed=0)
@@ -606,67 +599,28 @@ print("... along random directions:                                        ",
       np.round(digit_changes(random_dirs), 2).tolist())
 
 # %% [markdown]
-# Compare the found directions' rows with the random ones': the second and third lines say how much more
-# the image changes, the last two how often the change is a different digit rather than a
-# different style of the same digit. A found direction is not a pure style slider: where its share
-# in the last-but-one line is high, moving along it redraws many digits as other digits. In
-# pictures: each row moves one $z$ along one direction from $-4$ to $+4$ (the middle column is
-# unchanged).
+# Compare found with random: the middle lines say how much more the image changes, the last two how
+# often the change is a different digit rather than a different style. MNIST's main pixel directions
+# include which digit is drawn, so a found direction is no pure style slider. Below, each row of the
+# picture moves one $z$ from $-4$ to $+4$ along one direction (look for rows where the digit turns
+# into another); then the explorer, one slider per direction acting on six digits (**New digits**
+# draws new $z$). The last line times a slider change.
 
 # %%
 explorer = gu.LatentExplorer(generator, directions, n_images=6, seed=0)
 gu.show_images(explorer.strip(image_index=0), nrow=7, title="rows: directions 1-4, columns: -4 ... +4")
 plt.show()
-
-# %% [markdown]
-# The explorer: one slider per direction, acting on six digits at once, so you can see whether a
-# direction means the same thing for every digit. **New digits** draws new $z$; **Reset sliders**
-# returns to zero. The benchmark moves a slider 20 times from code, as the tests do.
-
-# %%
 display(explorer)
 print(f"median redraw {explorer.benchmark(20):.0f} ms per slider change "
       f"(interpolation slider: {walk.benchmark(20):.0f} ms)")
 
 # %% [markdown]
-# ### Digit arithmetic
-#
-# Radford et al. (2015) averaged the $z$ of a few images sharing a feature and did arithmetic with
-# the averages ("smiling woman - neutral woman + neutral man"). Our feature: **stroke thickness**,
-# measured as the share of ink. For each digit, take the mean $z$ of its inkiest quarter minus the
-# mean $z$ of its faintest quarter ("thick 7s - thin 7s"), and average over digits. Adding that
-# vector to a thin digit: does it thicken it without changing which digit it is?
-
-# %%
-z_pool = gu.latent.sample_z(gu.fast(2000, 200), 100, seed=9)
-pool = gu.latent.render(generator, z_pool)
-ink = (pool + 1).mean(axis=(1, 2, 3)) / 2  # share of the image that is ink
-probs = gu.metrics.classify(pool)
-digit, sure = probs.argmax(1), probs.max(1) > 0.95  # only samples the classifier is sure about
-groups = [np.flatnonzero(sure & (digit == d)) for d in range(10)]
-groups = [g for g in groups if len(g) >= 8]
-thicker = np.mean([gu.latent.attribute_direction(z_pool[g], ink[g], quantile=0.25) for g in groups], axis=0)
-thin = np.array([g[np.argsort(ink[g])[len(g) // 10]] for g in groups])  # a thin but typical sample of each digit
-after = gu.latent.render(generator, z_pool[thin] + thicker)
-gu.show_images(np.concatenate([pool[thin], after]), nrow=len(thin), title="thin digits (top) + (thick - thin) (bottom)")
-plt.show()
-same = gu.metrics.classify(after).argmax(1) == digit[thin]
-ink_after = (after + 1).mean(axis=(1, 2, 3)) / 2
-print(f"ink {ink[thin].mean():.3f} -> {ink_after.mean():.3f} ({ink_after.mean() / ink[thin].mean() - 1:+.0%}); "
-      f"same digit (reference classifier) for {same.sum()} of {len(same)}")
-
-# %% [markdown]
-# Read the last line: when the ink rises and most digits keep their class, the arithmetic works, on
-# average, for a feature as simple as thickness. One averaged vector cannot fit every digit's shape,
-# so check the bottom row digit by digit.
-
-# %% [markdown]
 # ## 6. Asking for a digit: the conditional generator
 #
-# The conditional DCGAN `cdcgan` (trained on all 60,000 MNIST training digits) takes a label too:
-# $G(z, y)$, with $y$ embedded and joined to $z$, and a discriminator that also sees $y$ (Mirza and
-# Osindero 2014; projection discriminator, Miyato and Koyama 2018). Keep $z$ and change $y$: the
-# **style** should stay and the **digit** change. Each row below is one $z$, each column one digit.
+# `cdcgan` takes a label too: $G(z, y)$, with $y$ embedded and joined to $z$, against a discriminator
+# that also sees $y$ (Mirza and Osindero 2014; its projection discriminator, Miyato and Koyama 2018,
+# scores an image by how well its features match the label's embedding). Keep $z$ and change $y$: the
+# **style** should stay and the **digit** change. Each row is one $z$, each column one digit.
 
 # %%
 z_style = gu.latent.sample_z(4, 100, seed=10)
@@ -675,17 +629,8 @@ gu.show_images(grid, nrow=10, title="cdcgan (all 60,000 digits); rows: one z eac
 plt.show()
 
 # %% [markdown]
-# The same with sliders: pick a digit, move the sliders (directions found for this generator over all
-# ten digits), and switch digits to see the style held.
-
-# %%
-cexplorer = gu.LatentExplorer(cgenerator, n_directions=3, n_images=6, seed=0, label=7,
-                              n_samples=gu.fast(1000, 100))
-display(cexplorer)
-
-# %% [markdown]
 # Does it draw the digit we ask for? For each digit, draw samples and let the reference classifier
-# name them. The target is at least 95% for every digit.
+# name them. The target is at least 95% for every digit; the last line says whether it is met.
 
 # %%
 per_class = gu.latent.conditional_accuracy(cgenerator, n_per_class=gu.fast(500, 20), seed=11)
@@ -697,36 +642,20 @@ print(f"lowest {per_class.min():.1%} (digit {per_class.argmin()}), mean {per_cla
 # ## 7. GANs and VAEs
 #
 # The variational autoencoder (VAE; Kingma and Welling 2014, Rezende et al. 2014) is the other classic
-# deep generative model. The seed article of this course calls VAEs adversarial too. **They are not**:
-# a VAE has no discriminator and plays no game. It maximises one objective, the evidence lower bound
-# (ELBO), by ordinary gradient ascent.
+# deep generative model. The seed article of this course calls VAEs adversarial. **They are not**: a VAE
+# has no discriminator and plays no game. An **encoder** maps a digit $x$ (pixels in $[0, 1]$) to a
+# Gaussian $q(z\mid x) = \mathcal{N}\big(\mu(x), \mathrm{diag}(v(x))\big)$, with $v$ the per-coordinate
+# variance; a **decoder** maps $z$ (16 numbers here) to pixel probabilities $\hat x$, a Bernoulli model
+# $p(x\mid z)$; the prior is $p_z = \mathcal{N}(0, I)$.
 
 # %% [markdown]
-# An **encoder** maps a digit $x$ (pixels in $[0, 1]$, as for the Parzen window) to a Gaussian
-# $q(z\mid x) = \mathcal{N}\big(\mu(x), \mathrm{diag}(v(x))\big)$ over a latent $z$; a **decoder**
-# maps $z$ to pixel probabilities $\hat x$, a Bernoulli model $p(x\mid z)$; the prior is
-# $p_z = \mathcal{N}(0, I)$. This $z$ is the course's latent noise, the decoder's input as it is
-# $G$'s, with the same prior; only its length differs: 16 numbers (`latent_dim = 16`) against the
-# GAN's 100. For every $x$,
-#
-# $$\log p(x) \;\ge\; \mathrm{ELBO}(x) = \mathbb{E}_{z\sim q(z\mid x)}\big[\log p(x\mid z)\big] - \mathrm{KL}\big(q(z\mid x)\,\|\,p_z\big),$$
-#
-# with $\log p(x\mid z) = \sum_{i=1}^{d}\big[x_i\log\hat x_i + (1-x_i)\log(1-\hat x_i)\big]$ (minus the
-# binary cross-entropy of notebook 01, summed over the $d = 784$ pixels) and, in closed form,
-# $\mathrm{KL} = \tfrac12\sum_j\big(\mu_j^2 + v_j - 1 - \log v_j\big)$, in nats.
-
-# %% [markdown]
-# **The reparameterisation trick.** The expectation is estimated with one $z$ per digit, but "draw
-# $z$ from $q(z\mid x)$" has no gradient with respect to $\mu$ and $v$. Write the draw as
-# $z = \mu + \sqrt{v}\odot\xi$ with $\xi \sim \mathcal{N}(0, I)$ (often written $\varepsilon$): the
-# randomness becomes an input, and $z$ is a differentiable function of $\mu$ and $v$. The encoder
-# outputs $\log v$, any real number, so $v = e^{\log v}$ stays positive.
-
-# %% [markdown]
-# Here is the whole idea in NumPy, checked against the tested `gu.vae`, whose model follows
-# keras-io's MNIST VAE (two strided convolutions down, two strided transposed convolutions up, then
-# one to the pixel probabilities) with 16 latent
-# numbers instead of 2. Look for `True` twice.
+# Training maximises the evidence lower bound (ELBO):
+# $\log p(x) \ge \mathrm{ELBO}(x) = \mathbb{E}_{z\sim q(z\mid x)}\big[\log p(x\mid z)\big] - \mathrm{KL}\big(q(z\mid x)\,\|\,p_z\big)$,
+# where $\log p(x\mid z)$ is minus notebook 01's binary cross-entropy summed over the $d$ pixels and
+# $\mathrm{KL} = \tfrac12\sum_j\big(\mu_j^2 + v_j - 1 - \log v_j\big)$. **The reparameterisation
+# trick**: "draw $z$ from $q$" has no gradient, so write $z = \mu + \sqrt{v}\odot\xi$ with
+# $\xi \sim \mathcal{N}(0, I)$ an input. The cell checks both formulas against `gu.vae` (keras-io's
+# MNIST VAE): look for `True` twice.
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -755,10 +684,12 @@ print("-ELBO as gu.vae computes it:", np.allclose(negative_elbo(x_batch, x_hat, 
                                                   gu.vae.negative_elbo(x_batch, x_hat, mean, log_var), rtol=1e-4))
 
 # %% [markdown]
-# Now a race on the same 4,500 digits, the same number of steps, batches of the same size: the VAE
-# against section 1's GAN (the course recipe), trained on from its early checkpoint (1,000 steps
-# each; in classroom mode both stop at the early checkpoint's step count). Watch the
-# milliseconds a step each takes.
+# Now a race on the same 4,500 digits, the same number of steps and batch size: the VAE against section
+# 1's GAN, trained on from its early checkpoint (1,000 steps each; in classroom mode both stop at the
+# early checkpoint's count). The cell prints each model's time per step, their samples beside real
+# held-out digits (look for the blurrier row), and the scores; "grey pixels" is the share of pixels
+# between 0.1 and 0.9, a simple measure of blur. Its FD uses all 500 held-out digits, a different scale
+# from section 2's.
 
 # %%
 race_steps = gu.fast(1000, 8)
@@ -773,17 +704,7 @@ if vae.step_count < race_steps:
 for name, model in (("GAN", gan), ("VAE", vae)):
     print(f"{name}: {model.step_count:,} steps, {model.train_time:.0f} s of training "
           f"({1000 * model.train_time / model.step_count:.0f} ms a step)")
-window = max(1, race_steps // 20)
-print(f"VAE loss (-ELBO, nats per digit): {np.mean(vae.history['loss'][:window]):.0f} over its first {window} steps, "
-      f"{np.mean(vae.history['loss'][-window:]):.0f} over its last {window}")
 
-# %% [markdown]
-# Their samples beside real held-out digits, and the same scores for both (`gu.metrics.evaluate`:
-# FD and memorisation against the 500 held-out and 4,500 training digits, so FD is not on section
-# 2's scale). "Grey pixels" is the share of pixels neither background nor ink (between 0.1 and 0.9
-# on the $[0, 1]$ scale), a simple measure of blur.
-
-# %%
 n_race = gu.fast(2000, 100)
 race = {"GAN": gan.sample(n_race), "VAE": vae.sample(n_race, seed=15)}
 gu.show_images(np.concatenate([gu.to_float(data.x_test[:16]), race["GAN"][:16], race["VAE"][:16]]), nrow=16,
@@ -810,223 +731,177 @@ print(f"real held-out digits: grey pixels {grey_share(gu.to_float(data.x_test)):
 columns = {"MNIST score": ("MNIST score ↑", max), "FD": ("FD ↓", min), "KID": ("KID ↓", min)}
 print("better in this run:", "; ".join(f"{label} {pick(race_rows, key=lambda m: race_rows[m][column])}"
                                        for label, (column, pick) in columns.items()))
-test_mean, test_log_var = vae.encode(data.x_test)
-kl_per_dim = 0.5 * np.mean(test_mean ** 2 + np.exp(test_log_var) - 1 - test_log_var, axis=0)
-print(f"VAE: ELBO on the 500 held-out digits {vae.elbo(data.x_test):.0f} nats per digit (a lower bound on "
-      f"log p(x) of its Bernoulli pixel model; the GAN has no such number); latent numbers in use "
-      f"(mean KL > 0.01 nats): {int(np.sum(kl_per_dim > 0.01))} of {vae.latent_dim}")
+print(f"VAE: ELBO on the 500 held-out digits {vae.elbo(data.x_test):.0f} nats per digit (a bound for its Bernoulli "
+      f"pixel model, not comparable with section 3's Parzen figures)")
 
 # %% [markdown]
-# The printed lines say which model wins each score after the same number of steps, and how much grey
-# each draws beside real digits. The VAE's ELBO is a likelihood bound for a Bernoulli model of pixel
-# intensities: a different quantity from section 3's Parzen figures (a density over continuous pixels),
-# so do not put them in one table. Both memorisation rates in the table are 0.0%: the VAE's blurry
-# samples and the 1,000-step GAN's rough ones sit farther from every training digit than new real
-# digits do, section 4's "far below 1%" case, which is no extra privacy. The main differences in general:
-
-# %% [markdown]
+# The printed lines say which model wins each score after the same number of steps. In general:
+#
 # | | GAN | VAE |
 # |---|---|---|
-# | trained by | a game: $G$ against a discriminator $D$ | maximising one objective, the ELBO; no discriminator, not adversarial |
-# | likelihood $p(x)$ | none (hence Parzen windows, FD, KID) | a lower bound, the ELBO, for every digit |
-# | from $x$ to $z$ | no encoder (search for $z$ by optimisation) | the encoder gives $q(z\mid x)$ |
-# | samples | sharp when training goes well | often blurry: $\hat x$ averages the strokes that could be there |
-# | typical failure | mode collapse, unstable training (notebook 04) | blur, latent numbers the KL term switches off (none in this run: see the count printed above) |
-# | training | a balance of two networks | one loss, minimised as usual |
+# | trained by | a game against $D$ | maximising the ELBO; no discriminator |
+# | likelihood $p(x)$ | none (hence Parzen windows, FD, KID) | a lower bound, the ELBO |
+# | from $x$ to $z$ | no encoder | the encoder gives $q(z\mid x)$ |
+# | samples | sharp when training goes well | often blurry |
+# | typical failure | mode collapse, unstable training | blur |
 
 # %% [markdown]
 # ## 8. What GANs did next
 #
-# This course stopped at 28×28 digits on a laptop CPU. Between 2015 and 2021 the same game, scaled
-# up, learned to draw photographs, and then lost its lead to a different family of models. The next
-# cells sketch that story in five steps, with no code; each names its paper (see the References).
-
-# %% [markdown]
-# **DCGAN (2015).** Radford, Metz and Chintala made the 2014 GAN convolutional and, above all,
-# trainable: strided convolutions instead of pooling, batch normalisation, ReLU in $G$ and
-# LeakyReLU in $D$, Adam with $\beta_1 = 0.5$. The course's DCGAN starts from their architecture
-# and departs from it where measurement said so (notebook 04: spectral norm and a dense layer in
-# $D$, $\beta_1 = 0$, the hinge loss, an EMA of $G$). Section 5's digit arithmetic is the
-# latent-vector arithmetic they showed on faces.
-
-# %% [markdown]
-# **Progressive growing and StyleGAN (2018, 2019).** Karras et al. (2018) grew both networks during
-# training, from 4×4 images up to 1024×1024, and reached megapixel faces; notebook 04's minibatch
-# standard-deviation channel comes from that paper. StyleGAN (Karras, Laine and Aila 2019) sends $z$
-# through a mapping network and injects the result at every resolution, so coarse features such as
-# pose and fine ones such as colour can be steered separately.
-
-# %% [markdown]
-# **BigGAN (2019).** Brock, Donahue and Simonyan trained a class-conditional GAN on all of ImageNet
-# at up to 512×512, with batches of 2,048 images, spectral normalisation in both networks and a
-# projection discriminator like our conditional DCGAN's. Their *truncation trick* draws $z$ from a
-# truncated normal: less variety, more fidelity. Scale, more than a new objective, made the leap.
-
-# %% [markdown]
-# **Image-to-image translation (2017).** pix2pix (Isola et al.) makes the condition a whole image,
-# such as a sketch or a map: $G$ turns it into a photo, and $D$ judges (input, output) pairs patch
-# by patch, helped by an L1 loss to the true target. CycleGAN (Zhu et al.) needs no matching pairs:
-# two generators translate between two collections (horses and zebras), and a cycle-consistency loss
-# asks that translating there and back returns the original.
-
-# %% [markdown]
-# **Diffusion models take over (2020-2021).** DDPM (Ho, Jain and Abbeel 2020) adds Gaussian noise to
-# an image in many small steps and trains one network to undo a step by predicting the noise, with
-# a plain squared-error loss: no game, no collapse. Dhariwal and Nichol (2021), "Diffusion Models
-# Beat GANs on Image Synthesis", improved the network, steered sampling with a classifier, and beat
-# BigGAN's FID on ImageNet. Diffusion has led image synthesis since.
-
-# %% [markdown]
-# **What is left for GANs.** A diffusion model evaluates its network tens to hundreds of times per
-# sample; a GAN draws one in a single pass. And the adversarial loss lives on inside other models:
-# the autoencoder of latent diffusion (Rombach et al. 2022), the basis of many text-to-image
-# systems, is trained with a patch discriminator much like pix2pix's.
+# Scaled up, the same game learned to draw photographs: DCGAN (Radford et al. 2015) made it
+# convolutional and trainable; StyleGAN (Karras et al. 2019) reached megapixel faces; BigGAN (Brock et
+# al. 2019) trained on ImageNet, with a *truncation trick* that draws $z$ closer to 0 for less variety
+# and more fidelity (exercise 2); pix2pix and CycleGAN (Isola et al. 2017, Zhu et al. 2017) translate
+# one kind of image into another. Since 2021 diffusion models (Ho et al. 2020; Dhariwal and Nichol
+# 2021) lead image synthesis, some with an adversarial loss inside (Rombach et al. 2022). Notebook 07
+# compares the families.
 
 # %% [markdown]
 # ## Summary
 #
-# - A GAN's loss measures the game, not the images: measure outside it, on samples.
-# - MNIST score, Fréchet distance, KID and classes covered use a reference classifier; read them
-#   against real held-out digits at the same sample count, not ideal values. FD is biased by the
-#   sample count; KID's expected value is not (its estimate is noisy at small counts).
-# - The 2014 paper's Parzen-window log-likelihood depends on a width $h$ chosen on validation data,
-#   compares with the paper only on its protocol, and is unreliable in 784 dimensions (Theis et al.
-#   2016): quote it with caveats.
-# - Check copying against the generator's own training digits, with digits it never saw as the
-#   yardstick: about 1% is what new real digits get in expectation (noisy with few held-out
-#   digits); a low rate is evidence, not proof.
-# - Spherical interpolation keeps $\|z\|$ typical; directions from PCA of $G(z)$'s pixels (not
-#   GANSpace, which uses $G$'s intermediate features) change the image and often which digit is
-#   drawn (more often than random directions do); a
-#   conditional generator draws the digit you ask for, in a style held by $z$.
-# - A VAE maximises the ELBO with an encoder, a decoder and the reparameterisation trick: no
-#   discriminator, a likelihood bound, and typically blurrier samples than a GAN's.
-# - GANs went on to photographs (DCGAN, StyleGAN, BigGAN) and image translation (pix2pix,
-#   CycleGAN); since 2021 diffusion models lead image synthesis, with adversarial losses inside.
-#
-# ## Exercises
-#
-# Each check says which input failed, what it expected and got, and which known mistake it
-# recognised; `gu.checks.hint("frechet_gaussian")` (the name is in each verdict) gives more help.
-#
-# 1. Write `frechet_gaussian(mu1, cov1, mu2, cov2)`, the Fréchet distance between two Gaussians with
-#    means `mu` and covariance matrices `cov` (section 2's formula). `scipy.linalg.sqrtm` gives a
-#    matrix square root.
-# 2. Write `nearest_distance(samples, train)`: for rows `samples` $(N, d)$ and `train` $(M, d)$, the
-#    Euclidean distance from each sample to its nearest training row, shape $(N,)$.
-# 3. Write `parzen_log_density(x, centres, h)`: $\log \hat p(x)$ of section 3 for each row of `x`.
-#    One check case has a tiny width $h$.
-# 4. **Predict, then run** is in section 2: how the Fréchet distance changes with the sample count.
-
-# %%
-import scipy.linalg
-from scipy.special import logsumexp
-
-
-def frechet_gaussian(mu1, cov1, mu2, cov2):
-    """Return the Fréchet distance between N(mu1, cov1) and N(mu2, cov2)."""
-    # Your code here: replace `None` with your answer.
-    return None
-
-
-def nearest_distance(samples, train):
-    """Return each sample's Euclidean distance to its nearest training row, shape (N,)."""
-    # Your code here
-    return None
-
-
-def parzen_log_density(x, centres, h):
-    """Return the log-density of the Parzen window of width h on the centres, for each row of x."""
-    # Your code here
-    return None
-
-
-gu.checks.check_frechet_gaussian(frechet_gaussian)
-gu.checks.check_nearest_distance(nearest_distance)
-gu.checks.check_parzen_log_density(parzen_log_density);
+# - A GAN's loss measures the game, not the images: measure samples, outside the game.
+# - MNIST score, Fréchet distance, KID and classes covered use a reference classifier; compare at equal
+#   sample counts. FD is biased by the sample count; KID is not.
+# - The Parzen log-likelihood needs the log-sum-exp trick and a width chosen on validation digits,
+#   and is unreliable in 784 dimensions.
+# - Check copying against the generator's own training digits, with held-out digits as the yardstick
+#   (about 1%); a low rate is evidence, not proof.
+# - Slerp keeps $\|z\|$ typical; a conditional generator draws the digit asked for. A VAE maximises a
+#   likelihood bound, with no discriminator.
 
 # %% [markdown]
-# Running time of this notebook on your machine, up to here (the header gives the full run's time on
-# 2 CPU cores):
+# ## Exercises
+#
+# None repeats code from above. Each check names a known mistake; `gu.checks.hint("name")` (the name is
+# in each verdict) climbs one level of help per call.
+#
+# **1. FD by hand.** Without code, work out the Fréchet distance between
+# $\mathcal{N}\big((0, 0), \mathrm{diag}(1, 4)\big)$ and $\mathcal{N}\big((1, 2), \mathrm{diag}(4, 9)\big)$
+# (variances on the diagonal). Set `fd_by_hand`; once you have, the cell also prints the distance your
+# `frechet_gaussian` computes, to confirm it.
 
 # %%
-print(f"{time.perf_counter() - start_time:.0f} s")
+fd_by_hand = None  # a number
+if gu.checks.check_fd_by_hand(fd_by_hand) or fd_by_hand is not None:
+    print(f"your frechet_gaussian: {frechet_gaussian(np.zeros(2), np.diag([1.0, 4.0]), np.array([1.0, 2.0]), np.diag([4.0, 9.0])):.4f}")
+
+# %% [markdown]
+# **2. Predict, then run: truncation.** BigGAN's truncation trick draws $z$ closer to 0. Here every $z$
+# is multiplied by 0.5. Against the same reference digits and at the same sample count, will
+# `dcgan_embedded`'s FD come out `"higher"`, `"lower"` or `"about the same"`? Set `prediction` in the
+# cell's first line, then run it.
+
+# %%
+prediction = None  # "higher", "lower" or "about the same"
+z_truncation = gu.latent.sample_z(gu.fast(2000, 200), 100, seed=16)
+truncation_fd = {}
+for name, scale in (("ordinary z", 1.0), ("shrunk z", 0.5)):
+    images = gu.latent.render(generator, scale * z_truncation)
+    truncation_fd[name] = fd(gu.metrics.features(images))
+    print(f"{name:10s} Fréchet distance {truncation_fd[name]:6.2f}   MNIST score {gu.metrics.mnist_score(images):.2f}")
+gu.checks.check_predict_truncation(prediction, measured=truncation_fd);
+
+# %% [markdown]
+# **3. Diagnose from a nearest-neighbour table.** Four made-up generators, each checked as in section 4
+# against its own training digits, with the same held-out digits (whose median nearest distance is
+# 5.0). Which one copies? Set `diagnosis` to `"A"`, `"B"`, `"C"` or `"D"`.
+
+# %%
+nn_table = pd.DataFrame(
+    {"MNIST score ↑": [9.1, 6.4, 8.7, 7.9], "FD ↓": [6.2, 25.0, 14.5, 11.0],
+     "memorisation rate": ["1.2%", "0.0%", "38%", "1.6%"], "median nearest distance": [5.0, 6.3, 2.1, 5.1]},
+    index=["A", "B", "C", "D"])
+display(nn_table)
+diagnosis = None  # "A", "B", "C" or "D"
+gu.checks.check_copy_diagnosis(diagnosis);
+
+# %% [markdown]
+# **4. Design the experiment.** Two generators' FDs are each measured on several independent draws of
+# one size (section 2 printed the spread of one generator's FD over draws of 100). Write
+# `draws_needed(gap, spread)`: the smallest number of draws per generator for which the gap between
+# the two averages is at least **two** standard errors of their difference, when one draw's FD has
+# standard deviation `spread` for both. Then try it on section 2's spread.
+
+# %%
+def draws_needed(gap, spread):
+    """Return the smallest whole number of draws per generator that separates the two means by 2 s.e."""
+    # Your code here
+    return None
+
+
+gu.checks.check_draws_needed(draws_needed);
+
+# %%
+print(f"running time up to here: {time.perf_counter() - start_time:.0f} s (the header gives a 2-core laptop's)")
 
 
 # %% [markdown]
 # ## Solutions
 #
-# Open the collapsed cells to compare with your answers.
+# Open the collapsed cell to compare with your answers.
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
-def frechet_gaussian(mu1, cov1, mu2, cov2):
-    """Return the Fréchet distance between N(mu1, cov1) and N(mu2, cov2)."""
-    root = np.real(scipy.linalg.sqrtm(cov1 @ cov2))  # rounding can leave a tiny imaginary part
-    return float(np.sum((mu1 - mu2) ** 2) + np.trace(cov1) + np.trace(cov2) - 2 * np.trace(root))
+# 1. Both covariances are diagonal, so each coordinate is a 1-D problem: (m1 - m2)^2 + (s1 - s2)^2 with s the
+# standard deviations. Coordinate 1: (0 - 1)^2 + (1 - 2)^2 = 2. Coordinate 2: (0 - 2)^2 + (2 - 3)^2 = 5. FD = 7.
+fd_by_hand = 7
+assert gu.checks.check_fd_by_hand(fd_by_hand)
 
-
-def nearest_distance(samples, train):
-    """Return each sample's Euclidean distance to its nearest training row, shape (N,)."""
-    differences = samples[:, None, :] - train[None, :, :]  # (N, M, d): every pair
-    return np.sqrt((differences ** 2).sum(axis=-1)).min(axis=1)
-
-
-def parzen_log_density(x, centres, h):
-    """Return the log-density of the Parzen window of width h on the centres, for each row of x."""
-    squared = ((x[:, None, :] - centres[None, :, :]) ** 2).sum(axis=-1)
-    log_terms = -squared / (2 * h ** 2)
-    return logsumexp(log_terms, axis=1) - np.log(len(centres)) - 0.5 * x.shape[1] * np.log(2 * np.pi * h ** 2)
-
-
-assert gu.checks.check_frechet_gaussian(frechet_gaussian)
-assert gu.checks.check_nearest_distance(nearest_distance)
-assert gu.checks.check_parzen_log_density(parzen_log_density)
-
-# %% jupyter={"source_hidden": true} tags=["solution"]
-# Section 2's prediction: "higher". The covariance estimated from 100 samples is noisy, and the
-# noise adds to the trace term, so the Fréchet distance from few samples is biased upwards.
+# 2. "higher". Shrunk z keeps G near the centre of its latent space: the digits vary less, so the covariance of
+# their features shrinks, and the trace term Tr(S_r + S_g - 2 (S_r S_g)^(1/2)) charges the lost spread. The MNIST
+# score printed beside it says whether the digits at least became more confident.
 prediction = "higher"
-assert gu.checks.check_predict_fid_samples(prediction, measured=fd_by_n)
+assert gu.checks.check_predict_truncation(prediction, measured=truncation_fd)
+
+# 3. "C": 38% of its samples beat the distance only 1% of new real digits beat, and its median nearest distance
+# (2.1) is far below the real digits' 5.0. A has the best quality scores, but quality says nothing about copying,
+# and its rate is near 1%. B's 0% comes from samples FARTHER from the training digits than real ones (median 6.3):
+# rough samples, not privacy. D's 1.6% is within the noise of a threshold set by a few hundred held-out digits.
+diagnosis = "C"
+assert gu.checks.check_copy_diagnosis(diagnosis)
+
+# 4. One generator's average over n draws has standard error spread / sqrt(n); the difference of two independent
+# averages has variance 2 spread^2 / n. Require gap >= 2 spread sqrt(2 / n), that is n >= 8 spread^2 / gap^2.
+import math
+
+
+def draws_needed(gap, spread):
+    """Return the smallest whole number of draws per generator that separates the two means by 2 s.e."""
+    return math.ceil(8 * spread ** 2 / gap ** 2 - 1e-9)  # the tiny margin keeps an exact integer from rounding up
+
+
+assert gu.checks.check_draws_needed(draws_needed)
 
 
 # %% [markdown]
 # ## References
 #
-# - Bińkowski, M., Sutherland, D. J., Arbel, M. and Gretton, A. (2018). Demystifying MMD GANs.
-#   arXiv:1801.01401.
+# - Bińkowski, M. et al. (2018). Demystifying MMD GANs. arXiv:1801.01401.
 # - Brock, A., Donahue, J. and Simonyan, K. (2019). Large Scale GAN Training for High Fidelity Natural
 #   Image Synthesis. arXiv:1809.11096.
-# - Chollet, F. (2020). Variational AutoEncoder. Keras code example,
-#   https://keras.io/examples/generative/vae/
+# - Chollet, F. (2020). Variational AutoEncoder. Keras code example, https://keras.io/examples/generative/vae/
 # - Dhariwal, P. and Nichol, A. (2021). Diffusion Models Beat GANs on Image Synthesis. arXiv:2105.05233.
-# - Goodfellow, I., Pouget-Abadie, J., Mirza, M., Xu, B., Warde-Farley, D., Ozair, S., Courville, A.
-#   and Bengio, Y. (2014). Generative Adversarial Networks. arXiv:1406.2661.
-# - Härkönen, E., Hertzmann, A., Lehtinen, J. and Paris, S. (2020). GANSpace: Discovering
-#   Interpretable GAN Controls. arXiv:2004.02546.
-# - Heusel, M., Ramsauer, H., Unterthiner, T., Nessler, B. and Hochreiter, S. (2017). GANs Trained by
-#   a Two Time-Scale Update Rule Converge to a Local Nash Equilibrium. arXiv:1706.08500.
+# - Goodfellow, I. et al. (2014). Generative Adversarial Networks. arXiv:1406.2661.
+# - Härkönen, E. et al. (2020). GANSpace: Discovering Interpretable GAN Controls. arXiv:2004.02546.
+# - Heusel, M. et al. (2017). GANs Trained by a Two Time-Scale Update Rule Converge to a Local Nash
+#   Equilibrium. arXiv:1706.08500.
 # - Ho, J., Jain, A. and Abbeel, P. (2020). Denoising Diffusion Probabilistic Models. arXiv:2006.11239.
-# - Isola, P., Zhu, J.-Y., Zhou, T. and Efros, A. A. (2017). Image-to-Image Translation with
-#   Conditional Adversarial Networks. arXiv:1611.07004.
-# - Karras, T., Aila, T., Laine, S. and Lehtinen, J. (2018). Progressive Growing of GANs for Improved
-#   Quality, Stability, and Variation. arXiv:1710.10196.
+# - Isola, P. et al. (2017). Image-to-Image Translation with Conditional Adversarial Networks. arXiv:1611.07004.
 # - Karras, T., Laine, S. and Aila, T. (2019). A Style-Based Generator Architecture for Generative
 #   Adversarial Networks. arXiv:1812.04948.
+
+# %% [markdown]
 # - Kingma, D. P. and Welling, M. (2014). Auto-Encoding Variational Bayes. arXiv:1312.6114.
 # - Mirza, M. and Osindero, S. (2014). Conditional Generative Adversarial Nets. arXiv:1411.1784.
 # - Miyato, T. and Koyama, M. (2018). cGANs with Projection Discriminator. arXiv:1802.05637.
-# - Radford, A., Metz, L. and Chintala, S. (2015). Unsupervised Representation Learning with Deep
-#   Convolutional Generative Adversarial Networks. arXiv:1511.06434.
-# - Rezende, D. J., Mohamed, S. and Wierstra, D. (2014). Stochastic Backpropagation and Approximate
-#   Inference in Deep Generative Models. arXiv:1401.4082.
-# - Rombach, R., Blattmann, A., Lorenz, D., Esser, P. and Ommer, B. (2022). High-Resolution Image
-#   Synthesis with Latent Diffusion Models. arXiv:2112.10752.
-# - Salimans, T., Goodfellow, I., Zaremba, W., Cheung, V., Radford, A. and Chen, X. (2016). Improved
-#   Techniques for Training GANs. arXiv:1606.03498.
-# - Shoemake, K. (1985). Animating Rotation with Quaternion Curves. SIGGRAPH '85.
-#   https://doi.org/10.1145/325165.325242
+# - Rezende, D. J. et al. (2014). Stochastic Backpropagation and Approximate Inference in Deep
+#   Generative Models. arXiv:1401.4082.
+# - Radford, A. et al. (2015). Unsupervised Representation Learning with Deep Convolutional Generative
+#   Adversarial Networks. arXiv:1511.06434.
+# - Rombach, R. et al. (2022). High-Resolution Image Synthesis with Latent Diffusion Models. arXiv:2112.10752.
+# - Salimans, T. et al. (2016). Improved Techniques for Training GANs. arXiv:1606.03498.
+# - Shoemake, K. (1985). Animating Rotation with Quaternion Curves. SIGGRAPH '85, doi:10.1145/325165.325242.
 # - Theis, L., van den Oord, A. and Bethge, M. (2016). A Note on the Evaluation of Generative Models.
-#   ICLR 2016, arXiv:1511.01844.
+#   arXiv:1511.01844.
 # - White, T. (2016). Sampling Generative Networks. arXiv:1609.04468.
-# - Zhu, J.-Y., Park, T., Isola, P. and Efros, A. A. (2017). Unpaired Image-to-Image Translation using
-#   Cycle-Consistent Adversarial Networks. arXiv:1703.10593.
+# - Zhu, J.-Y. et al. (2017). Unpaired Image-to-Image Translation using Cycle-Consistent Adversarial
+#   Networks. arXiv:1703.10593.
