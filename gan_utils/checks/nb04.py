@@ -35,7 +35,8 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
     "diagnose_run": (
         "Which of the two players is gaining ground over the run, and which curve tells you?",
         "Rule out the gallery's failures one by one with a number: a collapse shows in the classes covered, a "
-        "divergence in a loss that jumps or stops being finite. What is left moves slowly and in one direction.",
+        "divergence in a loss that jumps or stops being finite, a slow G in a score that lags the recipe's. "
+        "Which one is left?",
         "A hinge critic's loss sits near 2 when neither side is ahead. Falling steadily towards 0 while G's "
         "loss rises means D separates real from fake more and more easily: D is winning. The recipe's "
         "ingredient that limits how steep D can become is spectral norm.",
@@ -71,8 +72,9 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
     "smoothed_optimal_d": (
         "Redo notebook 02's pointwise argument: which term of D's objective changes when the real target is "
         "no longer 1?",
-        "At one point x, D's objective is p_data times ((1 - alpha) log D + alpha log(1 - D)) plus p_g times "
-        "log(1 - D). Set its derivative with respect to D to zero.",
+        "Work at one point x, as in notebook 02. Only the real images' term changes: it becomes notebook 01's "
+        "cross-entropy against the target 1 - alpha, which rewards log(1 - D) a little as well. Write D's "
+        "objective at x with it, then set its derivative with respect to D to zero.",
         r"$\frac{(1-\alpha)p_{data}}{D} - \frac{\alpha p_{data} + p_g}{1-D} = 0$ gives "
         r"$D^*_\alpha = \frac{(1-\alpha)\,p_{data}}{p_{data} + p_g}$.",
         "```python\nreturn (1 - alpha) * p_data / (p_data + p_g)\n```",

@@ -106,9 +106,9 @@ plt.show()
 # ### Fix: sample from an average of $G$'s weights (EMA)
 #
 # An [**exponential moving average**](../docs/glossary.md#ema-of-the-generators-weights) (EMA) keeps a
-# second copy of $G$'s weights, $\bar\theta \leftarrow \gamma\,\bar\theta + (1-\gamma)\,\theta$ after
-# every step, with decay $\gamma = 0.99$ (`ema_decay`). Training moves $\theta$; samples come from
-# $\bar\theta$ (Yazıcı et al. 2019). On the alternating orbit above:
+# second copy of $G$'s weights, $\bar\theta_G \leftarrow \gamma\,\bar\theta_G + (1-\gamma)\,\theta_G$ after
+# every step, with decay $\gamma = 0.99$ (`ema_decay`). Training moves $\theta_G$; samples come from
+# $\bar\theta_G$ (Yazıcı et al. 2019). On the alternating orbit above, where $\theta_G$ is the one number $\theta$:
 
 # %%
 path = dirac_gan(eta=0.2, steps=600, simultaneous=False)
@@ -184,8 +184,8 @@ show_bought("Adam β₁ = 0")
 # %% [markdown]
 # ## 2. The discriminator wins, and the minimax loss stops teaching $G$
 #
-# Give $D$ ten times $G$'s learning rate ($G$: $2\cdot10^{-4}$, $D$: $2\cdot10^{-3}$) and it soon
-# rejects every fake, $D(G(z)) \approx 0$. Notebook 02 showed why the **minimax** loss then gives $G$
+# Give $D$ ten times $G$'s learning rate ($G$: $2\cdot10^{-4}$, $D$: $2\cdot10^{-3}$) and, against a minimax $G$,
+# it soon rejects every fake, $D(G(z)) \approx 0$. Notebook 02 showed why the **minimax** loss then gives $G$
 # little to learn from, and the **non-saturating** one more. Here it is on digits: two runs from one
 # seed, 200 steps, differing only in $G$'s loss. Each of the notebook's three before/after pairs
 # (`gu.pairs`) runs one seed; under it, the committed check on three seeds. In classroom mode the
@@ -264,9 +264,9 @@ print(f"ratio: {norms['non_saturating'] / norms['minimax']:.0f}x")
 show_bought("hinge loss")
 
 # %% [markdown]
-# The smallest gain of the recipe's ingredients. A textbook alternative aimed at an over-confident $D$ is
+# A small gain next to $\beta_1 = 0$'s above. A textbook alternative aimed at an over-confident $D$ is
 # [**one-sided label smoothing**](../docs/glossary.md#label-smoothing-one-sided) (Salimans et al. 2016):
-# train $D$ towards $1-\alpha$ instead of 1 on real images (the study used $\alpha = 0.1$), fakes still
+# train $D$ towards $1-\alpha$ instead of 1 on real images (the study used $\alpha = 0.1$: target 0.9), fakes still
 # towards 0. Section 6 measures it; exercise 5 asks what it does to the best $D$.
 
 # %% [markdown]
@@ -312,9 +312,9 @@ print("the frozen D's mean score s(G(z)) on G's samples: "
 
 # %% [markdown]
 # Read the histograms left to right: all ten classes at first, then the samples pile onto one class
-# while the digits dissolve into one repeated pattern. The printed scores say why: the frozen $D$
-# rates that pattern far above the good digits it started from. It never saw such images, so nothing
-# told it they are fake. In a normal run $D$ keeps learning, but if $G$ moves faster than $D$ can
+# while the digits dissolve into one repeated pattern (titles: MNIST score). The printed critic scores
+# say why: the frozen $D$ rates that pattern far above the good digits it started from, never having
+# seen such images. In a normal run $D$ keeps learning, but if $G$ moves faster than $D$ can
 # follow, the same happens piecemeal: $G$ crowds onto what $D$ likes now, $D$ catches up, $G$ jumps.
 #
 # ### Fix: packing
@@ -340,7 +340,7 @@ plt.show()
 print("three seeds:", gu.pairs.spread_line(pairs_check, "mode_collapse"))
 
 # %% [markdown]
-# Count the clusters the samples (dots) reach in each panel. A mode counts as covered when at least
+# Count the clusters the samples (orange dots; black marks the data) reach in each panel. A mode counts as covered when at least
 # 1% of 5,000 samples lie within 3 standard deviations of its centre; "near none" is the share near no
 # mode. The three-seed line says on how many seeds packing covered more modes.
 #
@@ -361,7 +361,7 @@ for name, images in (("real digits", x_real[:256]), ("healthy G", before[:256]),
 # ### Fix: a discriminator that sees the whole digit
 #
 # The recipe adds one dense layer of $m = 256$ units (LeakyReLU) between $D$'s last convolution and its
-# score (`d_dense=256`), as TF-GAN's MNIST discriminator does. It lets $D$ combine features from the
+# score (`d_dense=256`), as the MNIST discriminator of TF-GAN (TensorFlow's GAN library) does. It lets $D$ combine features from the
 # whole image, so it can follow a moving $G$ more closely. With and without it:
 
 # %%
@@ -406,7 +406,7 @@ plt.show()
 # %% [markdown]
 # ### Build it: one step of power iteration
 #
-# An SVD at every step is too slow. [**Power iteration**](../docs/glossary.md#power-iteration) keeps a
+# A singular value decomposition (SVD, all of $W$'s singular values exactly) at every step is too slow. [**Power iteration**](../docs/glossary.md#power-iteration) keeps a
 # unit vector $\mathbf{r}$ (one entry per column of $W$) and improves it a little per step. $W^\top W$
 # stretches its top direction by $\sigma_{\max}^2$ and every other direction by less, so multiplying by
 # it and rescaling turns $\mathbf{r}$ towards the top direction:
@@ -449,8 +449,8 @@ for n in (1, 3, 20):
 print(f"the layer's own estimate, refined once per training call: {float(sn_layers[1].sigma()):.4f}")
 
 # %% [markdown]
-# One step from a random start is clearly low (the percentages printed above); a few steps close most
-# of the gap. `gu.layers.SpectralNorm` keeps its vector between training calls and refines it once
+# One step from a random start is clearly low (the percentages printed above); three steps close less
+# than half of the gap, twenty nearly all of it. `gu.layers.SpectralNorm` keeps its vector between training calls and refines it once
 # per call, so its estimate tracks the kernel as it changes. Two approximations remain: the estimate
 # itself, and the reshaped kernel, whose norm can understate the convolution's own by up to the
 # kernel's width (Tsuzuku et al. 2018). So a spectrally normalised $D$ is only **approximately**
@@ -499,11 +499,11 @@ show_bought("learning rate 8e-4")
 #
 # The [**earth-mover distance**](../docs/glossary.md#wasserstein-earth-mover-distance) (Wasserstein-1)
 # between two distributions is the least total work, mass times distance moved, that turns one into
-# the other: $W_1(p_{data}, p_g) = \inf_{\pi} \mathbb{E}_{(x, x')\sim\pi}\lVert x - x'\rVert$ over
+# the other: $\mathrm{EM}(p_{data}, p_g) = \inf_{\pi} \mathbb{E}_{(x, x')\sim\pi}\lVert x - x'\rVert$ over
 # couplings $\pi$ (joint distributions whose marginals are $p_{data}$ and $p_g$). Unlike the JSD, which
 # stays at $\log 2$ while two distributions do not overlap, it shrinks as $p_g$ moves towards $p_{data}$.
-# By Kantorovich-Rubinstein duality, $W_1 = \max_{s\ \text{1-Lipschitz}} \mathbb{E}[s(x)] - \mathbb{E}[s(G(z))]$:
-# a critic that maximises this difference estimates $W_1$ (Arjovsky et al. 2017).
+# By Kantorovich-Rubinstein duality, $\mathrm{EM} = \max_{s\ \text{1-Lipschitz}} \mathbb{E}[s(x)] - \mathbb{E}[s(G(z))]$:
+# a critic that maximises this difference estimates $\mathrm{EM}$ (Arjovsky et al. 2017).
 
 # %% [markdown]
 # ### Build it: the gradient penalty (WGAN-GP)
@@ -517,7 +517,7 @@ show_bought("learning rate 8e-4")
 # $$\mathrm{GP} = \mathbb{E}\big[(\lVert\nabla_{\hat x} s(\hat x)\rVert_2 - 1)^2\big],\qquad
 # L_s = \mathbb{E}[s(G(z))] - \mathbb{E}[s(x)] + \lambda\,\mathrm{GP},\ \lambda = 10 .$$
 #
-# Write the penalty below (`epsilon` has shape $(N, 1, 1, 1)$); the next cell checks it, and the
+# Write the penalty below (`epsilon` has shape $(n, 1, 1, 1)$ for $n$ images); the next cell checks it, and the
 # notebook then uses yours.
 
 # %% tags=["build"]
@@ -560,7 +560,7 @@ for name, critic in (("section 3's recipe D (spectral norm)", healthy.discrimina
 # opposite reasons. Spectral norm only caps the slope from above; the penalty pulls it towards 1 from
 # both sides.
 #
-# WGAN-GP's selling point is its loss: minus an estimate of $W_1$, so it should rise towards 0 as the
+# WGAN-GP's selling point is its loss: minus an estimate of $\mathrm{EM}$, so it should rise towards 0 as the
 # samples improve. A BCE discriminator's loss stays near $\log 4$ in a balanced run, however good the
 # samples. Along each run of the study, the loss of $D$ (or the critic) against the MNIST score measured
 # then, for WGAN-GP, the plain non-saturating GAN and the course recipe:
@@ -597,7 +597,8 @@ if critic_runs:
 #
 # Does each textbook fix also help an ordinary run? The same study trained each on a plain
 # non-saturating GAN (both learning rates $2\cdot10^{-4}$, $\beta_1 = 0.5$, no dense layer), with the
-# recipe beside them. The line is the median over seeds, the band the range from the worst seed to the best;
+# recipe beside them. The line is the median over seeds, the band the range from the worst seed to the best
+# (look for the lines that leave the bunch);
 # "memorised" is the share of samples that copy a training digit ([memorisation](../docs/glossary.md#memorisation),
 # notebook 05).
 
@@ -609,8 +610,8 @@ if fixes:
     display(gu.study.table({"runs": [r for r in study["runs"] if r["variant"] in fixes]}, gu.variants.BASELINES))
 
 # %% [markdown]
-# Only differences that held on every seed count ("better/worse on all 3 seeds"; "ranges overlap" when
-# even so the worst seed of one beat the best of the other). With no real effect, three seeds land on
+# Only differences that held on every seed count ("better/worse on all 3 seeds"; "ranges overlap" when,
+# even so, the loser's best seed matched or beat the winner's worst). With no real effect, three seeds land on
 # the same side one time in four, so such a verdict is a hint; the firm findings are far beyond the
 # spread between seeds. Read the table that way: the recipe is far ahead of every textbook fix. Of
 # those, only WGAN-GP beat the plain GAN on every seed, at over four times the cost per step; TTUR
@@ -651,7 +652,7 @@ if RETRAIN is not None:
 #
 # **1. Diagnose a run.** Below are the committed curves of a mystery run from the study, three seeds,
 # beside the recipe. The study keeps no samples; its class counts stand in for them. Which failure is
-# growing? Set `diagnosis` to `"collapse"`, `"divergence"`, `"slow_g"` (G learns too slowly) or
+# growing? Set `diagnosis` to `"collapse"`, `"divergence"`, `"slow_g"` (G learns too slowly: its score lags the recipe's) or
 # `"d_wins"`, and say which ingredient you would check first.
 
 # %%
