@@ -26,18 +26,18 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
     "js_divergence": (
         "The JSD compares each distribution with a third one made from both. Which one is it, and which function "
         "that you already wrote measures each comparison?",
-        r"First line: the mixture $M = \frac{1}{2}(P + Q)$. What is left is two calls of your `kl_divergence` "
+        r"First line: the mixture $A = \frac{1}{2}(P + Q)$. What is left is two calls of your `kl_divergence` "
         r"and how to weigh them.",
-        r"$\mathrm{JSD}(P\|Q) = \tfrac{1}{2}\mathrm{KL}(P\|M) + \tfrac{1}{2}\mathrm{KL}(Q\|M)$, "
-        r"$M = \tfrac{1}{2}(P+Q)$.",
+        r"$\mathrm{JSD}(P\|Q) = \tfrac{1}{2}\mathrm{KL}(P\|A) + \tfrac{1}{2}\mathrm{KL}(Q\|A)$, "
+        r"$A = \tfrac{1}{2}(P+Q)$.",
         "```python\nm = 0.5 * (np.asarray(p, float) + np.asarray(q, float))\n"
         "return 0.5 * kl_divergence(p, m) + 0.5 * kl_divergence(q, m)\n```",
     ),
     "optimal_discriminator": (
         "At one point x the integrand of V depends on a single number, the value D gives to x. For which value of "
         "that number is the integrand largest?",
-        r"With $a = p_{data}(x)$ and $b = p_g(x)$, $f'(t) = \frac{a}{t} - \frac{b}{1-t}$. Multiply $f'(t) = 0$ "
-        r"by $t(1-t)$ and collect the terms in $t$.",
+        r"With $a = p_{data}(x)$ and $b = p_g(x)$, differentiate $f$ term by term (the chain rule for "
+        r"$\log(1-t)$), set $f'(t) = 0$, then multiply through by $t(1-t)$ so that no fraction is left.",
         r"$a(1-t) = b\,t$ gives $t^* = \frac{a}{a+b}$, a maximum since $f''(t) = -\frac{a}{t^2} - \frac{b}{(1-t)^2} < 0$: "
         r"$D^*(x) = \frac{p_{data}(x)}{p_{data}(x) + p_g(x)}$.",
         "```python\nreturn p_data / (p_data + p_g)\n```",
@@ -62,15 +62,16 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
     "gan_g_loss_non_saturating": (
         "This loss is the one D would pay on a real image, paid instead on G's fakes. Which label does it use, "
         "and how does the logarithm of a sigmoid stay finite for a logit of minus 40?",
-        r"$-\log\sigma(\ell) = \log(1 + e^{-\ell})$: write that with a stable function of $-\ell$.",
+        r"Section 1 rewrote $\log\sigma(\ell)$ with softplus so that it stays finite. This loss is that term "
+        r"with which sign, and averaged over which batch?",
         r"$L_G^{\mathrm{NS}} = -\mathbb{E}_z[\log D(G(z))] = \mathbb{E}[\mathrm{softplus}(-\ell_{fake})]$.",
         "```python\nreturn np.mean(np.logaddexp(0, -fake_logits))\n```",
     ),
     "predict_gradient": (
         "You wrote both losses as functions of the logit. How steep is each where D is almost sure that the fakes "
         "are fake?",
-        r"Differentiate each loss with respect to $\ell$. For the minimax one, "
-        r"$\frac{d}{d\ell}[-\mathrm{softplus}(\ell)] = -\sigma(\ell)$; do the other, then put $\sigma(\ell) = 0.01$ in both.",
+        r"Differentiate each loss with respect to $\ell$, using $\frac{d}{d\ell}\mathrm{softplus}(\ell) = \sigma(\ell)$ "
+        r"and the chain rule; then put $\sigma(\ell) = 0.01$ in both and compare their sizes.",
         r"Minimax: $|{-\sigma(\ell)}| = 0.01$. Non-saturating: $\frac{d}{d\ell}\mathrm{softplus}(-\ell) = "
         r"-(1 - \sigma(\ell))$, size $0.99$: about 100 times larger.",
         "```python\nprediction = 'non-saturating'\n```",
@@ -88,8 +89,8 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
     "lsgan_optimal_d": (
         "As in section 3, fix one point x: D's loss there depends on the single number s(x). Where is a weighted "
         "sum of two squared distances smallest?",
-        r"At $x$, D minimises $g(s) = \tfrac{1}{2}p_{data}(x)(s-1)^2 + \tfrac{1}{2}p_g(x)(s+1)^2$. Differentiate "
-        r"$g$ and set $g'(s) = 0$.",
+        r"At one $x$, write D's loss as a function of the single number $s = s(x)$: each density weighs the squared "
+        r"distance from $s$ to its own target, with its $\frac{1}{2}$. Differentiate it and set the derivative to 0.",
         r"$p_{data}(s - 1) + p_g(s + 1) = 0$ gives $s^*(x) = \frac{p_{data}(x) - p_g(x)}{p_{data}(x) + p_g(x)}$ "
         r"($g'' = p_{data} + p_g > 0$: a minimum).",
         "```python\nreturn (p_data - p_g) / (p_data + p_g)\n```",
@@ -97,8 +98,9 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
     "gaussian_d_star_logit": (
         "Which single number, fed to the sigmoid, gives D*? Say it with the two densities, then ask what their "
         "logarithms look like for Gaussians.",
-        r"Divide the top and bottom of $D^*$ by $p_{data}(x)$: $D^* = 1/(1 + p_g/p_{data}) = \sigma(\ell^*)$ with "
-        r"$\ell^* = \log p_{data}(x) - \log p_g(x)$. Now write the logarithm of a Gaussian density.",
+        r"Divide the top and bottom of $D^*$ by $p_{data}(x)$ and compare with $\sigma(\ell) = 1/(1 + e^{-\ell})$: "
+        r"which $\ell^*$ makes $e^{-\ell^*} = p_g/p_{data}$? Keep it in logarithms, and write the logarithm of a "
+        r"Gaussian density.",
         r"$\log \mathcal{N}(x; \mu, \mathrm{std}^2) = -\log \mathrm{std} - \frac{1}{2}\log 2\pi - \frac{(x-\mu)^2}{2\,\mathrm{std}^2}$, "
         r"so $\ell^*(x) = \log\frac{\mathrm{std}_g}{\mathrm{std}_{data}} - \frac{(x-\mu_{data})^2}{2\,\mathrm{std}_{data}^2} "
         r"+ \frac{(x-\mu_g)^2}{2\,\mathrm{std}_g^2}$.",
@@ -118,8 +120,8 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
         "For the distance: how much mass moves, and how far?",
         r"Put both on the two points $\{0, \theta\}$: $P = [1, 0]$ and $Q = [0, 1]$ when $\theta \ne 0$, and "
         r"your `js_divergence` takes it from there. At $\theta = 0$ there is one point.",
-        r"$\mathrm{JSD} = \log 2$ for every $\theta \ne 0$ and $0$ at $\theta = 0$; $W = |\theta|$ (all the mass "
-        r"travels $|\theta|$).",
+        r"$\mathrm{JSD} = \log 2$ for every $\theta \ne 0$ and $0$ at $\theta = 0$; the earth-mover distance is "
+        r"$|\theta|$ (all the mass travels $|\theta|$).",
         "```python\nif theta == 0:\n    return 0.0, 0.0\n"
         "return js_divergence(np.array([1.0, 0.0]), np.array([0.0, 1.0])), abs(theta)\n```",
     ),
@@ -130,7 +132,7 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
         r"Work out that balance for section 5's two runs and for this one.",
         r"Per G update, $k \cdot \eta_D / \eta_G$ drops from $5 \cdot 3\times10^{-3} / 10^{-3} = 15$ to $1.5$: "
         r"closer to the $k = 1$ run's 3 than to 15.",
-        "```python\nprediction = 'swings'\n```",
+        "```python\nprediction_fast_g = 'swings'\n```",
     ),
 }
 

@@ -24,7 +24,7 @@ if importlib.util.find_spec("gan_utils") is None:
 # A GAN is a game between two networks. Here you write that game down, build its pieces yourself
 # (two divergences, the best discriminator, the losses), and watch it play on toys small enough to
 # draw. The course [glossary](../docs/glossary.md) says more about each term linked below.
-# About 2 minutes on a 2-core laptop.
+# About a minute on a 2-core laptop (65 s on 2 CPU cores where a course-recipe step took 76 ms).
 
 # %% [markdown]
 # ## 1. The game
@@ -41,9 +41,10 @@ if importlib.util.find_spec("gan_utils") is None:
 # $D$ maximises $V$ ($D(x) \to 1$ on real data, $D(G(z)) \to 0$ on fakes); $G$ minimises it.
 
 # %% [markdown]
-# In code we minimise losses, so $D$'s loss is $-V$, averaged over a real and a fake batch. Taking
+# In code we minimise losses, so $D$'s loss is $-V$: each $\mathbb{E}$ becomes the mean over its batch
+# (one real, one fake), and the two means add. Taking
 # $\log \sigma(\ell)$ of a computed probability fails for confident logits: for $\ell = 40$, $\sigma(\ell)$ is
-# exactly 1 in float32. Rewrite both logarithms from the logit with
+# exactly 1 in float32 (the cell after the check prints it). Rewrite both logarithms from the logit with
 # [**softplus**](../docs/glossary.md#softplus), $\mathrm{softplus}(\ell) = \log(1 + e^{\ell})$, which NumPy computes stably as
 # `np.logaddexp(0, ell)`: $\log\sigma(\ell) = -\mathrm{softplus}(-\ell)$ and
 # $\log(1-\sigma(\ell)) = -\mathrm{softplus}(\ell)$. Write `discriminator_loss` in NumPy below; the next
@@ -82,6 +83,8 @@ discriminator_loss = gu.checks.yours_or_reference(discriminator_loss)
 zeros = np.zeros(8, np.float32)
 print(f"D loss when D(x) = 1/2 everywhere: {float(discriminator_loss(zeros, zeros)):.4f}")
 print(f"log 4 = {math.log(4):.4f}")
+sigma_40 = np.float32(1) / (np.float32(1) + np.exp(np.float32(-40)))
+print(f"sigma(40) in float32 = {sigma_40}, so log(1 - sigma(40)) = log 0; from the logit: -softplus(40) = {-softplus(40):.4f}")
 
 # %% [markdown]
 # ## 2. Two divergences, in nats
@@ -94,7 +97,7 @@ print(f"log 4 = {math.log(4):.4f}")
 # an integral for continuous $x$. With the natural logarithm it is measured in [**nats**](../docs/glossary.md#nats). It is $\ge 0$,
 # zero only for $P = Q$, and not symmetric. Two details decide the code: an outcome with
 # $P(x) = 0$ adds nothing ($0 \log 0 = 0$), and if $Q(x) = 0 < P(x)$ somewhere, KL is infinite. Write
-# it for two probability vectors.
+# it for two probability vectors (arrays of non-negative numbers that sum to 1).
 
 # %% tags=["build"]
 def kl_divergence(p, q):
@@ -111,11 +114,11 @@ gu.checks.check_kl_divergence(kl_divergence)
 kl_divergence = gu.checks.yours_or_reference(kl_divergence)
 
 # %% [markdown]
-# The [**Jensen-Shannon divergence**](../docs/glossary.md#jensen-shannon-divergence-jsd) compares both distributions with their mixture $M = \frac{1}{2}(P+Q)$:
+# The [**Jensen-Shannon divergence**](../docs/glossary.md#jensen-shannon-divergence-jsd) compares both distributions with their mixture (average) $A = \frac{1}{2}(P+Q)$:
 #
-# $$\mathrm{JSD}(P\,\|\,Q) = \tfrac{1}{2}\,\mathrm{KL}(P\,\|\,M) + \tfrac{1}{2}\,\mathrm{KL}(Q\,\|\,M).$$
+# $$\mathrm{JSD}(P\,\|\,Q) = \tfrac{1}{2}\,\mathrm{KL}(P\,\|\,A) + \tfrac{1}{2}\,\mathrm{KL}(Q\,\|\,A).$$
 #
-# It is symmetric and finite: $M \ge \frac{1}{2}P$, so each ratio $P/M$ is at most 2 and
+# It is symmetric and finite: $A \ge \frac{1}{2}P$, so each ratio $P/A$ is at most 2 and
 # $0 \le \mathrm{JSD} \le \log 2$, with $\log 2$ exactly when $P$ and $Q$ never put mass in the same
 # place (**disjoint supports**). Write it with your `kl_divergence`.
 
@@ -151,9 +154,9 @@ print(f"always heads vs always tails: KL = {kl_divergence(heads, tails)}, "
 # ## 3. The optimal discriminator
 #
 # **Step 1: from $z$ to $x$.** The fakes $x = G(z)$ follow $p_g$: that is what $p_g$ means. So averaging
-# any function $f$ of a fake over the noise is averaging $f$ over $p_g$,
-# $\mathbb{E}_{z\sim p_z}[f(G(z))] = \int p_g(x) f(x)\,dx$, when $p_g$ has a density (true of the toys;
-# Arjovsky and Bottou 2017 show an image generator's often has none). With $f = \log(1-D)$:
+# any function $\varphi$ of a fake over the noise is averaging $\varphi$ over $p_g$,
+# $\mathbb{E}_{z\sim p_z}[\varphi(G(z))] = \int p_g(x) \varphi(x)\,dx$, when $p_g$ has a density (true of the toys;
+# Arjovsky and Bottou 2017 show an image generator's often has none). With $\varphi = \log(1-D)$:
 #
 # $$V(D,G) = \int \big[\,p_{data}(x)\log D(x) + p_g(x)\log(1-D(x))\,\big]\,dx .$$
 
@@ -180,9 +183,9 @@ optimal_discriminator = gu.checks.yours_or_reference(optimal_discriminator)
 # %% [markdown]
 # The answer is $D^*(x) = p_{data}(x)/(p_{data}(x) + p_g(x))$, the hints give the algebra. **Step 3:
 # substitute** it into $V$ to get what $G$ really faces, the **virtual training criterion**
-# $C(G) = \max_D V(D,G)$. With the mixture $M = \frac{1}{2}(p_{data} + p_g)$ of section 2,
+# $C(G) = \max_D V(D,G)$. With the mixture $A = \frac{1}{2}(p_{data} + p_g)$ of section 2,
 #
-# $$C(G) = \mathbb{E}_{p_{data}}\Big[\log\frac{p_{data}}{2M}\Big] + \mathbb{E}_{p_g}\Big[\log\frac{p_g}{2M}\Big]
+# $$C(G) = \mathbb{E}_{p_{data}}\Big[\log\frac{p_{data}}{2A}\Big] + \mathbb{E}_{p_g}\Big[\log\frac{p_g}{2A}\Big]
 # = -\log 4 + 2\,\mathrm{JSD}(p_{data}\,\|\,p_g).$$
 #
 # The JSD is zero only for equal distributions, so $C(G)$'s minimum, $-\log 4$, is reached exactly at
@@ -321,18 +324,18 @@ d_fake = np.linspace(0.001, 0.999, 300)
 logits = np.log(d_fake / (1 - d_fake))
 costs = {"minimax": generator_loss_minimax, "non_saturating": generator_loss_non_saturating,
          "maximum_likelihood": lambda ell: -np.mean(np.exp(ell))}
-h = 1e-4  # the central difference's step on the logit
+d_ell = 1e-4  # the central difference's step on the logit
 values = {kind: np.array([float(cost(np.array([ell]))) for ell in logits]) for kind, cost in costs.items()}
-grads = {kind: np.array([(float(cost(np.array([ell + h]))) - float(cost(np.array([ell - h])))) / (2 * h)
+grads = {kind: np.array([(float(cost(np.array([ell + d_ell]))) - float(cost(np.array([ell - d_ell])))) / (2 * d_ell)
                          for ell in logits]) for kind, cost in costs.items()}
 
-labels = {"minimax": r"minimax: $\log(1 - D(G(z)))$", "non_saturating": r"non-saturating: $-\log D(G(z))$",
+legend_text = {"minimax": r"minimax: $\log(1 - D(G(z)))$", "non_saturating": r"non-saturating: $-\log D(G(z))$",
           "maximum_likelihood": r"maximum likelihood: $-D(G(z))/(1 - D(G(z)))$"}
 colours = {"minimax": gu.plotting.PALETTE["class 1"].colour, "non_saturating": gu.plotting.PALETTE["fake"].colour,
            "maximum_likelihood": gu.plotting.PALETTE["D"].colour}
 fig, (ax_value, ax_grad) = plt.subplots(1, 2, figsize=(10, 3.4))
 for kind in costs:
-    ax_value.plot(d_fake, values[kind], color=colours[kind], label=labels[kind])
+    ax_value.plot(d_fake, values[kind], color=colours[kind], label=legend_text[kind])
     ax_grad.plot(d_fake, np.abs(grads[kind]), color=colours[kind], label=kind.replace("_", "-"))
 ax_value.set_ylim(-10, 7.5)
 ax_value.set_xlabel("$D(G(z))$")
@@ -357,7 +360,8 @@ gu.checks.check_predict_gradient(prediction, gradients={
 # %% [markdown]
 # What the plot shows: the minimax cost is flat where $G$ is worst. At the grid point nearest 0.01 the
 # printed slopes differ about ninety-fold, so under minimax $G$ barely learns. The maximum-likelihood
-# cost is flat there too and steep only near $D(G(z)) = 1$: nearly all its gradient comes from the few
+# cost is flat there too (its curve lies on the minimax one at the left of the right panel) and steep
+# only near $D(G(z)) = 1$: nearly all its gradient comes from the few
 # fakes $D$ already believes. This is why $-\log D(G(z))$ is called the [**non-saturating loss**](../docs/glossary.md#non-saturating-loss): its
 # slope does not die away where $D$ rejects the fakes. Later notebooks use it and link back here.
 
@@ -369,13 +373,15 @@ gu.checks.check_predict_gradient(prediction, gradients={
 # longer zero-sum**, and $G$ no longer descends $C(G)$.
 
 # %% [markdown]
-# What does $G$ descend instead? At $D = D^*$ (Arjovsky and Bottou 2017, Theorem 2.5), since
-# $p_g/p_{data} = (1-D^*)/D^*$, step 3's $C(G)$ gives
+# What does $G$ descend instead? At $D = D^*$ (Arjovsky and Bottou 2017, Theorem 2.5),
+# $p_g/p_{data} = (1-D^*)/D^*$, so $G$'s cost splits in two:
 #
-# $$\mathbb{E}_{p_g}[-\log D^*] = \mathrm{KL}(p_g\,\|\,p_{data}) - 2\,\mathrm{JSD}(p_{data}\,\|\,p_g) + \log 4 + \mathbb{E}_{p_{data}}[\log D^*].$$
+# $$\mathbb{E}_{p_g}[-\log D^*] = \mathbb{E}_{p_g}\Big[\log\frac{1-D^*}{D^*}\Big] - \mathbb{E}_{p_g}[\log(1-D^*)].$$
 #
-# $G$'s step moves $p_g$ with $D^*$ frozen; to first order that changes neither $C(G)$'s slope ($D^*$ is
-# a maximum) nor the KL's, and the last two terms do not depend on $G$. So $G$ follows the gradient of
+# $G$'s step moves $p_g$ with $D^*$ frozen. The first part is $\mathrm{KL}(p_g\|p_{data})$; freezing the
+# ratio inside it leaves its slope unchanged ($p_g$'s total mass stays 1). The second part is
+# $-C(G) = \log 4 - 2\,\mathrm{JSD}$ plus $\mathbb{E}_{p_{data}}[\log D^*]$, which has no $p_g$ in it once $D^*$ is
+# frozen; freezing $D^*$ leaves $C(G)$'s slope unchanged too ($D^*$ is a maximum). So $G$ follows the gradient of
 # $\mathrm{KL}(p_g\|p_{data}) - 2\,\mathrm{JSD}$. The KL is large when $G$ puts mass where there are no
 # data but small when it merely misses some, so dropping a **mode** (one separate cluster of the data)
 # costs little; the $-2\,\mathrm{JSD}$ term pushes $p_g$ away from $p_{data}$.
@@ -421,11 +427,12 @@ print(f"  2 JSD, i.e. C(G) + log 4           {slope(two_jsd):.4f}")
 #
 # `gu.toy.ToyGAN` is a complete GAN small enough to watch: the data are $\mathcal{N}(2, 0.5^2)$, the
 # generator maps one noise number $z$ through a 32-32 tanh MLP, and the discriminator is an MLP of the
-# same shape. One **Step D+G** makes $k$ discriminator updates, then one generator update, each with
-# Adam (a gradient step scaled by running averages of past gradients; $\beta_1 = 0.5$ makes it forget
-# faster than the default 0.9) on batches of 128, with the engine's non-saturating loss. That is the shape
-# of Algorithm 1 of Goodfellow et al. (2014), whose experiments used $k = 1$ and plain gradient steps
-# with momentum; the dashboard's **G loss** menu switches to the minimax cost.
+# same shape. One D+G step (the dashboard's **Step D+G** below) makes $k$ discriminator updates, then
+# one generator update, each with Adam (a gradient step scaled by running averages of past gradients;
+# $\beta_1 = 0.5$ makes it forget faster than the default 0.9) on batches of 128, with the engine's
+# non-saturating loss. That is the shape of Algorithm 1 of Goodfellow et al. (2014), whose experiments
+# used $k = 1$ and plain gradient steps with momentum; the dashboard's **G loss** menu switches to the
+# minimax cost.
 
 # %% [markdown]
 # The dashboard below draws, in place: $p_{data}$ (dotted), the current $p_g$ (orange), $D(x)$ and
@@ -652,8 +659,8 @@ gu.checks.check_gaussian_d_star_logit(d_star_logit);
 
 # %% [markdown]
 # **3. $C(G)$ by hand.** $p_{data}$ is uniform on $[0, 2]$ and $p_g$ uniform on $[1, 3]$ (each density is
-# $\frac{1}{2}$ on its interval). Sketch $D^*$, then compute $C(G)$ and the JSD in nats, by hand. Set
-# `c_boxes` to your $C(G)$; the solution confirms it on a grid with your section 2 functions.
+# $\frac{1}{2}$ on its interval). Sketch $D^*$, then compute $C(G)$ and the JSD in nats with pencil and
+# paper: a grid, as in section 3, would give the number but not the reason. Set `c_boxes` to your $C(G)$.
 
 # %%
 c_boxes = None  # your C(G), a number in nats
@@ -661,11 +668,11 @@ gu.checks.check_box_criterion(c_boxes);
 
 
 # %% [markdown]
-# **4. JSD against the earth-mover distance.** A **Dirac** $\delta_\theta$ puts all its mass at one point
-# $\theta$. The [**earth-mover distance**](../docs/glossary.md#wasserstein-earth-mover-distance) $W(P, Q)$ is the least average distance that mass must travel to
-# turn $P$ into $Q$, over all couplings $\pi$ (plans of what moves where). For $p_{data} = \delta_0$ and
-# $p_g = \delta_\theta$, write `dirac_distances(theta)` giving (JSD, $W$), the JSD with your
-# `js_divergence`. Which of the two gives a generator that moves $\theta$ a gradient?
+# **4. JSD against the earth-mover distance.** A **Dirac** (a point mass) puts all its mass at one point.
+# The [**earth-mover distance**](../docs/glossary.md#wasserstein-earth-mover-distance) between $P$ and $Q$ is the least average distance that mass must travel to
+# turn $P$ into $Q$, over all couplings $\pi$ (plans of what moves where). For $p_{data}$ a Dirac at 0
+# and $p_g$ a Dirac at $\theta$, write `dirac_distances(theta)` giving (JSD, earth-mover distance), the
+# JSD with your `js_divergence`. Which of the two gives a generator that moves $\theta$ a gradient?
 
 # %%
 def dirac_distances(theta):
@@ -678,8 +685,9 @@ gu.checks.check_dirac_distances(dirac_distances);
 
 # %% [markdown]
 # **5. Predict, then run: a faster generator.** Section 5's $k = 5$ toy settled. Keep $k = 5$ and
-# lr D $= 3\times10^{-3}$, but raise lr G tenfold, to $10^{-2}$. Over the second half of the run, will
-# $p_g$ `"settles"` (JSD estimate below 0.05 throughout), `"swings"`, or `"diverges"`? Set
+# lr D $= 3\times10^{-3}$, but raise lr G tenfold, to $10^{-2}$. Over the second half of the run, does
+# $p_g$ settle (`"settles"`: the JSD estimate stays below 0.05), swing (`"swings"`: it goes above 0.05
+# at times) or blow up (`"diverges"`: training stops on a non-finite value)? Set
 # `prediction_fast_g`, then run the cell: it trains that toy (the dashboard of section 5 can too)
 # and prints the JSD estimates it checks against.
 
@@ -750,9 +758,10 @@ print(f"on a grid: JSD = {jsd_boxes:.4f} nats, C(G) = -log 4 + 2 JSD = {-math.lo
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
 # 4. For theta != 0 the two Diracs share no point: disjoint supports, so JSD = log 2 whatever theta is, and 0 only
-# at theta = 0. All the mass must travel |theta|, so W = |theta|. The JSD is flat in theta: its gradient is 0,
-# and a generator moving theta learns nothing from it until it lands exactly on 0. W has slope +-1 everywhere,
-# always pointing theta towards 0: the idea behind the Wasserstein GAN (notebook 04).
+# at theta = 0. All the mass must travel |theta|, so the earth-mover distance is |theta|. The JSD is flat in
+# theta: its gradient is 0, and a generator moving theta learns nothing from it until it lands exactly on 0.
+# The earth-mover distance has slope +-1 everywhere, always pointing theta towards 0: the idea behind the
+# Wasserstein GAN (notebook 04).
 def dirac_distances(theta):
     """(JSD, earth-mover distance) between a Dirac at 0 and a Dirac at theta."""
     if theta == 0:
@@ -762,7 +771,7 @@ def dirac_distances(theta):
 
 assert gu.checks.check_dirac_distances(dirac_distances)
 for theta in (-2.0, -0.1, 0.0, 0.1, 2.0):
-    print(f"theta = {theta:5.1f}: JSD = {dirac_distances(theta)[0]:.4f}, W = {dirac_distances(theta)[1]:.1f}")
+    print(f"theta = {theta:5.1f}: JSD = {dirac_distances(theta)[0]:.4f}, earth-mover = {dirac_distances(theta)[1]:.1f}")
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
 # 5. "swings". With lr G ten times larger, each G update moves p_g about ten times further while D's five
