@@ -15,9 +15,9 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
     "scale_images": (
         "Which stored pixel value must land on -1, and which on +1? And what happens to a uint8 number when "
         "arithmetic takes it past 255?",
-        "The map is a straight line. First find the factor that turns the width of the pixel range (255) into "
-        "the width of the target range (2), then the shift that puts black where it belongs. Change the type "
-        "before any arithmetic.",
+        "The map is a straight line, factor times pixel plus shift. Write one equation for a black pixel and "
+        "one for a full-ink pixel, and solve the two for the factor and the shift. Change the type before any "
+        "arithmetic.",
         r"$x = \text{pixel} / 127.5 - 1$ sends $0 \to -1$, $127.5 \to 0$ and $255 \to 1$; compute it in "
         r"`float32`.",
         "```python\nreturn images.astype(np.float32) / 127.5 - 1.0\n```",
@@ -25,8 +25,8 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
     "tanh_reach": (
         "Under this scaling, where does a full-ink pixel land, and which part of that range can a tanh output "
         "never produce?",
-        "A tanh output never exceeds 1. Find the stored pixel value that lands exactly on 1 under this scaling: "
-        "every brighter pixel is out of the generator's reach.",
+        "A tanh output never exceeds 1. Find the stored pixel value that lands exactly on 1 under this scaling, "
+        "then decide which side of it the unreachable pixels lie on.",
         r"$\text{pixel}/127.5 > 1 \iff \text{pixel} > 127.5$; the share is the mean of that test over every pixel "
         r"of every image, about 13% of all MNIST pixels (about 70% of the inked ones).",
         "```python\nshare = float((data.x_train > 127.5).mean())\n```",

@@ -70,8 +70,9 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
     "softplus_derivative": (
         "Softplus is the logarithm of an expression in a. Which rule differentiates a logarithm of something, "
         "and what is the derivative of the something?",
-        r"The chain rule's first line: $\frac{d}{da}\log g(a) = g'(a)/g(a)$ with $g(a) = 1 + e^{a}$. "
-        r"Work out $g'(a)$, then simplify the fraction as far as it goes.",
+        r"The derivative of a logarithm of something is the something's derivative divided by the something: "
+        r"$\frac{d}{da}\log g(a) = g'(a)/g(a)$. Decide what $g$ is here, differentiate it, then look for a "
+        r"function of section 1 in the fraction you get.",
         r"$\frac{d}{da}\log(1+e^{a}) = \frac{e^{a}}{1+e^{a}} = \frac{1}{1+e^{-a}} = \sigma(a)$: it tends to 1 for "
         r"large $a$ (no saturation on the right) and to 0 for very negative $a$.",
         "```python\nreturn sigmoid(a)  # your sigmoid: softplus' slope is the sigmoid itself\n```",
@@ -79,8 +80,8 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
     "mse_gradient": (
         "How fast does the squared error change when p moves, and how fast does p change when a moves? What "
         "does the chain rule do with two such rates?",
-        r"The first factor is $\partial L/\partial p$ of $\tfrac12(p-y)^2$. The second is the sigmoid's slope, "
-        r"written with $p$. Multiply them, and check whether anything cancels this time, as it did for BCE.",
+        r"Write $\partial L/\partial a$ as $\partial L/\partial p$ times $\partial p/\partial a$ and find each "
+        r"factor on its own: the first is the derivative of a square; section 2's derivation met the second.",
         r"$\frac{\partial L}{\partial p} = p - y$ and $\frac{dp}{da} = p(1-p)$, so "
         r"$\frac{\partial L}{\partial a} = (p-y)\,p\,(1-p)$. At $y = 1$, $p = 0.01$ that is about $-0.0098$, "
         r"against the cross-entropy's $p - y = -0.99$.",
@@ -93,7 +94,7 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
         r"Set its derivative with respect to $q$ to zero and solve.",
         r"$-\frac{0.3}{q} + \frac{0.7}{1-q} = 0 \Rightarrow q = 0.3$, the share of class 1. The loss there is "
         r"$-(0.3\log 0.3 + 0.7\log 0.7) \approx 0.611$, below the $\log 2 \approx 0.693$ of $q = 0.5$.",
-        "```python\nbest_p = 0.3\nbest_loss = -(0.3 * np.log(0.3) + 0.7 * np.log(0.7))\n```",
+        "```python\nbest_q = 0.3\nbest_loss = -(0.3 * np.log(0.3) + 0.7 * np.log(0.7))\n```",
     ),
     "predict_centred_rate": (
         "What made the long, narrow valley of section 3, and what does subtracting the mean do to it?",
@@ -107,8 +108,8 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
     "diagnose_curves": (
         "For each curve, ask: does the loss go down at all? If it does, is it going down smoothly, and how "
         "fast compared with the 0.3 run of section 3?",
-        "A loss that climbs smoothly at every step is not the same failure as one that jumps up and down from "
-        "one step to the next. One of them is not about the learning rate at all.",
+        "For each curve, imagine the same run with a smaller step, a larger one, and one taken the other way. "
+        "Which of the three would turn that curve into a smooth, steady fall like section 3's?",
         "Slow steady fall: the steps are too small. A smooth climb at every step: the update goes uphill (a "
         "sign). Up and down from step to step: each step overshoots the valley floor (too large a rate).",
         "```python\ndiagnosis = {\"A\": \"raise the learning rate\", \"B\": \"fix the sign\", "
@@ -414,19 +415,19 @@ def _number(value: Any) -> float | None:
     return float(arr) if arr.ndim == 0 and np.isfinite(arr) else None
 
 
-def check_constant_guess(best_p: Any = None, best_loss: Any = None) -> CheckResult:
+def check_constant_guess(best_q: Any = None, best_loss: Any = None) -> CheckResult:
     """Check notebook 01's exercise: the one probability that minimises BCE when 30% of labels are 1, and that loss.
 
     Introduced in notebook 01.
     """
     name = "constant_guess"
     share = 0.3
-    q = _number(best_p)
+    q = _number(best_q)
     if q is None:
-        return report(CheckResult(name, False, "set best_p to one number between 0 and 1: the probability of class 1 "
+        return report(CheckResult(name, False, "set best_q to one number between 0 and 1: the probability of class 1 "
                                                "that your model gives every example."))
     if not 0.0 <= q <= 1.0:
-        return report(CheckResult(name, False, f"best_p = {q:.4g} is not a probability: it must lie between 0 and 1."))
+        return report(CheckResult(name, False, f"best_q = {q:.4g} is not a probability: it must lie between 0 and 1."))
     if not abs(q - share) < 1e-3:
         known = {0.5: "Recognised mistake: 0.5 is the best constant only when the two classes are equally common; "
                       "here they are not.",
@@ -436,22 +437,22 @@ def check_constant_guess(best_p: Any = None, best_loss: Any = None) -> CheckResu
                  0.0: "Recognised mistake: a sure answer is infinitely wrong on every example of the other class."}
         for value, text in known.items():
             if abs(q - value) < 1e-6:
-                return report(CheckResult(name, False, f"best_p = {q:.4g}. {text}"))
-        return report(CheckResult(name, False, f"best_p = {q:.4g} is not where the mean loss is smallest: the loss "
+                return report(CheckResult(name, False, f"best_q = {q:.4g}. {text}"))
+        return report(CheckResult(name, False, f"best_q = {q:.4g} is not where the mean loss is smallest: the loss "
                                                f"at your value is {_constant_loss(share, q):.4f}, and a nearby "
                                                f"value does better."))
     loss = _number(best_loss)
     if loss is None:
-        return report(CheckResult(name, False, "best_p is right. Now set best_loss to the mean loss at that "
+        return report(CheckResult(name, False, "best_q is right. Now set best_loss to the mean loss at that "
                                                "probability (one number, in the same units as the lesson's BCE)."))
     expected = _constant_loss(share, share)
     if not abs(loss - expected) < 1e-3:
         detail = ""
         if abs(loss - np.log(2.0)) < 1e-3:
-            detail = " Recognised mistake: that is the loss of the guess 0.5, not of your best_p."
+            detail = " Recognised mistake: that is the loss of the guess 0.5, not of your best_q."
         elif abs(loss - expected / np.log(2.0)) < 1e-3:
             detail = " Recognised mistake: that is in bits (logarithm base 2); the lesson's loss uses the natural logarithm."
-        return report(CheckResult(name, False, f"best_p is right, but best_loss = {loss:.4f} is not the loss there.{detail}"))
+        return report(CheckResult(name, False, f"best_q is right, but best_loss = {loss:.4f} is not the loss there.{detail}"))
     return report(CheckResult(name, True, f"the best constant is the share of class 1, and its loss is {expected:.4f}."))
 
 

@@ -22,8 +22,9 @@ if importlib.util.find_spec("gan_utils") is None:
 # # 00 · Start here
 #
 # Welcome to **GAN Classroom**, a hands-on course on generative adversarial networks, from a single
-# neuron to a generator that draws handwritten digits on a laptop CPU. A **GAN** is two networks
-# trained against each other: a **generator** turns random numbers into images, and a
+# neuron to a generator that draws handwritten digits on a laptop CPU. A **GAN** is two neural
+# networks (functions with many adjustable numbers, which *training* tunes on examples; notebook 01
+# builds one) trained against each other: a **generator** turns random numbers into images, and a
 # **discriminator** tries to tell those images from real ones.
 #
 # This notebook checks that your environment works, shows you the data we use throughout, and has
@@ -38,8 +39,9 @@ if importlib.util.find_spec("gan_utils") is None:
 # ## 1. Your environment
 #
 # Every notebook imports the course's helper package as `gu`. The cell below prints the versions that
-# matter and whether TensorFlow sees a GPU. **No GPU is needed**: every model in this course is sized
-# to train on a 2-core CPU in minutes.
+# matter and whether **TensorFlow**, the library that trains our networks (**Keras** is its part for
+# building them), sees a GPU, a graphics card that speeds training up. **No GPU is needed**: every
+# model in this course is sized to train on a 2-core CPU in minutes.
 #
 # **Teaching a class?** Run `gu.classroom(True)` right after the import (or set
 # `GAN_UTILS_CLASSROOM=1` before starting Jupyter). Where notebooks 03-05 would train for minutes,
@@ -88,7 +90,7 @@ data = gu.load_mnist()
 print(repr(data))
 
 # %% [markdown]
-# Images are stored as `uint8` arrays (whole numbers 0 to 255, one byte each) of shape $(N, 28, 28)$:
+# Images are stored as `uint8` arrays (whole numbers 0 to 255, one byte each) of shape $(n, 28, 28)$ for $n$ images:
 # 0 is the black background and 255 is full ink. Labels are the digits 0-9. Whatever source your
 # machine used above, the embedded split is always the same: 450 training and 50 test images of each
 # digit. The next cell prints that (the test suite compares its output on every machine).
@@ -150,16 +152,17 @@ plt.show()
 
 # %% [markdown]
 # The course's own version, `gu.to_float`, also adds a channel axis (one channel: grey), giving the
-# shape $(N, 28, 28, 1)$ that the course's image networks expect; `gu.to_uint8` undoes the scaling. The cell scales 2,000
-# random training digits with your function and prints whether the round trip gives back the stored
-# pixels exactly.
+# shape $(n, 28, 28, 1)$ that the course's image networks expect; `gu.to_uint8` undoes the scaling.
+# The cell scales 2,000 random training digits with your function and prints whether the round trip
+# gives back the stored pixels exactly.
 
 # %%
 rng = np.random.default_rng(0)
 sample = data.x_train[rng.choice(len(data.x_train), 2000, replace=False)]
-x_real = scale_images(sample)  # yours
-print("shape", x_real.shape, "dtype", x_real.dtype, "range", (float(x_real.min()), float(x_real.max())))
-print("round trip exact:", np.array_equal(gu.to_uint8(x_real), sample))
+scaled_sample = scale_images(sample)  # yours
+print("shape", scaled_sample.shape, "dtype", scaled_sample.dtype,
+      "range", (float(scaled_sample.min()), float(scaled_sample.max())))
+print("round trip exact:", np.array_equal(gu.to_uint8(scaled_sample), sample))
 
 # %% [markdown]
 # The histogram counts those scaled pixel values; its vertical axis is logarithmic (each labelled line
@@ -168,7 +171,7 @@ print("round trip exact:", np.array_equal(gu.to_uint8(x_real), sample))
 
 # %%
 fig, ax = plt.subplots(figsize=(6, 2.5))
-ax.hist(np.ravel(x_real), bins=50, color=gu.plotting.PALETTE["D"].colour)
+ax.hist(np.ravel(scaled_sample), bins=50, color=gu.plotting.PALETTE["D"].colour)
 ax.set_yscale("log")
 ax.set_xlabel("scaled pixel value")
 ax.set_ylabel("count (log)")
@@ -184,7 +187,7 @@ plt.show()
 # | **02 The GAN objective** | derive the game $\min_G \max_D V(D,G)$ and the best discriminator; play with a live toy GAN |
 # | **03 An MNIST GAN** | write a full training step, debug a broken GAN, steer training with a dashboard |
 # | **04 Training stability** | recognise failure modes and choose fixes with evidence |
-# | **05 Evaluate and explore** | measure a generator honestly, check for copying, walk its latent space |
+# | **05 Evaluate and explore** | measure a generator honestly, check for copying, explore what its random input controls |
 #
 # Notebook 02 explains every symbol of the objective at the heart of it all (Goodfellow et al., 2014):
 #
@@ -218,7 +221,8 @@ gu.checks.check_tanh_reach(share, data.x_train);
 # **2. Read the histogram.** From the histogram of section 3 alone, which share of all pixels is
 # background (scaled value exactly $-1$)? Pick one of "about 20%", "about 50%", "about 80%" or
 # "about 95%" before computing anything; the check then counts. Why would a generator that outputs
-# only black score well on a per-pixel error, and still be useless?
+# only black score well on a per-pixel error (the average gap between its pixels and a real image's),
+# and still be useless?
 
 # %%
 prediction = None  # "about 20%", "about 50%", "about 80%" or "about 95%"
@@ -227,7 +231,7 @@ gu.checks.check_background_share(prediction, data.x_train);
 # %% [markdown]
 # **3. Back to pixels.** Generated images arrive as floats in $[-1, 1]$, or, after resizing or
 # blending, a hair outside. Write `to_pixels(x)`, which turns such an array of shape
-# $(N, 28, 28)$ into `uint8` pixels 0..255 that can be saved as an image file. What must happen to a
+# $(n, 28, 28)$ into `uint8` pixels 0..255 that can be saved as an image file. What must happen to a
 # value of 1.04?
 
 # %%

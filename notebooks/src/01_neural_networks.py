@@ -90,10 +90,11 @@ print(f"sigmoid(a) = {float(sigmoid(a_one)):.4f}")
 
 # %% [markdown]
 # Training moves every weight against the **gradient**: the derivatives of an error measure (section
-# 2's loss) with respect to the weights. Each activation's **derivative** (its slope) is one factor of
-# it, so it decides how much training signal gets back through the neuron. Differentiate $\sigma(a) = (1+e^{-a})^{-1}$ with the chain
-# rule, then write the result using the sigmoid's own output. Write `sigmoid_derivative`, calling your
-# `sigmoid`.
+# 2's loss) with respect to the weights. The **chain rule** builds them: the slope of $f(g(a))$ is
+# $f'(g(a))\,g'(a)$, the slopes of the two steps multiplied. So each activation's **derivative** (its
+# slope) is one factor of the gradient, and decides how much training signal gets back through the
+# neuron. Differentiate $\sigma(a) = (1+e^{-a})^{-1}$ with the chain rule, then write the result using
+# the sigmoid's own output. Write `sigmoid_derivative`, calling your `sigmoid`.
 
 # %% tags=["build"]
 def sigmoid_derivative(a):
@@ -144,8 +145,9 @@ plt.show()
 # - **ReLU**: slope 1 for $a>0$, exactly 0 for $a<0$: a neuron stuck negative stops learning.
 # - **LeakyReLU**: a small slope (0.2) for $a<0$ keeps gradients alive; GAN discriminators use it.
 #
-# Training sends the gradient backwards through the layers, multiplying derivatives (the chain rule;
-# section 4 does it by hand). Through ten sigmoid layers the slopes alone multiply the gradient by at
+# A network stacks neurons in **layers**, each layer's outputs the next one's inputs. Training sends
+# the gradient backwards through the layers, multiplying derivatives (the chain rule; section 4 does
+# it by hand). Through ten sigmoid layers the slopes alone multiply the gradient by at
 # most $0.25^{10}$, printed below: unless the weights are large, the gradient all but disappears. This
 # is the **vanishing gradient**.
 
@@ -219,9 +221,11 @@ plt.show()
 # $$\frac{\partial L_i}{\partial p_i} = -\frac{y_i}{p_i} + \frac{1-y_i}{1-p_i}, \qquad
 # \frac{\partial p_i}{\partial a_i} = p_i(1-p_i).$$
 #
-# Multiply them and almost everything cancels: $\partial L_i/\partial a_i = p_i - y_i$. Since
+# ($L_i$ is example $i$'s term of the sum.) Multiply them and almost everything cancels:
+# $\partial L_i/\partial a_i = p_i - y_i$. Since
 # $\partial a_i/\partial \mathbf{w} = \mathbf{x}_i$ and $\partial a_i/\partial b = 1$, averaging over
-# examples gives
+# examples gives the gradient, written $\nabla_{\mathbf{w}} L$ for the vector of every
+# $\partial L/\partial w_j$:
 #
 # $$\nabla_{\mathbf{w}} L = \frac{1}{n}\sum_i (p_i - y_i)\,\mathbf{x}_i, \qquad
 # \frac{\partial L}{\partial b} = \frac{1}{n}\sum_i (p_i - y_i).$$
@@ -302,10 +306,11 @@ print(too_fast.status_text)
 display(Image(too_fast.png()))
 
 # %% [markdown]
-# Why does $\eta = 10$ fail here? The clouds sit far from the origin, so the bias and the weights pull
-# against each other and the loss surface is a long, narrow valley. A big step jumps across the valley
-# instead of down it. Centring the inputs (subtracting their mean) changes the valley's shape;
-# exercise 4 asks you to predict how.
+# Why does $\eta = 10$ fail here? Picture the loss as a height above every possible choice of the
+# weights and the bias: the **loss surface**. The clouds sit far from the origin, so the bias and the
+# weights pull against each other and that surface is a long, narrow valley. A big step jumps across
+# the valley instead of down it. Centring the inputs (subtracting their mean) changes the valley's
+# shape; exercise 4 asks you to predict how.
 
 # %% [markdown]
 # ## 4. Backpropagation: a two-layer network by hand
@@ -375,7 +380,8 @@ for name in params:
 # %% [markdown]
 # Now the explorer trains a network of that shape, $m = 8$ (`width=8`), with your backward pass, on
 # centred inputs, for 300 steps. Look at the boundary: it is no longer a straight line, because the
-# hidden layer lets it bend around the overlap.
+# hidden layer lets it bend around the overlap. The brief bump in the loss near step 250 is a few
+# steps overshooting at this large rate (3); the descent then resumes.
 
 # %%
 x_centred = x - x.mean(axis=0)
@@ -387,9 +393,10 @@ display(Image(curved.png()))
 # %% [markdown]
 # ## 5. Keras: the same idea at scale
 #
-# Real networks have thousands of weights, so we let **Keras** build the layers and TensorFlow compute
-# the gradients. The data: MNIST digits scaled to $[-1, 1]$ by `gu.to_float` (the course's version of
-# notebook 00's `scale_images`, with a channel axis). The **test** digits are held out: accuracy is
+# Real networks have hundreds of thousands of weights (the next cells print how many), so we let
+# **Keras** build the layers and TensorFlow compute the gradients. The data: MNIST digits scaled to
+# $[-1, 1]$ by `gu.to_float` (the course's version of notebook 00's `scale_images`, with a channel
+# axis). The **test** digits are held out: accuracy is
 # measured on images the network never trained on.
 
 # %%
@@ -405,6 +412,7 @@ print(f"training on {len(x_train):,} digits, testing on {len(x_test):,}")
 # First a **multi-layer perceptron** (MLP): flatten the $28 \times 28$ image into 784 numbers, then
 # two hidden layers of ReLU neurons and 10 outputs, one logit per digit. **Dropout** switches off 30%
 # of the hidden units at random during training, so the network cannot rely on any one of them.
+# Keras calls a layer whose every neuron sees every input `Dense`.
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -427,8 +435,9 @@ print(f"MLP parameters: {mlp.count_params():,}")
 
 # %% [markdown]
 # With ten classes, BCE becomes the **categorical cross-entropy**, $-\log p_{\text{true class}}$, where
-# a **softmax** turns the 10 logits into probabilities that sum to 1. [**Adam**](../docs/glossary.md)
-# is gradient descent with a per-weight adaptive step; its learning rate decays to zero over training.
+# a **softmax** turns the 10 logits into probabilities that sum to 1.
+# [**Adam**](../docs/glossary.md#adam-and-β₁) is gradient descent with a per-weight adaptive step;
+# here a cosine schedule also lowers its learning rate to zero over training.
 # An [**epoch**](../docs/glossary.md#epoch-vs-step) is one pass over the training digits, in batches of
 # 64 (one gradient step per batch). The cell prints the held-out accuracy and the time it took.
 
@@ -549,12 +558,14 @@ plt.show()
 # opponent, the **generator** $G$, turns random noise $z$ into images that try to pass as real.
 
 # %% [markdown]
-# D's loss is your BCE. On real images $x$ (label 1) and fakes $G(z)$ (label 0):
+# D's loss is your BCE on real images $x$ (label 1) plus your BCE on fakes $G(z)$ (label 0):
 #
 # $$L_D = -\mathbb{E}_{x\sim p_{data}}[\log D(x)] - \mathbb{E}_{z\sim p_z}[\log(1-D(G(z)))] = -V(D,G),$$
 #
-# where $\mathbb{E}$ is an average over the data ($p_{data}$) or the noise ($p_z$). So minimising D's
-# BCE maximises $V(D,G)$, D's half of the game $\min_G \max_D V(D,G)$ of Goodfellow et al. (2014).
+# where $\mathbb{E}_{x\sim p_{data}}$ averages over real images drawn from the data's distribution
+# $p_{data}$, and $\mathbb{E}_{z\sim p_z}$ over noise drawn from the noise's distribution $p_z$.
+# $V(D,G)$, notebook 00's last formula, is the value of the game $\min_G \max_D V(D,G)$ of
+# Goodfellow et al. (2014): minimising D's loss maximises it, D's half of the game.
 # Notebook 02 takes it from here.
 #
 # Building one is a one-line change to our CNN: a single logit instead of ten. Untrained, it says
@@ -623,9 +634,9 @@ gu.checks.check_mse_gradient(mse_gradient);
 # discriminator in section 6?
 
 # %%
-best_p = None  # the best constant probability of class 1
+best_q = None  # the best constant probability q of class 1
 best_loss = None  # the mean BCE at that probability
-gu.checks.check_constant_guess(best_p, best_loss);
+gu.checks.check_constant_guess(best_q, best_loss);
 
 # %% [markdown]
 # **4. Predict, then run.** Section 3's explorer diverged at $\eta = 10$ on the raw clouds. What will
@@ -704,9 +715,9 @@ assert gu.checks.check_mse_gradient(mse_gradient)
 # zero at q = 0.3, the share of class 1. The loss there, 0.611, is the entropy of the labels: the best
 # any input-blind model can do. With balanced classes (section 6's five real digits against as many
 # fakes) the best constant is 0.5 and its loss log 2 = 0.693: an untrained D starts exactly there.
-best_p = 0.3
+best_q = 0.3
 best_loss = -(0.3 * np.log(0.3) + 0.7 * np.log(0.7))
-assert gu.checks.check_constant_guess(best_p, best_loss)
+assert gu.checks.check_constant_guess(best_q, best_loss)
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
 # Exercise 4: it settles (at the loss 0.257). Centring removes the tug of war between the bias and the
