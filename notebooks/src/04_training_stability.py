@@ -772,7 +772,7 @@ if not gu.classroom_replaces("set the prediction without training the panel",
     panel.loss_dropdown.value = "hinge"
     panel.lr_g_slider.value, panel.lr_d_slider.value = 2e-4, 2e-3
     lead_run = panel.train(seconds=gu.fast(30, 1))
-    gu.checks.check_predict_hinge_lead(prediction, lead_run)
+    verdict = gu.checks.check_predict_hinge_lead(prediction, lead_run)
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
 # Exercise 4. The gradient of w . x + b with respect to x is w, at every point: so every mixed image has a
