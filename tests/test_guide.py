@@ -11,7 +11,7 @@ For each notebook section of the guide ("### NN · Title" under "## 2. The noteb
   exercise N's block for "ex. N", before the Exercises section for a build cell, prediction or listing;
 - every setting it quotes in backticks with a number in it (`lr_d / lr_g = 5`, `steps=100`) appears in
   the notebook's source (spaces ignored);
-- its **Time.** paragraph repeats the header's "about ..." running time.
+- its **Time.** paragraph repeats the header's "about ..." running time, and any seconds the header gives.
 
 The session plans' "NN exercises 1-3" must exist too, and the hint section must describe the 4-level
 ladder and its cap. Point GAN_GUIDE at another file to check it instead: for example the guide as it
@@ -179,9 +179,15 @@ def section_problems(nb: str, section: str) -> list[str]:
         problems.append(f"notebook {nb}'s header gives no 'about ...' running time")
     elif time_line is None:
         problems.append(f"{where} has no **Time.** paragraph")
-    elif header.group(0).lower() not in " ".join(time_line.group(1).split()).lower():
-        problems.append(f"{where}'s time does not repeat the header's {header.group(0)!r}: "
-                        f"{' '.join(time_line.group(1).split())[:120]!r}")
+    else:
+        said = " ".join(time_line.group(1).split())
+        rest = source(nb)[header.start():]
+        line = rest[: rest.find(".\n") + 1]  # the header's sentence, which may run over two lines
+        if header.group(0).lower() not in said.lower():
+            problems.append(f"{where}'s time does not repeat the header's {header.group(0)!r}: {said[:120]!r}")
+        for seconds in re.findall(r"\b(\d+) s\b", line):  # "(65 s on 2 CPU cores ...)" in the header
+            if f"{seconds} s" not in said:
+                problems.append(f"{where}'s time does not give the header's {seconds} s: {said[:120]!r}")
     return problems
 
 
