@@ -18,11 +18,12 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
     "frechet_gaussian": (
         "Two Gaussians can differ in where they sit and in how widely they spread. Which number measures "
         "each difference, and what must both be when the two Gaussians are the same?",
-        "Start in one dimension, N(m1, s1 squared) against N(m2, s2 squared): the distance is the squared gap "
-        "between the means plus a term that vanishes when s1 = s2. Find that term, then write it with traces "
+        "Start in one dimension, with variances instead of covariance matrices: the distance is the squared gap "
+        "between the means plus a term that vanishes when the two variances are equal. Find that term (it "
+        "involves their square roots), then write it with traces "
         "of covariance matrices so that it still works when the matrices do not commute.",
         r"$\mathrm{FD} = \lVert\mu_1-\mu_2\rVert^2 + \mathrm{Tr}\big(\Sigma_1 + \Sigma_2 - 2(\Sigma_1\Sigma_2)^{1/2}\big)$; "
-        r"in one dimension, $(m_1-m_2)^2 + (s_1-s_2)^2$.",
+        r"in one dimension, $(\mu_1-\mu_2)^2 + (\sqrt{\Sigma_1}-\sqrt{\Sigma_2})^2$.",
         "```python\nroot = np.real(scipy.linalg.sqrtm(cov1 @ cov2))  # rounding can leave a tiny imaginary part\n"
         "return float(np.sum((mu1 - mu2) ** 2) + np.trace(cov1) + np.trace(cov2) - 2 * np.trace(root))\n```",
     ),
@@ -43,11 +44,11 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
         "Write the logarithm of each bump first: minus the squared distance over twice the width squared, "
         "minus the Gaussian's normaliser. What remains is the logarithm of a sum of exponentials: take the "
         "largest exponent out of the sum before exponentiating anything.",
-        r"With $a_i = -\lVert x-c_i\rVert^2/(2h^2)$ and $M = \max_i a_i$: "
-        r"$\log \hat p(x) = M + \log\sum_i e^{a_i - M} - \log n - \frac{d}{2}\log(2\pi h^2)$.",
-        "```python\na = -((x[:, None, :] - centres[None, :, :]) ** 2).sum(-1) / (2 * h ** 2)\n"
-        "M = a.max(axis=1, keepdims=True)\n"
-        "return (M[:, 0] + np.log(np.exp(a - M).sum(axis=1)) - np.log(len(centres))\n"
+        r"With $\phi_i = -\lVert x-c_i\rVert^2/(2h^2)$ and $M = \max_i \phi_i$: "
+        r"$\log \hat p(x) = M + \log\sum_i e^{\phi_i - M} - \log n - \frac{d}{2}\log(2\pi h^2)$.",
+        "```python\nphi = -((x[:, None, :] - centres[None, :, :]) ** 2).sum(-1) / (2 * h ** 2)\n"
+        "M = phi.max(axis=1, keepdims=True)\n"
+        "return (M[:, 0] + np.log(np.exp(phi - M).sum(axis=1)) - np.log(len(centres))\n"
         "        - 0.5 * x.shape[1] * np.log(2 * np.pi * h ** 2))\n```",
     ),
     "slerp": (
@@ -75,7 +76,7 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
         "can you then treat each coordinate as its own one-dimensional problem?",
         "Coordinate 1 compares N(0, 1) with N(1, 4): its mean term is 1 squared = 1. Its spread term compares "
         "the two standard deviations. Do the same for coordinate 2 and add the four terms.",
-        r"Per coordinate, $(m_1-m_2)^2 + (s_1-s_2)^2$ with $s$ the standard deviations: "
+        r"Per coordinate, $(\mu_1-\mu_2)^2 + (\sqrt{\Sigma_1}-\sqrt{\Sigma_2})^2$ (square roots of the variances): "
         r"$(0-1)^2 + (1-2)^2 + (0-2)^2 + (2-3)^2$.",
         "```python\nfd_by_hand = (0 - 1) ** 2 + (1 - 2) ** 2 + (0 - 2) ** 2 + (2 - 3) ** 2\n```",
     ),

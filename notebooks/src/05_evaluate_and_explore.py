@@ -21,7 +21,7 @@ if importlib.util.find_spec("gan_utils") is None:
 # %% [markdown]
 # # 05 · Evaluate honestly, then explore the latent space
 #
-# About 4 minutes on a 2-core laptop.
+# About 3 minutes on a 2-core laptop.
 #
 # **Is a trained generator good?** We measure it several ways, including the 2014 paper's own metric,
 # and check that it does not copy its training digits. **What has it learned?** We walk its latent
@@ -247,19 +247,19 @@ for name, values in few.items():
 # A GAN has no formula for $p_g(x)$, so Goodfellow et al. (2014) estimated one: a Gaussian of width
 # $h$ on each of $n$ samples $g_i$, averaged: $\hat p(x) = \frac{1}{n}\sum_{i} \mathcal{N}(x;\, g_i, h^2 I)$.
 # The score is the mean $\log \hat p(x)$ over test digits, in nats (pixels in $[0, 1]$, $d = 784$).
-# With $a_i = -\|x-g_i\|^2/(2h^2)$,
-# $\log \hat p(x) = \log\sum_{i} e^{a_i} - \log n - \tfrac{d}{2}\log(2\pi h^2)$.
+# With $\phi_i = -\|x-g_i\|^2/(2h^2)$,
+# $\log \hat p(x) = \log\sum_{i} e^{\phi_i} - \log n - \tfrac{d}{2}\log(2\pi h^2)$.
 #
-# For $\|x - g_i\| = 5$ and $h = 0.1$, $e^{a_i} = e^{-1250}$ is 0 in floating point, and $\log 0 = -\infty$.
-# **The log-sum-exp trick** avoids that: with $M = \max_i a_i$, $\log\sum_i e^{a_i} = M + \log\sum_i e^{a_i - M}$,
+# For $\|x - g_i\| = 5$ and $h = 0.1$, $e^{\phi_i} = e^{-1250}$ is 0 in floating point, and $\log 0 = -\infty$.
+# **The log-sum-exp trick** avoids that: with $M = \max_i \phi_i$, $\log\sum_i e^{\phi_i} = M + \log\sum_i e^{\phi_i - M}$,
 # whose largest term is $e^0 = 1$. **Build it**: write `parzen_log_density` for every row of `x`.
 
 # %% tags=["build"]
 def parzen_log_density(x, centres, h):
     """Return log p(x) of the Parzen window of width h on the centres, for each row of x, in nats."""
-    a = -((x[:, None, :] - centres[None, :, :]) ** 2).sum(axis=-1) / (2 * h ** 2)  # (rows of x, centres)
-    M = a.max(axis=1, keepdims=True)  # the largest term of each row
-    log_sum = M[:, 0] + np.log(np.exp(a - M).sum(axis=1))
+    phi = -((x[:, None, :] - centres[None, :, :]) ** 2).sum(axis=-1) / (2 * h ** 2)  # (rows of x, centres)
+    M = phi.max(axis=1, keepdims=True)  # the largest term of each row
+    log_sum = M[:, 0] + np.log(np.exp(phi - M).sum(axis=1))
     return log_sum - np.log(len(centres)) - 0.5 * x.shape[1] * np.log(2 * np.pi * h ** 2)
 
 
@@ -399,26 +399,26 @@ print("pixel distances (pixels in [0, 1]):", np.round(distance[:8], 2).tolist())
 # ### Memorised digits and the memorisation rate
 #
 # A generator has **memorised** a digit when it reproduces it instead of drawing a new one. To count
-# that, compare with **real digits it never saw**: take the distance $\delta$ that only 1% of the 500
+# that, compare with **real digits it never saw**: take the distance $\rho$ that only 1% of the 500
 # held-out digits beat (each one's distance to its nearest training digit). The **memorisation rate**
-# is the share of samples closer than $\delta$ to some training digit. A generator drawing new digits
+# is the share of samples closer than $\rho$ to some training digit. A generator drawing new digits
 # from $p_{data}$ would score about 1% without copying; a perfect copier, 100%. The last line tests
-# the yardstick: each half of the held-out digits judged by the other half's $\delta$.
+# the yardstick: each half of the held-out digits judged by the other half's $\rho$.
 
 # %%
 x_holdout_nn = data.x_test  # all 500 held-out digits: dcgan_embedded never saw them
 real_distance = nearest_to(x_holdout_nn, train_rows)
-delta = np.quantile(real_distance, 0.01)
-rate = np.mean(distance < delta)
+rho = np.quantile(real_distance, 0.01)
+rate = np.mean(distance < rho)
 quantiles = [0.01, 0.1, 0.5, 0.9]
 display(pd.DataFrame({f"real held-out digits ({len(x_holdout_nn)})": np.quantile(real_distance, quantiles),
                       f"dcgan_embedded samples ({len(samples):,})": np.quantile(distance, quantiles)},
                      index=[f"{q:.0%} quantile" for q in quantiles]).T.round(2))
-print(f"delta = {delta:.2f}; dcgan_embedded memorisation rate: {rate:.1%} "
-      f"({int(np.sum(distance < delta))} of {len(samples):,} samples closer than delta)")
+print(f"rho = {rho:.2f}; dcgan_embedded memorisation rate: {rate:.1%} "
+      f"({int(np.sum(distance < rho))} of {len(samples):,} samples closer than rho)")
 first, second = np.array_split(real_distance, 2)
 real_rate = np.mean([np.mean(second < np.quantile(first, 0.01)), np.mean(first < np.quantile(second, 0.01))])
-print(f"real held-out digits, each half judged by the other half's delta: {real_rate:.1%} (about 1% expected)")
+print(f"real held-out digits, each half judged by the other half's rho: {real_rate:.1%} (about 1% expected)")
 
 # %% [markdown]
 # **Reading the rate.** Far above 1%: samples sit closer to training digits than new real digits, the
@@ -436,7 +436,7 @@ print(f"real held-out digits, each half judged by the other half's delta: {real_
 few_digits = np.random.default_rng(5).choice(len(data.x_train), 32, replace=False)
 x_few = data.x_train[few_digits]
 few_rows = gu.parzen.unit_rows(x_few)
-delta_few = np.quantile(nearest_to(x_holdout_nn, few_rows), 0.01)
+rho_few = np.quantile(nearest_to(x_holdout_nn, few_rows), 0.01)
 copier = gu.GANTrainer("dcgan", gu.to_float(x_few), **{**settings, "batch_size": 32}, **sizes)
 copy_log = []
 
@@ -445,7 +445,7 @@ def check_copying(trainer):
     """Callback: median distance to the nearest of the 32 digits, and the memorisation rate."""
     nearest = nearest_to(trainer.sample(gu.fast(1000, 100)), few_rows)
     copy_log.append({"step": trainer.step_count, "median distance": np.median(nearest),
-                     "memorisation rate": np.mean(nearest < delta_few)})
+                     "memorisation rate": np.mean(nearest < rho_few)})
 
 
 copy_steps = gu.fast(1500, 4)
@@ -459,16 +459,16 @@ c_index = gu.metrics.nearest_neighbours(copies[:8], x_few)[0][:, 0]
 gu.show_images(np.concatenate([copies[:8], gu.to_float(x_few[c_index])]), nrow=8,
                title=f"copier after {copier.step_count} steps (top), nearest of its 32 digits (bottom)")
 plt.show()
-copy_rate = np.mean(c_distance < delta_few)
-print(f"copier:         delta = {delta_few:.2f}, median distance {np.median(c_distance):.2f}, "
+copy_rate = np.mean(c_distance < rho_few)
+print(f"copier:         rho = {rho_few:.2f}, median distance {np.median(c_distance):.2f}, "
       f"memorisation rate {copy_rate:.1%}")
-print(f"dcgan_embedded: delta = {delta:.2f}, median distance {np.median(distance):.2f}, memorisation rate {rate:.1%}")
+print(f"dcgan_embedded: rho = {rho:.2f}, median distance {np.median(distance):.2f}, memorisation rate {rate:.1%}")
 flagged = [name for name, r in (("copier", copy_rate), ("dcgan_embedded", rate)) if r > 0.03]
 print("flagged as copying (rate > 3%):", ", ".join(flagged) or "neither")
 
 # %% [markdown]
 # The check has limits (Theis et al. 2016): pixel distance misses a copy shifted by a pixel, and noisy
-# copies fall outside $\delta$, so a low rate is evidence, not proof. Sensitive data needs guarantees
+# copies fall outside $\rho$, so a low rate is evidence, not proof. Sensitive data needs guarantees
 # built into training, such as differential privacy (a bound on how much any one training digit can
 # change the model; notebook 06).
 #
@@ -841,8 +841,9 @@ print(f"running time up to here: {time.perf_counter() - start_time:.0f} s (the h
 # Open the collapsed cell to compare with your answers.
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
-# 1. Both covariances are diagonal, so each coordinate is a 1-D problem: (m1 - m2)^2 + (s1 - s2)^2 with s the
-# standard deviations. Coordinate 1: (0 - 1)^2 + (1 - 2)^2 = 2. Coordinate 2: (0 - 2)^2 + (2 - 3)^2 = 5. FD = 7.
+# 1. Both covariances are diagonal, so each coordinate is a 1-D problem:
+# (mu1 - mu2)^2 + (sqrt(var1) - sqrt(var2))^2, with the variances on the diagonals.
+# Coordinate 1: (0 - 1)^2 + (1 - 2)^2 = 2. Coordinate 2: (0 - 2)^2 + (2 - 3)^2 = 5. FD = 7.
 fd_by_hand = 7
 assert gu.checks.check_fd_by_hand(fd_by_hand)
 
