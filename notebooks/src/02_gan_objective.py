@@ -154,9 +154,9 @@ print(f"always heads vs always tails: KL = {kl_divergence(heads, tails)}, "
 # ## 3. The optimal discriminator
 #
 # **Step 1: from $z$ to $x$.** The fakes $x = G(z)$ follow $p_g$: that is what $p_g$ means. So averaging
-# any function $\varphi$ of a fake over the noise is averaging $\varphi$ over $p_g$,
-# $\mathbb{E}_{z\sim p_z}[\varphi(G(z))] = \int p_g(x) \varphi(x)\,dx$, when $p_g$ has a density (true of the toys;
-# Arjovsky and Bottou 2017 show an image generator's often has none). With $\varphi = \log(1-D)$:
+# any function $F$ of a fake over the noise is averaging $F$ over $p_g$,
+# $\mathbb{E}_{z\sim p_z}[F(G(z))] = \int p_g(x) F(x)\,dx$, when $p_g$ has a density (true of the toys;
+# Arjovsky and Bottou 2017 show an image generator's often has none). With $F = \log(1-D)$:
 #
 # $$V(D,G) = \int \big[\,p_{data}(x)\log D(x) + p_g(x)\log(1-D(x))\,\big]\,dx .$$
 
