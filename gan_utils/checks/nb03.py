@@ -27,8 +27,8 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
     "generator_loss": (
         "Which label does the generator want D to give its images, and which of notebook 02's two generator "
         "losses keeps a useful gradient while D still rejects them?",
-        r"Score the fakes as if they were real images: the term of D's loss for the real batch, applied to "
-        r"$\ell^{fake}$, in its logit form.",
+        r"Write the non-saturating loss $-\log D(G(z))$ with $D(G(z)) = \sigma(\ell^{fake})$, then remove the "
+        r"sigmoid with the same identity you used for one of D's two terms.",
         r"$L_G = -\mathrm{mean}_i\,\log\sigma(\ell^{fake}_i) = \mathrm{mean}_i\,\mathrm{softplus}(-\ell^{fake}_i)$.",
         "```python\nreturn tf.reduce_mean(tf.nn.softplus(-fake_logits))\n```",
     ),
@@ -136,8 +136,9 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
         "How much does the average of several runs wobble compared with one run, and how much does a difference "
         "of two such averages wobble?",
         r"One run's score wobbles by $\mathrm{sd}$; the average of $n_{seeds}$ runs by $\mathrm{sd}/\sqrt{n_{seeds}}$. "
-        r"The variance of a difference of two independent averages is the sum of their variances.",
-        r"Standard error of the difference: $\mathrm{sd}\sqrt{2/n_{seeds}}$. Ask $\Delta \ge 2\,\mathrm{sd}"
+        r"A difference of two such averages wobbles more than either one: by how much?",
+        r"Variances of independent quantities add, so the difference's variance is $2\,\mathrm{sd}^2/n_{seeds}$ and "
+        r"its standard error $\mathrm{sd}\sqrt{2/n_{seeds}}$. Ask $\Delta \ge 2\,\mathrm{sd}"
         r"\sqrt{2/n_{seeds}}$, i.e. $n_{seeds} \ge 8\,\mathrm{sd}^2/\Delta^2$; round up.",
         "```python\nn_seeds = math.ceil(8 * spread**2 / gap**2)\n```",
     ),

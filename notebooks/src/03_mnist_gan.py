@@ -26,7 +26,7 @@ if importlib.util.find_spec("gan_utils") is None:
 # article this course grew from. Then you steer training from a dashboard and ask a generator for a
 # chosen digit.
 #
-# About 3 minutes on a 2-core laptop.
+# About 2-3 minutes on a 2-core laptop (123 s with a 56 ms course-recipe step).
 #
 # A cell tagged `build` holds a function for you to write (this full edition holds a worked
 # solution). The cell after it checks your version and the notebook goes on with yours if it passed,
@@ -52,7 +52,8 @@ gu.set_seed(0)
 # ## 1. The data
 #
 # The generator ends in $\tanh$, so real digits are scaled to $[-1, 1]$ with a channel axis:
-# `x_real` has shape $(N, 28, 28, 1)$. Look for white ink on a black background.
+# `x_real` holds all $n$ training digits, shape $(n, 28, 28, 1)$. Look for white ink on a black
+# background.
 
 # %%
 data = gu.load_mnist()
@@ -161,9 +162,11 @@ make_train_step = gu.checks.yours_or_reference(make_train_step)
 # ### Train it
 #
 # The loop below (plumbing) draws every batch from the whole data set and records what the step
-# returns. Both players use Adam (notebook 01) with $\eta = 2\cdot10^{-4}$ and $\beta_1 = 0.5$, a common
-# choice for GANs: $\beta_1$ sets how much momentum each step carries ([glossary](../docs/glossary.md#adam-and-β₁)). Watch $D(x)$ and $D(G(z))$ in the printout: in a working GAN both stay away from 0 and 1.
-# Then the samples: strokes rather than noise, after the time printed last.
+# returns. Both players use Adam (notebook 01) with $\eta_G = \eta_D = 2\cdot10^{-4}$ and $\beta_1 = 0.5$,
+# a common choice for GANs: $\beta_1$ sets how fast Adam's running average of past gradients forgets
+# (notebook 02; [glossary](../docs/glossary.md#adam-and-β₁)). Watch $D(x)$ and $D(G(z))$ in the
+# printout: in a working GAN both stay away from 0 and 1. Then look at the samples, drawn after the
+# last step: strokes rather than noise.
 
 # %%
 def train(train_step, steps, images, batch_size=64, seed=0, generator=None, z_strip=None, strip_every=0):
@@ -208,7 +211,7 @@ plt.show()
 
 # %%
 # The broken listing: our own code in the style of the seed article's section 4 (reference [1] below),
-# with its bugs kept on purpose (ReLU and sigmoid, as there). Edit this cell to fix it.
+# with its bugs kept on purpose (its ReLU and sigmoid are not bugs: kept as there). Edit this cell to fix it.
 def build_generator():
     generator = keras.Sequential([
         keras.Input((100,)),
@@ -288,11 +291,12 @@ gu.checks.check_listing_labels(d_batch);
 # %% [markdown]
 # ### The loop
 #
-# With $D$ fixed, `run_listing` shows the loop's symptoms, and the check below lists those it still
-# sees in 3 steps of batch 8 on small models. Read the loop for: the variable that holds the data
-# set after one batch; how many $D$ updates come per $G$ update; what a `train_on_batch` call on $D$
-# can change (not $G$'s weights); what `generator.train_on_batch(noise, zeros)` fits $G$ to. Fix it so
-# that $G$ learns through $D$'s verdict with no `trainable` flags: choose the variables, as your step does.
+# With $D$ fixed, run the listing's cell and the `run_listing` cell again to see the loop's symptoms;
+# the check below lists those it still sees in 3 steps of batch 8 on small models. Read the loop for:
+# the variable that holds the data set after one batch; how many $D$ updates come per $G$ update; what a
+# `train_on_batch` call on $D$ can change (not $G$'s weights); what
+# `generator.train_on_batch(noise, zeros)` fits $G$ to. Fix it so that $G$ learns through $D$'s verdict with no `trainable` flags: choose
+# the variables, as your step does.
 
 # %%
 gu.checks.check_listing_loop(train_listing);
@@ -320,10 +324,26 @@ print("the same call after compile() again: changed D:", r["recompiled_changed_D
 #
 # ### The picture
 #
-# `show` calls `plt.imshow` with no colour map. Matplotlib's default, viridis, draws strokes yellow on
-# purple and stretches each image between its own darkest and brightest pixel, so a faint sample looks
-# as crisp as a bold one. (The article also never imports `numpy` and `matplotlib`, so as a script it
-# stops with `NameError`; this notebook's imports hide that.) Fix `show`:
+# `show` calls `plt.imshow` with no colour map and no pixel range. Below it draws one sample of the
+# listing's untrained generator, whose pixels all lie between about 0.2 and 0.8 (the title prints their
+# range): on the $[0, 1]$ scale, a mid-grey noise with no black and no white. Look at the colours and the
+# contrast.
+
+# %%
+plt.figure(figsize=(3, 3))
+with gu.runtime.quiet_retracing():  # extra code – each new Keras model retraces predict; the warning is noise here
+    show(build_generator())  # the listing's show, on an untrained listing generator
+pixels = plt.gca().images[0].get_array()
+plt.title(f"show(): pixels {pixels.min():.2f} to {pixels.max():.2f}")
+plt.show()
+
+# %% [markdown]
+# Matplotlib's default colour map, viridis, draws it in purples, greens and yellows, and stretches each
+# image between its own darkest and brightest pixel, so mid-grey noise spans the whole colour map, as a
+# bold black-and-white digit would.
+# (The article also never imports `numpy` and `matplotlib`, so as a script it stops with `NameError`;
+# this notebook's imports hide that.) Fix `show`, run the listing's cell and the picture again (mid-grey
+# noise now), then the check:
 
 # %%
 gu.checks.check_listing_show(show);
@@ -334,12 +354,13 @@ gu.checks.check_listing_show(show);
 #
 # ## 4. A convolutional GAN, trained with your step
 #
-# The DCGAN (Radford et al. 2015) replaces the MLPs with convolutions. A convolution slides a small
-# kernel (here $4 \times 4$) over the image; its **stride** is how far it moves between positions, so
-# stride 2 halves the height and width. A **transposed convolution** with stride 2 runs the other way
-# and doubles them. **Batch normalisation** rescales each feature to zero mean and unit variance over
-# the batch, then applies a learnt scale and shift, which keeps $G$'s layers in a range where they
-# learn (glossary: [transposed convolution](../docs/glossary.md#transposed-convolution),
+# The DCGAN (Radford et al. 2015) replaces the MLPs with convolutions. A convolution slides a small grid
+# of weights, a **kernel** (here $4 \times 4$; notebook 01's "filters"), over the image; its **stride**
+# is how far it moves between positions, so stride 2 halves the height and width. A **transposed
+# convolution** with stride 2 runs the other way and doubles them. **Batch normalisation** rescales each
+# feature to zero mean and unit variance over the batch, then applies a learnt scale and shift, which
+# keeps $G$'s layers in a range where they learn (glossary:
+# [transposed convolution](../docs/glossary.md#transposed-convolution),
 # [batch normalisation](../docs/glossary.md#batch-normalisation)).
 
 # %% [markdown]
@@ -354,13 +375,14 @@ display(gu.models.layer_table(generator))
 
 # %% [markdown]
 # $D$ runs the other way, $28 \times 28 \to 14 \times 14 \to 7 \times 7$: two stride-2 convolutions
-# (32 then 64 filters, $4 \times 4$ kernels, `padding="same"`), each followed by LeakyReLU(0.2), then
+# (32 then 64 filters, $4 \times 4$ kernels, `padding="same"`: zeros around the border so that stride 2
+# gives exactly half the size), each followed by LeakyReLU(0.2), then
 # `Flatten` and one `Dense` logit with no activation, and no batch normalisation. Write it; the check
 # runs it on a batch and tests that it is not linear; the main run trains your $D$.
 
 # %% tags=["build"]
 def build_dcgan_discriminator():
-    """Return a Keras model mapping (N, 28, 28, 1) images to (N, 1) logits through stride-2 convolutions."""
+    """Return a Keras model mapping (n, 28, 28, 1) images to (n, 1) logits through stride-2 convolutions."""
     return keras.Sequential([
         keras.Input((28, 28, 1)),
         layers.Conv2D(32, 4, strides=2, padding="same"),  # 28 x 28 -> 14 x 14
@@ -382,13 +404,15 @@ print(f"G: {g_params:,} parameters, D: {d_params:,} (G : D = {g_params / d_param
 # %% [markdown]
 # ### The main run
 #
-# Your `make_train_step` on this pair, with section 2's optimisers (Adam, $\eta = 2\cdot10^{-4}$,
-# $\beta_1 = 0.5$). At regular intervals the loop renders the **same 16 noise vectors** through $G$: a
-# fixed-noise strip, one row per moment of training, also written as an animated GIF beside the run.
-# The run prints its own time (classroom mode, `gu.classroom(True)`, trains 500 steps).
+# $G$ holds most of the parameters (the ratio printed above): its first dense layer alone has 627,200
+# (the table). Your `make_train_step` trains this pair with section 2's optimisers (Adam,
+# $\eta_G = \eta_D = 2\cdot10^{-4}$, $\beta_1 = 0.5$). At regular intervals the loop renders the **same 16 noise
+# vectors** through $G$: a fixed-noise strip, one row per moment of training, also written as an
+# animated GIF beside the run. The run prints its own time (classroom mode, `gu.classroom(True)`, trains
+# 500 steps).
 
 # %%
-main_steps = gu.fast(2000, 20)  # extra code – 20 steps in the test suite
+main_steps = gu.fast(2000, 20)
 if gu.classroom_replaces("training 500 steps", "2,000 steps", "train 2,000 (rerun the cells that build G and D first)"):
     main_steps = gu.fast(500, 20)
 z_strip = tf.constant(np.random.default_rng(1).standard_normal((16, latent_dim)), tf.float32)
@@ -427,12 +451,13 @@ plt.show()
 # %% [markdown]
 # ### How we score digits
 #
-# Notebook 05 explains each number. A reference digit classifier reads 2,000 fresh
-# samples. The **MNIST score** runs from 1 (one class) to 10 (ten crisp, equally common digits). The
-# **Fréchet distance** compares the mean and covariance of the classifier's features on fakes and on
-# real digits: 0 when they match, lower is better. **Classes covered** counts digits with at least 2%
-# of the samples. **Memorised** is the share of samples closer to a training digit than 99% of real
-# held-out digits are: near-copies. (Glossary: [MNIST score](../docs/glossary.md#mnist-score),
+# Notebook 05 explains each number. A reference digit classifier reads 2,000 fresh samples. The **MNIST
+# score** runs from 1 (one class) to 10 (ten crisp, equally common digits). The **Fréchet distance**
+# compares the mean and covariance of the classifier's features (the 128 values of its last hidden
+# layer) on fakes and on real digits: 0 when they match, lower is better. **Classes covered** counts
+# digits with at least 2% of the samples. **Memorised** is the share of samples closer to a training
+# digit than 99% of real held-out digits are: near-copies. Your run's numbers below are a baseline;
+# section 6 prints a long-trained model's beside them. (Glossary: [MNIST score](../docs/glossary.md#mnist-score),
 # [Fréchet distance](../docs/glossary.md#fréchet-distance--fid), [memorisation](../docs/glossary.md#memorisation).)
 
 # %%
@@ -446,12 +471,14 @@ print(f"your GAN, step {main_steps:,}: MNIST score {main_metrics['mnist_score']:
 # ## 5. The dashboard
 #
 # `gu.TrainingDashboard` wraps a `gu.GANTrainer`, the course's trainer: the same sequential step as
-# yours, with checkpoints and divergence checks. Here it takes over your trained pair with your
-# settings. **Step D**, **Step G**, **Step** (both), x10, x100, **Play/Pause**, Reset, Save, Load;
-# sliders for both learning rates and for $k$; the losses. Press Play and keep using the notebook.
+# yours, with checkpoints and divergence checks. Here it takes over your trained pair, with the same
+# loss and Adam settings as your run (its own code, not your functions). **Step D**, **Step G**,
+# **Step** (both), x10, x100, **Play/Pause**, Reset, Save, Load; sliders for both learning rates and for
+# $k$; the losses. At step 0 the loss panels are empty and the panel on the right shows your $G$'s
+# digits. Press Play and keep using the notebook.
 
 # %%
-trainer = gu.GANTrainer((generator, discriminator), x_real)  # your models, loss and optimiser settings
+trainer = gu.GANTrainer((generator, discriminator), x_real)  # your trained models; the course's step
 dash = gu.TrainingDashboard(trainer, update_every=10, score_every=500, score_samples=gu.fast(500, 50))
 display(dash)
 
@@ -497,12 +524,14 @@ print("saved to", gu.paths.display_path(run_dir), "| step", row_original["step"]
       (row_original["d_loss"], row_original["g_loss"]) == (row_resumed["d_loss"], row_resumed["g_loss"]))
 
 # %% [markdown]
-# Longer training gives the course's shipped generator below: 24,000 steps on all 60,000 digits, with
+# Longer training gives the course's shipped generator below (its steps and data are printed), with
 # the changes to your step that notebook 04 introduces, one failure at a time. Compare its strokes and
 # its variety with the last row of your strip.
 
 # %%
 shipped = gu.load_pretrained("dcgan")
+shipped_info = gu.pretrained.pretrained_manifest()["dcgan"]
+print(f"shipped generator: {shipped_info['steps']:,} steps; its data: {shipped_info['data'].split(' from ')[0]}")
 gu.show_images(gu.pretrained.generate(shipped, 32, seed=1), nrow=16, title="the shipped generator (notebook 04's recipe)")
 plt.show()
 
@@ -512,18 +541,22 @@ plt.show()
 # A **conditional GAN** (Mirza and Osindero 2014) gives both players the label $y$: $G(z, y)$ draws the
 # digit asked for and $D(x, y)$ judges whether $x$ is a real example *of that digit*. Ours uses a
 # **projection discriminator** (Miyato and Koyama 2018): $D$'s logit adds, to an unconditional term, the
-# inner product of a learnt embedding of $y$ with $D$'s features of $x$
+# inner product of a learnt **embedding** of $y$ (a vector of weights learnt for each digit) with $D$'s
+# features of $x$
 # ([glossary](../docs/glossary.md#projection-discriminator)). Below, the shipped conditional generator
 # (trained with notebook 04's recipe) is asked for 0-9 in turn: look for one digit per column.
 
 # %%
 cgenerator = gu.load_pretrained("cdcgan")
+cond_info = gu.pretrained.pretrained_manifest()["cdcgan"]
+print(f"conditional generator: {cond_info['steps']:,} steps; its data: {cond_info['data'].split(' from ')[0]}")
 gu.show_images(gu.pretrained.generate(cgenerator, 60, seed=0), nrow=10, title="conditional DCGAN: labels 0-9 in turn")
 plt.show()
 
 # %% [markdown]
-# Every class is asked for by construction, which the MNIST score rewards; compare its Fréchet
-# distance with your run's too:
+# Compare its scores with your run's. Two things differ: every class is asked for by construction,
+# which the MNIST score rewards, and it trained longer on more digits (printed above), which the
+# Fréchet distance shows too:
 
 # %%
 cond_metrics = gu.metrics.evaluate(gu.pretrained.generate(cgenerator, n_eval, seed=1), data)
@@ -535,10 +568,10 @@ print(f"conditional GAN: MNIST score {cond_metrics['mnist_score']:.2f}, Fréchet
 #
 # - A GAN step is two tapes: $D$'s update on real (1) and fake (0) logits, then $G$'s through the
 #   updated $D$ with $-\log D(G(z))$, each applied to its own model's variables.
-# - The article-style listing failed on a missing `Flatten`, then showed a shrinking data set, 128 $D$
-#   updates per $G$ update, a $G$ fitted alone to zeros, a "generator step" that trains $D$, labels with
-#   two meanings and a false-colour picture; a `trainable` flag set after `compile` holds or not
-#   depending on when Keras traces.
+# - The article-style listing failed on a missing `Flatten`, then showed a shrinking data set, 128
+#   (its batch size) $D$ updates per $G$ update, a $G$ fitted alone to zeros, a "generator step" that
+#   trains $D$, labels with two meanings and a false-colour picture; a `trainable` flag set after
+#   `compile` holds or not depending on when Keras traces.
 # - The same step trains a DCGAN; a fixed-noise strip shows the same $z$ becoming digits.
 # - Healthy curves hover near the equilibrium ($\log 4$), $D(x)$ a little above $D(G(z))$; the samples
 #   and scores, not the curves, reveal collapse.
@@ -550,9 +583,9 @@ print(f"conditional GAN: MNIST score {cond_metrics['mnist_score']:.2f}, Fréchet
 # ### Exercise 1: diagnose from the curves
 #
 # Three short runs of the same small GAN used $k = 1$, 2 and 5 $D$ updates per $G$ update, in an order
-# kept from you. From their committed curves, give each run its $k$ in `answer`. Then, for a run where
-# $D$ wins, say what you would change **first** in `choice`: `"fewer D steps"`, `"train longer"`,
-# `"sigmoid in D"` or `"minimax loss"`.
+# kept from you. The next cell trains them (300 generator steps each) and draws their curves; from the
+# curves, give each run its $k$ in `answer`. Then, for a run where $D$ wins, say what you would change
+# **first** in `choice`: `"fewer D steps"`, `"train longer"`, `"sigmoid in D"` or `"minimax loss"`.
 
 # %%
 quiz = gu.bugs.d_steps_quiz(x_real[:1000], steps=gu.fast(300, 30))
@@ -583,7 +616,7 @@ gu.checks.check_first_change(choice);
 prediction = None  # "near 0", "near 0.5" or "near 1"
 
 # %%
-swapped = gu.bugs.train_mlp_gan(x_real[:1000], steps=100, swap_labels=True)  # 100 steps in the tests too
+swapped = gu.bugs.train_mlp_gan(x_real[:1000], steps=100, swap_labels=True)
 print(f"D's labels swapped: D(x) {swapped['d_real'][-1]:.3f}  D(G(z)) {swapped['d_fake'][-1]:.3f}  "
       f"G loss {swapped['g_loss'][-1]:.3f}")
 gu.checks.check_predict_swap(prediction, history=swapped);
@@ -593,8 +626,9 @@ gu.checks.check_predict_swap(prediction, history=swapped);
 #
 # You want to know whether a change raises the MNIST score by at least a gap $\Delta = 0.1$. One run's
 # score varies from seed to seed with a standard deviation $\mathrm{sd}$ (`spread`), printed below from
-# notebook 04's study (three seeds of a run like yours). A difference of two averages counts if it is at
-# least twice its standard error. How many seeds per setting, `n_seeds`, do you need?
+# notebook 04's study (three seeds of one DCGAN setting). A difference of two averages counts if it is
+# at least twice its **standard error**: the standard deviation that difference would show if you
+# repeated the whole experiment with new seeds. How many seeds per setting, `n_seeds`, do you need?
 
 # %%
 study = gu.study.load_or_explain()  # data/results/stability.json, committed
@@ -609,8 +643,9 @@ gu.checks.check_seeds_needed(n_seeds, spread=spread, gap=gap);
 # %% [markdown]
 # ### Exercise 4: another label convention
 #
-# Some code labels **real = 0 and fake = 1**, so $D$'s logit $\ell$ means "probability fake",
-# $\sigma(\ell)$. Write $D$'s loss and $G$'s non-saturating loss for that convention, from logits, in a
+# Some code labels **real = 0 and fake = 1**, so the sigmoid of its discriminator's logit, $\sigma(\ell)$,
+# means "probability fake" (in this exercise only: elsewhere $D(x) = \sigma(\ell)$ is "probability
+# real"). Write $D$'s loss and $G$'s non-saturating loss for that convention, from logits, in a
 # form that stays finite for logits of $\pm 40$.
 
 # %%
