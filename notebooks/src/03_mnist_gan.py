@@ -26,7 +26,7 @@ if importlib.util.find_spec("gan_utils") is None:
 # article this course grew from. Then you steer training from a dashboard and ask a generator for a
 # chosen digit.
 #
-# About 2-3 minutes on a 2-core laptop (123 s with a 56 ms course-recipe step).
+# About 3 minutes on a 2-core laptop.
 #
 # A cell tagged `build` holds a function for you to write (this full edition holds a worked
 # solution). The cell after it checks your version and the notebook goes on with yours if it passed,
