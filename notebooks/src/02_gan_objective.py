@@ -24,7 +24,7 @@ if importlib.util.find_spec("gan_utils") is None:
 # A GAN is a game between two networks. Here you write that game down, build its pieces yourself
 # (two divergences, the best discriminator, the losses), and watch it play on toys small enough to
 # draw. The course [glossary](../docs/glossary.md) says more about each term linked below.
-# About a minute on a 2-core laptop.
+# **Running time:** about a minute on a 2-core laptop.
 
 # %% [markdown]
 # ## 1. The game

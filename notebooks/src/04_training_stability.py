@@ -27,7 +27,7 @@ if importlib.util.find_spec("gan_utils") is None:
 # every ingredient of the course recipe that 03's dashboard loaded. Terms are linked to the
 # [glossary](../docs/glossary.md).
 #
-# Time: about 3 minutes on a 2-core laptop.
+# **Running time:** about 3 minutes on a 2-core laptop.
 
 # %%
 import gan_utils as gu  # first: it imports TensorFlow without its start-up log noise
