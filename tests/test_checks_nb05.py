@@ -35,8 +35,9 @@ def slerp_right(z0, z1, tau):
     return (np.sin((1 - tau) * omega) * z0 + np.sin(tau * omega) * z1) / np.sin(omega)
 
 
-def draws_right(gap, spread):
-    return math.ceil(8 * spread ** 2 / gap ** 2 - 1e-9)
+def samples_right(fd_few, n_few, fd_many, n_many, gap):
+    c = (fd_few - fd_many) / (1 / n_few - 1 / n_many)
+    return math.ceil(c / gap - 1e-9)
 
 
 BUILDS = {  # exercise -> (check, worked solution, the course's own function a learner might call)
@@ -171,12 +172,17 @@ def test_copy_diagnosis():
     assert "not one of" in _verdict(check, "E")
 
 
-def test_draws_needed():
-    check = gu.checks.check_draws_needed
-    assert _quiet(check, draws_right)
-    assert "round up" in _verdict(check, lambda g, s: 8 * s ** 2 / g ** 2)
-    assert "variances add" in _verdict(check, lambda g, s: math.ceil(4 * s ** 2 / g ** 2 - 1e-9))
-    assert "one standard error" in _verdict(check, lambda g, s: math.ceil(2 * s ** 2 / g ** 2 - 1e-9))
+def test_samples_needed():
+    check = gu.checks.check_samples_needed
+    assert _quiet(check, samples_right)
+    assert "round up" in _verdict(check, lambda a, na, b, nb, g: (a - b) / (1 / na - 1 / nb) / g)
+    assert "bias-free value" in _verdict(check, lambda a, na, b, nb, g: math.ceil((a - b) * na / g - 1e-9))
+    assert "standard error" in _verdict(
+        check, lambda a, na, b, nb, g: math.ceil(((a - b) / (na ** -0.5 - nb ** -0.5) / g) ** 2 - 1e-9))
+    assert "single sample" in _verdict(check, lambda a, na, b, nb, g: math.ceil((a - b) / (1 / na - 1 / nb) - 1e-9))
+    assert "not written yet" in _verdict(check, lambda a, na, b, nb, g: None)
+    # section 2's printed numbers: mean FD 21.88 over draws of 100, 10.07 from 5,000; a gap of 0.5
+    assert samples_right(21.88, 100, 10.07, 5000, 0.5) == 2411
 
 
 def test_predictions_read_the_measurement():
@@ -194,7 +200,7 @@ def test_predictions_read_the_measurement():
 def test_every_hint_has_four_levels_and_the_first_two_hold_no_formula_or_code():
     assert set(nb05.HINTS) == {"frechet_gaussian", "nearest_distance", "parzen_log_density", "slerp",
                                "predict_fid_samples", "fd_by_hand", "predict_truncation", "copy_diagnosis",
-                               "draws_needed"}
+                               "samples_needed"}
     for name, levels in nb05.HINTS.items():
         assert len(levels) == 4 and all(levels), name
         question, step, _, code = levels

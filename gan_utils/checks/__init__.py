@@ -37,7 +37,7 @@ from .nb03 import (check_d_steps, check_dcgan_discriminator, check_discriminator
                    check_listing_labels, check_listing_loop, check_listing_show, check_predict_swap, check_seeds_needed,
                    check_train_step)
 from .nb04 import check_design, check_diagnosis, check_gradient_penalty, check_linear_critic_penalty, check_power_iteration_step, check_predict_hinge_lead, check_smoothed_optimal_d
-from .nb05 import (check_copy_diagnosis, check_draws_needed, check_fd_by_hand, check_frechet_gaussian, check_nearest_distance,
+from .nb05 import (check_copy_diagnosis, check_samples_needed, check_fd_by_hand, check_frechet_gaussian, check_nearest_distance,
                    check_parzen_log_density, check_predict_fid_samples, check_predict_truncation, check_slerp)
 
 __all__ = [
@@ -62,5 +62,5 @@ __all__ = [
     "check_predict_hinge_lead", "check_linear_critic_penalty", "check_smoothed_optimal_d",
     # notebook 05
     "check_frechet_gaussian", "check_nearest_distance", "check_parzen_log_density", "check_predict_fid_samples",
-    "check_slerp", "check_fd_by_hand", "check_predict_truncation", "check_copy_diagnosis", "check_draws_needed",
+    "check_slerp", "check_fd_by_hand", "check_predict_truncation", "check_copy_diagnosis", "check_samples_needed",
 ]

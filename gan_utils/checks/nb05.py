@@ -98,14 +98,15 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
         r"median; a rate near 0 with a larger median means rough samples, not privacy.",
         "```python\ndiagnosis = 'C'\n```",
     ),
-    "draws_needed": (
-        "An average of n independent draws is less noisy than one draw. By how much, and how noisy is the "
-        "difference of two such averages?",
-        "One generator's average over n draws has standard error spread divided by the square root of n. What "
-        "is the standard error of the difference between two such independent averages?",
-        r"$\mathrm{gap} \ge 2\cdot\mathrm{spread}\sqrt{2/n} \iff n \ge 8\,\mathrm{spread}^2/\mathrm{gap}^2$; "
-        r"round up to a whole number.",
-        "```python\nreturn math.ceil(8 * spread ** 2 / gap ** 2)\n```",
+    "samples_needed": (
+        "If the bias at n samples is c/n, each measured FD is one large-sample value plus its own bias. How many "
+        "unknowns does that leave, and how many measurements do you have?",
+        "Subtract the two measurements: the large-sample value cancels and only c is left to find. Then ask for "
+        "which n the bias c/n is no larger than the gap.",
+        r"$\mathrm{FD}_{few} - \mathrm{FD}_{many} = c\,(1/n_{few} - 1/n_{many})$, so "
+        r"$c = (\mathrm{FD}_{few} - \mathrm{FD}_{many}) / (1/n_{few} - 1/n_{many})$; then $c/n \le \mathrm{gap} \iff "
+        r"n \ge c/\mathrm{gap}$: round up to a whole number.",
+        "```python\nc = (fd_few - fd_many) / (1 / n_few - 1 / n_many)\nreturn math.ceil(c / gap - 1e-9)\n```",
     ),
 }
 
@@ -356,24 +357,30 @@ def check_copy_diagnosis(diagnosis) -> CheckResult:
     return report(CheckResult(name, False, f"you chose {answer}. {COPY_VERDICTS[answer]}"))
 
 
-def check_draws_needed(draws_needed: Callable | None) -> CheckResult:
-    """Check notebook 05's exercise: how many independent draws per generator separate two mean scores by 2 s.e.
+def check_samples_needed(samples_needed: Callable | None) -> CheckResult:
+    """Check notebook 05's exercise: how many samples bring FD's 1/n small-sample bias, fitted to two measurements, below a gap.
 
     Introduced in notebook 05.
     """
-    cases = [(0.7, 0.6), (1.0, 1.0), (2.0, 0.5), (0.1, 0.5), (3.0, 1.2)]
+    cases = [(21.88, 100, 10.07, 5000, 0.5), (30.0, 50, 12.0, 2000, 1.5), (15.0, 100, 9.0, 10000, 0.3),
+             (50.0, 20, 20.0, 500, 2.0), (8.0, 200, 5.0, 1000, 0.7)]
 
-    def reference(gap, spread):
-        return math.ceil(8 * spread ** 2 / gap ** 2 - 1e-9)
+    def _c(fd_few, n_few, fd_many, n_many):
+        return (fd_few - fd_many) / (1 / n_few - 1 / n_many)
+
+    def reference(fd_few, n_few, fd_many, n_many, gap):
+        return math.ceil(_c(fd_few, n_few, fd_many, n_many) / gap - 1e-9)
 
     mistakes = [
-        (lambda g, s: math.ceil(4 * s ** 2 / g ** 2 - 1e-9),
-         "you treated the other generator's average as exact; both averages are noisy, and their variances add."),
-        (lambda g, s: 8 * s ** 2 / g ** 2, "a number of draws is whole: round up."),
-        (lambda g, s: math.ceil(2 * s ** 2 / g ** 2 - 1e-9),
-         "that separates the means by one standard error of their difference; the exercise asks for two."),
-        (lambda g, s: math.ceil(2 * math.sqrt(2) * s / g - 1e-9),
-         "the standard error shrinks with the square root of n, so n grows with the SQUARE of spread over gap."),
+        (lambda a, na, b, nb, g: math.ceil((a - b) * na / g - 1e-9),
+         "you took the FD from n_many samples as the bias-free value; it still carries a bias c / n_many, so fit c "
+         "from the DIFFERENCE of the two biases."),
+        (lambda a, na, b, nb, g: _c(a, na, b, nb) / g, "a number of samples is whole: round up."),
+        (lambda a, na, b, nb, g: math.ceil((((a - b) / (na ** -0.5 - nb ** -0.5)) / g) ** 2 - 1e-9),
+         "the bias shrinks like 1/n; 1/sqrt(n) is how a standard error shrinks, not a bias."),
+        (lambda a, na, b, nb, g: math.ceil(_c(a, na, b, nb) - 1e-9),
+         "that is c, the bias at a single sample: find the n at which c/n falls to the gap."),
     ]
-    return check_function("draws_needed", draws_needed, reference, cases,
-                          diagnose=gan_diagnosis(cases, mistakes), atol=1e-9, arg_names=["gap", "spread"])
+    return check_function("samples_needed", samples_needed, reference, cases,
+                          diagnose=gan_diagnosis(cases, mistakes), atol=1e-9,
+                          arg_names=["fd_few", "n_few", "fd_many", "n_many", "gap"])
