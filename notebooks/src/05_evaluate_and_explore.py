@@ -21,7 +21,7 @@ if importlib.util.find_spec("gan_utils") is None:
 # %% [markdown]
 # # 05 · Evaluate honestly, then explore the latent space
 #
-# About 3 minutes on a 2-core laptop.
+# **Running time:** about 3 minutes on a 2-core laptop.
 #
 # **Is a trained generator good?** We measure it several ways, including the 2014 paper's own metric,
 # and check that it does not copy its training digits. **What has it learned?** We walk its latent
