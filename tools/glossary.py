@@ -4,7 +4,7 @@ Usage:
     python tools/glossary.py check   list every entry whose pointer is not the term's first use (exit 1 if any)
     python tools/glossary.py fix     rewrite every pointer to the term's first use, as a link to that heading
 
-A notebook section is the text under one `##` or `###` heading of notebooks/src/NN_*.py (markdown and
+A notebook section is the text under one `#` (the title), `##` or `###` heading of notebooks/src/NN_*.py (markdown and
 code), in course order. A term's first use is the first section whose text matches one of the entry's
 patterns (PATTERNS below; by default the entry's title up to " (" or " /"). The pointer reads
 `*Introduced in:* [notebook 04, "2. The fixes, one idea each"](../notebooks/04_training_stability.ipynb#2.-The-fixes,-one-idea-each).`
@@ -25,7 +25,7 @@ PATTERNS: dict[str, tuple[str, ...]] = {
     "Batch": (r"\bbatch(es)?\b(?! normali)",),
     "Critic / critic score $s(x)$": (r"\bcritic\b",),
     "Discriminator $D$": (r"\bdiscriminator\b",),
-    "EMA of the generator's weights": (r"\bEMA\b", r"moving average"),
+    "EMA of the generator's weights": (r"\bEMA\b",),
     "Entropy": (r"cross-entropy", r"\bentropy\b"),
     "Epoch vs step": (r"\bepochs?\b",),
     "Evidence lower bound (ELBO)": (r"\bELBO\b", r"evidence lower bound"),
@@ -57,7 +57,8 @@ PATTERNS: dict[str, tuple[str, ...]] = {
     "Spectral norm / spectral normalisation": (r"spectral",),
     "TTUR (two time-scale update rule)": (r"\bTTUR\b", r"two time-scale"),
     "Variational autoencoder (VAE)": (r"\bVAE\b", r"variational autoencoder"),
-    "Wasserstein (earth-mover) distance": (r"Wasserstein", r"earth-mover"),
+    "Wasserstein (earth-mover) distance": (r"earth-mover",),
+    "Kernel": (r"kernel inception", r"\bKID\b"),
     "Dirac-GAN": (r"Dirac-GAN", r"Dirac GAN"),
     "Hinge loss": (r"\bhinge\b",),
     "LeakyReLU": (r"LeakyReLU", r"leaky ReLU"),
@@ -93,13 +94,13 @@ def anchor(heading: str) -> str:
 
 
 def sections() -> list[tuple[str, str, str, str]]:
-    """(notebook number, notebook stem, heading, text) of every ## / ### section, in course order."""
+    """(notebook number, notebook stem, heading, text) of every # / ## / ### section, in course order."""
     found = []
     for path in sorted(SOURCES.glob("[0-9][0-9]_*.py")):
         number, stem = path.stem[:2], path.stem
         heading, lines = None, []
         for line in path.read_text().splitlines():
-            match = re.match(r"^# (#{2,3}) (.+)$", line)
+            match = re.match(r"^# (#{1,3}) (.+)$", line)
             if match:
                 if heading is not None:
                     found.append((number, stem, heading, "\n".join(lines)))
