@@ -77,6 +77,47 @@ def make_step(order="right", eager=False):
     return make_train_step
 
 
+def make_step_k(mistake="right"):
+    """Exercise 4's step factory: the worked solution, or one of the known mistakes."""
+
+    def make_train_step_k(generator, discriminator, opt_d, opt_g, k):
+        latent_dim = generator.inputs[0].shape[-1]
+
+        def d_update(x_batch, n):
+            with tf.GradientTape() as tape:
+                real = discriminator(x_batch, training=True)
+                fake = discriminator(generator(tf.random.normal([n, latent_dim]), training=True), training=True)
+                d_loss = discriminator_loss(real, fake)
+            opt_d.apply_gradients(zip(tape.gradient(d_loss, discriminator.trainable_variables),
+                                      discriminator.trainable_variables))
+            return d_loss, real
+
+        def g_update(n):
+            with tf.GradientTape() as tape:
+                fake = discriminator(generator(tf.random.normal([n, latent_dim]), training=True), training=True)
+                g_loss = generator_loss(fake)
+            opt_g.apply_gradients(zip(tape.gradient(g_loss, generator.trainable_variables),
+                                      generator.trainable_variables))
+            return g_loss, fake
+
+        @tf.function
+        def step(x_batches):
+            n = tf.shape(x_batches)[1]
+            if mistake == "g_first":
+                g_loss, fake = g_update(n)
+            for i in range(1 if mistake == "d_once" else k):
+                d_loss, real = d_update(x_batches[0 if mistake == "same_batch" else i], n)
+                if mistake == "g_k_times":
+                    g_loss, fake = g_update(n)
+            if mistake not in ("g_first", "g_k_times"):
+                g_loss, fake = g_update(n)
+            return d_loss, g_loss, tf.reduce_mean(tf.sigmoid(real)), tf.reduce_mean(tf.sigmoid(fake))
+
+        return step
+
+    return make_train_step_k
+
+
 def build_dcgan_discriminator():
     return keras.Sequential([keras.Input((28, 28, 1)), layers.Conv2D(32, 4, strides=2, padding="same"),
                              layers.LeakyReLU(0.2), layers.Conv2D(64, 4, strides=2, padding="same"),
@@ -172,9 +213,7 @@ def test_the_worked_solutions_pass():
     assert quiet(gu.checks.check_listing_labels, fixed_batch)
     assert quiet(gu.checks.check_listing_loop, fixed_train)
     assert quiet(gu.checks.check_listing_show, show_fixed)
-    assert quiet(gu.checks.check_flipped_d_loss,
-                 lambda r, f: tf.reduce_mean(tf.nn.softplus(r)) + tf.reduce_mean(tf.nn.softplus(-f)))
-    assert quiet(gu.checks.check_flipped_g_loss, lambda f: tf.reduce_mean(tf.nn.softplus(f)))
+    assert quiet(gu.checks.check_train_step_k, make_step_k())
     assert quiet(gu.checks.check_seeds_needed, 5, spread=0.074, gap=0.1)
     assert quiet(gu.checks.check_first_change, "fewer D steps")
     assert quiet(gu.checks.check_d_steps, dict(gu.bugs.QUIZ_ORDER))
@@ -189,6 +228,7 @@ def test_the_course_step_trains_like_a_learner_step_and_passes_outside_the_windo
     (gu.checks.check_discriminator_loss, lambda r, f: gu.losses.discriminator_loss(r, f)),
     (gu.checks.check_generator_loss, lambda f: gu.losses.generator_loss(f)),
     (gu.checks.check_train_step, lambda g, d, a, b: gu.training.make_train_step(g, d, a, b)),
+    (gu.checks.check_train_step_k, lambda g, d, a, b, k: gu.training.make_train_step(g, d, a, b)),
     (gu.checks.check_dcgan_discriminator, lambda: gu.models.dcgan_discriminator()),
     (gu.checks.check_dcgan_discriminator, lambda: gu.models.build_gan("dcgan")[1]),
     (gu.checks.check_listing_discriminator, lambda: gu.models.mlp_discriminator()),
@@ -208,6 +248,25 @@ def test_calling_the_course_function_is_a_recognised_mistake(check, answer):
 def test_train_step_names_each_wrong_order(order, words):
     result = quiet(gu.checks.check_train_step, make_step(order))
     assert not result and words in result.message, result.message
+
+
+@pytest.mark.parametrize("mistake, words", [
+    ("g_k_times", "G was updated 3 times"), ("d_once", "D was updated once"),
+    ("same_batch", "the same real batch"), ("g_first", "G was updated first"),
+])
+def test_train_step_k_names_each_known_mistake(mistake, words):
+    result = quiet(gu.checks.check_train_step_k, make_step_k(mistake))
+    assert not result and "Recognised mistake" in result.message and words in result.message, result.message
+
+
+def test_train_step_k_refuses_the_course_step_run_k_times():
+    def calls_the_course(g, d, a, b, k):
+        one = gu.training.make_train_step(g, d, a, b)
+        return lambda xs: [one(xs[i]) for i in range(k)][-1]
+
+    result = quiet(gu.checks.check_train_step_k, calls_the_course)
+    assert not result and "WriteItYourself" in result.message
+    assert quiet(gu.checks.check_train_step_k, lambda g, d, a, b, k: None).message.startswith("your function gave")
 
 
 def test_train_step_asks_for_a_compiled_graph():
@@ -279,8 +338,6 @@ def test_the_labels_of_both_batches_are_checked():
     (gu.checks.check_discriminator_loss, lambda r, f: discriminator_loss(tf.sigmoid(r), tf.sigmoid(f)), "sigmoid"),
     (gu.checks.check_generator_loss, lambda f: tf.reduce_mean(tf.nn.softplus(f)), "labelling the fakes fake"),
     (gu.checks.check_generator_loss, lambda f: -tf.reduce_mean(tf.nn.softplus(f)), "minimax"),
-    (gu.checks.check_flipped_d_loss, discriminator_loss, "usual convention"),
-    (gu.checks.check_flipped_g_loss, generator_loss, "usual convention"),
 ])
 def test_loss_checks_name_each_mistake(check, answer, words):
     result = quiet(check, answer)

@@ -33,9 +33,8 @@ from .nb02 import (check_box_criterion, check_dirac_distances, check_gan_d_loss,
                    check_lsgan_losses, check_lsgan_optimal_d, check_optimal_discriminator, check_predict_fast_generator,
                    check_predict_gradient)
 from .nb03 import (check_d_steps, check_dcgan_discriminator, check_discriminator_loss, check_first_change,
-                   check_flipped_d_loss, check_flipped_g_loss, check_generator_loss, check_listing_discriminator,
-                   check_listing_labels, check_listing_loop, check_listing_show, check_predict_swap, check_seeds_needed,
-                   check_train_step)
+                   check_generator_loss, check_listing_discriminator, check_listing_labels, check_listing_loop,
+                   check_listing_show, check_predict_swap, check_seeds_needed, check_train_step, check_train_step_k)
 from .nb04 import check_design, check_diagnosis, check_gradient_penalty, check_linear_critic_penalty, check_power_iteration_step, check_predict_hinge_lead, check_smoothed_optimal_d
 from .nb05 import (check_copy_diagnosis, check_samples_needed, check_fd_by_hand, check_frechet_gaussian, check_nearest_distance,
                    check_parzen_log_density, check_predict_fid_samples, check_predict_truncation, check_slerp)
@@ -56,7 +55,7 @@ __all__ = [
     # notebook 03
     "check_discriminator_loss", "check_generator_loss", "check_train_step", "check_listing_discriminator",
     "check_listing_labels", "check_listing_loop", "check_listing_show", "check_dcgan_discriminator", "check_d_steps",
-    "check_first_change", "check_predict_swap", "check_seeds_needed", "check_flipped_d_loss", "check_flipped_g_loss",
+    "check_first_change", "check_predict_swap", "check_seeds_needed", "check_train_step_k",
     # notebook 04
     "check_gradient_penalty", "check_power_iteration_step", "check_diagnosis", "check_design",
     "check_predict_hinge_lead", "check_linear_critic_penalty", "check_smoothed_optimal_d",

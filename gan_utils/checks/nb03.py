@@ -142,21 +142,32 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
         r"\sqrt{2/n_{seeds}}$, i.e. $n_{seeds} \ge 8\,\mathrm{sd}^2/\Delta^2$; round up.",
         "```python\nn_seeds = math.ceil(8 * spread**2 / gap**2)\n```",
     ),
-    "flipped_d_loss": (
-        "If the logit now says how sure D is that an image is fake, which term of the usual loss belongs to "
-        "which batch?",
-        r"With $\sigma(\ell)$ = probability fake, which batch now has the target 1? Write each batch's cross-entropy "
-        r"term with its target first, then turn it into logit form.",
-        r"$L_D = \mathrm{mean}_i\,\mathrm{softplus}(\ell^{real}_i) + \mathrm{mean}_i\,\mathrm{softplus}(-\ell^{fake}_i)$.",
-        "```python\nreturn tf.reduce_mean(tf.nn.softplus(real_logits)) + tf.reduce_mean(tf.nn.softplus(-fake_logits))\n```",
-    ),
-    "flipped_g_loss": (
-        "Under the flipped convention, which label does the generator now want D to give its images, and "
-        "what is the non-saturating way to ask for it?",
-        r"The non-saturating loss asks for a high log-probability, under D, of the label G wants for its images. "
-        r"Which label is that here, and which probability does D give it?",
-        r"$L_G = -\mathrm{mean}_i\,\log(1 - \sigma(\ell^{fake}_i)) = \mathrm{mean}_i\,\mathrm{softplus}(\ell^{fake}_i)$.",
-        "```python\nreturn tf.reduce_mean(tf.nn.softplus(fake_logits))\n```",
+    "train_step_k": (
+        "Exercise 1's runs gave D several updates for each of G's. Inside one call of such a step, which of "
+        "your make_train_step's two updates repeats, which real images does each repetition see, and which "
+        "update comes last?",
+        "Compare with your make_train_step: one of its two tapes runs k times per call and the other once. A "
+        "typical wrong answer calls a one-update step k times: count how often G then moves, and which real "
+        "batch each of D's updates sees.",
+        r"For $i = 1, \dots, k$: $\theta_D \leftarrow \mathrm{opt}_D(\theta_D, \nabla_{\theta_D} L_D)$ on real "
+        r"batch $i$ of the stack and fresh noise; then, once, through the $D$ these $k$ updates leave, "
+        r"$\theta_G \leftarrow \mathrm{opt}_G(\theta_G, \nabla_{\theta_G} L_G)$ on fresh noise. Return $L_D$ and "
+        r"the mean $\sigma(\ell)$ on the real batch from the $k$-th update, $L_G$ and the mean $D(G(z))$.",
+        "```python\nlatent_dim = generator.inputs[0].shape[-1]\n\n@tf.function\ndef step(x_batches):\n"
+        "    n = tf.shape(x_batches)[1]\n    for i in range(k):  # k D updates, each on its own real batch\n"
+        "        with tf.GradientTape() as tape:\n"
+        "            real_logits = discriminator(x_batches[i], training=True)\n"
+        "            fake_logits = discriminator(generator(tf.random.normal([n, latent_dim]), training=True), training=True)\n"
+        "            d_loss = discriminator_loss(real_logits, fake_logits)\n"
+        "        grads = tape.gradient(d_loss, discriminator.trainable_variables)\n"
+        "        opt_d.apply_gradients(zip(grads, discriminator.trainable_variables))\n"
+        "    with tf.GradientTape() as tape:  # then one G update\n"
+        "        fake_logits = discriminator(generator(tf.random.normal([n, latent_dim]), training=True), training=True)\n"
+        "        g_loss = generator_loss(fake_logits)\n"
+        "    grads = tape.gradient(g_loss, generator.trainable_variables)\n"
+        "    opt_g.apply_gradients(zip(grads, generator.trainable_variables))\n"
+        "    return d_loss, g_loss, tf.reduce_mean(tf.sigmoid(real_logits)), tf.reduce_mean(tf.sigmoid(fake_logits))\n\n"
+        "return step\n```",
     ),
 }
 
@@ -798,37 +809,155 @@ def check_seeds_needed(n_seeds, spread: float = 0.074, gap: float = 0.1) -> Chec
                                            f"for the rule asked (the difference at least twice its standard error)."))
 
 
-def _flipped_cases_d() -> list[tuple]:
-    rng = np.random.default_rng(12)
-    return [(np.array([[1.0], [-2.0]], np.float32), np.array([[0.5], [3.0]], np.float32)),
-            (rng.normal(0, 3, (16, 1)).astype(np.float32), rng.normal(0, 3, (16, 1)).astype(np.float32)),
-            (np.array([[-40.0]], np.float32), np.array([[40.0]], np.float32))]
+STEP_K_CASES = (1, 3)
 
 
-def check_flipped_d_loss(flipped_d_loss: Callable | None) -> CheckResult:
-    """Check notebook 03's apply exercise: D's loss when the logit means 'fake' (real = 0, fake = 1).
+def _reference_k_steps(generator, discriminator, xs) -> dict:
+    """The pair's weights after k D updates then one G update, and after each known wrong order (plain gradient descent).
 
-    Introduced in notebook 03.
+    ``xs`` stacks k real batches. The pair's generator draws the same image for every z until G moves, so
+    every D update before G's is deterministic, and so is G's bias after G's first update.
     """
-    cases = _flipped_cases_d()
-    mistakes = [(lambda r, f: _reference_d_loss(r, f), "that is the usual convention's loss (real = 1): here a real "
-                                                        "image's target is 0."),
-                (lambda r, f: _reference_d_loss(f, r), "the fakes' and the reals' terms are swapped back: check which "
-                                                        "batch gets which target.")]
-    return check_function("flipped_d_loss", flipped_d_loss,
-                          lambda r, f: float(np.mean(_softplus(r)) + np.mean(_softplus(-np.asarray(f)))), cases,
-                          diagnose=gan_diagnosis(cases, mistakes), atol=1e-4, arg_names=["real_logits", "fake_logits"])
+    import keras
+    import tensorflow as tf
+
+    z = tf.zeros([xs.shape[1], 100])
+    g0, d0 = _weights(generator), _weights(discriminator)
+
+    def fresh():
+        g, d = keras.models.clone_model(generator), keras.models.clone_model(discriminator)
+        for model, start in ((g, g0), (d, d0)):
+            for v, w in zip(model.trainable_variables, start):
+                v.assign(w)
+        return g, d
+
+    def d_update(g, d, x):
+        with tf.GradientTape() as tape:
+            real, fake = d(x), d(g(z))
+            loss = tf.reduce_mean(tf.nn.softplus(-real)) + tf.reduce_mean(tf.nn.softplus(fake))
+        for v, grad in zip(d.trainable_variables, tape.gradient(loss, d.trainable_variables)):
+            v.assign_sub(STEP_LR_D * grad)
+        return float(loss)
+
+    def g_update(g, d):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(tf.nn.softplus(-d(g(z))))
+        for v, grad in zip(g.trainable_variables, tape.gradient(loss, g.trainable_variables)):
+            v.assign_sub(STEP_LR_G * grad)
+        return float(loss)
+
+    k = len(xs)
+    plans = {"right": list(xs), "first_batch": [xs[0]] * k, "last_batch": [xs[-1]] * k, "d_once_first": [xs[0]],
+             "d_once_last": [xs[-1]]}
+    out = {}
+    for case, batches in plans.items():
+        g, d = fresh()
+        d_losses = [d_update(g, d, x) for x in batches]
+        g_loss = g_update(g, d)
+        out[case] = {"g": _weights(g), "d": _weights(d), "d_loss": d_losses[-1], "g_loss": g_loss}
+    g, d = fresh()
+    g_update(g, d)  # G first: its bias moves through the D it started with
+    out["g_first"] = {"g": _weights(g)}
+    return out
 
 
-def check_flipped_g_loss(flipped_g_loss: Callable | None) -> CheckResult:
-    """Check notebook 03's apply exercise: G's non-saturating loss when the logit means 'fake'.
+def _iterations(optimizer) -> int:
+    return int(np.asarray(optimizer.iterations))
 
-    Introduced in notebook 03.
+
+def _one_k(make_train_step_k: Callable, k: int) -> CheckResult | None:
+    """Run the learner's factory and one step for this k; a failed verdict, or None when it matches the reference."""
+    import keras
+    import tensorflow as tf
+
+    name = "train_step_k"
+    generator, discriminator = _step_pair()
+    xs = np.random.default_rng(19).uniform(-1, 1, (k, 16, 28, 28, 1)).astype(np.float32)
+    refs = _reference_k_steps(generator, discriminator, xs)
+    g0, d0 = _weights(generator), _weights(discriminator)
+    opt_d, opt_g = keras.optimizers.SGD(STEP_LR_D), keras.optimizers.SGD(STEP_LR_G)
+    # The learner's code runs inside learner_code("train_step"): the course's make_train_step refuses there.
+    step, failed = run_safely(name, make_train_step_k, generator, discriminator, opt_d, opt_g, k,
+                              exercise="train_step")
+    if failed is not None:
+        return failed
+    if not callable(step):
+        return CheckResult(name, False, f"make_train_step_k gave back a {type(step).__name__}, not a step function "
+                                        f"to call on a stack of real batches.")
+    try:
+        with learner_code("train_step"):
+            out = step(tf.constant(xs))
+        out = [float(np.asarray(v)) for v in out]
+    except Exception as err:  # a learner's bug is reported, never raised
+        return CheckResult(name, False, f"with k = {k}, calling the step on a stack of {k} batches of 16 images, "
+                                        f"shape {xs.shape}, raised {_raised(err)}")
+    if len(out) != 4:
+        return CheckResult(name, False, f"the step gave back {len(out)} numbers, expected four, as make_train_step: "
+                                        f"D's loss, G's loss, the mean D(x) and the mean D(G(z)).")
+    g1, d1 = _weights(generator), _weights(discriminator)
+    d_moves, g_moves = _iterations(opt_d), _iterations(opt_g)
+    if _same(d0, d1, atol=0):
+        return CheckResult(name, False, f"with k = {k}, D's weights did not change: the step never applied D's "
+                                        f"gradient to D's variables with the optimiser passed in.")
+    if _same(g0, g1, atol=0):
+        return CheckResult(name, False, f"with k = {k}, G's weights did not change: the step never applied G's "
+                                        f"gradient to G's variables with the optimiser passed in.")
+    if g_moves > 1:
+        return CheckResult(name, False, f"Recognised mistake: with k = {k}, G's optimiser took {g_moves} steps in one "
+                                        f"call: G was updated {g_moves} times, as if a one-update step ran {k} "
+                                        f"times. G updates once per call, after all of D's updates.")
+    if k > 1 and (d_moves == 1 or _same(d1, refs["d_once_first"]["d"]) or _same(d1, refs["d_once_last"]["d"])):
+        return CheckResult(name, False, f"Recognised mistake: with k = {k}, D was updated once in the call: D must take "
+                                        f"{k} steps, one per real batch of the stack, before G's update.")
+    if not _same(g1[1:], refs["right"]["g"][1:]) and _same(g1[1:], refs["g_first"]["g"][1:]):
+        return CheckResult(name, False, "Recognised mistake: G was updated first, through D as it was before its "
+                                        "updates: G's update comes last, through the D its k updates leave.")
+    if not _same(d1, refs["right"]["d"]):
+        if k > 1:
+            for case, which in (("first_batch", "first"), ("last_batch", "last")):
+                if _same(d1, refs[case]["d"]):
+                    return CheckResult(name, False, f"Recognised mistake: with k = {k}, every one of D's updates saw "
+                                                    f"the same real batch, the stack's {which}: update i must use "
+                                                    f"real batch i of the stack.")
+        return CheckResult(name, False, f"with k = {k}, D's new weights differ from {k} gradient step(s) on D's loss "
+                                        f"(real = 1, fake = 0), one per real batch of the stack in order, taken with "
+                                        f"the optimiser passed in.")
+    if not _same(g1[1:], refs["right"]["g"][1:]):  # the bias: the kernel's step depends on the noise drawn
+        return CheckResult(name, False, f"with k = {k}, D is right but G's new weights differ from one step on the "
+                                        f"non-saturating loss through the D its {k} updates leave.")
+    d_loss, g_loss, d_real, d_fake = out
+    if not np.isclose(d_loss, refs["right"]["d_loss"], atol=1e-4):
+        return CheckResult(name, False, f"with k = {k}, the first number given back is {d_loss:.4f}; expected D's "
+                                        f"loss on its last update, before that update, {refs['right']['d_loss']:.4f}.")
+    if not np.isclose(g_loss, refs["right"]["g_loss"], atol=1e-4):
+        return CheckResult(name, False, f"with k = {k}, the second number given back is {g_loss:.4f}; expected G's "
+                                        f"loss through the updated D, {refs['right']['g_loss']:.4f}.")
+    if not (0 <= d_real <= 1 and 0 <= d_fake <= 1):
+        return CheckResult(name, False, f"the mean D(x) and D(G(z)) must be probabilities between 0 and 1, got "
+                                        f"{d_real:.3f} and {d_fake:.3f}: take the sigmoid of the logits.")
+    if not hasattr(step, "get_concrete_function"):
+        return CheckResult(name, False, "the step is right but runs eagerly, one Python operation at a time: "
+                                        "decorate it with TensorFlow's function decorator so that it is traced "
+                                        "into a graph once.")
+    return None
+
+
+def check_train_step_k(make_train_step_k: Callable | None) -> CheckResult:
+    """Check notebook 03's apply exercise: a compiled step with k D updates, one per real batch, then one G update.
+
+    Introduced in notebook 03. ``make_train_step_k(generator, discriminator, opt_d, opt_g, k)`` must give
+    back ``step(x_batches)``, ``x_batches`` a stack of k real batches. The check runs it once for k = 1
+    and once for k = 3 on the small pair of ``check_train_step`` (its G draws one image for every z) with
+    plain gradient descent, and compares the weights with a reference step.
     """
-    cases = _logit_cases()
-    mistakes = [(lambda f: float(np.mean(_softplus(-np.asarray(f)))),
-                 "that is the usual convention's generator loss: here G wants D to give its images the label 0."),
-                (lambda f: -float(np.mean(_softplus(-np.asarray(f)))),
-                 "that is the minimax form for this convention, which saturates when D wins.")]
-    return check_function("flipped_g_loss", flipped_g_loss, lambda f: float(np.mean(_softplus(f))), cases,
-                          diagnose=gan_diagnosis(cases, mistakes), atol=1e-4, arg_names=["fake_logits"])
+    name = "train_step_k"
+    if not callable(make_train_step_k):
+        return report(CheckResult(name, False, f"expected a function, got {type(make_train_step_k).__name__}."))
+    with quiet_retracing():
+        for k in STEP_K_CASES:
+            failed = _one_k(make_train_step_k, k)
+            if failed is not None:
+                return report(failed)
+    return report(CheckResult(name, True, f"for k = {' and k = '.join(map(str, STEP_K_CASES))}: k D updates, each "
+                                          f"on its own real batch, then one G update through the updated D, equal "
+                                          f"to a reference step; a compiled graph."))

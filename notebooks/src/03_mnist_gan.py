@@ -641,28 +641,25 @@ n_seeds = None  # a whole number of seeds per setting
 gu.checks.check_seeds_needed(n_seeds, spread=spread, gap=gap);
 
 # %% [markdown]
-# ### Exercise 4: another label convention
+# ### Exercise 4: $k$ updates of $D$ per update of $G$
 #
-# Some code labels **real = 0 and fake = 1**, so the sigmoid of its discriminator's logit, $\sigma(\ell)$,
-# means "probability fake" (in this exercise only: elsewhere $D(x) = \sigma(\ell)$ is "probability
-# real"). Write $D$'s loss and $G$'s non-saturating loss for that convention, from logits, in a
-# form that stays finite for logits of $\pm 40$.
+# Exercise 1's runs gave $D$ $k = 1$, 2 or 5 updates per $G$ update. Write such a step:
+# `make_train_step_k(generator, discriminator, opt_d, opt_g, k)` gives back a compiled
+# `step(x_batches)`, where `x_batches` stacks $k$ real batches, shape `(k, n, 28, 28, 1)`. One call
+# updates $D$ $k$ times, the $i$-th time on real batch $i$ and fresh noise, then updates $G$ once,
+# on fresh noise, through the $D$ those updates leave. Use your `discriminator_loss` and
+# `generator_loss`, and give back the four numbers your `make_train_step` gives back, $D$'s loss and
+# $D(x)$ from its last update. The check runs your step once with $k = 1$ and once with $k = 3$ on a
+# small pair and compares the weights with a reference step.
 
 # %%
-def flipped_d_loss(real_logits, fake_logits):
-    """D's loss when D's sigmoid says 'probability fake' (real = 0, fake = 1)."""
+def make_train_step_k(generator, discriminator, opt_d, opt_g, k):
+    """Return a compiled step(x_batches) for k stacked real batches: k updates of D, then one of G."""
     # Your code here
     return None
 
 
-def flipped_g_loss(fake_logits):
-    """G's non-saturating loss when D's sigmoid says 'probability fake'."""
-    # Your code here
-    return None
-
-
-gu.checks.check_flipped_d_loss(flipped_d_loss)
-gu.checks.check_flipped_g_loss(flipped_g_loss);
+gu.checks.check_train_step_k(make_train_step_k);
 
 # %% [markdown]
 # ## Solutions
@@ -748,20 +745,34 @@ assert gu.checks.check_seeds_needed(n_seeds, spread=spread, gap=gap)
 
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
-# Exercise 4. sigma(l) is now "probability fake": a fake's target is 1, a real's 0, so the two softplus
-# terms change places; G wants the label 0 for its fakes, -log(1 - sigma(l)) = softplus(l).
-def flipped_d_loss(real_logits, fake_logits):
-    """D's loss when D's sigmoid says 'probability fake' (real = 0, fake = 1)."""
-    return tf.reduce_mean(tf.nn.softplus(real_logits)) + tf.reduce_mean(tf.nn.softplus(-fake_logits))
+# Exercise 4. Section 2's first tape moves into a loop over the k real batches, each pass with fresh
+# noise; G's tape stays after the loop, once. k is a Python number, so the loop is unrolled when the
+# step is traced: one graph per k.
+def make_train_step_k(generator, discriminator, opt_d, opt_g, k):
+    """Return a compiled step(x_batches) for k stacked real batches: k updates of D, then one of G."""
+    latent_dim = generator.inputs[0].shape[-1]
+
+    @tf.function
+    def step(x_batches):
+        n = tf.shape(x_batches)[1]
+        for i in range(k):  # k D updates, each on its own real batch and fresh noise
+            with tf.GradientTape() as tape:
+                real_logits = discriminator(x_batches[i], training=True)
+                fake_logits = discriminator(generator(tf.random.normal([n, latent_dim]), training=True), training=True)
+                d_loss = discriminator_loss(real_logits, fake_logits)
+            grads = tape.gradient(d_loss, discriminator.trainable_variables)
+            opt_d.apply_gradients(zip(grads, discriminator.trainable_variables))
+        with tf.GradientTape() as tape:  # then one G update, through the D the loop leaves
+            fake_logits = discriminator(generator(tf.random.normal([n, latent_dim]), training=True), training=True)
+            g_loss = generator_loss(fake_logits)
+        grads = tape.gradient(g_loss, generator.trainable_variables)
+        opt_g.apply_gradients(zip(grads, generator.trainable_variables))
+        return d_loss, g_loss, tf.reduce_mean(tf.sigmoid(real_logits)), tf.reduce_mean(tf.sigmoid(fake_logits))
+
+    return step
 
 
-def flipped_g_loss(fake_logits):
-    """G's non-saturating loss when D's sigmoid says 'probability fake'."""
-    return tf.reduce_mean(tf.nn.softplus(fake_logits))
-
-
-assert gu.checks.check_flipped_d_loss(flipped_d_loss)
-assert gu.checks.check_flipped_g_loss(flipped_g_loss)
+assert gu.checks.check_train_step_k(make_train_step_k)
 
 # %% [markdown]
 # ## References
