@@ -615,8 +615,64 @@ def course_files() -> tuple[list[Path], list[Path]]:
     return found, [docs / name for name in LINKED_DOCS if (docs / name).is_file()]
 
 
+BUILD_TAG = "build"  # a code cell whose function bodies the learner writes
+STUDENT_BODY = "    ...  # your code here: the cell below checks it\n"
+
+
+def empty_build_bodies(source: str) -> str:
+    """A build cell's source with every top-level function body replaced by `...` (signature, docstring kept).
+
+    Not used in a notebook: the learner's copies (``gan-utils notebooks``/``lab``, ``make lab``) and the
+    student edition (``make student``) hand out build cells this way.
+    """
+    import ast
+
+    tree = ast.parse(source)
+    lines = source.splitlines(keepends=True)
+    cuts = []  # (first line of the body to drop, last line, indent), 0-based, inclusive
+    for node in tree.body:
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        body = node.body
+        keep = 1 if ast.get_docstring(node) is not None else 0
+        if keep >= len(body):
+            continue
+        indent = lines[body[keep].lineno - 1][: body[keep].col_offset]
+        cuts.append((body[keep].lineno - 1, node.end_lineno - 1, indent))
+    if not cuts:
+        raise ValueError("a build cell must define at least one function with a body to empty")
+    for first, last, indent in reversed(cuts):
+        lines[first:last + 1] = [indent + STUDENT_BODY.lstrip()]
+    return "".join(lines)
+
+
+def learner_cells(cells: list) -> list:
+    """Cells as a learner gets them: build bodies emptied; build, check and exercise cells without outputs.
+
+    Not used in a notebook: the learner's copies and the student edition are made with it. The cell after
+    a build cell checks it; its stored verdict came from the course's worked solution, so it is cleared;
+    so are the outputs of the Exercises section (a predict-then-run exercise's stored result).
+    """
+    exercises = False  # a predict-then-run exercise's stored result must not greet the learner
+    for cell in cells:
+        text = "".join(cell["source"]) if isinstance(cell.get("source"), list) else cell.get("source", "")
+        if cell.get("cell_type") == "markdown" and text.lstrip().startswith("## "):
+            exercises = text.lstrip().startswith("## Exercises")
+        elif exercises and cell.get("cell_type") == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+    code = [cell for cell in cells if cell.get("cell_type") == "code"]
+    for i, cell in enumerate(code):
+        if BUILD_TAG not in cell.get("metadata", {}).get("tags", []):
+            continue
+        text = "".join(cell["source"]) if isinstance(cell.get("source"), list) else cell.get("source", "")
+        cell["source"] = empty_build_bodies(text)
+        for target in code[i:i + 2]:
+            target["outputs"], target["execution_count"] = [], None
+    return cells
+
+
 def learner_notebook(source: Path) -> bytes:
-    """A course notebook as a learner's copy: no jupytext pairing in its metadata, its ../docs/ links pointing beside it.
+    """A course notebook as a learner's copy: unpaired, ../docs/ links pointing beside it, build bodies empty.
 
     Not used in a notebook: the command line's notebooks and lab sub-commands write these copies.
     """
@@ -626,6 +682,7 @@ def learner_notebook(source: Path) -> bytes:
         for cell in nb["cells"]:
             if cell.get("cell_type") == "markdown":
                 cell["source"] = _relink(cell.get("source", ""))
+        learner_cells(nb["cells"])
     except (ValueError, KeyError, TypeError, AttributeError) as err:
         raise RunFailed(f"{source}: not a readable notebook ({err})") from None
     return (json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")

@@ -448,7 +448,16 @@ def test_notebooks_copies_the_course_unpaired_with_the_glossary_beside_it(tmp_pa
         text = (REPO / "notebooks" / name).read_text()
         linked += "](../docs/glossary.md" in text
         course = json.loads(text.replace("](../docs/glossary.md", "](glossary.md"))
-        assert copy["cells"] == course["cells"], f"{name}: only the glossary link may change"
+        builds = [i for i, c in enumerate(course["cells"]) if "build" in c["metadata"].get("tags", [])]
+        assert builds, f"{name} has build cells"
+        for i in builds:  # the learner writes each build body; the worked solution stays in the course's notebook
+            assert copy["cells"][i]["source"] == cli.empty_build_bodies("".join(course["cells"][i]["source"]))
+            assert "...  # your code here" in copy["cells"][i]["source"] and not copy["cells"][i]["outputs"]
+        start = next(i for i, c in enumerate(copy["cells"]) if "".join(c["source"]).startswith("## Exercises"))
+        assert not any(c.get("outputs") for c in copy["cells"][start:]), "a copy's exercises show no stored result"
+        assert any(c.get("outputs") for c in copy["cells"][:start]), "a copy keeps the lesson's outputs"
+        assert cli.learner_cells(course["cells"]) == copy["cells"], \
+            f"{name}: only the glossary link and the build cells (and their checks' stored verdicts) may change"
         assert "../docs/" not in json.dumps(copy["cells"])
     assert linked >= 5, "the notebooks link to ../docs/glossary.md; the copies must link beside them"
 

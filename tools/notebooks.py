@@ -33,6 +33,7 @@ import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # tools/slides.py, also when this file is loaded by path
 import slides  # noqa: E402
+from gan_utils.cli import BUILD_TAG, empty_build_bodies, learner_cells  # noqa: E402
 from gan_utils.engine.switches import SNAPSHOT_ENV  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -239,37 +240,12 @@ Not in the student edition: ask your instructor, or compare with the full notebo
 tried every exercise."""
 
 
-STUDENT_BODY = "    ...  # your code here: the cell below checks it\n"
-
-
 def is_build(cell) -> bool:
     """A build cell: the learner writes the function bodies in it; the student edition empties them."""
-    return cell.get("cell_type") == "code" and "build" in cell.get("metadata", {}).get("tags", [])
+    return cell.get("cell_type") == "code" and BUILD_TAG in cell.get("metadata", {}).get("tags", [])
 
 
-def empty_bodies(source: str) -> str:
-    """The source with every top-level function's body replaced by `...` (its signature and docstring kept)."""
-    import ast
-
-    tree = ast.parse(source)
-    lines = source.splitlines(keepends=True)
-    cuts = []  # (first line of the body to drop, last line), 0-based, inclusive
-    for node in tree.body:
-        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            continue
-        body = node.body
-        keep = 1 if (isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant)
-                     and isinstance(body[0].value.value, str)) else 0
-        first = body[keep].lineno - 1 if keep < len(body) else None
-        if first is None:
-            continue
-        indent = lines[body[keep].lineno - 1][: body[keep].col_offset]
-        cuts.append((first, node.end_lineno - 1, indent))
-    if not cuts:
-        raise ValueError("a build cell must define at least one function with a body to empty")
-    for first, last, indent in reversed(cuts):
-        lines[first:last + 1] = [indent + STUDENT_BODY.lstrip()]
-    return "".join(lines)
+empty_bodies = empty_build_bodies  # the one implementation lives in gan_utils.cli (the wheel's copies use it too)
 
 
 def student_notebook(name: str) -> nbformat.NotebookNode:
@@ -281,9 +257,8 @@ def student_notebook(name: str) -> nbformat.NotebookNode:
             continue
         if cell.cell_type == "markdown" and cell.source.lstrip().startswith("## Solutions"):
             cell = nbformat.v4.new_markdown_cell(SOLUTIONS_NOTE)
-        if is_build(cell):
-            cell.source = empty_bodies(cell.source)
         cells.append(cell)
+    learner_cells(cells)
     first_markdown = next(i for i, c in enumerate(cells) if c.cell_type == "markdown")
     cells.insert(first_markdown + 1, nbformat.v4.new_markdown_cell(STUDENT_HEADER))
     nb.cells = cells
@@ -349,6 +324,7 @@ def learner_copy(dest: Path = WORK, names: list[str] | None = None, fresh: tuple
             continue
         nb.metadata.pop("jupytext", None)  # a copy pairs with nothing (the course's notebooks carry no such key either)
         nb.metadata[COPY_KEY] = {"copied_from": f"notebooks/{path.name}", "digest": inputs_digest(nb)}
+        learner_cells(nb.cells)  # the learner writes each build cell's bodies (the full edition's are the answer key)
         nbformat.write(nb, target)
         written.append(target)
     return written

@@ -115,8 +115,8 @@ print("test images per digit: ", np.bincount(embedded.y_test).tolist())
 # Careful: arithmetic on `uint8` wraps around at 256.
 
 # %% [markdown]
-# A cell like the next one, a function with a docstring, is yours to write: this copy holds a worked
-# solution, the student edition leaves the body empty. The cell after it checks your function on
+# A cell like the next one, a function with a docstring, is yours to write: your copy leaves its body
+# empty (the course's own notebook holds a worked solution). The cell after it checks your function on
 # several inputs, then hands the notebook your function if it passed, else the course's version, in
 # one printed line, so the notebook always runs to the end. Stuck? `gu.checks.hint("scale_images")`
 # helps one level per call: a question, a first step, the maths, the code.

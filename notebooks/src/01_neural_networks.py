@@ -26,8 +26,8 @@ if importlib.util.find_spec("gan_utils") is None:
 #
 # **Running time:** about a minute on a 2-core laptop.
 #
-# **Your turn.** A cell that defines a function with a docstring is yours to write (the student
-# edition leaves its body empty; this copy holds a worked solution). The next cell checks it, then
+# **Your turn.** A cell that defines a function with a docstring is yours to write (your copy leaves
+# its body empty; the course's own notebook holds a worked solution). The next cell checks it, then
 # hands the notebook your function if it passed, else the course's version, in one printed line: the
 # notebook always runs to the end. `gu.checks.hint("name")` helps, one level per call. Terms in bold
 # are defined where they first appear; the [glossary](../docs/glossary.md) has more.

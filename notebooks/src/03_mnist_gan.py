@@ -26,10 +26,10 @@ if importlib.util.find_spec("gan_utils") is None:
 # article this course grew from. Then you steer training from a dashboard and ask a generator for a
 # chosen digit.
 #
-# About 3 minutes on a 2-core laptop.
+# **Running time:** about 3 minutes on a 2-core laptop.
 #
-# A cell tagged `build` holds a function for you to write (this full edition holds a worked
-# solution). The cell after it checks your version and the notebook goes on with yours if it passed,
+# A cell tagged `build` holds a function for you to write (your copy leaves its body empty; the
+# course's own notebook holds a worked solution). The cell after it checks your version and the notebook goes on with yours if it passed,
 # else with the course's, saying which in one line. `gu.checks.hint("name")` gives one more level of
 # help per call. Terms are defined where they first appear, and in the [glossary](../docs/glossary.md).
 
