@@ -25,8 +25,9 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
     "tanh_reach": (
         "Under this scaling, where does a full-ink pixel land, and which part of that range can a tanh output "
         "never produce?",
-        "A tanh output never exceeds 1. Find the stored pixel value that lands exactly on 1 under this scaling, "
-        "then decide which side of it the unreachable pixels lie on.",
+        "First line: under this scaling a stored 0 lands on 0 and a stored 255 on 2, while a tanh output stays "
+        "between -1 and 1. A common slip later: the share asked for is over every pixel of every image, "
+        "background included, not over the inked pixels only.",
         r"$\text{pixel}/127.5 > 1 \iff \text{pixel} > 127.5$; the share is the mean of that test over every pixel "
         r"of every image, about 13% of all MNIST pixels (about 70% of the inked ones).",
         "```python\nshare = float((data.x_train > 127.5).mean())\n```",
@@ -43,8 +44,8 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
     "to_pixels": (
         "Generated images arrive as floats in [-1, 1], or, after resizing or blending, a hair outside. What "
         "must change to store them as 0..255 pixels: the range, the type, or both? What can a uint8 not hold?",
-        "Undo section 3's map step by step, in the reverse order. Then deal with the two things a float has that "
-        "a uint8 cannot hold: decimals, and values outside 0..255.",
+        "First line: the straight line that sends -1 to 0 and +1 to 255 is section 3's map solved for the pixel. "
+        "Then feed your function 0.999 and 1.04 and compare what comes out with what you expect.",
         r"$\text{pixel} = \mathrm{round}\big((x + 1)\cdot 127.5\big)$, clipped to $[0, 255]$, stored as `uint8`. "
         r"Without the clip, $x = 1.04$ gives 260, which wraps around to 4: black.",
         "```python\nreturn np.clip(np.rint((x + 1.0) * 127.5), 0, 255).astype(np.uint8)\n```",

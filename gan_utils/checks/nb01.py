@@ -70,9 +70,8 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
     "softplus_derivative": (
         "Softplus is the logarithm of an expression in a. Which rule differentiates a logarithm of something, "
         "and what is the derivative of the something?",
-        r"The derivative of a logarithm of something is the something's derivative divided by the something: "
-        r"$\frac{d}{da}\log g(a) = g'(a)/g(a)$. Decide what $g$ is here, differentiate it, then look for a "
-        r"function of section 1 in the fraction you get.",
+        r"First step: name the inside, $g(a) = 1 + e^{a}$, so that softplus is the logarithm of $g(a)$, and "
+        r"differentiate $g$ on its own. What is left is how the logarithm's own slope combines with it.",
         r"$\frac{d}{da}\log(1+e^{a}) = \frac{e^{a}}{1+e^{a}} = \frac{1}{1+e^{-a}} = \sigma(a)$: it tends to 1 for "
         r"large $a$ (no saturation on the right) and to 0 for very negative $a$.",
         "```python\nreturn sigmoid(a)  # your sigmoid: softplus' slope is the sigmoid itself\n```",
@@ -80,8 +79,8 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
     "mse_gradient": (
         "How fast does the squared error change when p moves, and how fast does p change when a moves? What "
         "does the chain rule do with two such rates?",
-        r"Write $\partial L/\partial a$ as $\partial L/\partial p$ times $\partial p/\partial a$ and find each "
-        r"factor on its own: the first is the derivative of a square; section 2's derivation met the second.",
+        r"First line: $\frac{\partial L}{\partial a} = \frac{\partial L}{\partial p}\cdot\frac{dp}{da}$. Work "
+        r"out each factor by itself, and write the second from $p$ alone: `mse_gradient` gets $p$, not $a$.",
         r"$\frac{\partial L}{\partial p} = p - y$ and $\frac{dp}{da} = p(1-p)$, so "
         r"$\frac{\partial L}{\partial a} = (p-y)\,p\,(1-p)$. At $y = 1$, $p = 0.01$ that is about $-0.0098$, "
         r"against the cross-entropy's $p - y = -0.99$.",
@@ -90,8 +89,8 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
     "constant_guess": (
         "If the model must give every example the same probability q, the mean loss is a function of q alone. "
         "Where is a smooth function of one variable smallest?",
-        r"With 30% of the labels equal to 1, the mean loss is $-\big(0.3\log q + 0.7\log(1-q)\big)$. "
-        r"Set its derivative with respect to $q$ to zero and solve.",
+        r"First line: with every $p_i = q$, each example of class 1 costs $-\log q$. Write what each example of "
+        r"class 0 costs, then the mean over a data set in which 30% of the labels are 1: a function of $q$ alone.",
         r"$-\frac{0.3}{q} + \frac{0.7}{1-q} = 0 \Rightarrow q = 0.3$, the share of class 1. The loss there is "
         r"$-(0.3\log 0.3 + 0.7\log 0.7) \approx 0.611$, below the $\log 2 \approx 0.693$ of $q = 0.5$.",
         "```python\nbest_q = 0.3\nbest_loss = -(0.3 * np.log(0.3) + 0.7 * np.log(0.7))\n```",

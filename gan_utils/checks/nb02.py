@@ -36,10 +36,11 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
     "optimal_discriminator": (
         "At one point x the integrand of V depends on a single number, the value D gives to x. For which value of "
         "that number is the integrand largest?",
-        r"With $a = p_{data}(x)$ and $b = p_g(x)$, differentiate $f$ term by term (the chain rule for "
-        r"$\log(1-t)$), set $f'(t) = 0$, then multiply through by $t(1-t)$ so that no fraction is left.",
-        r"$a(1-t) = b\,t$ gives $t^* = \frac{a}{a+b}$, a maximum since $f''(t) = -\frac{a}{t^2} - \frac{b}{(1-t)^2} < 0$: "
-        r"$D^*(x) = \frac{p_{data}(x)}{p_{data}(x) + p_g(x)}$.",
+        r"At one $x$ the two densities $p_{data}(x)$ and $p_g(x)$ are fixed numbers. Differentiate $f$ term by "
+        r"term (the chain rule for $\log(1-t)$), set $f'(t) = 0$, then multiply through by $t(1-t)$ so that no "
+        r"fraction is left.",
+        r"$p_{data}(x)(1-t) = p_g(x)\,t$ gives $D^*(x) = t^* = \frac{p_{data}(x)}{p_{data}(x) + p_g(x)}$, a maximum "
+        r"since $f''(t) = -\frac{p_{data}(x)}{t^2} - \frac{p_g(x)}{(1-t)^2} < 0$.",
         "```python\nreturn p_data / (p_data + p_g)\n```",
     ),
     "gan_d_loss": (
@@ -62,16 +63,18 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
     "gan_g_loss_non_saturating": (
         "This loss is the one D would pay on a real image, paid instead on G's fakes. Which label does it use, "
         "and how does the logarithm of a sigmoid stay finite for a logit of minus 40?",
-        r"Section 1 rewrote $\log\sigma(\ell)$ with softplus so that it stays finite. This loss is that term "
-        r"with which sign, and averaged over which batch?",
+        r"First line: with $\ell_i$ D's logit on fake $i$, the loss is $-\frac{1}{n}\sum_i \log\sigma(\ell_i)$. "
+        r"A typical first try computes $\sigma(\ell_i)$ and then its logarithm, which gives $\log 0$ once a logit "
+        r"is very negative. What must replace that logarithm?",
         r"$L_G^{\mathrm{NS}} = -\mathbb{E}_z[\log D(G(z))] = \mathbb{E}[\mathrm{softplus}(-\ell_{fake})]$.",
         "```python\nreturn np.mean(np.logaddexp(0, -fake_logits))\n```",
     ),
     "predict_gradient": (
         "You wrote both losses as functions of the logit. How steep is each where D is almost sure that the fakes "
         "are fake?",
-        r"Differentiate each loss with respect to $\ell$, using $\frac{d}{d\ell}\mathrm{softplus}(\ell) = \sigma(\ell)$ "
-        r"and the chain rule; then put $\sigma(\ell) = 0.01$ in both and compare their sizes.",
+        r"A typical wrong answer compares the two losses' values: near $D(G(z)) = 0$ the minimax loss is close to "
+        r"0 and the non-saturating one is large. The question is about slopes. Start from the softplus forms "
+        r"you wrote in section 4.",
         r"Minimax: $|{-\sigma(\ell)}| = 0.01$. Non-saturating: $\frac{d}{d\ell}\mathrm{softplus}(-\ell) = "
         r"-(1 - \sigma(\ell))$, size $0.99$: about 100 times larger.",
         "```python\nprediction = 'non-saturating'\n```",
@@ -79,8 +82,9 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
     "lsgan_losses": (
         "Each player's loss is a squared distance between a score and a target. Which target does each player "
         "want, for which batch?",
-        r"D's loss has two averages, one per batch, each with its $\frac{1}{2}$; G's loss has one, on the fakes only. "
-        r"The targets are the three numbers of the exercise's text.",
+        r"First line: a real sample adds $\frac{1}{2}(s(x) - 1)^2$ to D's loss, the squared distance from its "
+        r"score to D's target for real data, averaged over the real batch. Now write D's part for the fakes, and "
+        r"G's loss, each with its own target.",
         r"$L_D = \tfrac{1}{2}\mathbb{E}_x[(s(x) - 1)^2] + \tfrac{1}{2}\mathbb{E}_z[(s(G(z)) + 1)^2]$, "
         r"$L_G = \tfrac{1}{2}\mathbb{E}_z[s(G(z))^2]$.",
         "```python\nd_loss = 0.5 * np.mean((real_scores - 1) ** 2) + 0.5 * np.mean((fake_scores + 1) ** 2)\n"
@@ -98,9 +102,9 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
     "gaussian_d_star_logit": (
         "Which single number, fed to the sigmoid, gives D*? Say it with the two densities, then ask what their "
         "logarithms look like for Gaussians.",
-        r"Divide the top and bottom of $D^*$ by $p_{data}(x)$ and compare with $\sigma(\ell) = 1/(1 + e^{-\ell})$: "
-        r"which $\ell^*$ makes $e^{-\ell^*} = p_g/p_{data}$? Keep it in logarithms, and write the logarithm of a "
-        r"Gaussian density.",
+        r"First line: divide the top and the bottom of $D^*$ by $p_{data}(x)$, so that its numerator is 1. For "
+        r"the closed form, write the logarithm of a Gaussian density before anything else, and keep everything "
+        r"in logarithms: at $x = \pm 40$ the densities themselves are 0.",
         r"$\log \mathcal{N}(x; \mu, \mathrm{std}^2) = -\log \mathrm{std} - \frac{1}{2}\log 2\pi - \frac{(x-\mu)^2}{2\,\mathrm{std}^2}$, "
         r"so $\ell^*(x) = \log\frac{\mathrm{std}_g}{\mathrm{std}_{data}} - \frac{(x-\mu_{data})^2}{2\,\mathrm{std}_{data}^2} "
         r"+ \frac{(x-\mu_g)^2}{2\,\mathrm{std}_g^2}$.",
@@ -109,8 +113,9 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
     ),
     "box_criterion": (
         "Split the line into the stretches where one box, or both, put mass. What is D* on each stretch?",
-        r"On $[0, 1)$ only the data put mass, so $D^* = 1$ and $\log D^* = 0$ there; on $(2, 3]$ only $G$ does. "
-        r"Now $[1, 2]$: what is $D^*$ there, and how much of each box's mass lies on it?",
+        r"First step: 1 and 2 cut the line into three stretches. On each, write the two densities' values, then "
+        r"$D^*$ from section 3's formula. A common slip: where one density is 0, a logarithm looks infinite, but "
+        r"the 0 in front of it makes that term 0.",
         r"$C(G) = \tfrac{1}{2}\log 1 + \tfrac{1}{2}\log\tfrac{1}{2} + \tfrac{1}{2}\log\tfrac{1}{2} + \tfrac{1}{2}\log 1 "
         r"= -\log 2$, so $\mathrm{JSD} = \frac{1}{2}\log 2$.",
         "```python\nc_boxes = -math.log(2)\n```",
@@ -118,8 +123,8 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
     "dirac_distances": (
         "Which property of two distributions gives the JSD its largest value, and do the two Diracs have it? "
         "For the distance: how much mass moves, and how far?",
-        r"Put both on the two points $\{0, \theta\}$: $P = [1, 0]$ and $Q = [0, 1]$ when $\theta \ne 0$, and "
-        r"your `js_divergence` takes it from there. At $\theta = 0$ there is one point.",
+        r"First step: list the points where either Dirac puts mass, and write each distribution as a vector of "
+        r"probabilities over that list. How long is the list, and does its length depend on $\theta$?",
         r"$\mathrm{JSD} = \log 2$ for every $\theta \ne 0$ and $0$ at $\theta = 0$; the earth-mover distance is "
         r"$|\theta|$ (all the mass travels $|\theta|$).",
         "```python\nif theta == 0:\n    return 0.0, 0.0\n"

@@ -160,8 +160,10 @@ print(f"ten sigmoid slopes multiply a gradient by at most {0.25 ** 10:.1e}")
 # %% [markdown]
 # ## 2. Loss and gradient descent by hand
 #
-# Our first learning problem: 200 points in 2-D from two overlapping clouds, labelled 1 and 0. One
-# neuron will learn $p = \sigma(\mathbf{w}^\top\mathbf{x} + b)$, its estimate of "probability of
+# Our first learning problem: 200 points in 2-D from two overlapping clouds, labelled 1 and 0. Here
+# the neuron's input $\mathbf{x} = (x_1, x_2)$ is one such point, not an image (from section 6 on, and
+# in the rest of the course, a plain $x$ is an image). One neuron will learn
+# $p = \sigma(\mathbf{w}^\top\mathbf{x} + b)$, its estimate of "probability of
 # class 1". Later, class 1 becomes "real image" and class 0 "fake". The plot shows the two clouds:
 # notice that they overlap, so no straight line can separate them completely.
 

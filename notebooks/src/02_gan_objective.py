@@ -29,7 +29,8 @@ if importlib.util.find_spec("gan_utils") is None:
 # %% [markdown]
 # ## 1. The game
 #
-# The [**generator**](../docs/glossary.md#generator-g) $G$ turns latent noise $z \sim p_z = \mathcal{N}(0, I)$ into a sample $G(z)$;
+# The [**generator**](../docs/glossary.md#generator-g) $G$ turns latent noise $z \sim p_z = \mathcal{N}(0, I)$ (a Gaussian with mean 0 and identity covariance $I$,
+# i.e. independent standard normal coordinates) into a sample $G(z)$;
 # its samples follow a distribution $p_g$. The [**discriminator**](../docs/glossary.md#discriminator-d) $D$ looks at a sample $x$ and outputs a
 # [**logit**](../docs/glossary.md#logit) $\ell$, a raw score; $D(x) = \sigma(\ell) = 1/(1+e^{-\ell})$ is its probability that $x$ is
 # real. Labels are real $= 1$, fake $= 0$ throughout the course. On this notebook's toys $x$ is a
@@ -155,17 +156,18 @@ print(f"always heads vs always tails: KL = {kl_divergence(heads, tails)}, "
 #
 # **Step 1: from $z$ to $x$.** The fakes $x = G(z)$ follow $p_g$: that is what $p_g$ means. So averaging
 # any function $F$ of a fake over the noise is averaging $F$ over $p_g$,
-# $\mathbb{E}_{z\sim p_z}[F(G(z))] = \int p_g(x) F(x)\,dx$, when $p_g$ has a density (true of the toys;
+# $\mathbb{E}_{z\sim p_z}[F(G(z))] = \int p_g(x) F(x)\,dx$, when $p_g$ has a **density** $p_g(x)$, a function
+# whose integral over any region is the probability of landing in it (true of the toys;
 # Arjovsky and Bottou 2017 show an image generator's often has none). With $F = \log(1-D)$:
 #
 # $$V(D,G) = \int \big[\,p_{data}(x)\log D(x) + p_g(x)\log(1-D(x))\,\big]\,dx .$$
 
 # %% [markdown]
 # **Step 2: maximise at each $x$.** Fix $G$ and let $D$ be any function at all (the paper's unlimited
-# capacity), so it chooses every value $D(x)$ separately. At one $x$, write $a = p_{data}(x)$,
-# $b = p_g(x)$ and $t = D(x) \in (0, 1)$: $D$ maximises
+# capacity), so it chooses every value $D(x)$ separately. At one $x$ the densities $p_{data}(x)$ and
+# $p_g(x)$ are two fixed numbers; write $t = D(x) \in (0, 1)$: $D$ maximises
 #
-# $$f(t) = a\log t + b\log(1-t).$$
+# $$f(t) = p_{data}(x)\log t + p_g(x)\log(1-t).$$
 #
 # Set $f'(t) = 0$, solve for $t$, and check that it is a maximum. Your answer, as a function of the two
 # densities (NumPy arrays, elementwise), is the [**optimal discriminator**](../docs/glossary.md#optimal-discriminator) $D^*$: write it below.
@@ -193,7 +195,8 @@ optimal_discriminator = gu.checks.yours_or_reference(optimal_discriminator)
 
 # %% [markdown]
 # Does a trained network find $D^*$? Take $p_{data} = \mathcal{N}(0, 1)$ and a frozen "generator"
-# $p_g = \mathcal{N}(1.5, 0.7^2)$, train an MLP discriminator on samples of both
+# $p_g = \mathcal{N}(1.5, 0.7^2)$ (1-D Gaussians, written $\mathcal{N}(\text{mean}, \text{std}^2)$), train an
+# MLP discriminator on samples of both
 # (`gu.toy.fit_discriminator`), and overlay its output on your $D^*$. Look for the trained curve
 # hugging the dashed one where the samples are, and for the printed largest gap.
 
@@ -431,7 +434,8 @@ print(f"  2 JSD, i.e. C(G) + log 4           {slope(two_jsd):.4f}")
 # one generator update, each with Adam (a gradient step scaled by running averages of past gradients;
 # $\beta_1 = 0.5$ makes it forget faster than the default 0.9) on batches of 128, with the engine's
 # non-saturating loss. That is the shape of Algorithm 1 of Goodfellow et al. (2014), whose experiments
-# used $k = 1$ and plain gradient steps with momentum; the dashboard's **G loss** menu switches to the
+# used $k = 1$ and plain gradient steps with momentum (each step also adds a fraction of the previous
+# step); the dashboard's **G loss** menu switches to the
 # minimax cost.
 
 # %% [markdown]
