@@ -108,8 +108,9 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
     "d_steps": (
         "Which player gets more practice when k is larger, and what does a player that practises more do to "
         "its own loss and to its opinion of the fakes?",
-        "Rank the three runs by where D's loss settles and by how low D(G(z)) sits; more D updates per G "
-        "update move both the same way.",
+        "Read both panels at their right-hand end, where the moving averages have levelled off, not at the "
+        "start. Describe each run in words before you give it a k: which D ends up surest that the fakes are "
+        "fake, and do the two panels agree on that?",
         r"With $k$ D updates per G update, D is nearer its best response to the current G: the larger $k$, the "
         r"lower D's loss and $D(G(z))$.",
         "```python\nanswer = {label: k for label, k in zip(sorted(runs, key=lambda l: np.mean(runs[l]['d_loss'][-50:])), (5, 2, 1))}\n```",
@@ -135,8 +136,10 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
     "seeds_needed": (
         "How much does the average of several runs wobble compared with one run, and how much does a difference "
         "of two such averages wobble?",
-        r"One run's score wobbles by $\mathrm{sd}$; the average of $n_{seeds}$ runs by $\mathrm{sd}/\sqrt{n_{seeds}}$. "
-        r"A difference of two such averages wobbles more than either one: by how much?",
+        r"Write the condition with $n_{seeds}$ as the unknown: $\Delta \ge 2 \times$ (the standard error of the "
+        r"difference of the two averages). A typical wrong answer puts $\mathrm{sd}$ itself in that bracket: "
+        r"that is how much one run wobbles, not an average of $n_{seeds}$ runs, and not a difference of two "
+        r"averages. Work out what each of those two changes does before you solve for $n_{seeds}$.",
         r"Variances of independent quantities add, so the difference's variance is $2\,\mathrm{sd}^2/n_{seeds}$ and "
         r"its standard error $\mathrm{sd}\sqrt{2/n_{seeds}}$. Ask $\Delta \ge 2\,\mathrm{sd}"
         r"\sqrt{2/n_{seeds}}$, i.e. $n_{seeds} \ge 8\,\mathrm{sd}^2/\Delta^2$; round up.",
@@ -146,9 +149,9 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
         "Exercise 1's runs gave D several updates for each of G's. Inside one call of such a step, which of "
         "your make_train_step's two updates repeats, which real images does each repetition see, and which "
         "update comes last?",
-        "Compare with your make_train_step: one of its two tapes runs k times per call and the other once. A "
-        "typical wrong answer calls a one-update step k times: count how often G then moves, and which real "
-        "batch each of D's updates sees.",
+        "Start from a copy of your make_train_step. x_batches has one more axis than its x_batch had: work out "
+        "first where the batch size n comes from now, and how to pick out one of the k real batches. A typical "
+        "wrong answer calls a one-update step k times: count how often G then moves in one call.",
         r"For $i = 1, \dots, k$: $\theta_D \leftarrow \mathrm{opt}_D(\theta_D, \nabla_{\theta_D} L_D)$ on real "
         r"batch $i$ of the stack and fresh noise; then, once, through the $D$ these $k$ updates leave, "
         r"$\theta_G \leftarrow \mathrm{opt}_G(\theta_G, \nabla_{\theta_G} L_G)$ on fresh noise. Return $L_D$ and "

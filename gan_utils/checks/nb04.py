@@ -45,8 +45,10 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
     "design_experiment": (
         "If a change did nothing, how likely is it that every seed still lands on the same side, and how does "
         "that shrink with each seed you add?",
-        "Treat each seed as a coin flip when the change does nothing, then ask what 'all on the same side' means "
-        "for n flips. For the steps, walk the printed differences from the last measurement backwards.",
+        "For (a), try three seeds first: list every way a change that does nothing could land them, each seed "
+        "better or worse with equal chance, and count the ways that count as 'all on the same side'. For (b), "
+        "a typical wrong answer gives the first printed step where the recipe is ahead on average: test each "
+        "seed on its own, on every line from your step on.",
         r"All $n$ seeds agree by chance with probability $2\cdot 2^{-n}$: $n = 5$ gives 0.0625, $n = 6$ gives "
         r"0.031 < 0.05. The recipe beat the run without spectral norm on every seed at step 3,500 and at "
         r"every measurement after it, but not at 3,000.",
@@ -55,16 +57,18 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
     "predict_hinge_lead": (
         "What made section 2's generator stall: D being fast, or what G's loss does once D is sure a fake is "
         "fake?",
-        "Write G's hinge loss as a function of one fake's score and take its slope: does it depend on how "
-        "confident D is?",
+        "A typical wrong answer reads the margin in D's hinge loss and concludes that G, too, stops learning "
+        "from fakes that score below -1. But G is trained by its own loss, not by D's: go back to section 2's "
+        "pair of hinge formulas and look only at the one G minimises.",
         r"$L_G = -\mathbb{E}[s(G(z))]$ has slope $-1$ per score for every fake, however low its score: G keeps "
         r"getting a full-size signal however far ahead D is.",
         "```python\nprediction = 'learns'\n```",
     ),
     "linear_critic_penalty": (
         "Where the critic is linear, does its gradient depend on the point at which you take it?",
-        "Differentiate the score of a linear critic with respect to its input x. What is left of x, and of the "
-        "mixing fraction, in the result?",
+        "Start with one pixel: nudge the j-th pixel of a mixed image by a small amount, every other pixel "
+        "fixed, and ask how much the score changes. That is one entry of the gradient whose length the penalty "
+        "compares with 1.",
         r"$\nabla_x (w^\top x + b) = w$ everywhere, so $\mathrm{GP} = (\lVert w\rVert_2 - 1)^2$ whatever the "
         r"images and the fractions $\epsilon$.",
         "```python\nreturn (np.linalg.norm(w) - 1.0) ** 2\n```",
@@ -72,9 +76,9 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
     "smoothed_optimal_d": (
         "Redo notebook 02's pointwise argument: which term of D's objective changes when the real target is "
         "no longer 1?",
-        "Work at one point x, as in notebook 02. Only the real images' term changes: it becomes notebook 01's "
-        "cross-entropy against the target 1 - alpha, which rewards log(1 - D) a little as well. Write D's "
-        "objective at x with it, then set its derivative with respect to D to zero.",
+        "Work at one point x, as in notebook 02, and change only what the new real target changes. A typical "
+        "wrong answer multiplies the real images' log D term by 1 - alpha and stops there: write notebook 01's "
+        "cross-entropy for a target of 1 - alpha in full before you touch the objective.",
         r"$\frac{(1-\alpha)p_{data}}{D} - \frac{\alpha p_{data} + p_g}{1-D} = 0$ gives "
         r"$D^*_\alpha = \frac{(1-\alpha)\,p_{data}}{p_{data} + p_g}$.",
         "```python\nreturn (1 - alpha) * p_data / (p_data + p_g)\n```",

@@ -438,10 +438,11 @@ gu.show_images(np.concatenate(list(strip.values())), nrow=16,
 plt.show()
 
 # %% [markdown]
-# The curves, faint per step and bold as a moving average. At the game's equilibrium $D$ cannot tell
-# real from fake: $D(x) = D(G(z)) = 1/2$ and $D$'s loss is $\log 4 \approx 1.386$ (dashed). In a
-# healthy run $D$'s loss hovers a little below it without sinking towards 0, and $D(x)$ sits a little
-# above $D(G(z))$, both away from 0 and 1. "$D$ wins" looks like $D$'s loss $\to 0$ and $D(G(z)) \to 0$;
+# The curves, faint per step and bold as a moving average. At the game's **equilibrium** (a state
+# that neither player can improve on by changing alone) $D$ cannot tell real from fake:
+# $D(x) = D(G(z)) = 1/2$ and $D$'s loss is $\log 4 \approx 1.386$ (dashed). In a healthy run $D$'s
+# loss hovers a little below it without sinking towards 0, and $D(x)$ sits a little above $D(G(z))$,
+# both away from 0 and 1. "$D$ wins" looks like $D$'s loss $\to 0$ and $D(G(z)) \to 0$;
 # collapse to a few digits shows in the samples, not the curves (notebook 04).
 
 # %%
@@ -453,8 +454,9 @@ plt.show()
 #
 # Notebook 05 explains each number. A reference digit classifier reads 2,000 fresh samples. The **MNIST
 # score** runs from 1 (one class) to 10 (ten crisp, equally common digits). The **Fréchet distance**
-# compares the mean and covariance of the classifier's features (the 128 values of its last hidden
-# layer) on fakes and on real digits: 0 when they match, lower is better. **Classes covered** counts
+# compares the mean and **covariance** (how two quantities vary together; for 128 features, a
+# $128 \times 128$ matrix) of the classifier's features (the 128 values of its last hidden layer) on
+# fakes and on real digits: 0 when they match, lower is better. **Classes covered** counts
 # digits with at least 2% of the samples. **Memorised** is the share of samples closer to a training
 # digit than 99% of real held-out digits are: near-copies. Your run's numbers below are a baseline;
 # section 6 prints a long-trained model's beside them. (Glossary: [MNIST score](../docs/glossary.md#mnist-score),
@@ -497,9 +499,9 @@ dash.snapshot()
 # %% [markdown]
 # ### When a loss becomes NaN
 #
-# A numerical accident (forced here: $G$'s first kernel set to infinity) makes the losses NaN. The
-# dashboard pauses, says what happened and offers **Restore last good state**: the last finite weights
-# the trainer kept or, if those are bad too, the last **Save**.
+# A numerical accident (forced here: the weight matrix of $G$'s first, Dense, layer set to infinity)
+# makes the losses NaN. The dashboard pauses, says what happened and offers **Restore last good
+# state**: the last finite weights the trainer kept or, if those are bad too, the last **Save**.
 
 # %%
 dash.save()  # a known good state

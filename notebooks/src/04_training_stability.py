@@ -193,7 +193,7 @@ show_bought("Adam β₁ = 0")
 
 # %%
 if gu.classroom_replaces("read the three-seed check data/results/pairs.json",
-                         "training the pair on seed 0, 2 x 200 steps (about 40 s where a recipe step takes 70 ms)", "train it"):
+                         "training the pair on seed 0, 2 x 200 steps", "train it"):
     gu.pairs.plot_check(pairs_check, "d_wins")
     d_wins = {"minimax": gu.GANTrainer("dcgan", x_real, seed=0, **gu.pairs.pair("d_wins").failure_settings)}
     d_wins["minimax"].step(gu.fast(100, 5), mode="d")  # for the next cell: D alone soon rejects every fake
@@ -256,8 +256,8 @@ print(f"ratio: {norms['non_saturating'] / norms['minimax']:.0f}x")
 # \qquad L_G = -\,\mathbb{E}_z\big[s(G(z))\big].$$
 #
 # $D$ stops pushing once real images score above 1 and fakes below $-1$, so it cannot win without
-# bound; $G$'s slope per score is $-1$ whatever $D$ thinks, so it never saturates. With it, and with
-# the non-saturating loss instead:
+# bound (exercise 3 asks what this loss does for $G$ when $D$ leads). With it, and with the
+# non-saturating loss instead:
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -275,7 +275,7 @@ show_bought("hinge loss")
 # In [**mode collapse**](../docs/glossary.md#mode-collapse) $G$ draws only a few kinds of sample (here,
 # a few digits) out of the many the data hold. For a **fixed** $D$, the best $G$ puts all its mass on the one
 # image $D$ likes most; only a $D$ that keeps learning punishes that. Start from a good generator, the shipped one (`dcgan_embedded`, the
-# recipe trained 8,000 steps on these digits). A fresh recipe $D$ trains alone for 50 steps; then $D$
+# recipe trained on these digits). A fresh recipe $D$ trains alone for 50 steps; then $D$
 # is frozen and $G$ trains alone (learning rate $2\cdot10^{-3}$), watched through the digit
 # classifier's class histogram.
 
@@ -325,7 +325,7 @@ print("the frozen D's mean score s(G(z)) on G's samples: "
 
 # %%
 if gu.classroom_replaces("read the three-seed check data/results/pairs.json",
-                         "training the pair on seed 0, 2 x 3,000 steps (about 35 s where a recipe step takes 70 ms)", "train it"):
+                         "training the pair on seed 0, 2 x 3,000 steps", "train it"):
     gu.pairs.plot_check(pairs_check, "mode_collapse")
 else:
     ring_pair = gu.pairs.run("mode_collapse", seed=0)
@@ -429,8 +429,9 @@ power_iteration_step = gu.checks.yours_or_reference(power_iteration_step)
 
 # %% [markdown]
 # Now on a real kernel: the second convolution of section 3's recipe $D$. Its kernel $(4, 4, c_{in},
-# c_{out})$ is reshaped to a matrix $(16\,c_{in}, c_{out})$, as the paper does. Your function runs 20
-# steps from a random $\mathbf{r}$; numpy's SVD gives the exact value.
+# c_{out})$, for $c_{in}$ input and $c_{out}$ output channels, is reshaped to a matrix
+# $(16\,c_{in}, c_{out})$, as the paper does. Your function runs 20 steps from a random $\mathbf{r}$;
+# numpy's SVD gives the exact value.
 
 # %%
 sn_layers = [layer for layer in healthy.discriminator.layers if isinstance(layer, gu.layers.SpectralNorm)]
@@ -458,7 +459,7 @@ print(f"the layer's own estimate, refined once per training call: {float(sn_laye
 
 # %%
 if gu.classroom_replaces("read the three-seed check data/results/pairs.json",
-                         "training the pair on seed 0, 2 x 250 steps (about 25 s where a recipe step takes 70 ms)", "train it"):
+                         "training the pair on seed 0, 2 x 250 steps", "train it"):
     gu.pairs.plot_check(pairs_check, "divergence")
 else:
     hot_pair = gu.pairs.run("divergence", seed=0, data=data)
@@ -479,9 +480,11 @@ plt.show()
 print("three seeds:", gu.pairs.spread_line(pairs_check, "divergence"))
 
 # %% [markdown]
-# Compare how many steps each run kept (legend) and the panel titles. Without spectral norm the run
-# diverged within a few steps, and the trainer rolled it back to step 0, so its samples are the
-# untrained generator's; with it, the losses stayed finite to the end. But its samples hold no digit:
+# Read the panel titles and the legend. Without spectral norm the losses blew up within a few steps
+# (the title gives the step; the three-seed line counts the finite steps before it). The trainer then
+# rolled back to its last saved state, kept every 50 steps, here step 0, and dropped the steps after
+# it: hence "0 steps kept", no red curve, and the untrained generator's grey samples. With spectral
+# norm the blue curve runs to the end. But its samples hold no digit:
 # a bounded $D$ keeps the game from blowing up, it does not make steps 500 times too large useful.
 #
 # ### Fix: spectral norm, and the room it buys
@@ -500,8 +503,10 @@ show_bought("learning rate 8e-4")
 # The [**earth-mover distance**](../docs/glossary.md#wasserstein-earth-mover-distance) (Wasserstein-1)
 # between two distributions is the least total work, mass times distance moved, that turns one into
 # the other: $\mathrm{EM}(p_{data}, p_g) = \inf_{\pi} \mathbb{E}_{(x, x')\sim\pi}\lVert x - x'\rVert$ over
-# couplings $\pi$ (joint distributions whose marginals are $p_{data}$ and $p_g$). Unlike the JSD, which
-# stays at $\log 2$ while two distributions do not overlap, it shrinks as $p_g$ moves towards $p_{data}$.
+# couplings $\pi$ (joint distributions of pairs $(x, x')$ whose marginals, the distributions of $x$
+# alone and of $x'$ alone, are $p_{data}$ and $p_g$), $\inf_\pi$ taking the least value over them.
+# Unlike the JSD, which stays at $\log 2$ while two distributions do not overlap, it shrinks as $p_g$
+# moves towards $p_{data}$.
 # By Kantorovich-Rubinstein duality, $\mathrm{EM} = \max_{s\ \text{1-Lipschitz}} \mathbb{E}[s(x)] - \mathbb{E}[s(G(z))]$:
 # a critic that maximises this difference estimates $\mathrm{EM}$ (Arjovsky et al. 2017).
 
@@ -511,8 +516,9 @@ show_bought("learning rate 8e-4")
 # WGAN-GP (Gulrajani et al. 2017) keeps the critic near 1-Lipschitz with a
 # [**penalty**](../docs/glossary.md#gradient-penalty) instead of spectral norm. A 1-Lipschitz critic at
 # its best has slope 1 along the straight lines between real and fake images, so the penalty looks
-# there: at $\hat x = \epsilon x + (1-\epsilon)\tilde x$, one fraction $\epsilon \sim U(0, 1)$ per image
-# ($x$ real, $\tilde x$ fake), it penalises each gradient's length for differing from 1:
+# there: at $\hat x = \epsilon x + (1-\epsilon)\tilde x$, one fraction $\epsilon \sim U(0, 1)$
+# (uniform between 0 and 1) per image ($x$ real, $\tilde x$ fake), it penalises each gradient's
+# length for differing from 1:
 #
 # $$\mathrm{GP} = \mathbb{E}\big[(\lVert\nabla_{\hat x} s(\hat x)\rVert_2 - 1)^2\big],\qquad
 # L_s = \mathbb{E}[s(G(z))] - \mathbb{E}[s(x)] + \lambda\,\mathrm{GP},\ \lambda = 10 .$$
@@ -622,7 +628,7 @@ if fixes:
 # %% [markdown]
 # **Retrain a variant yourself.** Set `RETRAIN` to any name in the table (for example
 # `"hinge loss + spectral norm"`) and run the cell: it trains that variant for 1,000 generator steps,
-# seed 0 (about a minute where a recipe step takes 70 ms), and draws your run, dashed, over the study's.
+# seed 0, and draws your run, dashed, over the study's.
 
 # %%
 RETRAIN = None  # e.g. "hinge loss + spectral norm"
