@@ -27,6 +27,8 @@ PATTERNS: dict[str, tuple[str, ...]] = {
     "Discriminator $D$": (r"\bdiscriminator\b",),
     "EMA of the generator's weights": (r"\bEMA\b",),
     "Entropy": (r"cross-entropy", r"\bentropy\b"),
+    "Equilibrium": (r"\bequilibrium\b",),
+    "Density": (r"\bdensity\b", r"\bdensities\b"),
     "Epoch vs step": (r"\bepochs?\b",),
     "Evidence lower bound (ELBO)": (r"\bELBO\b", r"evidence lower bound"),
     "Fréchet distance / FID": (r"Fr[ée]chet", r"\bFID\b"),
