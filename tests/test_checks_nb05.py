@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import io
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -163,13 +164,37 @@ def test_fd_by_hand():
     assert "one number" in _verdict(check, "7")
 
 
+def test_fd_by_hand_confirms_with_your_function_only_after_a_right_answer():
+    check = gu.checks.check_fd_by_hand
+    calls = []
+
+    def spy(*args):
+        calls.append(args)
+        return frechet_right(*args)
+
+    for wrong in (None, 5, 8, "7"):
+        assert not _quiet(check, wrong, confirm_with=spy)
+    assert not calls, "the confirmation ran before a right answer: the cell would show the answer"
+    right = _verdict(check, 7, confirm_with=spy)
+    assert len(calls) == 1 and "gives 7.0000" in right
+    assert "raised ZeroDivisionError" in _verdict(check, 7, confirm_with=lambda *a: 1 / 0)
+    assert "Run your frechet_gaussian" in _verdict(check, 7)
+
+
+def test_the_exercise_cell_does_not_compute_the_answer():
+    source = (Path(__file__).resolve().parents[1] / "notebooks" / "src" / "05_evaluate_and_explore.py").read_text()
+    exercises = source[source.index("# ## Exercises"):source.index("# ## Solutions")]
+    assert "np.diag([1.0, 4.0])" not in exercises and "frechet_gaussian(" not in exercises
+
+
 def test_copy_diagnosis():
     check = gu.checks.check_copy_diagnosis
-    assert _quiet(check, "C") and _quiet(check, "c")
-    assert "FARTHER" in _verdict(check, "B")
-    assert "quality says nothing" in _verdict(check, "A").lower() or "Quality says nothing" in _verdict(check, "A")
-    assert "noise" in _verdict(check, "D")
-    assert "not one of" in _verdict(check, "E")
+    assert _quiet(check, "G3") and _quiet(check, "g3")
+    assert "FARTHER" in _verdict(check, "G2")
+    assert "Quality says nothing" in _verdict(check, "G1")
+    assert "noise" in _verdict(check, "G4")
+    assert "not one of" in _verdict(check, "G5") and "not one of" in _verdict(check, "C")
+    assert "set diagnosis to 'G1'" in _verdict(check, None)
 
 
 def test_samples_needed():
@@ -208,3 +233,12 @@ def test_every_hint_has_four_levels_and_the_first_two_hold_no_formula_or_code():
         assert GIVEAWAY.search(step) is None, (name, step)
         assert "```python" in code and "```python" not in question + step, name
         assert hints.all_hints()[name] == levels
+
+
+def test_the_exercises_second_hints_are_partial_steps():
+    steps = {name: nb05.HINTS[name][1] for name in ("fd_by_hand", "samples_needed", "predict_truncation",
+                                                      "copy_diagnosis")}
+    assert not any(ch.isdigit() for ch in steps["fd_by_hand"]), "no term of the answer worked out"
+    assert "ubtract" not in steps["samples_needed"] and "cancel" not in steps["samples_needed"]
+    assert "trace" not in steps["predict_truncation"].lower()
+    assert "Quality" not in steps["copy_diagnosis"] and "G3" not in steps["copy_diagnosis"]

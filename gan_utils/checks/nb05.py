@@ -74,8 +74,9 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
     "fd_by_hand": (
         "Both covariances are diagonal, so they commute. What is the square root of a diagonal matrix, and "
         "can you then treat each coordinate as its own one-dimensional problem?",
-        "Coordinate 1 compares N(0, 1) with N(1, 4): its mean term is 1 squared = 1. Its spread term compares "
-        "the two standard deviations. Do the same for coordinate 2 and add the four terms.",
+        "Both covariances are diagonal, so each coordinate is its own one-dimensional problem. Start by writing, "
+        "coordinate by coordinate, the two means and the two standard deviations (the square roots of the "
+        "numbers on each diagonal); only then recall which two differences your frechet_gaussian compares.",
         r"Per coordinate, $(\mu_1-\mu_2)^2 + (\sqrt{\Sigma_1}-\sqrt{\Sigma_2})^2$ (square roots of the variances): "
         r"$(0-1)^2 + (1-2)^2 + (0-2)^2 + (2-3)^2$.",
         "```python\nfd_by_hand = (0 - 1) ** 2 + (1 - 2) ** 2 + (0 - 2) ** 2 + (2 - 3) ** 2\n```",
@@ -83,8 +84,8 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
     "predict_truncation": (
         "Shrinking every z towards 0 keeps the generator near its most typical outputs. What does that do to "
         "the spread of the generated features, and which part of the Fréchet distance compares spreads?",
-        "In one dimension the trace term is the real variance plus the generated variance minus twice the "
-        "product of the two standard deviations. Follow it as the generated spread moves away from the real one.",
+        "Take the extreme case first: every z multiplied by 0 instead of 0.5. What would the generated "
+        "features' mean and covariance be then? Decide that before you think about the distance at all.",
         r"$\mathrm{Tr}\big(\Sigma_r + \Sigma_g - 2(\Sigma_r\Sigma_g)^{1/2}\big)$ tends to $\mathrm{Tr}\,\Sigma_r$ as "
         r"$\Sigma_g$ shrinks to 0: lost variety costs more than anything gained in the mean term.",
         "```python\nprediction = 'higher'\n```",
@@ -92,17 +93,17 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
     "copy_diagnosis": (
         "Which column compares a generator's samples with what new real digits do, rather than with an ideal "
         "value? Read each row against that yardstick.",
-        "Quality scores do not speak to copying at all. For each rate, ask whether it is above, near or below "
-        "what new real digits get, and use the median distances to tell why a low rate is low.",
+        "Fix the yardstick before reading any row: by the way the threshold is set, what memorisation rate do "
+        "new real digits get, and what is their median nearest distance (the text above the table gives it)?",
         r"Copying shows as rate $\gg 1\%$ and a median nearest distance well below the real held-out digits' "
         r"median; a rate near 0 with a larger median means rough samples, not privacy.",
-        "```python\ndiagnosis = 'C'\n```",
+        "```python\ndiagnosis = 'G3'\n```",
     ),
     "samples_needed": (
         "If the bias at n samples is c/n, each measured FD is one large-sample value plus its own bias. How many "
         "unknowns does that leave, and how many measurements do you have?",
-        "Subtract the two measurements: the large-sample value cancels and only c is left to find. Then ask for "
-        "which n the bias c/n is no larger than the gap.",
+        "Write each measurement as one equation: the measured FD equals the large-sample value plus c divided "
+        "by that measurement's sample count. That is two equations in two unknowns, and you need only one of them.",
         r"$\mathrm{FD}_{few} - \mathrm{FD}_{many} = c\,(1/n_{few} - 1/n_{many})$, so "
         r"$c = (\mathrm{FD}_{few} - \mathrm{FD}_{many}) / (1/n_{few} - 1/n_{many})$; then $c/n \le \mathrm{gap} \iff "
         r"n \ge c/\mathrm{gap}$: round up to a whole number.",
@@ -298,10 +299,25 @@ def check_predict_truncation(prediction, measured: dict | None = None) -> CheckR
                             _fd_outcome(ordered, "the same generator scored", why), run_missing=missing)
 
 
-def check_fd_by_hand(fd_by_hand) -> CheckResult:
+_FD_BY_HAND_GAUSSIANS = (np.zeros(2), np.diag([1.0, 4.0]), np.array([1.0, 2.0]), np.diag([4.0, 9.0]))
+
+
+def _confirmation(confirm_with: Callable | None) -> str:
+    """What the learner's frechet_gaussian gives for exercise 1's two Gaussians, computed only after a right answer."""
+    if confirm_with is None:
+        return "Run your frechet_gaussian on the two Gaussians to confirm it."
+    try:
+        value = float(confirm_with(*(np.array(a) for a in _FD_BY_HAND_GAUSSIANS)))
+    except Exception as error:  # noqa: BLE001 - the learner's function may fail in any way
+        return f"Your frechet_gaussian raised {type(error).__name__} on the two Gaussians: go back to its check."
+    return f"Your frechet_gaussian gives {value:.4f} for the two Gaussians."
+
+
+def check_fd_by_hand(fd_by_hand, confirm_with: Callable | None = None) -> CheckResult:
     """Check notebook 05's exercise: the Fréchet distance between two given diagonal Gaussians, by hand.
 
-    Introduced in notebook 05.
+    Introduced in notebook 05. After a right answer, ``confirm_with`` (your ``frechet_gaussian``) is run on the two
+    Gaussians and its value printed; it is never run before, so the cell cannot show the answer early.
     """
     name = "fd_by_hand"
     if fd_by_hand is None:
@@ -314,7 +330,7 @@ def check_fd_by_hand(fd_by_hand) -> CheckResult:
         return report(CheckResult(name, False, f"expected one number, got a {type(fd_by_hand).__name__}."))
     if abs(value - 7.0) < 1e-6:
         return report(CheckResult(name, True, "7: the means are 5 apart squared, each coordinate's spreads 1 apart "
-                                              "squared. The code below confirms it."))
+                                              f"squared. {_confirmation(confirm_with)}"))
     known = {
         5.0: "only the mean term is there; the spreads differ too.",
         math.sqrt(5.0) + 2.0: "the mean term is the SQUARED distance between the centres.",
@@ -330,13 +346,13 @@ def check_fd_by_hand(fd_by_hand) -> CheckResult:
                                            f"coordinate: both covariances are diagonal."))
 
 
-COPY_CHOICES = ("A", "B", "C", "D")
+COPY_CHOICES = ("G1", "G2", "G3", "G4")
 COPY_VERDICTS = {
-    "A": "A has the best quality scores and a rate near 1%, like new real digits: no copying detected. Quality says "
+    "G1": "G1 has the best quality scores and a rate near 1%, like new real digits: no copying detected. Quality says "
          "nothing about copying.",
-    "B": "B's rate is 0% because its samples sit FARTHER from every training digit than new real digits do (its "
+    "G2": "G2's rate is 0% because its samples sit FARTHER from every training digit than new real digits do (its "
          "median distance is the largest): rough samples, not copies, and no extra privacy either.",
-    "D": "D's rate, 1.6%, is within the noise of a threshold taken from a few hundred held-out digits, and its median "
+    "G4": "G4's rate, 1.6%, is within the noise of a threshold taken from a few hundred held-out digits, and its median "
          "distance matches the real digits': no copying detected.",
 }
 
@@ -347,12 +363,12 @@ def check_copy_diagnosis(diagnosis) -> CheckResult:
     Introduced in notebook 05.
     """
     name = "copy_diagnosis"
-    answer, failed = read_choice(name, diagnosis, COPY_CHOICES, "set diagnosis to 'A', 'B', 'C' or 'D', then run "
+    answer, failed = read_choice(name, diagnosis, COPY_CHOICES, "set diagnosis to 'G1', 'G2', 'G3' or 'G4', then run "
                                                                 "this cell.", normalise=lambda text: text.upper())
     if failed is not None:
         return report(failed)
-    if answer == "C":
-        return report(CheckResult(name, True, "C: 38% of its samples are closer to a training digit than all but 1% of "
+    if answer == "G3":
+        return report(CheckResult(name, True, "G3: 38% of its samples are closer to a training digit than all but 1% of "
                                               "new real digits get, and its median distance is far below theirs."))
     return report(CheckResult(name, False, f"you chose {answer}. {COPY_VERDICTS[answer]}"))
 

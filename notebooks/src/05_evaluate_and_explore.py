@@ -106,7 +106,7 @@ display(pd.DataFrame(progress).round(3).set_index("step"))
 # ## 2. Scores from a reference classifier
 #
 # `gu.metrics` uses a small CNN trained on all 60,000 MNIST training digits (its accuracy on the
-# official test digits is the next code cell's first line). For each image it gives class probabilities $p(y\mid x)$ and 128 features
+# official test digits is the next cell's first line). For each image it gives class probabilities $p(y\mid x)$ and 128 features
 # (its last hidden layer's values). Every score below uses those.
 
 # %% [markdown]
@@ -133,14 +133,16 @@ for name, probs in [("ten clear digits", ten_clear_digits), ("one digit only", o
 # ### Fréchet distance
 #
 # The score never looks at real data. The Fréchet distance (FD; FID in Heusel et al. 2017, with
-# Inception's features) does: fit a Gaussian with mean $\mu_r$ and covariance $\Sigma_r$ to the features
-# of real digits, and $\mathcal{N}(\mu_g, \Sigma_g)$ to those of generated ones, then
+# Inception's features) does: fit a Gaussian with mean $\mu_r$ and covariance $\Sigma_r$ (the matrix of
+# how each pair of features varies together) to the features of real digits, and $\mathcal{N}(\mu_g, \Sigma_g)$
+# to those of generated ones, then
 #
 # $$\mathrm{FD} = \|\mu_r - \mu_g\|^2 + \mathrm{Tr}\big(\Sigma_r + \Sigma_g - 2(\Sigma_r\Sigma_g)^{1/2}\big).$$
 #
-# The first term compares the centres, the trace term the spreads; 0 means the Gaussians match.
+# The first term compares the centres, the trace term ($\mathrm{Tr}$ sums a matrix's diagonal) the
+# spreads; 0 means the Gaussians match.
 # **Build it**: write `frechet_gaussian`. `scipy.linalg.sqrtm` gives a matrix square root (keep its
-# real part: rounding can leave a tiny imaginary one). The next cell checks it; the table after it
+# real part: rounding leaves a tiny imaginary one). The next cell checks it; the table after it
 # scores every generator with it.
 
 # %% tags=["build"]
@@ -248,7 +250,7 @@ for name, values in few.items():
 # $h$ on each of $n$ samples $g_i$, averaged: $\hat p(x) = \frac{1}{n}\sum_{i} \mathcal{N}(x;\, g_i, h^2 I)$.
 # The score is the mean $\log \hat p(x)$ over test digits, in nats (pixels in $[0, 1]$, $d = 784$).
 # With $\phi_i = -\|x-g_i\|^2/(2h^2)$,
-# $\log \hat p(x) = \log\sum_{i} e^{\phi_i} - \log n - \tfrac{d}{2}\log(2\pi h^2)$.
+# $\log \hat p(x) = \log\sum_{i} e^{\phi_i} - \log n - \tfrac{d}{2}\log(2\pi h^2)$ (the number $\pi$).
 #
 # For $\|x - g_i\| = 5$ and $h = 0.1$, $e^{\phi_i} = e^{-1250}$ is 0 in floating point, and $\log 0 = -\infty$.
 # **The log-sum-exp trick** avoids that: with $M = \max_i \phi_i$, $\log\sum_i e^{\phi_i} = M + \log\sum_i e^{\phi_i - M}$,
@@ -348,8 +350,8 @@ for name, r in parzen.items():
 # **How far to trust these numbers.** On the GAN's $[-1, 1]$ pixel scale every figure would drop by
 # $784 \log 2 \approx 543$ nats. And the estimate is unreliable: Theis, van den Oord and Bethge (2016)
 # showed that a Parzen window stays far from the true log-likelihood even for 6×6 patches, and
-# rewards the wrong things (on MNIST, k-means centroids score 313 nats, true samples 243). Trust
-# section 2's scores more.
+# rewards the wrong things (on MNIST, the group means found by clustering (k-means: grouping similar
+# digits) score 313 nats, true samples 243). Trust section 2's scores more.
 
 # %% [markdown]
 # ## 4. Does it copy its training data?
@@ -358,7 +360,7 @@ for name, r in parzen.items():
 # real risk for faces or medical scans. The paper's Figure 2 shows each sample beside its **nearest
 # training image**, the one at the smallest pixel distance.
 #
-# **Build it**: write `nearest_distance(samples, train)`: for rows $(N, d)$ and $(M, d)$, each sample's
+# **Build it**: write `nearest_distance(samples, train)`: for rows $(N, d)$ and $(n_{train}, d)$, each sample's
 # Euclidean distance to its nearest training row, shape $(N,)$. The cells below call it on ten digits
 # at a time against all 4,500, so even a version holding every difference at once fits in memory.
 
@@ -476,8 +478,7 @@ print("flagged as copying (rate > 3%):", ", ".join(flagged) or "neither")
 #
 # $G$ maps every $z \in \mathbb{R}^{100}$ to an image. A walk from $z_0$ to $z_1$ shows whether the
 # frames in between are plausible digits or two stored images ghosted over each other. $G$ is
-# continuous, so a small enough step changes the image little, but continuity does not say how small:
-# the image may still change abruptly between close $z$, and a walk shows where.
+# continuous, but its image may still change abruptly between close $z$: a walk shows where.
 
 # %% [markdown]
 # In 100 dimensions nearly all of $\mathcal{N}(0, I)$ lies near the sphere $\|z\| \approx 10$, and a
@@ -600,7 +601,7 @@ print("... along random directions:                                        ",
 
 # %% [markdown]
 # Compare found with random: the middle lines say how much more the image changes, the last two how
-# often the change is a different digit rather than a different style. MNIST's main pixel directions
+# often the digit itself changes. MNIST's main pixel directions
 # include which digit is drawn, so a found direction is no pure style slider. Below, each row of the
 # picture moves one $z$ from $-4$ to $+4$ along one direction (look for rows where the digit turns
 # into another); then the explorer, one slider per direction acting on six digits (**New digits**
@@ -642,17 +643,18 @@ print(f"lowest {per_class.min():.1%} (digit {per_class.argmin()}), mean {per_cla
 # ## 7. GANs and VAEs
 #
 # The variational autoencoder (VAE; Kingma and Welling 2014, Rezende et al. 2014) is the other classic
-# deep generative model. It is **not** adversarial: a VAE has no discriminator and plays no game. An **encoder** maps a digit $x$ (pixels in $[0, 1]$) to a
-# Gaussian $q(z\mid x) = \mathcal{N}\big(\mu(x), \mathrm{diag}(v(x))\big)$, with $v$ the per-coordinate
-# variance; a **decoder** maps $z$ (16 numbers here) to pixel probabilities $\hat x$, a Bernoulli model
-# $p(x\mid z)$; the prior is $p_z = \mathcal{N}(0, I)$.
+# deep generative model. It is **not** adversarial: no discriminator, no game. An **encoder** maps a
+# digit $x$ (pixels in $[0, 1]$) to a Gaussian $q_{enc}(z\mid x) = \mathcal{N}\big(\mu(x), \mathrm{diag}(v(x))\big)$
+# ($\mathrm{diag}(v)$: the per-coordinate variances $v$ on a matrix's diagonal, 0 elsewhere); a **decoder**
+# maps $z$ (16 numbers here) to pixel probabilities $\tilde x$, a Bernoulli model $p(x\mid z)$ (each pixel a
+# coin flip, ink with its probability); the prior is $p_z = \mathcal{N}(0, I)$.
 
 # %% [markdown]
 # Training maximises the evidence lower bound (ELBO):
-# $\log p(x) \ge \mathrm{ELBO}(x) = \mathbb{E}_{z\sim q(z\mid x)}\big[\log p(x\mid z)\big] - \mathrm{KL}\big(q(z\mid x)\,\|\,p_z\big)$,
+# $\log p(x) \ge \mathrm{ELBO}(x) = \mathbb{E}_{z\sim q_{enc}(z\mid x)}\big[\log p(x\mid z)\big] - \mathrm{KL}\big(q_{enc}(z\mid x)\,\|\,p_z\big)$,
 # where $\log p(x\mid z)$ is minus notebook 01's binary cross-entropy summed over the $d$ pixels and
 # $\mathrm{KL} = \tfrac12\sum_j\big(\mu_j^2 + v_j - 1 - \log v_j\big)$. **The reparameterisation
-# trick**: "draw $z$ from $q$" has no gradient, so write $z = \mu + \sqrt{v}\odot\xi$ with
+# trick**: "draw $z$ from $q_{enc}$" has no gradient, so write $z = \mu + \sqrt{v}\odot\xi$ with
 # $\xi \sim \mathcal{N}(0, I)$ an input. The cell checks both formulas against `gu.vae` (keras-io's
 # MNIST VAE): look for `True` twice.
 
@@ -663,10 +665,10 @@ def reparameterise(mean, log_var, xi):
     return mean + np.exp(0.5 * log_var) * xi
 
 
-def negative_elbo(x, x_hat, mean, log_var):
-    """-ELBO per digit in nats: reconstruction (cross-entropy summed over the d pixels) + KL(q(z|x) || N(0, I))."""
-    x_hat = np.clip(x_hat, 1e-7, 1 - 1e-7)
-    reconstruction = -np.sum(x * np.log(x_hat) + (1 - x) * np.log(1 - x_hat), axis=(1, 2, 3))
+def negative_elbo(x, x_tilde, mean, log_var):
+    """-ELBO per digit in nats: reconstruction (cross-entropy summed over the d pixels) + KL(q_enc(z|x) || N(0, I))."""
+    x_tilde = np.clip(x_tilde, 1e-7, 1 - 1e-7)
+    reconstruction = -np.sum(x * np.log(x_tilde) + (1 - x) * np.log(1 - x_tilde), axis=(1, 2, 3))
     kl = 0.5 * np.sum(mean ** 2 + np.exp(log_var) - 1 - log_var, axis=1)
     return reconstruction + kl
 
@@ -676,11 +678,11 @@ x_batch = gu.vae.unit_images(data.x_train[:8])
 mean, log_var = vae.encode(data.x_train[:8])
 xi = np.random.default_rng(0).standard_normal(mean.shape).astype(np.float32)
 z = reparameterise(mean, log_var, xi)
-x_hat = np.asarray(vae.decoder(z))
+x_tilde = np.asarray(vae.decoder(z))
 print(f"encoder {vae.encoder.count_params():,} parameters, decoder {vae.decoder.count_params():,}")
 print("z as gu.vae computes it:    ", np.allclose(z, gu.vae.reparameterise(mean, log_var, xi), atol=1e-5))
-print("-ELBO as gu.vae computes it:", np.allclose(negative_elbo(x_batch, x_hat, mean, log_var),
-                                                  gu.vae.negative_elbo(x_batch, x_hat, mean, log_var), rtol=1e-4))
+print("-ELBO as gu.vae computes it:", np.allclose(negative_elbo(x_batch, x_tilde, mean, log_var),
+                                                  gu.vae.negative_elbo(x_batch, x_tilde, mean, log_var), rtol=1e-4))
 
 # %% [markdown]
 # Now a race on the same 4,500 digits, the same number of steps and batch size: the VAE against section
@@ -740,7 +742,7 @@ print(f"VAE: ELBO on the 500 held-out digits {vae.elbo(data.x_test):.0f} nats pe
 # |---|---|---|
 # | trained by | a game against $D$ | maximising the ELBO; no discriminator |
 # | likelihood $p(x)$ | none (hence Parzen windows, FD, KID) | a lower bound, the ELBO |
-# | from $x$ to $z$ | no encoder | the encoder gives $q(z\mid x)$ |
+# | from $x$ to $z$ | no encoder | the encoder gives $q_{enc}(z\mid x)$ |
 # | samples | sharp when training goes well | often blurry |
 # | typical failure | mode collapse, unstable training | blur |
 
@@ -776,13 +778,12 @@ print(f"VAE: ELBO on the 500 held-out digits {vae.elbo(data.x_test):.0f} nats pe
 #
 # **1. FD by hand.** Without code, work out the Fréchet distance between
 # $\mathcal{N}\big((0, 0), \mathrm{diag}(1, 4)\big)$ and $\mathcal{N}\big((1, 2), \mathrm{diag}(4, 9)\big)$
-# (variances on the diagonal). Set `fd_by_hand`; once it passes, the cell confirms it with your
+# (variances on the diagonal). Set `fd_by_hand`; once it passes, the check confirms it with your
 # `frechet_gaussian`.
 
 # %%
 fd_by_hand = None  # a number
-if gu.checks.check_fd_by_hand(fd_by_hand):
-    print(f"your frechet_gaussian: {frechet_gaussian(np.zeros(2), np.diag([1.0, 4.0]), np.array([1.0, 2.0]), np.diag([4.0, 9.0])):.4f}")
+gu.checks.check_fd_by_hand(fd_by_hand, confirm_with=frechet_gaussian);
 
 # %% [markdown]
 # **2. Predict, then run: truncation.** BigGAN's truncation trick draws $z$ closer to 0. Here every $z$
@@ -803,15 +804,15 @@ gu.checks.check_predict_truncation(prediction, measured=truncation_fd);
 # %% [markdown]
 # **3. Diagnose from a nearest-neighbour table.** Four made-up generators, each checked as in section 4
 # against its own training digits, with the same held-out digits (whose median nearest distance is
-# 5.0). Which one copies? Set `diagnosis` to `"A"`, `"B"`, `"C"` or `"D"`.
+# 5.0). Which one copies? Set `diagnosis` to `"G1"`, `"G2"`, `"G3"` or `"G4"`.
 
 # %%
 nn_table = pd.DataFrame(
     {"MNIST score ↑": [9.1, 6.4, 8.7, 7.9], "FD ↓": [6.2, 25.0, 14.5, 11.0],
      "memorisation rate": ["1.2%", "0.0%", "38%", "1.6%"], "median nearest distance": [5.0, 6.3, 2.1, 5.1]},
-    index=["A", "B", "C", "D"])
+    index=["G1", "G2", "G3", "G4"])
 display(nn_table)
-diagnosis = None  # "A", "B", "C" or "D"
+diagnosis = None  # "G1", "G2", "G3" or "G4"
 gu.checks.check_copy_diagnosis(diagnosis);
 
 # %% [markdown]
@@ -845,7 +846,7 @@ print(f"running time up to here: {time.perf_counter() - start_time:.0f} s (the h
 # (mu1 - mu2)^2 + (sqrt(var1) - sqrt(var2))^2, with the variances on the diagonals.
 # Coordinate 1: (0 - 1)^2 + (1 - 2)^2 = 2. Coordinate 2: (0 - 2)^2 + (2 - 3)^2 = 5. FD = 7.
 fd_by_hand = 7
-assert gu.checks.check_fd_by_hand(fd_by_hand)
+assert gu.checks.check_fd_by_hand(fd_by_hand, confirm_with=frechet_gaussian)
 
 # 2. "higher". Shrunk z keeps G near the centre of its latent space: the digits vary less, so the covariance of
 # their features shrinks, and the trace term Tr(S_r + S_g - 2 (S_r S_g)^(1/2)) charges the lost spread. The MNIST
@@ -853,11 +854,11 @@ assert gu.checks.check_fd_by_hand(fd_by_hand)
 prediction = "higher"
 assert gu.checks.check_predict_truncation(prediction, measured=truncation_fd)
 
-# 3. "C": 38% of its samples beat the distance only 1% of new real digits beat, and its median nearest distance
-# (2.1) is far below the real digits' 5.0. A has the best quality scores, but quality says nothing about copying,
-# and its rate is near 1%. B's 0% comes from samples FARTHER from the training digits than real ones (median 6.3):
-# rough samples, not privacy. D's 1.6% is within the noise of a threshold set by a few hundred held-out digits.
-diagnosis = "C"
+# 3. "G3": 38% of its samples beat the distance only 1% of new real digits beat, and its median nearest distance
+# (2.1) is far below the real digits' 5.0. G1 has the best quality scores, but quality says nothing about copying,
+# and its rate is near 1%. G2's 0% comes from samples FARTHER from the training digits than real ones (median 6.3):
+# rough samples, not privacy. G4's 1.6% is within the noise of a threshold set by a few hundred held-out digits.
+diagnosis = "G3"
 assert gu.checks.check_copy_diagnosis(diagnosis)
 
 # 4. Each measured FD is the large-sample value plus c / n. Subtracting the two measurements cancels that value:
