@@ -150,4 +150,4 @@ def test_notebook_04_runs_without_the_study_and_says_so(tmp_path, monkeypatch) -
     text = "\n".join(out.get("text", "") for cell in nb.cells if cell.cell_type == "code"
                      for out in cell.get("outputs", []) if out.get("output_type") == "stream")
     assert "The long-budget study is not available" in text and "missing.json does not exist" in text
-    assert "Training the course recipe live instead" in text
+    assert "train a variant live with gu.study.train_live" in text, "the message offers a small live run"

@@ -340,7 +340,11 @@ def check_design(seeds: Any, steps: Any = None, study: dict | None = None) -> Ch
     if study is None:
         from ..studies import study as S
 
-        study = S.load()
+        try:
+            study = S.load()
+        except (FileNotFoundError, ValueError) as err:  # a check never raises: say why it cannot judge
+            return report(CheckResult(name, False, f"this exercise reads the long-budget study, which is not "
+                                                   f"available here: {err}", exercise=name))
     from ..studies.variants import RECIPE_NAME
 
     want_seeds = seeds_for_agreement()
