@@ -152,6 +152,20 @@ def report(result: CheckResult, verbose: bool = True) -> CheckResult:
     return result
 
 
+def read_number(value: Any) -> float | None:
+    """A learner's answer as one finite float, or None if it is not a single finite number (bools never are).
+
+    Introduced in notebook 00.
+    """
+    if isinstance(value, bool) or callable(value):
+        return None
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        return None
+    return float(arr) if arr.ndim == 0 and np.isfinite(arr) else None
+
+
 def run_safely(name: str, fn: Callable | None, *args: Any, exercise: str | None = None) -> tuple[Any, CheckResult | None]:
     """Call a learner's function; return (value, None) or (None, a failed CheckResult). Introduced in notebook 00.
 

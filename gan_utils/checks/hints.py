@@ -122,8 +122,7 @@ def hint(name: str, level: int | None = None) -> Hint:
     capped = level >= cap and cap < LEVELS
     level = min(level, cap)
     _levels[name] = max(_levels.get(name, 1), level)
-    texts = hints[name]
-    return Hint(name, level, texts[min(level, len(texts)) - 1], capped=capped)
+    return Hint(name, level, hints[name][level - 1], capped=capped)
 
 
 def reset_hints() -> None:

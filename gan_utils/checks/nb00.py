@@ -7,7 +7,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ..engine.data import to_float, to_uint8
-from .core import CheckResult, build_exercise, check_function, check_prediction, known_mistake, report, run_safely
+from .core import CheckResult, build_exercise, check_function, check_prediction, known_mistake, read_number, report, run_safely
 
 # This notebook's graded help (hints.py gathers it): exercise -> (question, step, maths, code).
 # A question never holds a formula or code (a failing verdict shows it); no step lets you write the answer alone.
@@ -133,14 +133,6 @@ def _pixels(images: Any) -> np.ndarray:
     return images
 
 
-def _share(value: Any) -> float | None:
-    if isinstance(value, bool) or callable(value):
-        return None
-    try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        return None
-    return float(arr) if arr.ndim == 0 and np.isfinite(arr) else None
 
 
 def check_tanh_reach(share: Any = None, images: Any = None) -> CheckResult:
@@ -149,7 +141,7 @@ def check_tanh_reach(share: Any = None, images: Any = None) -> CheckResult:
     Introduced in notebook 00. `images` are the uint8 digits the learner counted (default: the embedded set).
     """
     name = "tanh_reach"
-    value = _share(share)
+    value = read_number(share)
     if value is None:
         return report(CheckResult(name, False, "set share to one number: the fraction (0 to 1) of all pixels that "
                                                "land out of a tanh's reach."))

@@ -6,7 +6,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .core import CheckResult, build_exercise, check_function, check_prediction, known_mistake, read_choice, report
+from .core import CheckResult, build_exercise, check_function, check_prediction, known_mistake, read_choice, read_number, report
 
 # This notebook's graded help (hints.py gathers it): exercise -> (question, step, maths, code).
 # A question never holds a formula or code (a failing verdict shows it); no step lets you write the answer alone.
@@ -403,15 +403,6 @@ def check_mse_gradient(mse_gradient: Callable | None) -> CheckResult:
                           diagnose=lambda got, expected: mistake, arg_names=["y", "p"])
 
 
-def _number(value: Any) -> float | None:
-    """A learner's answer as one float, or None if it is not a single finite number."""
-    if isinstance(value, bool) or callable(value):
-        return None
-    try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        return None
-    return float(arr) if arr.ndim == 0 and np.isfinite(arr) else None
 
 
 def check_constant_guess(best_q: Any = None, best_loss: Any = None) -> CheckResult:
@@ -421,7 +412,7 @@ def check_constant_guess(best_q: Any = None, best_loss: Any = None) -> CheckResu
     """
     name = "constant_guess"
     share = 0.3
-    q = _number(best_q)
+    q = read_number(best_q)
     if q is None:
         return report(CheckResult(name, False, "set best_q to one number between 0 and 1: the probability of class 1 "
                                                "that your model gives every example."))
@@ -440,7 +431,7 @@ def check_constant_guess(best_q: Any = None, best_loss: Any = None) -> CheckResu
         return report(CheckResult(name, False, f"best_q = {q:.4g} is not where the mean loss is smallest: the loss "
                                                f"at your value is {_constant_loss(share, q):.4f}, and a nearby "
                                                f"value does better."))
-    loss = _number(best_loss)
+    loss = read_number(best_loss)
     if loss is None:
         return report(CheckResult(name, False, "best_q is right. Now set best_loss to the mean loss at that "
                                                "probability (one number, in the same units as the lesson's BCE)."))

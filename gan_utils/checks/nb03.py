@@ -3,7 +3,7 @@ the fixes to the broken listing (its reproductions live in gan_utils/studies/bug
 from __future__ import annotations
 
 import math
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 
@@ -481,6 +481,25 @@ def check_train_step(make_train_step: Callable | None) -> CheckResult:
                                           "equal to a reference step; a compiled graph."))
 
 
+def _one_output_per_image(name: str, build: Callable | None, low: float, high: float,
+                          kept_axes: str) -> tuple[Any, CheckResult | None]:
+    """Build the learner's model and run it on 16 images in [low, high]: (model, None), or (None, the failed verdict).
+
+    ``kept_axes`` is the recognised mistake for an output that keeps more than two axes.
+    """
+    model, failed = run_safely(name, build)
+    if failed is not None:
+        return None, failed
+    x = np.random.default_rng(0).uniform(low, high, (16, 28, 28, 1)).astype(np.float32)
+    out, failed = _call_model(name, model, x, name)
+    if failed is not None:
+        return None, failed
+    if out.shape != (16, 1):
+        extra = f" Recognised mistake: {kept_axes}" if out.ndim > 2 else ""
+        return None, CheckResult(name, False, f"16 images gave an output of shape {out.shape}, expected (16, 1).{extra}")
+    return model, None
+
+
 # ----- section 4: the DCGAN discriminator ---------------------------------------------------
 def _course_dcgan_discriminator():
     from ..engine.models import dcgan_discriminator
@@ -495,17 +514,11 @@ def check_dcgan_discriminator(build_dcgan_discriminator: Callable | None) -> Che
     Introduced in notebook 03.
     """
     name = "dcgan_discriminator"
-    model, failed = run_safely(name, build_dcgan_discriminator)
+    model, failed = _one_output_per_image(name, build_dcgan_discriminator, -1, 1,
+                                          "the feature map keeps its axes to the end; turn it into one vector per "
+                                          "image before the last Dense layer.")
     if failed is not None:
         return report(failed)
-    x = np.random.default_rng(0).uniform(-1, 1, (16, 28, 28, 1)).astype(np.float32)
-    out, failed = _call_model(name, model, x, name)
-    if failed is not None:
-        return report(failed)
-    if out.shape != (16, 1):
-        extra = (" Recognised mistake: the feature map keeps its axes to the end; turn it into one vector per "
-                 "image before the last Dense layer.") if out.ndim > 2 else ""
-        return report(CheckResult(name, False, f"16 images gave an output of shape {out.shape}, expected (16, 1).{extra}"))
     problem = _linear_problem(name, model, name)
     if problem is not None:
         return report(problem)
@@ -535,17 +548,11 @@ def check_listing_discriminator(build_discriminator: Callable | None) -> CheckRe
     Introduced in notebook 03.
     """
     name = "listing_discriminator"
-    model, failed = run_safely(name, build_discriminator)
+    model, failed = _one_output_per_image(name, build_discriminator, 0, 1,
+                                          "the Dense layers act on the last axis only (here the channel axis, of "
+                                          "size 1), so D scores every pixel on its own.")
     if failed is not None:
         return report(failed)
-    x = np.random.default_rng(0).uniform(0, 1, (16, 28, 28, 1)).astype(np.float32)
-    out, failed = _call_model(name, model, x, name)
-    if failed is not None:
-        return report(failed)
-    if out.shape != (16, 1):
-        extra = (" Recognised mistake: the Dense layers act on the last axis only (here the channel axis, of size 1), "
-                 "so D scores every pixel on its own.") if out.ndim > 2 else ""
-        return report(CheckResult(name, False, f"16 images gave an output of shape {out.shape}, expected (16, 1).{extra}"))
     layers = _layers(model)
     last = _activation_name(layers[-1]) if layers else ""
     problem = _linear_problem(name, model, name, pre_sigmoid=last == "sigmoid")
