@@ -55,7 +55,7 @@ if "ipykernel" in sys.modules:
 
 _ENGINE = ("answers", "augment", "checkpoints", "classifier", "data", "densities", "frechet", "kid", "latent", "layers",
            "losses", "metrics", "models", "names", "neuron", "parzen", "paths", "plotting", "pretrained",
-           "recipes", "replicas", "runtime", "switches", "toy", "training", "vae", "validate")
+           "recipes", "replicas", "runtime", "switches", "toy", "training", "usefulness", "vae", "validate")
 _WIDGETS = ("break_it", "controls", "dashboard", "display_mode", "gradient_descent", "latent_explorer",
             "toy_dashboard")
 _STUDIES = ("ablation", "bugs", "pairs", "study", "variants")

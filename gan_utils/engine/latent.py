@@ -4,7 +4,7 @@ Introduced in notebook 05. z ~ N(0, I) is isotropic, so the principal directions
 nothing. ``find_directions`` finds them from what the generator makes, in the spirit of GANSpace
 (Härkönen et al. 2020): principal components of G(z) (pixels, or the reference classifier's
 features), mapped back to z by least squares. The sliders that walk these directions are in
-``gan_utils.widgets.latent_explorer``.
+``gan_utils.widgets.latent_explorer``. Notebook 06 adds ``truncate``, the truncation trick.
 """
 from __future__ import annotations
 
@@ -131,6 +131,23 @@ def sample_z(n: int, latent_dim: int, seed: int = 0) -> np.ndarray:
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
             raise ValueError(f"{name} must be a positive integer, got {value!r}")
     return np.random.default_rng(seed).standard_normal((int(n), int(latent_dim))).astype(np.float32)
+
+
+def truncate(z, psi: float) -> np.ndarray:
+    """Return psi * z, the truncation trick as a scaling of z towards the mean of p_z (0); psi in (0, 1]. Introduced in notebook 06.
+
+    ψ (psi) = 1 is no truncation; smaller ψ trades variety for typical, cleaner images (BigGAN,
+    Brock et al. 2018, truncates by redrawing; StyleGAN, Karras et al. 2019, scales towards the
+    mean like this). Notebook 05's exercise used ψ = 0.5.
+    """
+    if isinstance(psi, bool) or not isinstance(psi, (int, float, np.integer, np.floating)) \
+            or not np.isfinite(psi) or not 0.0 < psi <= 1.0:
+        raise ValueError(f"psi must be a number in (0, 1] (1 = no truncation), got {psi!r}")
+    v = np.asarray(z)
+    if v.ndim not in (1, 2) or v.size == 0 or not np.issubdtype(v.dtype, np.number) or not np.all(np.isfinite(v)):
+        raise ValueError(f"z must be finite latent vectors of shape (latent_dim,) or (n, latent_dim), got shape {v.shape}")
+    dtype = v.dtype if np.issubdtype(v.dtype, np.floating) else np.float64
+    return (float(psi) * v).astype(dtype)
 
 
 # ----- directions that change the image ---------------------------------------------------------

@@ -1,10 +1,11 @@
 """Measuring a generator with a reference digit classifier: class coverage, MNIST score,
-Fréchet distance, and memorisation of training digits.
+Fréchet distance, precision and recall, and memorisation of training digits.
 
 Notebook 03 first reports the scores (``evaluate``, and its dashboard's MNIST score); notebook 04
 draws class histograms of collapsed generators; notebook 05 explains every score and the copying
-checks. Every function takes images as uint8 (N, 28, 28) pixels 0..255 or floats in [-1, 1], with
-or without a channel axis; the dtype decides which.
+checks; notebook 06 splits quality from coverage with precision and recall. Every function takes
+images as uint8 (N, 28, 28) pixels 0..255 or floats in [-1, 1], with or without a channel axis; the
+dtype decides which.
 """
 from __future__ import annotations
 
@@ -130,6 +131,75 @@ def _reference_features(reference_images) -> np.ndarray:
 def frechet_distance(images, reference_images) -> float:
     """Return the Fréchet distance between classifier features of images and real reference digits (notebook 05)."""
     return frechet_from_features(features(images), _reference_features(reference_images))
+
+
+# -- precision and recall (Kynkäänniemi et al. 2019) ---------------------------------------
+
+def _feature_rows(rows, name: str) -> np.ndarray:
+    x = np.asarray(rows, dtype=np.float64)
+    if x.ndim != 2 or len(x) == 0 or x.shape[1] == 0:
+        raise ValueError(f"{name} has shape {np.shape(rows)}; expected feature rows (N, d) with N >= 1 and d >= 1")
+    if not np.all(np.isfinite(x)):
+        raise ValueError(f"{name} holds NaN or inf; expected finite feature vectors")
+    return x
+
+
+def _squared_distances(a: np.ndarray, b: np.ndarray, b_sq: np.ndarray) -> np.ndarray:
+    """Squared Euclidean distances between the rows of a and of b, (len(a), len(b)), never below 0."""
+    d2 = np.einsum("ij,ij->i", a, a)[:, None] + b_sq[None, :] - 2.0 * (a @ b.T)
+    return np.maximum(d2, 0.0)
+
+
+def _kth_neighbour_radii(x: np.ndarray, k: int, chunk: int) -> np.ndarray:
+    """Squared distance from each row of x to its k-th nearest other row."""
+    sq = np.einsum("ij,ij->i", x, x)
+    out = np.empty(len(x))
+    for start in range(0, len(x), chunk):
+        d2 = _squared_distances(x[start:start + chunk], x, sq)
+        rows = np.arange(len(d2))
+        d2[rows, start + rows] = np.inf  # a vector is not its own neighbour
+        out[start:start + chunk] = np.partition(d2, k - 1, axis=1)[:, k - 1]
+    return out
+
+
+def _share_inside(queries: np.ndarray, centres: np.ndarray, radii_sq: np.ndarray, chunk: int) -> float:
+    """Share of query rows within distance radius_i of at least one centre i (boundary included)."""
+    sq = np.einsum("ij,ij->i", centres, centres)
+    inside = 0
+    for start in range(0, len(queries), chunk):
+        d2 = _squared_distances(queries[start:start + chunk], centres, sq)
+        inside += int(np.count_nonzero((d2 <= radii_sq[None, :] * (1 + 1e-9) + 1e-12).any(axis=1)))
+    return inside / len(queries)
+
+
+@course_answer("precision_recall")
+def precision_recall_features(real_features, fake_features, k: int = 3) -> tuple[float, float]:
+    """Return (precision, recall) of fake feature vectors against real ones, k-NN balls (Kynkäänniemi et al. 2019). Introduced in notebook 06.
+
+    Each real vector gets a ball reaching its k-th nearest other real vector; precision is the share
+    of fake vectors inside at least one real ball (are the fakes realistic?). Recall swaps the roles:
+    balls around the fakes, share of real vectors inside one (is all of the real data covered?).
+    Euclidean distance, computed in chunks so 10,000 x 10,000 vectors fit in well under 1 GB.
+    """
+    real = _feature_rows(real_features, "real_features")
+    fake = _feature_rows(fake_features, "fake_features")
+    if real.shape[1] != fake.shape[1]:
+        raise ValueError(f"real_features has {real.shape[1]} columns but fake_features has {fake.shape[1]}; "
+                         "both must be feature vectors of one size")
+    limit = min(len(real), len(fake)) - 1
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k <= limit:
+        allowed = f"an integer in 1..{limit}" if limit >= 1 else "impossible: each set needs at least 2 vectors"
+        raise ValueError(f"k={k!r} must be {allowed} (each vector's k-th nearest other vector in its own set)")
+    chunk = max(1, min(1000, 10_000_000 // max(len(real), len(fake))))
+    k = int(k)
+    precision = _share_inside(fake, real, _kth_neighbour_radii(real, k, chunk), chunk)
+    recall = _share_inside(real, fake, _kth_neighbour_radii(fake, k, chunk), chunk)
+    return float(precision), float(recall)
+
+
+def precision_recall(images, reference_images, k: int = 3) -> tuple[float, float]:
+    """Return (precision, recall) of images against real reference digits, on the classifier's 128-d features. Introduced in notebook 06."""
+    return precision_recall_features(_reference_features(reference_images), features(images), k)
 
 
 # -- nearest neighbours and memorisation ----------------------------------------------------
