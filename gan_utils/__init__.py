@@ -57,7 +57,7 @@ _ENGINE = ("answers", "augment", "checkpoints", "classifier", "data", "densities
            "losses", "metrics", "models", "names", "neuron", "parzen", "paths", "plotting", "pretrained",
            "recipes", "replicas", "runtime", "switches", "toy", "training", "usefulness", "vae", "validate")
 _WIDGETS = ("break_it", "controls", "dashboard", "display_mode", "gradient_descent", "latent_explorer",
-            "toy_dashboard")
+            "toy_dashboard", "truncation")
 _STUDIES = ("ablation", "bugs", "pairs", "study", "variants")
 
 # name -> module that defines it (relative to gan_utils); imported lazily (PEP 562).
@@ -75,6 +75,7 @@ _LAZY = {
     "GradientDescentExplorer": "widgets.gradient_descent",
     "LatentExplorer": "widgets.latent_explorer", "InterpolationSlider": "widgets.latent_explorer",
     "BreakItPanel": "widgets.break_it",
+    "TruncationExplorer": "widgets.truncation",
 }
 
 

@@ -45,7 +45,8 @@ D65_WHITE = np.array([0.95047, 1.0, 1.08883])
 
 # the roles each figure draws side by side: these must stay apart
 PAIRS = [("real", "fake"), ("D", "fake"), ("D", "real"), ("D loss", "G loss"), ("class 0", "class 1"),
-         ("failure", "fix"), ("D says real", "D says fake")]
+         ("failure", "fix"), ("D says real", "D says fake"),
+         ("metric", "fake")]  # the truncation explorer's measured precision-recall curve and its marker at this ψ
 CLASS_FIELD_ALPHA = 0.35  # the gradient-descent explorer's P(class 1) field (widgets/gradient_descent.py)
 
 
@@ -147,7 +148,7 @@ def test_caption_names_say_the_colours():
 # ----- the palette is the only place colours for these roles are chosen --------------------------
 DRAWING_MODULES = ["gan_utils/engine/plotting.py", "gan_utils/widgets/toy_dashboard.py",
                    "gan_utils/widgets/gradient_descent.py", "gan_utils/widgets/dashboard.py",
-                   "gan_utils/studies/pairs.py"]
+                   "gan_utils/studies/pairs.py", "gan_utils/widgets/truncation.py"]
 PALETTE_NAMES = {"_BLACK", "_ORANGE", "_BLUE", "_VERMILLION", "_REDDISH_PURPLE", "_GREY", "PALETTE"}
 NOT_ROLES = {"#FFFFFF", "#B00020"}  # the white middle of a map; the red of an error message
 OWN_COLOURS = re.compile(r"^(tab:\w+|C\d|#[0-9a-fA-F]{6}|red|green|blue|orange|purple|coolwarm\w*|RdBu\w*)$")

@@ -18,8 +18,8 @@ from ..engine.plotting import grid_png
 from . import display_mode
 
 
-class _GeneratorView:
-    """Shared machinery: a generator, an image that redraws in place, timings, a static snapshot."""
+class GeneratorView:
+    """Shared machinery of the generator widgets (notebooks 05 and 06): a generator, an image that redraws in place, timings, a static snapshot."""
 
     def __init__(self, generator, label, scale: int):
         import ipywidgets as W
@@ -104,7 +104,7 @@ class _GeneratorView:
         return bundle
 
 
-class LatentExplorer(_GeneratorView):
+class LatentExplorer(GeneratorView):
     """Sliders along latent directions that change the image, plus a digit picker for a conditional generator. Introduced in notebook 05.
 
     Each slider adds (value x unit direction) to the same few latent vectors, so one direction is
@@ -197,7 +197,7 @@ class LatentExplorer(_GeneratorView):
         return float(np.median(self.redraw_ms[start:start + int(changes)]))
 
 
-class InterpolationSlider(_GeneratorView):
+class InterpolationSlider(GeneratorView):
     """A slider tau in [0, 1] walking from G(z0) to G(z1), spherically or linearly. Introduced in notebook 05.
 
     The view shows G(z0), G(z_tau) and G(z1), and the status line gives |z_tau|: a linear walk passes
