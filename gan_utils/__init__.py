@@ -55,10 +55,10 @@ if "ipykernel" in sys.modules:
 
 _ENGINE = ("answers", "augment", "checkpoints", "classifier", "data", "densities", "frechet", "kid", "latent", "layers",
            "losses", "metrics", "models", "names", "neuron", "parzen", "paths", "plotting", "pretrained",
-           "recipes", "replicas", "runtime", "switches", "toy", "training", "usefulness", "vae", "validate")
+           "privacy", "recipes", "replicas", "runtime", "switches", "toy", "training", "usefulness", "vae", "validate")
 _WIDGETS = ("break_it", "controls", "dashboard", "display_mode", "gradient_descent", "latent_explorer",
             "toy_dashboard", "truncation")
-_STUDIES = ("ablation", "bugs", "pairs", "study", "variants")
+_STUDIES = ("ablation", "at_work", "bugs", "pairs", "study", "variants")
 
 # name -> module that defines it (relative to gan_utils); imported lazily (PEP 562).
 _LAZY = {
