@@ -63,7 +63,7 @@ def header(args: argparse.Namespace, data) -> dict:
                            "(gu.usefulness.digit_classifier) trained for a fixed number of steps on n real digits per "
                            "class with and without generated ones, the CAS and FD of two conditional generators, and "
                            "the classifier trained on all real training digits; every accuracy on the real test digits.",
-            "command": "python benchmarks/bench_augmentation.py " + " ".join(shlex.quote(a) for a in args.argv),
+            "command": " ".join(["python benchmarks/bench_augmentation.py", *map(shlex.quote, args.argv)]),
             "machine": f"{platform.platform()}; {gu.variants.machine()}", "cpus": os.cpu_count(),
             "tensorflow": tf.__version__, "keras": keras.__version__,
             "date": datetime.date.today().isoformat(), "data": data.describe(),
