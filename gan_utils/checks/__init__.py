@@ -13,7 +13,7 @@ Build, then use: a notebook's build cell defines a function, its check runs next
 version, in one printed line; the cells after it use what it hands back. While a check runs the
 learner's code, the course's own answer to that exercise (``engine/answers.py``) refuses to run.
 
-Each notebook's checks live in their own module (``nb00``, ``nb01``, ... ``nb05``), and so do its
+Each notebook's checks live in their own module (``nb00``, ``nb01``, ... ``nb06``), and so do its
 hints: a module-level ``HINTS`` dict beside the checks, exercise -> (question, step, maths, code). The shared
 machinery lives in ``core`` (the verdict, the comparison, the never-raise helpers) and ``hints``
 (``hint``, ``reset_hints``, ``all_hints``, which gathers the notebooks' ``HINTS`` on first use).
@@ -38,6 +38,8 @@ from .nb03 import (check_d_steps, check_dcgan_discriminator, check_discriminator
 from .nb04 import check_design, check_diagnosis, check_gradient_penalty, check_linear_critic_penalty, check_power_iteration_step, check_predict_hinge_lead, check_smoothed_optimal_d
 from .nb05 import (check_copy_diagnosis, check_samples_needed, check_fd_by_hand, check_frechet_gaussian, check_nearest_distance,
                    check_parzen_log_density, check_predict_fid_samples, check_predict_truncation, check_slerp)
+from .nb06 import (check_attack_auc, check_auc_by_hand, check_bias_classes, check_diagnose_augmenter, check_noise_for_budget,
+                   check_precision_recall, check_predict_psi_zero, check_privatise)
 
 __all__ = [
     "CheckResult", "check_function", "build_exercise", "yours_or_reference", "hint", "max_hint_level", "reset_hints",
@@ -62,4 +64,7 @@ __all__ = [
     # notebook 05
     "check_frechet_gaussian", "check_nearest_distance", "check_parzen_log_density", "check_predict_fid_samples",
     "check_slerp", "check_fd_by_hand", "check_predict_truncation", "check_copy_diagnosis", "check_samples_needed",
+    # notebook 06
+    "check_precision_recall", "check_attack_auc", "check_privatise", "check_predict_psi_zero",
+    "check_diagnose_augmenter", "check_auc_by_hand", "check_noise_for_budget", "check_bias_classes",
 ]

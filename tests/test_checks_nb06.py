@@ -1,0 +1,402 @@
+"""Notebook 06's checks: worked solutions pass; the course's own functions, stubs, crashes and known mistakes do not."""
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import re
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import gan_utils as gu
+from gan_utils.checks import hints, nb06
+from gan_utils.checks.core import GIVEAWAY
+from gan_utils.engine import metrics, privacy
+
+
+def _distances(a, b):
+    return np.sqrt(((np.asarray(a)[:, None] - np.asarray(b)[None]) ** 2).sum(-1))
+
+
+def _radii(x, k):
+    d = _distances(x, x)
+    np.fill_diagonal(d, np.inf)
+    return np.sort(d, axis=1)[:, k - 1]
+
+
+def precision_recall_right(real, fake, k=3):
+    def share_inside(queries, centres, r):
+        return float((_distances(queries, centres) <= r[None, :]).any(axis=1).mean())
+
+    return share_inside(fake, real, _radii(real, k)), share_inside(real, fake, _radii(fake, k))
+
+
+def attack_auc_right(member_scores, nonmember_scores):
+    m = np.asarray(member_scores, dtype=float)[:, None]
+    n = np.asarray(nonmember_scores, dtype=float)[None, :]
+    return float(((m > n) + 0.5 * (m == n)).mean())
+
+
+def privatise_right(per_example, clip_norm, noise_multiplier, noise):
+    norms = tf.norm(per_example, axis=1, keepdims=True)
+    clipped = per_example * tf.minimum(1.0, clip_norm / tf.maximum(norms, 1e-12))
+    total = tf.reduce_sum(clipped, axis=0) + noise_multiplier * clip_norm * noise
+    return total / tf.cast(tf.shape(per_example)[0], tf.float32)
+
+
+BUILDS = {  # exercise -> (check, worked solution, the course's own function a learner might call)
+    "precision_recall": (gu.checks.check_precision_recall, precision_recall_right,
+                         lambda *a: metrics.precision_recall_features(*a)),
+    "attack_auc": (gu.checks.check_attack_auc, attack_auc_right, lambda *a: privacy.attack_auc(*a)),
+    "privatise": (gu.checks.check_privatise, privatise_right, lambda *a: privacy.privatise(*a)),
+}
+
+
+def _quiet(fn, *args, **kwargs):
+    with contextlib.redirect_stdout(io.StringIO()):
+        return fn(*args, **kwargs)
+
+
+def _verdict(check, *answer, **kwargs) -> str:
+    return str(_quiet(check, *answer, **kwargs))
+
+
+@pytest.mark.parametrize("exercise", sorted(BUILDS))
+def test_the_worked_solution_passes_and_is_used(exercise, capsys):
+    check, right, _ = BUILDS[exercise]
+    assert _quiet(check, right)
+    assert gu.checks.yours_or_reference(right) is right
+    assert "using yours" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("exercise", sorted(BUILDS))
+def test_calling_the_course_function_is_a_recognised_mistake(exercise):
+    check, _, course = BUILDS[exercise]
+    result = _quiet(check, course)
+    assert not result and "Recognised mistake" in str(result) and "WriteItYourself" in str(result)
+
+
+@pytest.mark.parametrize("exercise", sorted(BUILDS))
+def test_an_empty_body_falls_back_to_the_course_version(exercise, capsys):
+    def unwritten(*args):
+        ...
+
+    unwritten.__name__ = exercise
+    chosen = gu.checks.yours_or_reference(unwritten, exercise=exercise)
+    assert chosen is not unwritten and callable(chosen)
+    line = capsys.readouterr().out
+    assert line.count("\n") == 1 and "not finished" in line and "using the course's version" in line
+
+
+def test_stubs_crashes_and_wrong_kinds_get_hints():
+    for check, _, _ in BUILDS.values():
+        stub = _quiet(check, lambda *args: None)
+        assert not stub and "not written yet" in stub.message and "Hint 1/4:" in str(stub)
+
+        def crash(*args):
+            raise IndexError("boom")
+
+        crashed = _quiet(check, crash)
+        assert not crashed and "raised IndexError" in crashed.message
+        assert not _quiet(check, None) and "expected a function" in _quiet(check, None).message
+        assert not _quiet(check, lambda *a: {"a": 1}) and "not numbers" in _quiet(check, lambda *a: {"a": 1}).message
+
+
+# --- build 1: precision and recall ------------------------------------------------------------------
+
+def _pr_mistake(real, fake, k=3, *, with_self=False, swap=False, fake_balls=False, real_balls=False):
+    d = _distances(fake, real)
+    r_real = np.sort(_distances(real, real), axis=1)[:, k - 1] if with_self else _radii(real, k)
+    r_fake = np.sort(_distances(fake, fake), axis=1)[:, k - 1] if with_self else _radii(fake, k)
+    precision = (d <= r_fake[:, None]).any(1).mean() if fake_balls else (d <= r_real[None, :]).any(1).mean()
+    recall = (d <= r_real[None, :]).any(0).mean() if real_balls else (d <= r_fake[:, None]).any(0).mean()
+    return (recall, precision) if swap else (precision, recall)
+
+
+def test_precision_recall_mistakes_are_named():
+    check = gu.checks.check_precision_recall
+    assert "swapped" in _verdict(check, lambda r, f, k=3: _pr_mistake(r, f, k, swap=True))
+    assert "its own neighbours" in _verdict(check, lambda r, f, k=3: _pr_mistake(r, f, k, with_self=True))
+    assert "precision was measured with the balls around the generated" in _verdict(
+        check, lambda r, f, k=3: _pr_mistake(r, f, k, fake_balls=True))
+    assert "recall was measured with the balls around the real" in _verdict(
+        check, lambda r, f, k=3: _pr_mistake(r, f, k, real_balls=True))
+    no_default = _verdict(check, lambda r, f, k: precision_recall_right(r, f, k))
+    assert "raised TypeError" in no_default  # the default k = 3 is part of the signature
+
+
+def test_a_strict_inequality_is_not_a_mistake_and_the_course_version_agrees():
+    def strict(real, fake, k=3):
+        def share(queries, centres, r):
+            return float((_distances(queries, centres) < r[None, :]).any(axis=1).mean())
+
+        return share(fake, real, _radii(real, k)), share(real, fake, _radii(fake, k))
+
+    assert _quiet(gu.checks.check_precision_recall, strict)
+    for case in nb06._pr_cases():
+        assert np.allclose(metrics.precision_recall_features(*case), precision_recall_right(*case))
+
+
+# --- build 2: the attack's AUC --------------------------------------------------------------------
+
+def test_attack_auc_mistakes_are_named():
+    check = gu.checks.check_attack_auc
+
+    def auc(m, n, tie):
+        m, n = np.asarray(m)[:, None], np.asarray(n)[None, :]
+        return float(((m > n) + tie * (m == n)).mean())
+
+    assert "counted as a loss" in _verdict(check, lambda m, n: auc(m, n, 0.0))
+    assert "counted as a win" in _verdict(check, lambda m, n: auc(m, n, 1.0))
+    assert "reversed" in _verdict(check, lambda m, n: 1 - auc(m, n, 0.5))
+    assert "reversed" in _verdict(check, lambda m, n: auc(n, m, 0.5))
+    accuracy = lambda m, n: float(((np.asarray(m) > 0.5).sum() + (np.asarray(n) <= 0.5).sum()) / (len(m) + len(n)))  # noqa: E731
+    assert "threshold" in _verdict(check, accuracy)
+    assert "divided by" in _verdict(check, lambda m, n: auc(m, n, 0.5) * len(m) * len(n))
+    assert "Recognised mistake" not in _verdict(check, lambda m, n: 0.5)
+
+
+# --- build 3: privatise, eagerly and compiled --------------------------------------------------------
+
+def _clip(g, c):
+    return g * np.minimum(1.0, c / np.linalg.norm(g, axis=1, keepdims=True))
+
+
+def test_privatise_mistakes_are_named():
+    check = gu.checks.check_privatise
+
+    def np_args(g, c, s, n):
+        return np.asarray(g, np.float64), float(c), float(s), np.asarray(n, np.float64)
+
+    def wrong(how):
+        def fn(*args):
+            g, c, s, n = np_args(*args)
+            b = len(g)
+            if how == "sum":
+                total = g.sum(0)
+                return tf.constant((total * min(1, c / np.linalg.norm(total)) + s * c * n) / b)
+            if how == "stretch":
+                return tf.constant(((g * c / np.linalg.norm(g, axis=1, keepdims=True)).sum(0) + s * c * n) / b)
+            if how == "sigma":
+                return tf.constant((_clip(g, c).sum(0) + s * n) / b)
+            if how == "noise":
+                return tf.constant(_clip(g, c).sum(0) / b + s * c * n)
+            return tf.constant(_clip(g, c).sum(0) + s * c * n)
+        return fn
+
+    assert "summed gradient was clipped" in _verdict(check, wrong("sum"))
+    assert "stretched" in _verdict(check, wrong("stretch"))
+    assert "clip_norm times as large" in _verdict(check, wrong("sigma"))
+    assert "only the clipped sum was divided" in _verdict(check, wrong("noise"))
+    assert "not an average" in _verdict(check, wrong("none"))
+
+
+def test_privatise_must_run_inside_a_tf_function():
+    def with_numpy(per_example, clip_norm, noise_multiplier, noise):
+        g = np.asarray(per_example)
+        norms = np.linalg.norm(g, axis=1, keepdims=True)
+        return (g * np.minimum(1.0, clip_norm / norms)).sum(0) / len(g) + noise_multiplier * clip_norm * np.asarray(noise) / len(g)
+
+    text = _verdict(gu.checks.check_privatise, with_numpy)
+    assert "works eagerly, but inside a compiled TensorFlow function" in text and "TensorFlow operations" in text
+    assert "in user code" not in text and GIVEAWAY.search(text) is None, text
+
+    def with_np_sqrt(per_example, clip_norm, noise_multiplier, noise):  # NumPy on a symbolic tensor fails
+        norms = np.sqrt(tf.reduce_sum(per_example * per_example, axis=1, keepdims=True))
+        clipped = per_example * tf.minimum(1.0, clip_norm / tf.maximum(norms, 1e-12))
+        return (tf.reduce_sum(clipped, axis=0) + noise_multiplier * clip_norm * noise) / per_example.shape[0]
+
+    assert "works eagerly, but inside a compiled TensorFlow function" in _verdict(gu.checks.check_privatise, with_np_sqrt)
+
+    def with_float(per_example, clip_norm, noise_multiplier, noise):  # autograph turns float() into a cast: fine
+        return privatise_right(per_example, float(clip_norm), float(noise_multiplier), noise)
+
+    assert _quiet(gu.checks.check_privatise, with_float)
+    passed = _verdict(gu.checks.check_privatise, privatise_right)
+    assert "eagerly and inside a compiled TensorFlow function" in passed
+    # the course's version gives the same compiled as eager (train_small_gan runs it inside its tf.function step)
+    for case in nb06._privatise_cases():
+        assert np.allclose(nb06._compiled(privacy.privatise)(*case), privacy.privatise(*case), atol=1e-6)
+
+
+# --- exercise 1: psi = 0 ---------------------------------------------------------------------------
+
+def test_predict_psi_zero():
+    check = gu.checks.check_predict_psi_zero
+    for values in ({0, 1}, [0.0, 1.0], (1, 0), np.array([1.0, 0.0]), frozenset({0.0, 1.0})):
+        assert _quiet(check, recall=0.0, precision_values=values), values
+    assert _quiet(check, 0, {0.0, 1.0})
+    one = _verdict(check, recall=1.0, precision_values={0, 1})
+    assert "Recognised mistake" in one and "how large" in one
+    assert "radius of the fakes' balls" in _verdict(check, recall=0.4, precision_values={0, 1})
+    assert "not a share" in _verdict(check, recall=1.5, precision_values={0, 1})
+    assert "one value" in _verdict(check, recall=0.0, precision_values={1})
+    assert "in between" in _verdict(check, recall=0.0, precision_values={0, 0.5, 1})
+    assert "set precision_values" in _verdict(check, recall=0.0)
+    assert "set recall" in _verdict(check)
+    assert "one number" in _verdict(check, recall="0", precision_values={0, 1})
+    assert "set of numbers" in _verdict(check, recall=0.0, precision_values="0 or 1")
+    assert "set of numbers" in _verdict(check, recall=0.0, precision_values=0.5)
+    both = _verdict(check, recall=1.0, precision_values={0.3})
+    assert "recall 1" in both and "one value" in both
+    for wrong in (1.0, 0.4):
+        text = _verdict(check, recall=wrong, precision_values={0.3})
+        assert "radius zero" not in text and not re.search(r"\brecall (is )?0(\.0+)?(?![.\d])", text), text
+
+
+# --- exercise 2: which augmenter ---------------------------------------------------------------------
+
+def test_diagnose_augmenter():
+    check = gu.checks.check_diagnose_augmenter
+    assert _quiet(check, "C") and _quiet(check, "c")
+    assert "wrong label" in _verdict(check, "A")
+    assert "blurry" in _verdict(check, "B")
+    for wrong in ("A", "B"):
+        assert "'C'" not in _verdict(check, wrong) and "C:" not in _verdict(check, wrong)
+    assert "not one of" in _verdict(check, "D")
+    assert "set augmenter to 'A', 'B' or 'C'" in _verdict(check, None)
+
+
+# --- exercise 3: an AUC by hand ----------------------------------------------------------------------
+
+def test_auc_by_hand():
+    check = gu.checks.check_auc_by_hand
+    members, nonmembers = nb06.AUC_MEMBERS, nb06.AUC_NONMEMBERS
+    assert attack_auc_right(members, nonmembers) == pytest.approx(9.5 / 12)
+    assert privacy.attack_auc(members, nonmembers) == pytest.approx(9.5 / 12)
+    for right in (9.5 / 12, 0.7917, 0.79, 19 / 24, np.float32(0.7917)):
+        assert _quiet(check, right), right
+    assert "counted as a loss" in _verdict(check, 9 / 12)
+    assert "counted as a win" in _verdict(check, 10 / 12)
+    assert "NON-member" in _verdict(check, 2.5 / 12)
+    assert "count of pairs" in _verdict(check, 9.5)
+    assert "threshold" in _verdict(check, 5 / 7)
+    assert "not a probability" in _verdict(check, 9.5 / 7)
+    assert "not the AUC" in _verdict(check, 0.6)
+    assert "set auc_by_hand" in _verdict(check, None)
+    assert "one number" in _verdict(check, "0.79") and "one number" in _verdict(check, [0.79])
+    for wrong in (0.75, 0.6, 9.5):
+        assert "0.79" not in _verdict(check, wrong) and "9.5" not in _verdict(check, wrong).replace("gave 9.5", "")
+
+
+def test_auc_by_hand_confirms_with_your_function_only_after_a_right_answer():
+    check = gu.checks.check_auc_by_hand
+    calls = []
+
+    def spy(*args):
+        calls.append(args)
+        return attack_auc_right(*args)
+
+    for wrong in (None, 0.75, 0.6, "0.79"):
+        assert not _quiet(check, wrong, confirm_with=spy)
+    assert not calls, "the confirmation ran before a right answer: the cell would show the answer"
+    right = _verdict(check, 0.7917, confirm_with=spy)
+    assert len(calls) == 1 and "gives 0.7917" in right
+    assert "raised ZeroDivisionError" in _verdict(check, 0.7917, confirm_with=lambda *a: 1 / 0)
+    assert "Run your attack_auc" in _verdict(check, 0.7917)
+
+
+# --- exercise 4: the least noise for the budget ----------------------------------------------------
+
+@pytest.fixture(scope="module")
+def noise_answer():
+    q = 64 / 4500
+    for sigma in nb06.NOISE_GRID:  # the exercise's scan, upwards (dp_epsilon is cached by the check's helper)
+        if nb06._epsilon(sigma, q, 4000, 1e-5) <= 3:
+            return sigma
+    raise AssertionError("no noise on the grid keeps the budget")
+
+
+def test_noise_for_budget(noise_answer):
+    check = gu.checks.check_noise_for_budget
+    assert nb06.smallest_noise(64 / 4500, 4000, 1e-5, 3.0) == noise_answer
+    assert privacy.dp_epsilon(noise_answer, 64 / 4500, 4000, 1e-5) <= 3
+    assert _quiet(check, noise_answer) and _quiet(check, np.float64(noise_answer))
+    below = round(noise_answer - 0.1, 1)
+    assert "over the budget" in _verdict(check, below)
+    assert "least noise" in _verdict(check, round(noise_answer + 0.1, 1))
+    assert "least noise" in _verdict(check, 5.0)
+    wrong_rate = nb06.smallest_noise(1 / 4500, 4000, 1e-5, 3.0)
+    assert wrong_rate != noise_answer and "ONE BATCH" in _verdict(check, wrong_rate)
+    assert "not on the grid" in _verdict(check, noise_answer + 0.05)
+    assert "set noise_for_budget" in _verdict(check, None)
+    assert "one number" in _verdict(check, str(noise_answer))
+    for wrong in (below, 5.0, 0.37):
+        assert f"{noise_answer:g}" not in _verdict(check, wrong).split("Hint 1/4")[0]
+
+
+# --- exercise 5: the under-represented classes --------------------------------------------------------
+
+BIAS = {"train_shares": [450 / 2475] * 5 + [45 / 2475] * 5,
+        "sample_shares": [0.25, 0.21, 0.15, 0.2, 0.17, 0.005, 0.03, 0.0, 0.002, 0.013]}
+BIAS_ANSWER = {2, 4, 5, 7, 8, 9}
+
+
+def test_bias_classes():
+    check = gu.checks.check_bias_classes
+    assert nb06.bias_answer(BIAS) == BIAS_ANSWER
+    for answer in (BIAS_ANSWER, sorted(BIAS_ANSWER), tuple(BIAS_ANSWER), np.array(sorted(BIAS_ANSWER))):
+        assert _quiet(check, answer, results=BIAS), answer
+    assert _quiet(check, BIAS_ANSWER, results={"curve": {}, "bias": BIAS})  # the whole file's dict
+    assert "MORE often" in _verdict(check, {0, 1, 3, 6}, results=BIAS)
+    assert "rare in training" in _verdict(check, {5, 6, 7, 8, 9}, results=BIAS)
+    other = {"train_shares": BIAS["train_shares"],
+             "sample_shares": [0.3, 0.3, 0.05, 0.2, 0.11, 0.01, 0.01, 0.005, 0.005, 0.01]}
+    assert nb06.bias_answer(other) == {2, 4, 5, 6, 7, 8, 9}
+    assert "a tenth" in _verdict(check, {2, 5, 6, 7, 8, 9}, results=other)
+    assert "start at digit 0" in _verdict(check, {c + 1 for c in BIAS_ANSWER}, results=BIAS)
+    partial = _verdict(check, {2, 4, 5}, results=BIAS)
+    assert "is missing" in partial and "not below" not in partial
+    assert "not below" in _verdict(check, BIAS_ANSWER | {0}, results=BIAS)
+    assert "digits 0 to 9" in _verdict(check, {12}, results=BIAS)
+    assert "set of digit labels" in _verdict(check, "5789", results=BIAS)
+    assert "set of digit labels" in _verdict(check, {0.5}, results=BIAS)
+    assert "set bias_classes" in _verdict(check, None, results=BIAS)
+    assert "no complete 'bias' part" in _verdict(check, {5}, results={"curve": {}})
+
+
+def test_bias_classes_says_how_to_make_the_missing_results(tmp_path, monkeypatch):
+    missing = tmp_path / "membership.json"
+    monkeypatch.setattr(nb06, "shipped_path", lambda *parts: missing)
+    text = _verdict(gu.checks.check_bias_classes, {5, 7})
+    assert "python benchmarks/bench_membership.py --part bias" in text and text.startswith("NOT YET")
+    missing.write_text(json.dumps({"curve": {}, "shipped": {}, "dp": {}, "bias": {}}))
+    assert "--part bias" in _verdict(gu.checks.check_bias_classes, {5, 7})
+    missing.write_text(json.dumps({"bias": BIAS}))
+    assert _quiet(gu.checks.check_bias_classes, BIAS_ANSWER)
+
+
+# --- hints -----------------------------------------------------------------------------------------
+
+def test_every_hint_has_four_levels_and_the_first_two_hold_no_formula_or_code():
+    assert set(nb06.HINTS) == {"precision_recall", "attack_auc", "privatise", "predict_psi_zero",
+                               "diagnose_augmenter", "auc_by_hand", "noise_for_budget", "bias_classes"}
+    for name, levels in nb06.HINTS.items():
+        assert len(levels) == 4 and all(levels) and len(set(levels)) == 4, name
+        question, step, _, code = levels
+        assert question.rstrip().endswith("?"), (name, question)
+        assert GIVEAWAY.search(question) is None, (name, question)
+        assert GIVEAWAY.search(step) is None, (name, step)
+        assert "```python" in code and "```python" not in question + step, name
+        assert hints.all_hints()[name] == levels
+
+
+def test_the_second_hints_are_partial_steps():
+    steps = {name: levels[1] for name, levels in nb06.HINTS.items()}
+    assert not any(ch.isdigit() for ch in steps["predict_psi_zero"]) and "zero" not in steps["predict_psi_zero"]
+    assert "12" not in steps["auc_by_hand"] and "9.5" not in steps["auc_by_hand"] and "half" not in steps["auc_by_hand"]
+    assert not any(ch.isdigit() for ch in steps["noise_for_budget"])
+    assert not any(ch.isdigit() for ch in steps["bias_classes"]) and "<" not in steps["bias_classes"]
+    assert "'C'" not in steps["diagnose_augmenter"] and "both" not in steps["diagnose_augmenter"]
+    assert "half" not in steps["attack_auc"]
+    assert "noise_multiplier" not in steps["privatise"] and "divide" not in steps["privatise"]
+    assert "k-th smallest" in steps["precision_recall"] and "fill_diagonal" not in steps["precision_recall"]
+
+
+def test_every_check_is_registered():
+    for name in ("check_precision_recall", "check_attack_auc", "check_privatise", "check_predict_psi_zero",
+                 "check_diagnose_augmenter", "check_auc_by_hand", "check_noise_for_budget", "check_bias_classes"):
+        assert name in gu.checks.__all__ and getattr(gu.checks, name).__module__ == "gan_utils.checks.nb06"
+    assert "nb06" in hints.NOTEBOOKS
