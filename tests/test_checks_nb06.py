@@ -235,10 +235,14 @@ def test_predict_psi_zero():
     assert "one value" in _verdict(check, recall=0.0, precision_values={1})
     assert "in between" in _verdict(check, recall=0.0, precision_values={0, 0.5, 1})
     assert "set precision_values" in _verdict(check, recall=0.0)
-    assert "set recall" in _verdict(check)
+    assert "set recall_at_zero" in _verdict(check)
     assert "one number" in _verdict(check, recall="0", precision_values={0, 1})
-    assert "set of numbers" in _verdict(check, recall=0.0, precision_values="0 or 1")
+    assert "is not one of" in _verdict(check, recall=0.0, precision_values="0 or 1")
     assert "set of numbers" in _verdict(check, recall=0.0, precision_values=0.5)
+    # the notebook's two words choices
+    assert _quiet(check, recall=0.0, precision_values="only 0 or 1") and _quiet(check, 0.0, " Only 0 or 1")
+    assert "in between" in _verdict(check, recall=0.0, precision_values="anything between 0 and 1")
+    assert "recall 1" in _verdict(check, recall=1, precision_values="only 0 or 1")
     both = _verdict(check, recall=1.0, precision_values={0.3})
     assert "recall 1" in both and "one value" in both
     for wrong in (1.0, 0.4):
@@ -275,7 +279,7 @@ def test_auc_by_hand():
     assert "threshold" in _verdict(check, 5 / 7)
     assert "not a probability" in _verdict(check, 9.5 / 7)
     assert "not the AUC" in _verdict(check, 0.6)
-    assert "set auc_by_hand" in _verdict(check, None)
+    assert "set auc_answer" in _verdict(check, None)
     assert "one number" in _verdict(check, "0.79") and "one number" in _verdict(check, [0.79])
     for wrong in (0.75, 0.6, 9.5):
         assert "0.79" not in _verdict(check, wrong) and "9.5" not in _verdict(check, wrong).replace("gave 9.5", "")
@@ -321,7 +325,7 @@ def test_noise_for_budget(noise_answer):
     wrong_rate = nb06.smallest_noise(1 / 4500, 4000, 1e-5, 3.0)
     assert wrong_rate != noise_answer and "ONE BATCH" in _verdict(check, wrong_rate)
     assert "not on the grid" in _verdict(check, noise_answer + 0.05)
-    assert "set noise_for_budget" in _verdict(check, None)
+    assert "set noise_needed" in _verdict(check, None)
     assert "one number" in _verdict(check, str(noise_answer))
     for wrong in (below, 5.0, 0.37):
         assert f"{noise_answer:g}" not in _verdict(check, wrong).split("Hint 1/4")[0]
@@ -353,7 +357,7 @@ def test_bias_classes():
     assert "digits 0 to 9" in _verdict(check, {12}, results=BIAS)
     assert "set of digit labels" in _verdict(check, "5789", results=BIAS)
     assert "set of digit labels" in _verdict(check, {0.5}, results=BIAS)
-    assert "set bias_classes" in _verdict(check, None, results=BIAS)
+    assert "set under_drawn" in _verdict(check, None, results=BIAS)
     assert "no complete 'bias' part" in _verdict(check, {5}, results={"curve": {}})
 
 

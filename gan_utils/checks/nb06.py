@@ -74,7 +74,7 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
         r"$r_k(f_j) = 0$ for every $j$, so recall $= \frac{1}{N}\sum_i \mathbb{1}[x_i = G(0)]$, which is 0 "
         r"(no real vector coincides with $G(0)$). Precision $= \mathbb{1}\big[\exists i: \lVert G(0) - x_i\rVert "
         r"\le r_k(x_i)\big]$: all fakes are inside together or outside together.",
-        "```python\nrecall = 0.0\nprecision_values = {0.0, 1.0}\n```",
+        "```python\nrecall_at_zero = 0.0\nprecision_values = 'only 0 or 1'  # or the set {0.0, 1.0}\n```",
     ),
     "diagnose_augmenter": (
         "A digit added to a training set brings two things: how it looks and the label it carries. Which column "
@@ -93,7 +93,7 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
         "beats. Do the same for the other two members, and keep any pair with equal scores apart from the wins.",
         r"$\mathrm{AUC} = \frac{1}{3\cdot 4}\sum_{i,j}\big(\mathbb{1}[s_i > t_j] + \tfrac12\mathbb{1}[s_i = t_j]\big)$: "
         r"0.9 beats all 4; 0.4 beats 0.1 and 0.3, ties with 0.4 (a half) and loses to 0.8; 0.7 beats 3.",
-        "```python\nauc_by_hand = (4 + 2.5 + 3) / 12\n```",
+        "```python\nauc_answer = (4 + 2.5 + 3) / 12\n```",
     ),
     "noise_for_budget": (
         "More noise buys a smaller epsilon. Besides the noise multiplier, which numbers does the privacy "
@@ -105,7 +105,7 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
         r"scan $\sigma = 0.1, 0.2, \ldots, 5.0$ upwards and stop at the first with $\varepsilon(\sigma) \le 3$.",
         "```python\nq = 64 / 4500\nfor sigma in np.round(np.arange(1, 51) * 0.1, 1):\n"
         "    if gu.privacy.dp_epsilon(float(sigma), q, 4000, delta=1e-5) <= 3:\n"
-        "        noise_for_budget = float(sigma)\n        break\n```",
+        "        noise_needed = float(sigma)\n        break\n```",
     ),
     "bias_classes": (
         "A class can be rare in training and rarer still among the samples, or make up its share again. Which "
@@ -113,8 +113,8 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
         "Put the two lists side by side, one row per digit: its share of the training set and its share of the "
         "samples. Decide for one row what counts as below before you scan the others.",
         r"$\{\, c \in \{0,\ldots,9\} : \mathrm{sample\_share}_c < \mathrm{train\_share}_c \,\}$.",
-        "```python\nbias = results['bias']  # membership.json, as section 4 read it\n"
-        "bias_classes = {c for c in range(10) if bias['sample_shares'][c] < bias['train_shares'][c]}\n```",
+        "```python\nbias = membership['bias']  # membership.json, as section 4 read it\n"
+        "under_drawn = {c for c in range(10) if bias['sample_shares'][c] < bias['train_shares'][c]}\n```",
     ),
 }
 
@@ -417,18 +417,46 @@ def _number_set(value: Any) -> set[float] | None:
     return out
 
 
+PRECISION_CHOICES = ("only 0 or 1", "anything between 0 and 1")
+PRECISION_IN_BETWEEN = ("precision can be a value in between, you say. Precision is the share of fakes inside a real "
+                        "ball, and here every fake is the same point: can some of them be inside while others are not?")
+
+
+def _precision_values_problem(precision_values: Any) -> str:
+    """What is wrong with exercise 1's precision_values ('' if nothing): one of PRECISION_CHOICES, or a set of numbers."""
+    if precision_values is None:
+        return f"set precision_values to one of {list(PRECISION_CHOICES)}."
+    if isinstance(precision_values, str):
+        text = " ".join(precision_values.lower().replace('"', "").replace("'", "").split())
+        if text not in PRECISION_CHOICES:
+            return f"precision_values {precision_values!r} is not one of {list(PRECISION_CHOICES)}."
+        return "" if text == PRECISION_CHOICES[0] else PRECISION_IN_BETWEEN
+    values = _number_set(precision_values)
+    if values is None:
+        return (f"precision_values should be one of {list(PRECISION_CHOICES)} (or the set of numbers precision can "
+                f"take), got {_kind(precision_values)}.")
+    if not values or any(not 0.0 <= v <= 1.0 for v in values):
+        return "precision_values holds something that is not a share between 0 and 1 (or nothing)."
+    if len(values) == 1:
+        return ("precision_values holds one value: precision depends on where the single point G(0) falls among the "
+                "real balls, so consider each place it could fall.")
+    return "" if values == {0.0, 1.0} else PRECISION_IN_BETWEEN
+
+
 def check_predict_psi_zero(recall: Any = None, precision_values: Any = None) -> CheckResult:
     """Check notebook 06's exercise 1: recall at psi = 0, and the values precision can take there.
 
-    Introduced in notebook 06. ``recall`` is one number; ``precision_values`` the set of values precision can take.
+    Introduced in notebook 06. ``recall`` is one number; ``precision_values`` one of PRECISION_CHOICES ("only 0 or 1",
+    "anything between 0 and 1"), or the set of numbers precision can take.
     """
     name = "predict_psi_zero"
     if recall is None:
-        return report(CheckResult(name, False, "set recall to the recall you predict at psi = 0, and precision_values "
-                                               "to the set of values precision can take there; then run this cell."))
+        return report(CheckResult(name, False, "set recall_at_zero to the recall you predict at psi = 0, and "
+                                               "precision_values to the values precision can take there; then run "
+                                               "this cell."))
     value = None if isinstance(recall, (str, bytes)) else read_number(recall)
     if value is None:
-        return report(CheckResult(name, False, f"recall should be one number, got {_kind(recall)}."))
+        return report(CheckResult(name, False, f"recall_at_zero should be one number, got {_kind(recall)}."))
     problems = []
     if not 0.0 <= value <= 1.0:
         problems.append(f"recall {value:g} is not a share: precision and recall lie between 0 and 1.")
@@ -439,22 +467,9 @@ def check_predict_psi_zero(recall: Any = None, precision_values: Any = None) -> 
     elif value != 0.0:
         problems.append(f"recall {value:g} is not it: with every fake at one point, the answer does not depend on "
                         f"how the real vectors spread. Work out the radius of the fakes' balls first.")
-    if precision_values is None:
-        problems.append("set precision_values to the set of values precision can take at psi = 0.")
-    else:
-        values = _number_set(precision_values)
-        if values is None:
-            problems.append("precision_values should be the set of values precision can take (a set of numbers), "
-                            f"got {_kind(precision_values)}.")
-        elif not values or any(not 0.0 <= v <= 1.0 for v in values):
-            problems.append("precision_values holds something that is not a share between 0 and 1 (or nothing).")
-        elif len(values) == 1:
-            problems.append("precision_values holds one value: precision depends on where the single point G(0) "
-                            "falls among the real balls, so consider each place it could fall.")
-        elif values != {0.0, 1.0}:
-            problems.append("precision_values holds values in between. Precision is the share of fakes inside a real "
-                            "ball, and here every fake is the same point: can some of them be inside while others "
-                            "are not?")
+    problem = _precision_values_problem(precision_values)
+    if problem:
+        problems.append(problem)
     if problems:
         return report(CheckResult(name, False, " ".join(problems)))
     return report(CheckResult(name, True, "every fake's ball has radius zero, so no real vector is covered: recall 0. "
@@ -524,7 +539,7 @@ def check_auc_by_hand(auc_by_hand: Any, confirm_with: Callable | None = None) ->
     """
     name = "auc_by_hand"
     if auc_by_hand is None:
-        return report(CheckResult(name, False, "set auc_by_hand to the number you worked out, then run this cell."))
+        return report(CheckResult(name, False, "set auc_answer to the number you worked out, then run this cell."))
     value = None if isinstance(auc_by_hand, (str, bytes)) else read_number(auc_by_hand)
     if value is None:
         return report(CheckResult(name, False, f"expected one number, got {_kind(auc_by_hand)}."))
@@ -593,7 +608,7 @@ def check_noise_for_budget(noise_for_budget: Any) -> CheckResult:
     """
     name = "noise_for_budget"
     if noise_for_budget is None:
-        return report(CheckResult(name, False, "set noise_for_budget to the noise multiplier you found, then run "
+        return report(CheckResult(name, False, "set noise_needed to the noise multiplier you found, then run "
                                                "this cell."))
     value = None if isinstance(noise_for_budget, (str, bytes)) else read_number(noise_for_budget)
     if value is None:
@@ -681,10 +696,10 @@ def check_bias_classes(bias_classes: Any, results: dict | None = None) -> CheckR
     """
     name = "bias_classes"
     if bias_classes is None:
-        return report(CheckResult(name, False, "set bias_classes to the set of digits you found, then run this cell."))
+        return report(CheckResult(name, False, "set under_drawn to the set of digits you found, then run this cell."))
     classes = _class_set(bias_classes)
     if classes is None:
-        return report(CheckResult(name, False, "bias_classes should be a set of digit labels (whole numbers from 0 "
+        return report(CheckResult(name, False, "under_drawn should be a set of digit labels (whole numbers from 0 "
                                                f"to 9), got {_kind(bias_classes)}."))
     bias, why = _bias_part(results)
     if bias is None:
@@ -694,7 +709,7 @@ def check_bias_classes(bias_classes: Any, results: dict | None = None) -> CheckR
         return report(CheckResult(name, False, "Recognised mistake: the lists start at digit 0: the first share is "
                                                "the zeros'."))
     if any(not 0 <= c <= 9 for c in classes):
-        return report(CheckResult(name, False, "the classes are the digits 0 to 9; bias_classes holds something else."))
+        return report(CheckResult(name, False, "the classes are the digits 0 to 9; under_drawn holds something else."))
     if classes == answer:
         gaps = ", ".join(f"{c}: {100 * bias['sample_shares'][c]:.1f}% of samples against {100 * bias['train_shares'][c]:.1f}% "
                          f"of training" for c in sorted(answer))
