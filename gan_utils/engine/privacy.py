@@ -170,10 +170,12 @@ def _unflatten(flat, variables) -> list:
 
 def train_small_gan(images, steps: int, *, model: str = "mlp", clip_norm: float | None = None,
                     noise_multiplier: float = 0.0, batch_size: int = 64, lr: float = 2e-4, seed: int = 0,
-                    delta: float = 1e-5, privatise_fn=None, run: SmallRun | None = None) -> SmallRun:
+                    delta: float = 1e-5, privatise_fn=None, run: SmallRun | None = None, **sizes) -> SmallRun:
     """Train a small GAN (non-saturating loss), its D with DP-SGD when clip_norm is given; pass run= to train it further. Introduced in notebook 06.
 
-    ``privatise_fn`` replaces the course's ``privatise`` (the learner's version, notebook 06).
+    ``privatise_fn`` replaces the course's ``privatise`` (the learner's version, notebook 06); ``sizes``
+    go to gu.models.build_gan (e.g. ``hidden=64`` for a small MLP: DP-SGD's noise grows with the
+    number of weights it covers, so a private D is best kept small).
     """
     x = check_images(images)
     steps = check_int("steps", steps, 0)
@@ -188,7 +190,7 @@ def train_small_gan(images, steps: int, *, model: str = "mlp", clip_norm: float 
     lr = check_number("lr", lr, 0, low_open=True)
     if run is None:
         set_seed(seed)
-        generator, discriminator = build_gan(model)
+        generator, discriminator = build_gan(model, **sizes)
         run = SmallRun(generator, discriminator, len(x), 0, 0.0, clip_norm, float(noise_multiplier), batch_size,
                        float(delta), [], [])
     elif (run.n_train, run.clip_norm, run.noise_multiplier, run.batch_size) != (len(x), clip_norm,

@@ -15,12 +15,13 @@ import numpy as np
 from ..engine import privacy
 from ..engine.data import to_float
 from ..engine.paths import display_path, shipped_path
+from ..engine.plotting import PALETTE
 from ..engine.recipes import recipe
 from ..engine.training import GANTrainer
 
 #: results file -> (the keys it must hold, the command that makes it, the live stand-in)
 RESULTS = {
-    "augmentation": (("trials", "cas"), "python benchmarks/bench_augmentation.py (a few minutes)",
+    "augmentation": (("trials",), "python benchmarks/bench_augmentation.py (a few minutes)",
                      "gu.usefulness.augmentation_trial(data, generator, n) for one seed"),
     "membership": (("curve", "shipped", "dp", "bias"), "python benchmarks/bench_membership.py (about 40 minutes)",
                    "gu.at_work.small_membership_curve(data) (about 2 minutes)"),
@@ -44,7 +45,7 @@ def load_results(name: str, path=None) -> dict | None:
         results = json.loads(path.read_text())
         if not isinstance(results, dict):
             raise ValueError("not a JSON object")
-        missing = [k for k in keys if not isinstance(results.get(k), dict)]
+        missing = [k for k in keys if not isinstance(results.get(k), (dict, list)) or not results.get(k)]
         if missing:
             raise ValueError(f"no {', '.join(repr(k) for k in missing)} object")
         return results
@@ -88,16 +89,17 @@ def plot_membership_curve(curve: dict, ax=None, attack: str = "white_box", live:
     if attack not in ("white_box", "black_box"):
         raise ValueError(f"attack must be 'white_box' or 'black_box', got {attack!r}")
     ax = ax or plt.gca()
-    colours = plt.cm.viridis(np.linspace(0, 0.85, max(len(curve), 1)))
-    for colour, (n, rows) in zip(colours, sorted(curve.items(), key=lambda kv: int(kv[0]))):
+    styles = [PALETTE["failure"], PALETTE["metric"], PALETTE["fix"], PALETTE["fake"]]
+    markers = ["o", "s", "^", "D"]
+    for i, (n, rows) in enumerate(sorted(curve.items(), key=lambda kv: int(kv[0]))):
         steps = sorted(rows, key=int)
-        ax.plot([int(s) for s in steps], [rows[s][attack] for s in steps], "-o", ms=3, color=colour,
-                label=f"{int(n):,} training digits")
+        ax.plot([int(s) for s in steps], [rows[s][attack] for s in steps], "-", marker=markers[i % 4], ms=4,
+                color=styles[i % 4].colour, label=f"{int(n):,} training digits")
     for n, rows in (live or {}).items():
         steps = sorted(rows, key=int)
-        ax.plot([int(s) for s in steps], [rows[s][attack] for s in steps], "--s", ms=4, color="k",
-                label=f"{int(n):,} digits (live)")
-    ax.axhline(0.5, color="grey", lw=0.8, ls=":")
+        ax.plot([int(s) for s in steps], [rows[s][attack] for s in steps], "--", marker="x", ms=5,
+                color=PALETTE["real"].colour, label=f"{int(n):,} digits (live)")
+    ax.axhline(0.5, color=PALETTE["D says fake"].colour, lw=0.8, ls=":")
     ax.set_xscale("log")
     ax.set_xlabel("training steps (log scale)")
     ax.set_ylabel("attack AUC")
@@ -111,12 +113,15 @@ def augmentation_table(results: dict):
     """Median and range over seeds of held-out accuracy, real digits only vs with generated ones, per n: a DataFrame. Introduced in notebook 06."""
     import pandas as pd
 
+    by_n: dict[int, list[dict]] = {}
+    for trial in results["trials"]:
+        by_n.setdefault(int(trial["n_per_class"]), []).append(trial)
     rows = []
-    for n, trials in sorted(results["trials"].items(), key=lambda kv: int(kv[0])):
-        real = [t["real_only"] for t in trials.values()]
-        aug = [t["augmented"] for t in trials.values()]
+    for n, trials in sorted(by_n.items()):
+        real = [t["real_only"] for t in trials]
+        aug = [t["augmented"] for t in trials]
         gains = [a - r for a, r in zip(aug, real)]
-        rows.append({"real digits per class": int(n), "seeds": len(real),
+        rows.append({"real digits per class": n, "seeds": len(real),
                      "real only": f"{np.median(real):.1%} ({min(real):.1%}-{max(real):.1%})",
                      "with generated": f"{np.median(aug):.1%} ({min(aug):.1%}-{max(aug):.1%})",
                      "gain on every seed?": "yes" if all(g > 0 for g in gains) else
@@ -130,3 +135,43 @@ def seed_summary(values) -> str:
     if not values:
         return "-"
     return f"{np.median(values):.2f} ({min(values):.2f}-{max(values):.2f})"
+
+
+def cas_table(results: dict):
+    """The classification accuracy score of each conditional generator (median and range over seeds) beside its FD, and the real-data ceiling: a DataFrame. Introduced in notebook 06."""
+    import pandas as pd
+
+    rows = {}
+    for row in results.get("cas", []):
+        rows.setdefault(row["generator"], []).append(row)
+    out = []
+    for name, trials in rows.items():
+        fd = results.get("fd", {}).get(name, {})
+        out.append({"trained on": name + (" (saw the test digits)" if trials[0].get("saw_test_digits") else ""),
+                    "CAS": seed_summary([t["cas"] for t in trials]),
+                    "FD": f"{fd['frechet_distance']:.2f}" if "frechet_distance" in fd else "-",
+                    "MNIST score": f"{fd['mnist_score']:.2f}" if "mnist_score" in fd else "-"})
+    baseline = results.get("real_baseline", [])
+    if baseline:
+        out.append({"trained on": f"{baseline[0]['n_train']:,} real training digits (the ceiling)",
+                    "CAS": seed_summary([t["accuracy"] for t in baseline]), "FD": "-", "MNIST score": "-"})
+    return pd.DataFrame(out).set_index("trained on")
+
+
+def dp_table(dp: dict):
+    """Both attacks' AUCs, epsilon and the MNIST score of the committed runs without and with DP-SGD (median and range over seeds): a DataFrame. Introduced in notebook 06."""
+    import pandas as pd
+
+    out = {}
+    for label in ("non_private", "dp_sgd"):
+        rows = list(dp.get(label, {}).values())
+        if not rows:
+            continue
+        eps = [r["epsilon"] for r in rows if r.get("epsilon") is not None]
+        out["as usual" if label == "non_private" else "DP-SGD"] = {
+            "white-box AUC": seed_summary([r["white_box"] for r in rows]),
+            "black-box AUC": seed_summary([r["black_box"] for r in rows]),
+            "MNIST score": seed_summary([r["mnist_score"] for r in rows]),
+            "epsilon_DP": f"{eps[0]:.1f}" if eps else "infinite (no guarantee)",
+            "seeds": len(rows)}
+    return pd.DataFrame(out).T
