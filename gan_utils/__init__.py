@@ -17,7 +17,7 @@ Where things live (each folder's ``__init__`` says more):
 - ``studies/``: experiments that run the engine many times and read their committed results:
   notebook 03's bug reproductions (``bugs``) and notebook 04's variant runner, study, pairs and
   ablation.
-- ``checks/``: the exercise checks, one module per notebook (``nb00`` ... ``nb05``) holding that
+- ``checks/``: the exercise checks, one module per notebook (``nb00`` ... ``nb06``) holding that
   notebook's checks and hints; ``core`` and ``hints`` are the shared machinery.
 - ``cli.py``: the command line, ``python -m gan_utils`` (engine only).
 

@@ -396,7 +396,7 @@ def test_the_second_hints_are_partial_steps():
     assert "'C'" not in steps["diagnose_augmenter"] and "both" not in steps["diagnose_augmenter"]
     assert "half" not in steps["attack_auc"]
     assert "noise_multiplier" not in steps["privatise"] and "divide" not in steps["privatise"]
-    assert "k-th smallest" in steps["precision_recall"] and "fill_diagonal" not in steps["precision_recall"]
+    assert "neighbours-th smallest" in steps["precision_recall"] and "fill_diagonal" not in steps["precision_recall"]
 
 
 def test_every_check_is_registered():

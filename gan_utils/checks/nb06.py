@@ -24,18 +24,18 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
         "vector is matched by some generated one. What region around a cloud of points would you call the place "
         "where that cloud lives, and how large should it be where the points are sparse?",
         "First give every real vector its radius: list its distances to the OTHER real vectors (leave out its "
-        "distance to itself, which is always zero) and take the k-th smallest. A generated vector then counts "
+        "distance to itself, which is always zero) and take the neighbours-th smallest (the 3rd by default). A generated vector then counts "
         "towards precision when it lies within the radius of at least one real vector. Recall mirrors this.",
-        r"With $r_k(v)$ the distance from $v$ to its $k$-th nearest other vector of its own set: "
-        r"$\mathrm{precision} = \frac{1}{M}\sum_j \mathbb{1}\big[\exists i: \lVert f_j - x_i\rVert \le r_k(x_i)\big]$, "
-        r"$\mathrm{recall} = \frac{1}{N}\sum_i \mathbb{1}\big[\exists j: \lVert x_i - f_j\rVert \le r_k(f_j)\big]$ "
+        r"With $r(v)$ the distance from $v$ to its 3rd-nearest other vector of its own set (`neighbours = 3`): "
+        r"$\mathrm{precision} = \frac{1}{M}\sum_j \mathbb{1}\big[\exists i: \lVert f_j - x_i\rVert \le r(x_i)\big]$, "
+        r"$\mathrm{recall} = \frac{1}{N}\sum_i \mathbb{1}\big[\exists j: \lVert x_i - f_j\rVert \le r(f_j)\big]$ "
         r"(Kynkäänniemi et al. 2019).",
-        "```python\ndef radii(x, k):\n    d = np.sqrt(((x[:, None] - x[None]) ** 2).sum(-1))\n"
+        "```python\ndef radii(x, neighbours):\n    d = np.sqrt(((x[:, None] - x[None]) ** 2).sum(-1))\n"
         "    np.fill_diagonal(d, np.inf)  # a vector is not its own neighbour\n"
-        "    return np.sort(d, axis=1)[:, k - 1]\n\n"
+        "    return np.sort(d, axis=1)[:, neighbours - 1]\n\n"
         "def share_inside(queries, centres, r):\n    d = np.sqrt(((queries[:, None] - centres[None]) ** 2).sum(-1))\n"
         "    return float((d <= r[None, :]).any(axis=1).mean())\n\n"
-        "precision = share_inside(fake, real, radii(real, k))\nrecall = share_inside(real, fake, radii(fake, k))\n"
+        "precision = share_inside(fake, real, radii(real, neighbours))\nrecall = share_inside(real, fake, radii(fake, neighbours))\n"
         "return precision, recall\n```",
     ),
     "attack_auc": (
@@ -66,14 +66,14 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
         "return total / tf.cast(tf.shape(per_example)[0], tf.float32)\n```",
     ),
     "predict_psi_zero": (
-        "At psi = 0 every generated vector is the same point. What is a fake's k-th nearest OTHER fake when every "
+        "At psi = 0 every generated vector is the same point. What is a fake's 3rd-nearest OTHER fake when every "
         "other fake sits exactly where it sits?",
         "Deal with the fake balls alone first: write down the distance from one fake to each of the other fakes, "
-        "and pick the k-th smallest. That radius settles recall. For precision, ask only where the one point "
+        "and pick the third smallest. That radius settles recall. For precision, ask only where the one point "
         "that every fake shares lies with respect to the real balls.",
-        r"$r_k(f_j) = 0$ for every $j$, so recall $= \frac{1}{N}\sum_i \mathbb{1}[x_i = G(0)]$, which is 0 "
+        r"$r(f_j) = 0$ for every $j$, so recall $= \frac{1}{N}\sum_i \mathbb{1}[x_i = G(0)]$, which is 0 "
         r"(no real vector coincides with $G(0)$). Precision $= \mathbb{1}\big[\exists i: \lVert G(0) - x_i\rVert "
-        r"\le r_k(x_i)\big]$: all fakes are inside together or outside together.",
+        r"\le r(x_i)\big]$: all fakes are inside together or outside together.",
         "```python\nrecall_at_zero = 0.0\nprecision_values = 'only 0 or 1'  # or the set {0.0, 1.0}\n```",
     ),
     "diagnose_augmenter": (
@@ -181,7 +181,7 @@ PR_MISTAKES = [
      "data's balls?), recall about the real ones."),
     (lambda r, f, k=3: _pr_variant(r, f, k, with_self=True),
      "each vector counted itself as one of its own neighbours (it is at distance zero from itself), so every "
-     "ball reaches only its (k-1)-th other neighbour. Leave a vector out of its own neighbour list."),
+     "ball reaches only its 2nd other neighbour instead of its 3rd. Leave a vector out of its own neighbour list."),
     (lambda r, f, k=3: _pr_variant(r, f, k, precision_fake_balls=True),
      "precision was measured with the balls around the generated vectors; it needs the balls around the REAL "
      "vectors (the real data's region), and asks which generated vectors fall inside one."),
@@ -203,7 +203,7 @@ def check_precision_recall(precision_recall: Callable | None) -> CheckResult:
     cases = _pr_cases()
     return check_function(
         "precision_recall", precision_recall, precision_recall_reference, cases,
-        diagnose=_diagnose_all(precision_recall, cases, PR_MISTAKES), atol=1e-9, arg_names=["real", "fake", "k"],
+        diagnose=_diagnose_all(precision_recall, cases, PR_MISTAKES), atol=1e-9, arg_names=["real", "fake", "neighbours"],
     )
 
 
@@ -463,7 +463,7 @@ def check_predict_psi_zero(recall: Any = None, precision_values: Any = None) -> 
     elif value == 1.0:
         problems.append("recall 1 is not it. Recognised mistake: identical fakes do not cover the real data. Recall "
                         "asks whether each REAL vector lies in a ball around a fake; how large is a fake's ball when "
-                        "its k-th nearest other fake sits on the very same point?")
+                        "its 3rd-nearest other fake sits on the very same point?")
     elif value != 0.0:
         problems.append(f"recall {value:g} is not it: with every fake at one point, the answer does not depend on "
                         f"how the real vectors spread. Work out the radius of the fakes' balls first.")
