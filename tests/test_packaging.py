@@ -95,7 +95,9 @@ def test_the_wheel_carries_the_notebooks_and_the_glossary_they_link_to(wheel):
 
     names = set(zipfile.ZipFile(wheel).namelist())
     course = {f"gan_utils/_notebooks/{p.name}" for p in (REPO / "notebooks").glob("[0-9][0-9]_*.ipynb")}
-    assert len(course) == 6 and course <= names, f"missing from the wheel: {sorted(course - names)}"
+    sources = {f"gan_utils/_notebooks/{p.stem}.ipynb" for p in (REPO / "notebooks" / "src").glob("[0-9][0-9]_*.py")}
+    assert course == sources and len(course) >= 7, f"notebooks without a source or not built: {sorted(course ^ sources)}"
+    assert course <= names, f"missing from the wheel: {sorted(course - names)}"
     assert "gan_utils/_docs/glossary.md" in names
     extra = {n for n in names if n.startswith(("gan_utils/_notebooks/", "gan_utils/_docs/"))} - course
     assert extra == {"gan_utils/_docs/glossary.md"}, f"only the executed notebooks and the glossary: {sorted(extra)}"

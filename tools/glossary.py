@@ -68,6 +68,16 @@ PATTERNS: dict[str, tuple[str, ...]] = {
     "Logit": (r"\blogits?\b",),
     "Sigmoid": (r"\bsigmoid\b",),
     "Softplus": (r"\bsoftplus\b",),
+    "Accountant (privacy)": (r"\baccountant\b",),
+    "AUC (area under the ROC curve)": (r"\bAUC\b",),
+    "Bias (of a generator)": (r"\bbiases\b", r"class balance"),
+    "Classification accuracy score (CAS)": (r"classification accuracy score", r"\bCAS\b"),
+    "Fidelity and diversity": (r"\bfidelity\b", r"\bdiversity\b"),
+    "Noise multiplier $\\nu$": (r"noise multiplier", r"noise_multiplier"),
+    "Precision and recall (generative models)": (r"\bprecision\b", r"\brecall\b"),
+    "ROC curve": (r"\bROC\b",),
+    "Truncation trick $\\psi$": (r"truncation",),
+    "White-box and black-box attacks": (r"white-box", r"black-box"),
 }
 
 POINTER = re.compile(r"^\*Introduced in:\*.*$", re.M)
