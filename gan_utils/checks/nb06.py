@@ -57,8 +57,8 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
         "Start with one length per row (each row is one digit's gradient), then one factor per row that shrinks "
         "only the rows longer than clip_norm and leaves shorter rows exactly as they are. Get this clipped "
         "matrix right, with TensorFlow operations, before you think about the noise.",
-        r"$\tilde g = \frac{1}{B}\Big(\sum_{i=1}^{B} g_i \min\big(1, \tfrac{C}{\lVert g_i\rVert}\big) + "
-        r"\sigma C\,\xi\Big)$ with $C$ = clip_norm, $\sigma$ = noise_multiplier and $\xi$ = noise "
+        r"$\tilde g = \frac{1}{B}\Big(\sum_{i=1}^{B} g_i \min\big(1, \tfrac{c_{\text{clip}}}{\lVert g_i\rVert}\big) + "
+        r"\nu\, c_{\text{clip}}\cdot\texttt{noise}\Big)$ with $c_{\text{clip}}$ = clip_norm and $\nu$ = noise_multiplier "
         r"(Abadi et al. 2016).",
         "```python\nnorms = tf.norm(per_example, axis=1, keepdims=True)\n"
         "clipped = per_example * tf.minimum(1.0, clip_norm / tf.maximum(norms, 1e-12))\n"
@@ -101,11 +101,12 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
         "The sample rate is the share of the training digits that one batch holds: a batch size over a training "
         "set size. Compute epsilon for a single noise multiplier from the grid first, and compare it with the "
         "budget, before you scan the grid.",
-        r"$q = 64/4500$, $T = 4000$ steps, $\delta = 10^{-5}$. $\varepsilon(\sigma)$ falls as $\sigma$ grows, so "
-        r"scan $\sigma = 0.1, 0.2, \ldots, 5.0$ upwards and stop at the first with $\varepsilon(\sigma) \le 3$.",
-        "```python\nq = 64 / 4500\nfor sigma in np.round(np.arange(1, 51) * 0.1, 1):\n"
-        "    if gu.privacy.dp_epsilon(float(sigma), q, 4000, delta=1e-5) <= 3:\n"
-        "        noise_needed = float(sigma)\n        break\n```",
+        r"Sample rate $B/4500 = 64/4500$, 4,000 steps, $\delta_{\text{DP}} = 10^{-5}$. $\varepsilon_{\text{DP}}(\nu)$ "
+        r"falls as $\nu$ grows, so scan $\nu = 0.1, 0.2, \ldots, 5.0$ upwards and stop at the first with "
+        r"$\varepsilon_{\text{DP}}(\nu) \le 3$.",
+        "```python\nsample_rate = 64 / 4500\nfor nu in np.round(np.arange(1, 51) * 0.1, 1):\n"
+        "    if gu.privacy.dp_epsilon(float(nu), sample_rate, 4000, delta=1e-5) <= 3:\n"
+        "        noise_needed = float(nu)\n        break\n```",
     ),
     "bias_classes": (
         "A class can be rare in training and rarer still among the samples, or make up its share again. Which "

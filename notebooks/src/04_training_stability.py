@@ -60,24 +60,24 @@ def show_bought(change):  # extra code – what one change of the recipe bought 
 #
 # The smallest GAN with the problem is the [**Dirac-GAN**](../docs/glossary.md#dirac-gan) (Mescheder
 # et al. 2018). The data are one point, $x = 0$; the generator's sample is one point, $G(z) = \theta$; the
-# discriminator is $D_\psi(x) = \sigma(\psi x)$. The equilibrium is $\theta = \psi = 0$. Its value is
-# $V(\psi, \theta) = \log\tfrac12 + \log\sigma(-\psi\theta)$: $D$ ascends it in $\psi$, $G$ descends it
+# discriminator is $D_w(x) = \sigma(w x)$, one weight $w$. The equilibrium is $\theta = w = 0$. Its value is
+# $V(w, \theta) = \log\tfrac12 + \log\sigma(-w\theta)$: $D$ ascends it in $w$, $G$ descends it
 # in $\theta$. Below, both follow their gradients, either **simultaneously** (both gradients taken at
 # the old point) or **alternating** ($D$ steps first, $G$ answers the new $D$).
 
 # %%
-def dirac_gan(eta, steps, simultaneous, theta=1.0, psi=1.0):
-    """Gradient play on the Dirac-GAN from (theta, psi); return the path as an array (steps + 1, 2)."""
+def dirac_gan(eta, steps, simultaneous, theta=1.0, w=1.0):
+    """Gradient play on the Dirac-GAN from (theta, w); return the path as an array (steps + 1, 2)."""
     sigmoid = lambda t: 1.0 / (1.0 + np.exp(-t))  # noqa: E731
-    path = [(theta, psi)]
+    path = [(theta, w)]
     for _ in range(steps):
-        grad_psi = -theta * sigmoid(psi * theta)       # dV/dpsi
-        psi_new = psi + eta * grad_psi                  # D ascends V
-        psi_seen = psi if simultaneous else psi_new     # G sees the old D (simultaneous) or the new one
-        grad_theta = -psi_seen * sigmoid(psi_seen * theta)
+        grad_w = -theta * sigmoid(w * theta)       # dV/dw
+        w_new = w + eta * grad_w                  # D ascends V
+        w_seen = w if simultaneous else w_new     # G sees the old D (simultaneous) or the new one
+        grad_theta = -w_seen * sigmoid(w_seen * theta)
         theta = theta - eta * grad_theta                # G descends V
-        psi = psi_new
-        path.append((theta, psi))
+        w = w_new
+        path.append((theta, w))
     return np.array(path)
 
 
@@ -90,7 +90,7 @@ for simultaneous, colour in ((True, "tab:red"), (False, "tab:blue")):
     crossings = int((np.diff(np.sign(path[:, 0])) != 0).sum())
     axes[1].plot(path[:, 0], color=colour, lw=0.8, label=f"{label}: crosses θ = 0 {crossings} times")
 axes[0].plot(0, 0, "k*", ms=12, label="equilibrium")
-axes[0].set_xlabel("θ (G's point)"), axes[0].set_ylabel("ψ (D's slope)"), axes[0].set_aspect("equal")
+axes[0].set_xlabel("θ (G's point)"), axes[0].set_ylabel("w (D's weight)"), axes[0].set_aspect("equal")
 axes[0].legend(fontsize=7, loc="lower left"), axes[0].set_title("Dirac-GAN, step size 0.2", fontsize=10)
 axes[1].axhline(0, color="k", lw=0.5)
 axes[1].set_xlabel("step"), axes[1].set_ylabel("θ"), axes[1].legend(fontsize=8)
@@ -100,7 +100,7 @@ plt.show()
 # %% [markdown]
 # Look at the legends: simultaneous steps spiral **away** from the equilibrium; alternating steps
 # stay on a bounded orbit, but $\theta$ keeps crossing the data point, from one side to the other.
-# Near the equilibrium the game is $-\tfrac12\psi\theta$, whose gradients turn around $(0, 0)$
+# Near the equilibrium the game is $-\tfrac12 w\theta$, whose gradients turn around $(0, 0)$
 # instead of pointing at it. Neither player is wrong; the game circles.
 #
 # ### Fix: sample from an average of $G$'s weights (EMA)
@@ -153,7 +153,7 @@ show_bought("EMA of G")
 #
 # Notebook 03's step updates $D$, then $G$. The recipe instead runs $G$ and $D$ once and takes both
 # gradients from that **shared forward pass**: a simultaneous update, the kind that spiralled out
-# above. Why risk it? For plain steps of size $\eta$ on $-\tfrac12\psi\theta$, each simultaneous step
+# above. Why risk it? For plain steps of size $\eta$ on $-\tfrac12 w\theta$, each simultaneous step
 # multiplies the distance by $\sqrt{1+\eta^2/4}$: at the recipe's $\eta = 8\cdot10^{-4}$, about
 # $1 + 8\cdot10^{-8}$. At small steps the drift is negligible, and each step is cheaper. The study
 # compares it at equal steps and at equal training time:
