@@ -129,12 +129,13 @@ def augmentation_table(results: dict):
     return pd.DataFrame(rows).set_index("real digits per class")
 
 
-def seed_summary(values) -> str:
-    """'median (min-max)' of a few numbers, '-' for none. Introduced in notebook 06."""
+def seed_summary(values, unit: str = "") -> str:
+    """'median (min-max)' of a few numbers with an optional unit ('%'), '-' for none. Introduced in notebook 06."""
     values = [v for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))]
     if not values:
         return "-"
-    return f"{np.median(values):.2f} ({min(values):.2f}-{max(values):.2f})"
+    digits = 1 if unit == "%" else 2
+    return f"{np.median(values):.{digits}f}{unit} ({min(values):.{digits}f}{unit}-{max(values):.{digits}f}{unit})"
 
 
 def cas_table(results: dict):
@@ -148,13 +149,13 @@ def cas_table(results: dict):
     for name, trials in rows.items():
         fd = results.get("fd", {}).get(name, {})
         out.append({"trained on": name + (" (saw the test digits)" if trials[0].get("saw_test_digits") else ""),
-                    "CAS": seed_summary([t["cas"] for t in trials]),
+                    "CAS": seed_summary([100 * t["cas"] for t in trials], "%"),
                     "FD": f"{fd['frechet_distance']:.2f}" if "frechet_distance" in fd else "-",
                     "MNIST score": f"{fd['mnist_score']:.2f}" if "mnist_score" in fd else "-"})
     baseline = results.get("real_baseline", [])
     if baseline:
         out.append({"trained on": f"{baseline[0]['n_train']:,} real training digits (the ceiling)",
-                    "CAS": seed_summary([t["accuracy"] for t in baseline]), "FD": "-", "MNIST score": "-"})
+                    "CAS": seed_summary([100 * t["accuracy"] for t in baseline], "%"), "FD": "-", "MNIST score": "-"})
     return pd.DataFrame(out).set_index("trained on")
 
 
