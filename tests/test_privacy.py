@@ -148,3 +148,17 @@ def test_committed_results_read_and_tabulate():
     table = gu.at_work.augmentation_table(augmentation)
     assert list(table.index) == [10, 50, 450]
     assert "CAS" in gu.at_work.cas_table(augmentation).columns
+
+
+def test_small_membership_curve_has_the_committed_files_shape():
+    data = gu.load_mnist("embedded", verbose=False)
+    curve = gu.at_work.small_membership_curve(data, sizes=(64,), milestones=(1, 2))
+    assert list(curve) == ["64"] and list(curve["64"]) == ["1", "2"]
+    row = curve["64"]["2"]
+    assert {"white_box", "black_box", "mnist_score"} <= set(row) and 0 <= row["white_box"] <= 1
+    import matplotlib
+    matplotlib.use("Agg")
+    ax = gu.at_work.plot_membership_curve(curve, attack="black_box", live=curve)
+    assert ax.get_ylabel() == "attack AUC"
+    with pytest.raises(ValueError, match="attack"):
+        gu.at_work.plot_membership_curve(curve, attack="grey_box")

@@ -345,8 +345,8 @@ if membership is not None:
 # %% [markdown]
 # The white-box attack is the stronger one: $D$ is where memorisation shows first. The shipped
 # generators, trained on all 4,500 digits, sit near 0.5 against a black-box attacker. Notebook 05's
-# memorisation rate asked whether samples copy digits; this asks whether a model reveals who was in
-# its training set, a weaker leak that appears long before copying.
+# memorisation rate asked whether samples copy training digits; membership inference asks a subtler
+# question: does the model reveal which digits it was trained on?
 
 # %% [markdown]
 # ### A defence: differentially private training
