@@ -58,3 +58,19 @@ def test_pretrained_errors(saved_run, tmp_path, monkeypatch):
         pretrained.generate(pretrained.load_generator(run), 0)
     with pytest.raises(ValueError, match="conditional"):
         pretrained.generate(pretrained.load_generator(run), 2, labels=3)
+
+
+def test_shipped_generators_fit_the_budget_and_the_embedded_ones_never_saw_the_test_digits():
+    """All shipped generators together stay under 10 MB (issue 32); notebooks 05 and 06 rely on the *_embedded ones
+    having been trained on the embedded 4,500 training digits only, so the 500 held-out digits are new to them."""
+    from gan_utils.engine import pretrained as P
+
+    directory = P.pretrained_dir()
+    names = P.pretrained_names()
+    assert {"dcgan", "cdcgan", "dcgan_embedded", "cdcgan_embedded"} <= set(names), names
+    total = sum((directory / f"{name}.npz").stat().st_size for name in names)
+    assert total < 10e6, f"shipped generators take {total / 1e6:.1f} MB"
+    manifest = P.pretrained_manifest()
+    for name in ("dcgan_embedded", "cdcgan_embedded"):
+        assert manifest[name]["data_source"] == "embedded", manifest[name]["data_source"]
+        assert manifest[name]["data"].startswith("MNIST: 4,500 train + 500 test"), manifest[name]["data"]
