@@ -53,7 +53,7 @@ __version__ = "0.1.0"
 if "ipykernel" in sys.modules:
     import_tensorflow_quietly()
 
-_ENGINE = ("answers", "augment", "checkpoints", "classifier", "data", "densities", "frechet", "kid", "latent", "layers",
+_ENGINE = ("answers", "augment", "checkpoints", "classifier", "data", "densities", "diffusion", "frechet", "kid", "latent", "layers",
            "losses", "metrics", "models", "names", "neuron", "parzen", "paths", "plotting", "pretrained",
            "privacy", "recipes", "replicas", "runtime", "switches", "toy", "training", "usefulness", "vae", "validate")
 _WIDGETS = ("break_it", "controls", "dashboard", "display_mode", "gradient_descent", "latent_explorer",

@@ -6,7 +6,7 @@ test ties each registry to its tuple), so a new model or loss is named here firs
 from __future__ import annotations
 
 MODEL_NAMES = ("mlp", "dcgan", "cdcgan")
-LOSS_NAMES = ("minimax", "non_saturating", "wgan_gp", "hinge")
+LOSS_NAMES = ("minimax", "non_saturating", "wgan_gp", "hinge", "relativistic")
 DATA_NAMES = ("mnist", "fashion")
 MNIST_SOURCES = ("auto", "file", "keras", "embedded")
 FASHION_SOURCES = ("auto", "keras", "debian")

@@ -120,7 +120,9 @@ class GANTrainer:
     model (through ``gu.set_seed``), the batch/noise generator and the fixed noise.
     ``augment`` (e.g. ``"translation,cutout"``, gu.augment) applies differentiable augmentation to
     real and generated images wherever D sees them in training; ``r1_weight`` adds the R1 penalty
-    r1_weight/2 * E||grad_x D(x)||^2 on real images to D's loss. Both are off by default.
+    r1_weight/2 * E||grad_x D(x)||^2 on real images to D's loss, ``r2_weight`` the same penalty on
+    generated images (R2). All are off by default; R3GAN's recipe is ``loss="relativistic"`` with
+    r1_weight = r2_weight = its gamma (each penalty's gradient is taken at D's input, after augmentation).
     ``ema_warmup`` caps the EMA's decay at (1 + t) / (10 + t) after t generator updates, so early
     samples are not dragged back towards the random initial weights (Karras et al. 2018).
     ``strategy`` (a ``tf.distribute.Strategy``, e.g. ``MirroredStrategy()``) builds the models and
@@ -134,14 +136,14 @@ class GANTrainer:
                  gp_weight: float = 10.0, ema_decay: float | None = None, latent_dim: int | None = None,
                  seed: int = 0, n_fixed: int = 64, jit_compile: bool = False, simultaneous: bool = False,
                  augment: str | None = None, r1_weight: float = 0.0, ema_warmup: bool = False, strategy=None,
-                 **model_sizes):
+                 r2_weight: float = 0.0, **model_sizes):
         L.check_loss(loss)
         L.check_label_smoothing(label_smoothing, loss)
         lr_g, lr_d = check_number("lr_g", lr_g, 0, low_open=True), check_number("lr_d", lr_d, 0, low_open=True)
         beta_1, beta_2 = check_number("beta_1", beta_1, 0, 1), check_number("beta_2", beta_2, 0, 1)
         d_steps = check_int("d_steps", d_steps)
         gp_weight = check_number("gp_weight", gp_weight, 0)
-        self._set_d_regularisers(augment, r1_weight)
+        self._set_d_regularisers(augment, r1_weight, r2_weight)
         if ema_decay is not None:
             ema_decay = check_number("ema_decay", ema_decay, 0, 1, low_open=True)
         if not isinstance(ema_warmup, bool):
@@ -241,11 +243,12 @@ class GANTrainer:
                              f"but images have shape {images.shape[1:]}")
         return generator, discriminator
 
-    def _set_d_regularisers(self, augment: str | None, r1_weight: float) -> None:
-        """Validate and set `augment` (DiffAugment policy for D's inputs, gu.augment) and `r1_weight`; call _build_steps after."""
+    def _set_d_regularisers(self, augment: str | None, r1_weight: float, r2_weight: float = 0.0) -> None:
+        """Validate and set `augment` (DiffAugment policy for D's inputs, gu.augment), `r1_weight` and `r2_weight`; call _build_steps after."""
         self._augment_ops = A.parse_policy(augment)
         self.augment = augment
         self.r1_weight = check_number("r1_weight", r1_weight, 0)
+        self.r2_weight = check_number("r2_weight", r2_weight, 0)
 
     # ----- settings that can change between steps -------------------------------------------
     lr_g = checked_property("lr_g", _learning_rate, "Generator learning rate; set it between steps (no recompiling).",
@@ -334,6 +337,7 @@ class GANTrainer:
             "ema_decay": self.ema_decay, "seed": self.seed, "n_fixed": self.n_fixed,
             "jit_compile": self.jit_compile, "simultaneous": self.simultaneous,
             "augment": self.augment, "r1_weight": self.r1_weight, "ema_warmup": self.ema_warmup,
+            "r2_weight": self.r2_weight,
         }
 
     # ----- the compiled training steps -------------------------------------------------------
@@ -359,17 +363,20 @@ class GANTrainer:
             x = A.augment(x, self._augment_ops, rand)
         return self._D(x, y, training=True)
 
-    def _real_logits_and_r1(self, x, y, rand):
-        """D's logits on real images and, when r1_weight > 0, each image's R1 penalty r1_weight/2 * ||grad_x D(x)||^2."""
-        if not self.r1_weight:
+    def _logits_and_penalty(self, x, y, rand, weight: float):
+        """D's logits on images and, when weight > 0, each image's zero-centred penalty weight/2 * ||grad_x D(x)||^2.
+
+        R1 on real images (weight r1_weight), R2 on generated ones (weight r2_weight).
+        """
+        if not weight:
             return self._D_in(x, y, rand), None
         if self._augment_ops:
             x = A.augment(x, self._augment_ops, rand)
-        with tf.GradientTape() as r1_tape:
-            r1_tape.watch(x)
-            real_logits = self._D(x, y, training=True)
-        grads = r1_tape.gradient(real_logits, x)  # d(sum of logits)/dx, one gradient per image
-        return real_logits, 0.5 * self.r1_weight * tf.reduce_sum(tf.square(grads), axis=[1, 2, 3])
+        with tf.GradientTape() as penalty_tape:
+            penalty_tape.watch(x)
+            logits = self._D(x, y, training=True)
+        grads = penalty_tape.gradient(logits, x)  # d(sum of logits)/dx, one gradient per image
+        return logits, 0.5 * weight * tf.reduce_sum(tf.square(grads), axis=[1, 2, 3])
 
     def _average(self, per_example):
         """This replica's share of the global-batch mean (the whole mean on one device)."""
@@ -389,15 +396,16 @@ class GANTrainer:
 
     def _d_loss(self, x, fake, y, rand):
         """D's averaged loss on a real and a fake batch (with R1, augmentation and the gradient penalty when set), and its logits."""
-        if self._augment_ops or self.r1_weight:
-            real_logits, r1 = self._real_logits_and_r1(x, y, rand)
-            fake_logits = self._D_in(fake, y, rand)
+        if self._augment_ops or self.r1_weight or self.r2_weight:
+            real_logits, r1 = self._logits_and_penalty(x, y, rand, self.r1_weight)
+            fake_logits, r2 = self._logits_and_penalty(fake, y, rand, self.r2_weight)
         else:
-            real_logits, r1 = self._D(x, y, training=True), None
+            real_logits, r1, r2 = self._D(x, y, training=True), None, None
             fake_logits = self._D(fake, y, training=True)
         per_example = L.discriminator_loss_per_example(real_logits, fake_logits, self._loss, self._label_smoothing)
-        if r1 is not None:
-            per_example += r1
+        for penalty in (r1, r2):
+            if penalty is not None:
+                per_example += penalty
         if self._loss == "wgan_gp":
             epsilon = rand.uniform([tf.shape(x)[0], 1, 1, 1])  # the mixing fraction of each pair (notebook 04)
             critic = lambda t: self._D(t, y, training=True)  # noqa: E731
@@ -407,6 +415,12 @@ class GANTrainer:
                 lambda: tf.zeros_like(per_example))
         return self._average(per_example), real_logits, fake_logits
 
+    def _g_loss_per_example(self, fake_logits, real_logits):
+        """G's loss per generated image; the paired losses (relativistic) also read D's logits on the real batch."""
+        if self._loss in L.PAIRED_LOSSES:
+            return L.generator_loss_per_example(fake_logits, self._loss, real_logits)
+        return L.generator_loss_per_example(fake_logits, self._loss)
+
     def _d_update(self, rand, rows):
         """One D update on one replica; returns [d_loss, the G loss on those fakes, mean D(real), mean D(fake)] shares."""
         x, y = self._real_batch(rand, rows)
@@ -415,7 +429,7 @@ class GANTrainer:
             loss, real_logits, fake_logits = self._d_loss(x, fake, y, rand)
         variables = self.discriminator.trainable_variables
         self._opt_d.apply_gradients(zip(tape.gradient(loss, variables), variables))
-        g_loss = self._average(L.generator_loss_per_example(fake_logits, self._loss))
+        g_loss = self._average(self._g_loss_per_example(fake_logits, real_logits))
         return tf.stack([loss, g_loss, self._share(real_logits), self._share(fake_logits)])
 
     def _g_update(self, rand, rows, score_real: bool = False):
@@ -424,7 +438,8 @@ class GANTrainer:
         with tf.GradientTape() as tape:
             fake = self._fake(rand, rows, y)
             fake_logits = self._D_in(fake, y, rand) if self._augment_ops else self._D(fake, y, training=True)
-            loss = self._average(L.generator_loss_per_example(fake_logits, self._loss))
+            paired = self._D_in(x, y, rand) if self._loss in L.PAIRED_LOSSES else None  # D(x) beside each D(G(z))
+            loss = self._average(self._g_loss_per_example(fake_logits, paired))
         variables = self.generator.trainable_variables
         self._opt_g.apply_gradients(zip(tape.gradient(loss, variables), variables))
         if not score_real:
@@ -440,7 +455,7 @@ class GANTrainer:
         with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
             fake = self._fake(rand, rows, y)
             d_loss, real_logits, fake_logits = self._d_loss(x, fake, y, rand)
-            g_loss = self._average(L.generator_loss_per_example(fake_logits, self._loss))
+            g_loss = self._average(self._g_loss_per_example(fake_logits, real_logits))
         d_vars, g_vars = self.discriminator.trainable_variables, self.generator.trainable_variables
         d_grads, g_grads = d_tape.gradient(d_loss, d_vars), g_tape.gradient(g_loss, g_vars)
         self._opt_d.apply_gradients(zip(d_grads, d_vars))
@@ -530,7 +545,8 @@ class GANTrainer:
             self.ema_decay = settings["ema_decay"]
         self.ema_warmup = bool(settings.get("ema_warmup", False))
         self.beta_1, self.beta_2, self.seed = settings["beta_1"], settings["beta_2"], settings["seed"]
-        self._set_d_regularisers(settings.get("augment"), settings.get("r1_weight", 0.0))
+        self._set_d_regularisers(settings.get("augment"), settings.get("r1_weight", 0.0),
+                                 settings.get("r2_weight", 0.0))
         for optimizer in (self._opt_g, self._opt_d):
             optimizer.beta_1, optimizer.beta_2 = self.beta_1, self.beta_2
         self._build_steps()
