@@ -4,7 +4,7 @@ Introduced in notebook 06. One slider ψ (psi) scales the same fixed noise vecto
 mean of p_z (``gan_utils.engine.latent.truncate``) and redraws the digits they make; beside them, the
 precision and recall the notebook measured for a few ψ, with a marker at the current ψ (linear
 interpolation between the measured rows, held at the nearest one outside them). Smaller ψ: cleaner,
-more typical digits (precision up) and less variety (recall down).
+more typical digits (precision up) and less diversity (recall down).
 """
 from __future__ import annotations
 
@@ -163,13 +163,15 @@ class TruncationExplorer(GeneratorView):
         measured, current = PALETTE["metric"], PALETTE["fake"]
         ax.plot(self.measured_recall, self.measured_precision, color=measured.colour, marker="o", markersize=4,
                 linestyle="-", linewidth=1.2, label="measured")
-        for psi, recall, precision in zip(self.measured_psi, self.measured_recall, self.measured_precision):
-            ax.annotate(f"ψ={psi:g}", (recall, precision), textcoords="offset points", xytext=(4, 4), fontsize=small)
+        for i, (psi, recall, precision) in enumerate(zip(self.measured_psi, self.measured_recall, self.measured_precision)):
+            # alternate above and below the curve, so neighbouring labels of close points do not overlap
+            ax.annotate(f"ψ={psi:g}", (recall, precision), textcoords="offset points",
+                        xytext=(-6, 7) if i % 2 == 0 else (-6, -12), fontsize=small)
         (self._marker,) = ax.plot([], [], linestyle="none", marker="*", markersize=14, color=current.colour,
                                   markeredgecolor="black", markeredgewidth=0.6, label="this ψ", zorder=5)
         ax.set_xlim(0.0, 1.05)
         ax.set_ylim(0.0, 1.05)
-        ax.set_xlabel("recall (variety)", fontsize=display_mode.font(9))
+        ax.set_xlabel("recall (diversity)", fontsize=display_mode.font(9))
         ax.set_ylabel("precision (fidelity)", fontsize=display_mode.font(9))
         ax.set_title("precision against recall", fontsize=display_mode.font(9))
         ax.tick_params(labelsize=small)

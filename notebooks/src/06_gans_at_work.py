@@ -29,9 +29,11 @@ if importlib.util.find_spec("gan_utils") is None:
 # Here you answer four questions with numbers you produce. Is a generator faithful? Is it diverse?
 # Is it useful? What does it give away? You write three core pieces, and the notebook runs on yours.
 # Terms: the [glossary](../docs/glossary.md).
-#
-# The next cell loads the 5,000 embedded digits and the two shipped generators trained on the 4,500
-# training digits only: the 500 held-out digits are new to both.
+
+# %% [markdown]
+# The next cell loads the 5,000 embedded digits, 4,500 for training and 500 held out, and two shipped
+# generators that were trained on the 4,500 training digits only, so the 500 held-out digits are new
+# to both. One draws any digit from noise; the other draws the digit you ask for.
 
 # %%
 import time
@@ -54,8 +56,8 @@ generator = gu.load_pretrained("dcgan_embedded")  # unconditional: z -> image (s
 cgenerator = gu.load_pretrained("cdcgan_embedded")  # conditional: [z, digit] -> image (section 2)
 manifest = gu.pretrained.pretrained_manifest()
 for name in ("dcgan_embedded", "cdcgan_embedded"):
-    entry = manifest[name]
-    print(f"{name:15s} {entry['steps']:,} steps on {entry['data'].split(' (')[0]}")
+    print(f"{name:15s} trained for {manifest[name]['steps']:,} steps on the {len(x_train):,} training digits; "
+          f"the {len(x_test)} held-out digits are new to it")
 
 # %% [markdown]
 # ## 1. Fidelity against diversity
@@ -116,9 +118,10 @@ ax.set_title(f"precision {p_2d:.2f}, recall {r_2d:.2f}", fontsize=10)
 plt.show()
 
 # %% [markdown]
-# Now the digits: `dcgan_embedded`'s samples against its 4,500 training digits, with your function,
-# beside notebook 05's two scores. Read the two new numbers separately: precision says how many
-# samples look like some real digit, recall how much of the real variety the samples reach.
+# Now the digits: 4,500 samples of `dcgan_embedded` against its 4,500 training digits, with your
+# function, beside notebook 05's two scores (FD against the 500 held-out digits, as in 05). Read the
+# two new numbers separately: precision says how many samples look like some real digit, recall how
+# much of the real variety the samples reach.
 
 # %%
 n_pr = gu.fast(4500, 300)
@@ -132,7 +135,7 @@ def measure(psi):
     precision, recall = precision_recall(real_features, gu.metrics.features(images))
     return {"psi": psi, "precision": precision, "recall": recall,
             "frechet_distance": gu.metrics.frechet_distance(images, x_test),
-            "mnist_score": gu.metrics.mnist_score(images), "classes": gu.metrics.classes_covered(images),
+            "mnist_score": gu.metrics.mnist_score(images), "classes covered": gu.metrics.classes_covered(images),
             "images": images[:10]}
 
 
@@ -144,14 +147,19 @@ print(f"dcgan_embedded, {n_pr:,} samples: precision {untruncated['precision']:.2
 # %% [markdown]
 # ### The truncation trick
 #
-# The **truncation trick** trades one for the other. Multiply every $z$ by a factor $\psi$ between 0
-# and 1 (notebook 05's exercise 2 used 0.5): samples then come from near the centre of $p_z$, where
-# $G$ has had the most practice, so they look better, but they vary less. The next cell measures five
-# values of $\psi$ on the same noise, with ten samples of each. Watch precision climb while recall
-# falls, and the samples grow alike.
+# The **truncation trick** trades one for the other (Brock et al. 2019 redraw large entries of $z$;
+# StyleGAN, Karras et al. 2019, shrinks towards a mean). Here every $z$ is multiplied by a factor $\psi$ between 0 and 1,
+# as in notebook 05's exercise 2 ($\psi = 0.5$). Samples move towards $z = 0$, the densest point of
+# $p_z$, and vary less. Notebook 05 also warned that $G$ trained on $z$ of length about 10, so a small
+# $\psi$ hands it inputs it rarely saw.
+
+# %% [markdown]
+# The next cell measures five values of $\psi$ on the same noise, with ten samples of each. Watch
+# precision climb while recall falls and the samples grow alike, and look at the last row: at
+# $\psi = 0.2$ the samples themselves get worse, faint and blotchy, while precision still rises.
 
 # %%
-sweep = [untruncated] + [measure(psi) for psi in (0.8, 0.6, 0.4, 0.2)]
+sweep = [untruncated] + [measure(psi) for psi in (0.8, 0.6, 0.4, 0.2)]  # the same noise for every psi
 display(pd.DataFrame(sweep).drop(columns="images").set_index("psi").round(3))
 fig, axes = plt.subplots(len(sweep), 1, figsize=(7, 0.85 * len(sweep)))
 for ax, row in zip(axes, sweep):
@@ -161,8 +169,9 @@ plt.tight_layout()
 plt.show()
 
 # %% [markdown]
-# Drag the slider to see it for yourself: the same 32 noise vectors scaled by $\psi$, and on the
-# right the measured precision-recall curve with a star at the slider's $\psi$.
+# When you run the notebook, drag the slider to see it for yourself: the same 32 noise vectors scaled
+# by $\psi$, and on the right the measured precision-recall curve with a star at the slider's $\psi$
+# (between measured values, the star is placed by straight-line interpolation).
 
 # %%
 truncation_explorer = gu.TruncationExplorer(generator, sweep, seed=0, n=32)
@@ -170,33 +179,37 @@ display(truncation_explorer)
 
 # %% [markdown]
 # Now read the table's other columns. FD needs the right spread as well as realistic digits: it
-# worsens at every step down in $\psi$, even while precision improves. The MNIST score needs every
-# class, and falls as the samples crowd into fewer classes (the `classes` column). A single number
-# cannot say which of the two a generator lacks; precision and recall can.
+# worsens at every step down in $\psi$, even while precision improves. The MNIST score falls as the
+# samples become less clear-cut, and at $\psi = 0.2$ they also crowd into 6 of the 10 digits
+# ([classes covered](../docs/glossary.md#classes-covered), notebook 03). A single number cannot say
+# which of the two a generator lacks; precision and recall can.
 
 # %% [markdown]
 # ## 2. Digits that train a classifier
 #
 # **Data augmentation** adds generated examples to a training set when real labelled ones are scarce.
 # A conditional generator draws the class you ask for, so its samples come with labels. The honest
-# test: notebook 01's MLP classifier, trained on $n$ real digits per class with and without 450
-# generated digits per class, then tested on the 500 held-out digits that neither the classifier nor
-# `cdcgan_embedded` ever saw.
+# test: notebook 01's MLP classifier, trained on $n_{\text{class}}$ real digits per class with and
+# without 450 generated digits per class, then tested on the 500 held-out digits that neither the
+# classifier nor `cdcgan_embedded` ever saw.
 
 # %% [markdown]
-# The next cell runs one seed for $n$ = 10 and 450 (all the training digits), each classifier for the
-# same number of gradient steps. Look at the gain from the generated digits at each $n$.
+# The next cell runs one seed for $n_{\text{class}}$ = 10 and 450 (all the training digits), each
+# classifier for the same number of gradient steps (1,000). Look at the gain from the generated
+# digits at each $n_{\text{class}}$: the last column minus the middle one.
 
 # %%
 steps_clf = gu.fast(1000, 20)
 live_aug = [gu.usefulness.augmentation_trial(data, cgenerator, n, steps=steps_clf, seed=0)
             for n in gu.fast((10, 450), (10,))]
-display(pd.DataFrame(live_aug)[["n_per_class", "real_only", "augmented"]].set_index("n_per_class").round(3))
+display(pd.DataFrame(live_aug)[["n_per_class", "real_only", "augmented"]].round(3)
+        .rename(columns={"n_per_class": "real digits per class", "real_only": "real only", "augmented": "with generated"})
+        .set_index("real digits per class"))
 
 # %% [markdown]
 # One seed can mislead: the classifier's starting weights and the digits drawn both change with it.
-# The committed run (`benchmarks/bench_augmentation.py`) repeats this on three seeds, with $n$ = 50
-# too; the table gives the median and, in brackets, the range. The last column says whether the generated digits helped
+# The committed run repeats this on three seeds, with $n_{\text{class}}$ = 50 too; the table gives
+# the median and, in brackets, the range. The last column says whether the generated digits helped
 # on every seed.
 
 # %%
@@ -207,8 +220,8 @@ if augmentation is not None:
 # %% [markdown]
 # With 10 real digits per class, the generated digits add more than ten points on every seed. With
 # 50 the gain shrinks. With all 450 they cost a little on every seed: the generator learnt from
-# those very digits, so its imitations add nothing new and dilute the real ones. Augmentation helps
-# where real data are scarce, not where they are plentiful.
+# those very digits, so its imitations add nothing new, and in the same 1,000 steps the classifier
+# sees each real digit half as often. Augmentation helps where real data are scarce.
 
 # %% [markdown]
 # Be clear about what the 10-per-class gain is. `cdcgan_embedded` learnt from all 4,500 labelled
@@ -222,7 +235,8 @@ if augmentation is not None:
 # The **classification accuracy score** (CAS, Ravuri and Vinyals 2019) turns this into a measure of a
 # conditional generator: train the classifier on generated digits only, 450 per class, and test it on
 # real ones. Digits that look right but carry the wrong label, or only the easy version of each
-# class, score low even with a good FD. The next cell measures `cdcgan_embedded` live, then the table.
+# class, score low even with a good FD. The next cell measures `cdcgan_embedded` live, then the
+# table (FD there: 10,000 samples against the 500 held-out digits).
 
 # %%
 if gu.classroom_replaces("read the committed CAS from data/results/augmentation.json",
@@ -245,22 +259,23 @@ if augmentation is not None:
 # ## 3. What a generator leaks
 #
 # A hospital trains a GAN on patients' scans and publishes it. An attacker holding one person's scan
-# asks: was this scan in the training set? That is **membership inference**. Hayes et al. (2019,
-# LOGAN) give two attacks. **White-box**, with $D$ in hand: rank the candidates by $D$'s score, since
-# $D$ saw its members thousands of times. **Black-box**, with samples only: rank them by how close
-# the nearest generated sample comes.
+# asks: was this scan in the training set? That is **membership inference**. Hayes et al. (2019)
+# give two attacks. **White-box**, with $D$ in hand: rank the candidates by $D$'s raw output (a logit,
+# or a critic score $s(x)$), since $D$ saw its members many times. **Black-box**, with samples only:
+# rank them by how close the nearest generated sample comes.
 
 # %% [markdown]
 # To score an attack, use candidates whose answer we know: members (training digits) and non-members
-# (held-out digits). The **ROC curve** plots, for every threshold on the score, the share of members
-# flagged (true-positive rate) against the share of non-members flagged (false-positive rate). The
-# area under it, the **AUC**, equals the chance that a random member outscores a random non-member,
-# counting a tie as half: 0.5 is guessing, 1 a perfect attack.
+# (held-out digits). Each gets a **membership score**. The **ROC curve** plots, for every threshold,
+# the share of members flagged (true-positive rate) against the share of non-members flagged
+# (false-positive rate). The area under it, the **AUC**, equals the chance that a random member
+# outscores a random non-member, a tie counting half: 0.5 is guessing, 1 a perfect attack.
 
 # %% [markdown]
-# Write `attack_auc(member_scores, nonmember_scores)` from that last sentence: compare every member's
-# score with every non-member's. The arrays are one-dimensional; a higher score means "more likely a
-# member".
+# Write `attack_auc(member_scores, nonmember_scores)` from that last sentence. The two arrays are
+# one-dimensional and may have different lengths; a higher membership score means "more likely a
+# member". The ROC curve itself comes from `gu.privacy.roc_curve`, used below; your function gives
+# its area without drawing it.
 
 # %% tags=["build"]
 def attack_auc(member_scores, nonmember_scores):
@@ -307,7 +322,8 @@ else:
 # %% [markdown]
 # The ROC curves of the last step show where that AUC comes from, beside the black-box attack on the
 # shipped `dcgan_embedded`, trained on all 4,500 digits (500 of them as candidates). A curve along the
-# diagonal is guessing; one bowed towards the top left flags many members before many non-members.
+# dotted diagonal is guessing; one bowed towards the top left flags many members before many
+# non-members.
 
 # %%
 shipped_samples = gu.pretrained.generate(generator, gu.fast(5000, 200), seed=0)
@@ -319,18 +335,20 @@ if leaky is not None:
               "100 digits, black-box": (gu.privacy.black_box_scores(samples, members),
                                         gu.privacy.black_box_scores(samples, nonmembers)), **curves}
 fig, ax = plt.subplots(figsize=(4.2, 4))
-for (label, (member_scores, nonmember_scores)), role in zip(curves.items(), ("failure", "metric", "fix")):
+for (label, (member_scores, nonmember_scores)), role in zip(curves.items(), ("failure", "metric", "real")):
     fpr, tpr = gu.privacy.roc_curve(member_scores, nonmember_scores)
     ax.plot(fpr, tpr, color=gu.plotting.PALETTE[role].colour,
             label=f"{label}: AUC {attack_auc(member_scores, nonmember_scores):.2f}")
-ax.plot([0, 1], [0, 1], color="grey", lw=0.8, ls=":")
+ax.plot([0, 1], [0, 1], color=gu.plotting.PALETTE["D says fake"].colour, lw=0.8, ls=":")
 ax.set_xlabel("false-positive rate"), ax.set_ylabel("true-positive rate"), ax.legend(fontsize=7)
+ax.set_title("ROC curves of the membership attacks", fontsize=10)
 plt.show()
 
 # %% [markdown]
-# The committed run (`benchmarks/bench_membership.py`) trains the same recipe on 100, 500 and all
-# 4,500 digits and attacks each at five points of training; the live run is the dashed line. Look for
-# two trends: the AUC rises with steps, and it falls as the training set grows.
+# The committed run trains the same recipe on 100, 500 and all 4,500 digits and attacks each at five
+# points of training, up to 6,000 steps; the live run is the dashed line. Look for two trends: the AUC
+# mostly rises with steps, and it falls as the training set grows. The black-box attack on 100 digits
+# peaks at 2,000 steps.
 
 # %%
 if membership is not None:
@@ -353,25 +371,28 @@ if membership is not None:
 #
 # **Differential privacy** (DP) promises that training would produce almost the same model, in
 # probability, had any one digit been left out, so no attack can learn much about that digit.
-# **DP-SGD** (Abadi et al. 2016) gets there by changing $D$'s gradient step. Take each training
-# digit's gradient separately, clip each to length at most $c_{\text{clip}}$, sum them, add Gaussian
-# noise of standard deviation $\nu\, c_{\text{clip}}$ ($\nu$ is the **noise multiplier**), and divide
-# by the batch size $B$.
+# **DP-SGD** (Abadi et al. 2016) gets there by changing $D$'s gradient step. Take each digit's
+# gradient separately, clip each to length at most $c_{\text{clip}}$, sum them, add Gaussian noise of
+# standard deviation $\nu\, c_{\text{clip}}$ ($\nu$: the **noise multiplier**), divide by the batch size $B$.
 
 # %% [markdown]
 # $G$ never touches a training digit: it learns only through $D$'s judgements, so it inherits $D$'s
-# guarantee. The guarantee is a **privacy budget** $(\varepsilon_{\text{DP}}, \delta_{\text{DP}})$:
-# smaller $\varepsilon_{\text{DP}}$ means that leaving a digit out changes the probability of any
-# outcome by a factor of at most $e^{\varepsilon_{\text{DP}}}$, except with probability
-# $\delta_{\text{DP}}$. An **accountant** computes it from $\nu$, the share of the training digits
-# in each batch (the **sample rate**), and the number of steps; we use Google's maintained `dp_accounting` package (its Rényi DP accountant, Mironov 2017).
+# guarantee, a **privacy budget** $(\varepsilon_{\text{DP}}, \delta_{\text{DP}})$. Leaving one digit
+# out changes the probability of any outcome by a factor of at most $e^{\varepsilon_{\text{DP}}}$,
+# except with probability $\delta_{\text{DP}}$; smaller is stronger.
+
+# %% [markdown]
+# An **accountant** computes $\varepsilon_{\text{DP}}$ for a chosen $\delta_{\text{DP}}$ (we use
+# $10^{-5}$) from $\nu$, the **sample rate** (the share of the training digits in each batch) and the
+# number of steps. We use Google's maintained `dp_accounting` package rather than a formula of our
+# own: the bound is subtle, and a maintained accountant has been checked by many people.
 
 # %% [markdown]
 # Write `privatise(per_example, clip_norm, noise_multiplier, noise)`. `per_example` is a TensorFlow
 # tensor of shape $(B, P)$: one row per digit, one column per weight of $D$; `noise` holds $P$ draws
-# from $\mathcal{N}(0, 1)$. Return $D$'s private gradient, shape $(P,)$. Use TensorFlow operations
-# (`tf.norm`, `tf.minimum`, `tf.reduce_sum`): the training step calls it inside a compiled
-# `tf.function`.
+# from $\mathcal{N}(0, 1)$. Return $D$'s private gradient, shape $(P,)$. Use TensorFlow operations,
+# not NumPy: the training step calls your function inside a compiled `tf.function`, where a tensor
+# has no NumPy values yet.
 
 # %% tags=["build"]
 def privatise(per_example, clip_norm, noise_multiplier, noise):
@@ -387,10 +408,11 @@ gu.checks.check_privatise(privatise)
 privatise = gu.checks.yours_or_reference(privatise)
 
 # %% [markdown]
-# Now the comparison, on a scale that runs here in seconds: notebook 03's MLP GAN with a small $D$ (64
-# hidden units: DP-SGD's noise grows with the number of weights it covers), trained on the same 100
-# digits for 3,000 steps, once as usual and once with your `privatise` in $D$'s step
-# ($c_{\text{clip}} = 1$, $\nu = 1$, $B = 32$). Compare the AUCs, the MNIST scores and $\varepsilon_{\text{DP}}$.
+# Now the comparison, on a scale that runs here in seconds: notebook 03's MLP GAN made small ($m = 64$
+# hidden units in each network: DP-SGD's noise grows with the number of weights it covers), on the
+# same 100 digits for 3,000 steps, once as usual and once with your `privatise` in $D$'s step
+# ($c_{\text{clip}} = 1$, $\nu = 1$, $B = 32$, $\delta_{\text{DP}} = 10^{-5}$). Compare the AUCs,
+# MNIST scores and $\varepsilon_{\text{DP}}$.
 
 # %%
 DP_SETTINGS = dict(model="mlp", hidden=64, batch_size=32, lr=1e-3)
@@ -403,12 +425,13 @@ for label, extra in (("as usual", {}), ("DP-SGD", dict(clip_norm=1.0, noise_mult
     dp_runs[label] = {"white-box AUC": aucs["white_box"], "black-box AUC": aucs["black_box"],
                       "MNIST score": gu.metrics.mnist_score(run.sample(gu.fast(2000, 100))),
                       "epsilon_DP": run.epsilon, "seconds": run.seconds, "run": run}
-display(pd.DataFrame({label: {k: v for k, v in row.items() if k != "run"} for label, row in dp_runs.items()}).T
-        .astype(float).round(2))
+display(pd.DataFrame({label: {key: value for key, value in row.items() if key != "run"}
+                      for label, row in dp_runs.items()}).T.astype(float).round(2))
 
 # %% [markdown]
-# The samples of both runs, and the committed run on three seeds (`benchmarks/bench_membership.py`):
-# median and range of each number.
+# The next cell draws 32 samples of each run, then the committed run of the same comparison on three
+# seeds: the median of each number and, in brackets, its range. Look at the samples before the
+# numbers: what has each generator learnt?
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(11, 2.4))
@@ -419,11 +442,15 @@ if membership is not None and membership["dp"]:
     display(gu.at_work.dp_table(membership["dp"]))
 
 # %% [markdown]
-# DP-SGD did stop both attacks: their AUCs fell to chance, on every seed. Look at the price. The
-# private generator draws one noisy blob again and again (an MNIST score of 1: every sample is read
-# as the same class), and an $\varepsilon_{\text{DP}}$ near 500 promises nothing, since a factor of
-# $e^{500}$ bounds no probability. On 100 digits, noise loud enough to hide each digit drowns what
-# $D$ learns. Exercise 4 asks what a budget of 3 costs on all 4,500 digits.
+# Both attacks fell to chance under DP-SGD, on every seed, but not thanks to the guarantee: an
+# $\varepsilon_{\text{DP}}$ near 500 promises nothing, since a factor of $e^{500}$ bounds no
+# probability. They fell because $G$ learnt nothing: it draws one noisy blob again and again (an MNIST
+# score of 1). The small GAN without DP is weak too (rough digits), yet its $D$ gives its members away.
+
+# %% [markdown]
+# On 100 digits, noise loud enough to hide each digit drowns everything $D$ could learn. A meaningful
+# budget needs many more training digits per unit of noise: exercise 4 asks how much noise a budget
+# of 3 needs on all 4,500 digits.
 
 # %% [markdown]
 # ## 4. Use with care
@@ -436,8 +463,8 @@ if membership is not None and membership["dp"]:
 # %% [markdown]
 # A generator also inherits the **biases** of its training data, and may sharpen them. The committed
 # run trained the course recipe on an unbalanced subset: 450 of each digit 0-4 and only 45 of each
-# 5-9. The chart sets each class's share among 10,000 samples, read by the reference classifier,
-# beside its share of the training digits.
+# 5-9. The chart sets each digit's share among 10,000 samples, read by the reference classifier,
+# beside its share of the training digits; the table under it gives the numbers and their ratio.
 
 # %%
 if membership is not None and membership["bias"]:
@@ -448,12 +475,15 @@ if membership is not None and membership["bias"]:
     ax.bar(classes + 0.2, bias["sample_shares"], width=0.4, color=gu.plotting.PALETTE["fake"].colour, label="samples")
     ax.set_xticks(classes), ax.set_xlabel("digit"), ax.set_ylabel("share"), ax.legend(fontsize=8)
     plt.show()
+    shares = pd.DataFrame({"training share": bias["train_shares"], "sample share": bias["sample_shares"]})
+    shares["ratio"] = shares["sample share"] / shares["training share"]
+    display(shares.rename_axis("digit").T.round(3))
 
 # %% [markdown]
-# The common digits keep roughly their share. The rare ones do not keep theirs: 5 and 6 fall to about
-# half of it, while 7, 8 and 9 rise above it. An imbalance in the data does not simply carry over; it
-# can shrink some groups further. The chart is itself an estimate: the classifier counts a malformed
-# sample as whichever digit it resembles most. Measure before you use a generator's samples.
+# The common digits stay near their share (ratios from about 0.9 to 1.05). The rare ones do not: 5 and
+# 6 fall to about half of theirs, while 7, 8 and 9 rise above theirs. An imbalance in the data does not
+# simply carry over; it can shrink some groups further. The chart is itself an estimate: the classifier
+# counts a malformed sample as whichever digit it resembles most. Measure before you use the samples.
 
 # %% [markdown]
 # **Discuss.** (1) A clinic wants to share synthetic patient records instead of real ones. What would
@@ -466,12 +496,11 @@ if membership is not None and membership["bias"]:
 #
 # - Precision asks whether samples look real; recall whether they cover the real variety. FD mixes
 #   the two; the truncation trick trades recall for precision.
-# - Generated digits help a classifier when real ones are scarce and stop helping when they are not;
-#   the CAS measures what a conditional generator's digits teach.
-# - Membership inference scores a leak as an AUC; few training digits seen many times leak most,
-#   and $D$ leaks before $G$.
+# - Generated digits help a classifier when real ones are scarce, not when they are plentiful; the
+#   CAS measures what a conditional generator's digits teach.
+# - Membership inference scores a leak as an AUC; few digits seen many times leak most, $D$ most of all.
 # - DP-SGD clips and noises each digit's gradient; an accountant turns the noise into a budget
-#   $(\varepsilon_{\text{DP}}, \delta_{\text{DP}})$, paid for in sample quality.
+#   $(\varepsilon_{\text{DP}}, \delta_{\text{DP}})$. On few digits it costs everything $G$ learns.
 # - Measure a generator's class balance before using its samples.
 
 # %% [markdown]
@@ -480,9 +509,10 @@ if membership is not None and membership["bias"]:
 # None repeats code from above. Each check names a known mistake; `gu.checks.hint("name")` (the name is
 # in each verdict) climbs one level of help per call.
 #
-# **1. Predict: no noise at all (section 1).** At $\psi = 0$ every sample is the same image, $G(0)$.
-# Predict, without running anything, the recall of 4,500 such samples against the training digits
-# (a number), and which values precision can take. Set both in the cell.
+# **1. Predict: the limit of truncation (section 1).** As $\psi$ shrinks towards 0, every sample
+# approaches the same image, $G(0)$. Suppose all 4,500 samples are exactly $G(0)$. Predict, without
+# running anything, their recall against the training digits (a number), and which values their
+# precision can take. Set both in the cell.
 
 # %%
 recall_at_zero = None  # a number
@@ -582,8 +612,9 @@ if membership is not None and membership["bias"]:
 #   arXiv:1705.07663.
 
 # %% [markdown]
+# - Karras, T. et al. (2019). A Style-Based Generator Architecture for Generative Adversarial
+#   Networks. arXiv:1812.04948.
 # - Kynkäänniemi, T. et al. (2019). Improved Precision and Recall Metric for Assessing Generative
 #   Models. arXiv:1904.06991.
-# - Mironov, I. (2017). Rényi Differential Privacy. arXiv:1702.07875.
 # - Ravuri, S. and Vinyals, O. (2019). Classification Accuracy Score for Conditional Generative
 #   Models. arXiv:1905.10887.
