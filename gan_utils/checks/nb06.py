@@ -26,15 +26,22 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
         "First give every real vector its radius: list its distances to the OTHER real vectors (leave out its "
         "distance to itself, which is always zero) and take the neighbours-th smallest (the 3rd by default). A generated vector then counts "
         "towards precision when it lies within the radius of at least one real vector. Recall mirrors this.",
-        r"With $r(v)$ the distance from $v$ to its 3rd-nearest other vector of its own set (`neighbours = 3`): "
-        r"$\mathrm{precision} = \frac{1}{M}\sum_j \mathbb{1}\big[\exists i: \lVert f_j - x_i\rVert \le r(x_i)\big]$, "
-        r"$\mathrm{recall} = \frac{1}{N}\sum_i \mathbb{1}\big[\exists j: \lVert x_i - f_j\rVert \le r(f_j)\big]$ "
-        r"(Kynkäänniemi et al. 2019).",
-        "```python\ndef radii(x, neighbours):\n    d = np.sqrt(((x[:, None] - x[None]) ** 2).sum(-1))\n"
+        r"With real feature vectors $F_1, \ldots, F_N$, generated ones $\hat F_1, \ldots, \hat F_M$, and $r(v)$ the "
+        r"distance from $v$ to its 3rd-nearest other vector of its own set (`neighbours = 3`): "
+        r"$\mathrm{precision} = \frac{1}{M}\sum_j \mathbb{1}\big[\exists i: \lVert \hat F_j - F_i\rVert \le r(F_i)\big]$, "
+        r"$\mathrm{recall} = \frac{1}{N}\sum_i \mathbb{1}\big[\exists j: \lVert F_i - \hat F_j\rVert \le r(\hat F_j)\big]$ "
+        r"(Kynkäänniemi et al. 2019). For 4,500 vectors of 128 features, build each table of distances from "
+        r"$\lVert a - b\rVert^2 = \lVert a\rVert^2 + \lVert b\rVert^2 - 2\,a^\top b$ (clipped at 0), never from a "
+        r"(4500, 4500, 128) array of differences.",
+        "```python\ndef distances(a, b):  # one (len(a), len(b)) table, never (len(a), len(b), features)\n"
+        "    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)\n"
+        "    squared = (a ** 2).sum(1)[:, None] + (b ** 2).sum(1)[None, :] - 2 * a @ b.T\n"
+        "    return np.sqrt(np.maximum(squared, 0))  # rounding can make a square slightly negative\n\n"
+        "def radii(points, neighbours):\n    d = distances(points, points)\n"
         "    np.fill_diagonal(d, np.inf)  # a vector is not its own neighbour\n"
-        "    return np.sort(d, axis=1)[:, neighbours - 1]\n\n"
-        "def share_inside(queries, centres, r):\n    d = np.sqrt(((queries[:, None] - centres[None]) ** 2).sum(-1))\n"
-        "    return float((d <= r[None, :]).any(axis=1).mean())\n\n"
+        "    return np.partition(d, neighbours - 1, axis=1)[:, neighbours - 1]\n\n"
+        "def share_inside(queries, centres, r):\n"
+        "    return float((distances(queries, centres) <= r[None, :]).any(axis=1).mean())\n\n"
         "precision = share_inside(fake, real, radii(real, neighbours))\nrecall = share_inside(real, fake, radii(fake, neighbours))\n"
         "return precision, recall\n```",
     ),
@@ -44,12 +51,13 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
         "Lay out every member/non-member pair as a table, one row per member and one column per non-member, and "
         "mark each cell as a win (the member scores higher), a loss or a tie. The answer comes from that table "
         "alone: no threshold is needed anywhere.",
-        r"$\mathrm{AUC} = \frac{1}{mn}\sum_{i=1}^{m}\sum_{j=1}^{n}\Big(\mathbb{1}[s_i > t_j] + "
-        r"\tfrac{1}{2}\,\mathbb{1}[s_i = t_j]\Big)$ for member scores $s$ and non-member scores $t$ "
-        r"(the Mann-Whitney statistic over $mn$).",
-        "```python\nm = np.asarray(member_scores, dtype=float)[:, None]\n"
-        "n = np.asarray(nonmember_scores, dtype=float)[None, :]\n"
-        "return float(((m > n) + 0.5 * (m == n)).mean())\n```",
+        r"$\mathrm{AUC} = \frac{1}{N_{\text{mem}}N_{\text{non}}}\sum_{i=1}^{N_{\text{mem}}}\sum_{j=1}^{N_{\text{non}}}"
+        r"\Big(\mathbb{1}[\mathrm{mem}_i > \mathrm{non}_j] + \tfrac{1}{2}\,\mathbb{1}[\mathrm{mem}_i = \mathrm{non}_j]\Big)$ "
+        r"for member scores $\mathrm{mem}_i$ and non-member scores $\mathrm{non}_j$ (the Mann-Whitney statistic "
+        r"divided by the number of pairs).",
+        "```python\nmem = np.asarray(member_scores, dtype=float)[:, None]  # one row per member\n"
+        "non = np.asarray(nonmember_scores, dtype=float)[None, :]  # one column per non-member\n"
+        "return float(((mem > non) + 0.5 * (mem == non)).mean())\n```",
     ),
     "privatise": (
         "DP-SGD promises that no single training digit can move D by much. Whose gradient must be made short for "
@@ -66,41 +74,51 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
         "return total / tf.cast(tf.shape(per_example)[0], tf.float32)\n```",
     ),
     "predict_psi_zero": (
-        "At psi = 0 every generated vector is the same point. What is a fake's 3rd-nearest OTHER fake when every "
-        "other fake sits exactly where it sits?",
-        "Deal with the fake balls alone first: write down the distance from one fake to each of the other fakes, "
-        "and pick the third smallest. That radius settles recall. For precision, ask only where the one point "
-        "that every fake shares lies with respect to the real balls.",
-        r"$r(f_j) = 0$ for every $j$, so recall $= \frac{1}{N}\sum_i \mathbb{1}[x_i = G(0)]$, which is 0 "
-        r"(no real vector coincides with $G(0)$). Precision $= \mathbb{1}\big[\exists i: \lVert G(0) - x_i\rVert "
-        r"\le r(x_i)\big]$: all fakes are inside together or outside together.",
+        "Precision and recall each draw balls around one of the two sets. Which set's balls change when every "
+        "generated vector is the same point?",
+        "List the distances from one generated vector to the other generated vectors: what is the third smallest, "
+        "and what would it take for a real vector to lie inside a ball that size?",
+        r"Write $F_i$ for the feature vector of real digit $i$ ($i = 1, \ldots, N$) and $F(G(0))$ for that of the one "
+        r"image every sample is (the limit $\psi \to 0$). Every generated vector is $F(G(0))$, so each one's "
+        r"3rd-nearest other generated vector lies at distance 0: every generated ball has radius $0$, and "
+        r"$\mathrm{recall} = \frac{1}{N}\sum_i \mathbb{1}\big[F_i = F(G(0))\big] = 0$ (no real vector coincides with "
+        r"$F(G(0))$). $\mathrm{precision} = \mathbb{1}\big[\exists i: \lVert F(G(0)) - F_i\rVert \le r(F_i)\big]$: "
+        r"all samples are inside a real ball together or outside together.",
         "```python\nrecall_at_zero = 0.0\nprecision_values = 'only 0 or 1'  # or the set {0.0, 1.0}\n```",
     ),
     "diagnose_augmenter": (
-        "A digit added to a training set brings two things: how it looks and the label it carries. Which column "
-        "measures each, and which matters more when a wrong label teaches the classifier the wrong answer?",
-        "Read the CAS column first: each number is a classifier trained on that generator's digits alone, tested "
-        "on real digits. From it, decide whose labels you can trust. Only then look at the other column.",
-        r"CAS is the real-digit accuracy of a classifier trained only on generated ones: a low CAS beside a low FD "
-        r"means realistic digits that often carry the wrong label; a high FD means blurry digits. The augmenter "
-        r"you want has both a low FD and a high CAS.",
-        "```python\naugmenter = 'C'\n```",
+        "What does each column measure about a generator's digits, and which of the two is closer to the job you "
+        "want the digits to do?",
+        "For each generator, say in words what its CAS number is an accuracy of: which classifier, trained on "
+        "which digits, tested on which. Then ask whether FD looks at the labels at all.",
+        r"$\mathrm{CAS}$ is the accuracy on real test digits of a classifier trained only on a generator's digits, "
+        r"each with the label the generator was asked for: the very quantity augmentation relies on, since you "
+        r"will train a classifier on those digits. FD compares the mean and the spread (covariance) of the features "
+        r"of generated and real digits, whatever labels the digits carry: a lower FD says the digits resemble real "
+        r"ones, not that their labels are right or that they teach a classifier well. For augmentation, choose by "
+        r"CAS.",
+        "```python\naugmenter = 'B'\n```",
     ),
     "auc_by_hand": (
         "With three members and four non-members, how many member/non-member pairs are there, and what does "
         "each pair add to the count?",
         "Take the members one at a time: for the member scoring 0.9, count how many of the four non-members it "
         "beats. Do the same for the other two members, and keep any pair with equal scores apart from the wins.",
-        r"$\mathrm{AUC} = \frac{1}{3\cdot 4}\sum_{i,j}\big(\mathbb{1}[s_i > t_j] + \tfrac12\mathbb{1}[s_i = t_j]\big)$: "
-        r"0.9 beats all 4; 0.4 beats 0.1 and 0.3, ties with 0.4 (a half) and loses to 0.8; 0.7 beats 3.",
-        "```python\nauc_answer = (4 + 2.5 + 3) / 12\n```",
+        r"$\mathrm{AUC}=\frac{1}{N_{\text{mem}}N_{\text{non}}}\sum_{i,j}\big(\mathbb 1[\mathrm{mem}_i>\mathrm{non}_j]"
+        r"+\tfrac12\mathbb 1[\mathrm{mem}_i=\mathrm{non}_j]\big)$ for member scores $\mathrm{mem}_i$ and non-member "
+        r"scores $\mathrm{non}_j$. Ranking by minus the score turns every $>$ between a member and a non-member into "
+        r"$<$, every $<$ into $>$, and leaves every $=$ an $=$; a score that is the same for every candidate makes "
+        r"every pair an $=$.",
+        "```python\nauc_answer = (4 + 2.5 + 3) / 12  # 0.9 beats 4; 0.4 beats 2 and ties 1; 0.7 beats 3\n"
+        "reversed_auc = (0 + 1.5 + 1) / 12  # each win becomes a loss, the tie stays: 1 - auc_answer\n"
+        "constant_auc = 0.5  # every pair a tie\n```",
     ),
     "noise_for_budget": (
-        "More noise buys a smaller epsilon. Besides the noise multiplier, which numbers does the privacy "
-        "accountant need, and what are they in this exercise?",
+        r"More noise buys a smaller $\varepsilon_{\text{DP}}$. Besides the noise multiplier, which numbers does the "
+        "privacy accountant need, and what are they in this exercise?",
         "The sample rate is the share of the training digits that one batch holds: a batch size over a training "
-        "set size. Compute epsilon for a single noise multiplier from the grid first, and compare it with the "
-        "budget, before you scan the grid.",
+        r"set size. Compute $\varepsilon_{\text{DP}}$ for a single noise multiplier from the grid first, and "
+        "compare it with the budget, before you scan the grid.",
         r"Sample rate $B/4500 = 64/4500$, 4,000 steps, $\delta_{\text{DP}} = 10^{-5}$. $\varepsilon_{\text{DP}}(\nu)$ "
         r"falls as $\nu$ grows, so scan $\nu = 0.1, 0.2, \ldots, 5.0$ upwards and stop at the first with "
         r"$\varepsilon_{\text{DP}}(\nu) \le 3$.",
@@ -109,13 +127,19 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
         "        noise_needed = float(nu)\n        break\n```",
     ),
     "bias_classes": (
-        "A class can be rare in training and rarer still among the samples, or make up its share again. Which "
-        "two numbers do you compare for each digit?",
-        "Put the two lists side by side, one row per digit: its share of the training set and its share of the "
-        "samples. Decide for one row what counts as below before you scan the others.",
-        r"$\{\, c \in \{0,\ldots,9\} : \mathrm{sample\_share}_c < \mathrm{train\_share}_c \,\}$.",
+        "If the generator drew each digit exactly in its training proportion, would 10,000 samples show exactly "
+        "those shares? How large a gap could chance alone make?",
+        "Treat each sample as a draw that lands on digit c with probability p_c, its training share. Work out how "
+        "far the share of c among n_samples draws typically strays from p_c, for one common and one rare digit, "
+        "before you compare any gaps.",
+        r"With $p_c$ the training share of digit $c$, $\hat p_c$ its share among the $N_{\text{samples}}$ samples "
+        r"(`bias['n_samples']`): by chance alone $\hat p_c$ strays from $p_c$ by about "
+        r"$\mathrm{sd}_c = \sqrt{p_c(1-p_c)/N_{\text{samples}}}$, and the under-drawn digits are "
+        r"$\{\, c \in \{0,\ldots,9\} : \hat p_c < p_c - 2\,\mathrm{sd}_c \,\}$.",
         "```python\nbias = membership['bias']  # membership.json, as section 4 read it\n"
-        "under_drawn = {c for c in range(10) if bias['sample_shares'][c] < bias['train_shares'][c]}\n```",
+        "p, share, n = np.array(bias['train_shares']), np.array(bias['sample_shares']), bias['n_samples']\n"
+        "sd = np.sqrt(p * (1 - p) / n)  # how far chance alone moves a share among n draws\n"
+        "under_drawn = {c for c in range(10) if share[c] < p[c] - 2 * sd[c]}\n```",
     ),
 }
 
@@ -401,7 +425,7 @@ def check_privatise(privatise: Callable | None) -> CheckResult:
 
 
 # ---------------------------------------------------------------------------------------------
-# Exercise 1: predict precision and recall at psi = 0.
+# Exercise 1: predict precision and recall when every sample is G(0) (the limit psi -> 0; psi itself lies in (0, 1]).
 
 def _number_set(value: Any) -> set[float] | None:
     """A collection of numbers as a set of floats, or None if it is not one (strings and dicts are not)."""
@@ -445,16 +469,16 @@ def _precision_values_problem(precision_values: Any) -> str:
 
 
 def check_predict_psi_zero(recall: Any = None, precision_values: Any = None) -> CheckResult:
-    """Check notebook 06's exercise 1: recall at psi = 0, and the values precision can take there.
+    """Check notebook 06's exercise 1: recall when every sample is G(0) (the limit psi -> 0), and precision's values.
 
     Introduced in notebook 06. ``recall`` is one number; ``precision_values`` one of PRECISION_CHOICES ("only 0 or 1",
     "anything between 0 and 1"), or the set of numbers precision can take.
     """
     name = "predict_psi_zero"
     if recall is None:
-        return report(CheckResult(name, False, "set recall_at_zero to the recall you predict at psi = 0, and "
-                                               "precision_values to the values precision can take there; then run "
-                                               "this cell."))
+        return report(CheckResult(name, False, "set recall_at_zero to the recall you predict when every sample is "
+                                               "G(0) (the limit psi -> 0), and precision_values to the values "
+                                               "precision can take there; then run this cell."))
     value = None if isinstance(recall, (str, bytes)) else read_number(recall)
     if value is None:
         return report(CheckResult(name, False, f"recall_at_zero should be one number, got {_kind(recall)}."))
@@ -485,14 +509,16 @@ def _kind(value: Any) -> str:
 # ---------------------------------------------------------------------------------------------
 # Exercise 2: which generator to add to a small training set.
 
-AUGMENTERS = {"A": (2.1, 0.42), "B": (9.5, 0.93), "C": (2.4, 0.95)}
+AUGMENTERS = {"A": (2.1, 0.42), "B": (9.5, 0.91), "C": (2.4, 0.84)}  # letter -> (FD, CAS)
+AUGMENTER = "B"
 AUGMENTER_VERDICTS = {
-    "A": "A's digits look real (the lowest FD), but a classifier trained on them alone gets only 42% of real test "
-         "digits right: many of its digits carry the wrong label, and a wrongly labelled digit teaches the "
+    "A": "A's digits look real (the lowest FD, 2.1), but a classifier trained on them alone gets only 42% of real "
+         "test digits right: many of its digits carry the wrong label, and a wrongly labelled digit teaches the "
          "classifier the wrong answer. Realism is not enough.",
-    "B": "B's labels can be trusted (a classifier trained on its digits gets 93% of real digits right), but its "
-         "digits are blurry (FD 9.5): digits unlike the real ones help a classifier less than digits that are both "
-         "well labelled and realistic.",
+    "C": "C's digits look more real than B's (FD 2.4 against 9.5), but they teach less: a classifier trained on C's "
+         "digits alone gets 84% of real test digits right, against 91% for B's. FD measures how closely the "
+         "features of the digits resemble real ones (their mean and spread), not what a classifier learns from "
+         "them or whether their labels are right.",
 }
 
 
@@ -506,11 +532,12 @@ def check_diagnose_augmenter(augmenter: Any) -> CheckResult:
                                                                      "this cell.", normalise=lambda text: text.upper())
     if failed is not None:
         return report(failed)
-    if answer == "C":
-        return report(CheckResult(name, True, "C: realistic digits (FD 2.4) that a classifier trained on them reads "
-                                              "right 95% of the time on real digits, so its labels can be trusted "
-                                              "too. A looks as real but is often mislabelled; B is labelled right "
-                                              "but blurry."))
+    if answer == AUGMENTER:
+        return report(CheckResult(name, True, "B: its digits look worse (FD 9.5) but teach a classifier the most: one "
+                                              "trained on them alone gets 91% of real digits right, and that is "
+                                              "exactly what augmentation uses them for. A looks real but is often "
+                                              "mislabelled (42%); C looks more real than B but teaches less (84%): "
+                                              "FD measures resemblance, not labels or what a classifier learns."))
     return report(CheckResult(name, False, f"you chose {answer}. {AUGMENTER_VERDICTS[answer]}"))
 
 
@@ -532,40 +559,111 @@ def _auc_confirmation(confirm_with: Callable | None) -> str:
     return f"Your attack_auc gives {value:.4f} for these scores."
 
 
-def check_auc_by_hand(auc_by_hand: Any, confirm_with: Callable | None = None) -> CheckResult:
-    """Check notebook 06's exercise 3: the attack's AUC for three members' and four non-members' scores, by hand.
+def _one_number(value: Any) -> float | None:
+    return None if isinstance(value, (str, bytes)) else read_number(value)
 
-    Introduced in notebook 06. After a right answer, ``confirm_with`` (your ``attack_auc``) is run on the scores and
-    its value printed; it is never run before, so the cell cannot show the answer early.
-    """
-    name = "auc_by_hand"
-    if auc_by_hand is None:
-        return report(CheckResult(name, False, "set auc_answer to the number you worked out, then run this cell."))
-    value = None if isinstance(auc_by_hand, (str, bytes)) else read_number(auc_by_hand)
+
+def _auc_answer_problem(auc_answer: Any) -> str:
+    """What is wrong with exercise 3's auc_answer ('' if it is right)."""
+    value = _one_number(auc_answer)
     if value is None:
-        return report(CheckResult(name, False, f"expected one number, got {_kind(auc_by_hand)}."))
+        return f"auc_answer: expected one number, got {_kind(auc_answer)}."
     right = _auc(AUC_MEMBERS, AUC_NONMEMBERS)
     if abs(value - right) <= 0.005:
-        return report(CheckResult(name, True, f"{right:.4f}: 9.5 of the 12 pairs go to the member, the tie at 0.4 "
-                                              f"counting half. {_auc_confirmation(confirm_with)}"))
+        return ""
     pairs = len(AUC_MEMBERS) * len(AUC_NONMEMBERS)
-    wins = right * pairs
     known = [
         (_auc(AUC_MEMBERS, AUC_NONMEMBERS, tie=0.0), "the pair with equal scores counted as a loss; a tie counts half."),
         (_auc(AUC_MEMBERS, AUC_NONMEMBERS, tie=1.0), "the pair with equal scores counted as a win; a tie counts half."),
         (1.0 - right, "that is the chance a NON-member outscores a member; the attack calls the higher score a member."),
-        (wins, "that is a count of pairs; the AUC is a share of all the member/non-member pairs."),
+        (right * pairs, "that is a count of pairs; the AUC is a share of all the member/non-member pairs."),
         (_accuracy(AUC_MEMBERS, AUC_NONMEMBERS, 0.5), AUC_ACCURACY),
         (_accuracy(AUC_MEMBERS, AUC_NONMEMBERS, 0.5, balanced=True), AUC_ACCURACY),
     ]
     for wrong, message in known:
         if abs(value - wrong) <= 0.002:
-            return report(CheckResult(name, False, f"you gave {value:g}. Recognised mistake: {message}"))
+            return f"auc_answer: you gave {value:g}. Recognised mistake: {message}"
     if not 0.0 <= value <= 1.0:
-        return report(CheckResult(name, False, f"you gave {value:g}, which is not a probability: the AUC lies between "
-                                               "0 and 1."))
-    return report(CheckResult(name, False, f"you gave {value:g}, which is not the AUC. Compare every member with "
-                                           "every non-member, one pair at a time."))
+        return f"auc_answer: you gave {value:g}, which is not a probability: the AUC lies between 0 and 1."
+    return (f"auc_answer: you gave {value:g}, which is not the AUC. Compare every member with every non-member, one "
+            "pair at a time.")
+
+
+def _reversed_auc_problem(reversed_auc: Any) -> str:
+    """What is wrong with exercise 3's reversed_auc ('' if it is right): the AUC of an attacker ranking by minus the score."""
+    if reversed_auc is None:
+        return ("Set reversed_auc to the AUC of an attacker who ranks the same candidates by minus the score (the "
+                "lowest score now looks most like a member).")
+    value = _one_number(reversed_auc)
+    if value is None:
+        return f"reversed_auc: expected one number, got {_kind(reversed_auc)}."
+    members, nonmembers = -np.asarray(AUC_MEMBERS), -np.asarray(AUC_NONMEMBERS)
+    right = _auc(members, nonmembers)
+    if abs(value - right) <= 0.005:
+        return ""
+    pairs = len(AUC_MEMBERS) * len(AUC_NONMEMBERS)
+    tie = "equal scores stay equal after the minus sign, so that pair stays a tie and counts half."
+    known = [
+        (_auc(AUC_MEMBERS, AUC_NONMEMBERS), "that is the AUC of the attack itself. Ranking by minus the score turns "
+                                            "every pair the member won into one it loses, and every loss into a "
+                                            "win: the AUC cannot stay the same."),
+        (_auc(members, nonmembers, tie=0.0), "the tie at 0.4 counted as a loss; " + tie),
+        (_auc(members, nonmembers, tie=1.0), "the tie at 0.4 counted as a win; " + tie),
+        (right * pairs, "that is a count of pairs; an AUC is a share of all the member/non-member pairs."),
+    ]
+    for wrong, message in known:
+        if abs(value - wrong) <= 0.002:
+            return f"reversed_auc: you gave {value:g}. Recognised mistake: {message}"
+    if not 0.0 <= value <= 1.0:
+        return f"reversed_auc: you gave {value:g}, which is not a probability: an AUC lies between 0 and 1."
+    return (f"reversed_auc: you gave {value:g}, which is not the reversed attacker's AUC. Put a minus sign on every "
+            "score and compare every member with every non-member again.")
+
+
+def _constant_auc_problem(constant_auc: Any) -> str:
+    """What is wrong with exercise 3's constant_auc ('' if it is right): the AUC of one score for every candidate."""
+    if constant_auc is None:
+        return "Set constant_auc to the AUC of an attacker who gives every candidate the same score."
+    value = _one_number(constant_auc)
+    if value is None:
+        return f"constant_auc: expected one number, got {_kind(constant_auc)}."
+    if abs(value - 0.5) <= 0.005:
+        return ""
+    if value in (0.0, 1.0):
+        return (f"constant_auc: you gave {value:g}. Recognised mistake: with one score for all, every pair is a tie, "
+                "neither a win nor a loss; what does a tie count for?")
+    if not 0.0 <= value <= 1.0:
+        return f"constant_auc: you gave {value:g}, which is not a probability: an AUC lies between 0 and 1."
+    return (f"constant_auc: you gave {value:g}, which is not it. When every candidate gets the same score, what is "
+            "each member/non-member pair?")
+
+
+def check_auc_by_hand(auc_answer: Any, reversed_auc: Any = None, constant_auc: Any = None,
+                      confirm_with: Callable | None = None) -> CheckResult:
+    """Check notebook 06's exercise 3: three AUCs by hand for three members' and four non-members' scores.
+
+    Introduced in notebook 06. ``auc_answer`` is the attack's AUC, ``reversed_auc`` that of an attacker ranking by
+    minus the score, ``constant_auc`` that of an attacker giving every candidate the same score. auc_answer is judged
+    first, on its own; the other two once it is right. After all three are right, ``confirm_with`` (your
+    ``attack_auc``) is run on the scores and its value printed; it is never run before, so the cell cannot show the
+    answer early.
+    """
+    name = "auc_by_hand"
+    if auc_answer is None:
+        return report(CheckResult(name, False, "set auc_answer to the number you worked out (and reversed_auc and "
+                                               "constant_auc), then run this cell."))
+    problem = _auc_answer_problem(auc_answer)
+    if problem:
+        return report(CheckResult(name, False, problem))
+    problems = [p for p in (_reversed_auc_problem(reversed_auc), _constant_auc_problem(constant_auc)) if p]
+    if problems:
+        return report(CheckResult(name, False, "auc_answer is right. " + " ".join(problems)))
+    right = _auc(AUC_MEMBERS, AUC_NONMEMBERS)
+    return report(CheckResult(name, True, f"{right:.4f}: 9.5 of the 12 pairs go to the member, the tie at 0.4 "
+                                          f"counting half. Ranking by minus the score gives {1 - right:.4f}, one minus "
+                                          "it: each win becomes a loss and the tie stays a tie. One score for all "
+                                          "gives 0.5: every pair is a tie, a coin toss. "
+                                          f"{_auc_confirmation(confirm_with)}"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -652,6 +750,7 @@ def check_noise_for_budget(noise_for_budget: Any) -> CheckResult:
 # Exercise 5: which classes the generator under-represents.
 
 BIAS_COMMAND = "python benchmarks/bench_membership.py --part bias"
+BIAS_SDS = 2  # under-drawn: more than this many standard deviations below the training share
 
 
 def _bias_part(results: Any) -> tuple[dict | None, str]:
@@ -671,15 +770,44 @@ def _bias_part(results: Any) -> tuple[dict | None, str]:
         samples = [float(s) for s in bias["sample_shares"]]
         if len(train) != 10 or len(samples) != 10:
             raise ValueError("not ten shares")
+        n_samples = bias["n_samples"]
+        if isinstance(n_samples, bool) or not float(n_samples).is_integer() or n_samples <= 0:
+            raise ValueError("n_samples is not a count")
     except (TypeError, KeyError, ValueError):
-        return None, (f"the results hold no complete 'bias' part (ten train_shares and ten sample_shares). Make it "
-                      f"with `{BIAS_COMMAND}`, then run this cell again.")
-    return {"train_shares": train, "sample_shares": samples}, ""
+        return None, (f"the results hold no complete 'bias' part (ten train_shares, ten sample_shares and n_samples, "
+                      f"the number of samples the shares were counted on). Make it with `{BIAS_COMMAND}`, then run "
+                      "this cell again.")
+    return {"train_shares": train, "sample_shares": samples, "n_samples": int(n_samples)}, ""
+
+
+def _share_sd(share: float, n_samples: int) -> float:
+    """The standard deviation of a share among n_samples draws that each land on a class with probability `share`."""
+    return float(np.sqrt(share * (1.0 - share) / n_samples))
+
+
+def _below(bias: dict, sds: float = BIAS_SDS, sd_of: str = "train") -> set[int]:
+    """The classes whose sample share is more than `sds` standard deviations below their training share.
+
+    sd_of="train" takes the standard deviation at the training share (what chance alone would give); "sample" at the
+    sample share (a common variant).
+    """
+    train, samples, n = bias["train_shares"], bias["sample_shares"], bias["n_samples"]
+    return {c for c in range(10)
+            if samples[c] < train[c] - sds * _share_sd(train[c] if sd_of == "train" else samples[c], n)}
+
+
+def _above(bias: dict, sds: float = BIAS_SDS) -> set[int]:
+    train, samples, n = bias["train_shares"], bias["sample_shares"], bias["n_samples"]
+    return {c for c in range(10) if samples[c] > train[c] + sds * _share_sd(train[c], n)}
 
 
 def bias_answer(bias: dict) -> set[int]:
-    """The classes whose share among the samples is below their share in training. Not used in a notebook: the check asks it."""
-    return {c for c in range(10) if bias["sample_shares"][c] < bias["train_shares"][c]}
+    """The classes drawn less often than chance explains: sample share below training share p by more than 2 sd.
+
+    With p a class's training share and n = bias["n_samples"], sd = (p (1 - p) / n) ** 0.5.
+    Not used in a notebook: the check and its tests ask it.
+    """
+    return _below(bias)
 
 
 def _class_set(value: Any) -> set[int] | None:
@@ -690,10 +818,11 @@ def _class_set(value: Any) -> set[int] | None:
 
 
 def check_bias_classes(bias_classes: Any, results: dict | None = None) -> CheckResult:
-    """Check notebook 06's exercise 5: the classes a generator trained on an unbalanced subset makes too rarely.
+    """Check notebook 06's exercise 5: the classes a generator trained on an unbalanced subset draws too rarely.
 
-    Introduced in notebook 06. Reads data/results/membership.json's "bias" part unless ``results`` (the whole file's
-    dict, or its "bias" part) is given.
+    Introduced in notebook 06. Too rarely: its share among the n_samples samples is more than two standard deviations
+    below its training share p, the standard deviation of a share among n draws being (p (1 - p) / n) ** 0.5. Reads
+    data/results/membership.json's "bias" part unless ``results`` (the whole file's dict, or its "bias" part) is given.
     """
     name = "bias_classes"
     if bias_classes is None:
@@ -706,34 +835,50 @@ def check_bias_classes(bias_classes: Any, results: dict | None = None) -> CheckR
     if bias is None:
         return report(CheckResult(name, False, why))
     answer = bias_answer(bias)
+    accepted = (answer, _below(bias, sd_of="sample"))  # a standard deviation taken at the sample share also passes
     if answer and classes == {c + 1 for c in answer}:
         return report(CheckResult(name, False, "Recognised mistake: the lists start at digit 0: the first share is "
                                                "the zeros'."))
     if any(not 0 <= c <= 9 for c in classes):
         return report(CheckResult(name, False, "the classes are the digits 0 to 9; under_drawn holds something else."))
-    if classes == answer:
-        gaps = ", ".join(f"{c}: {100 * bias['sample_shares'][c]:.1f}% of samples against {100 * bias['train_shares'][c]:.1f}% "
-                         f"of training" for c in sorted(answer))
-        return report(CheckResult(name, True, f"{gaps or 'no class falls below its training share'}."))
-    train = bias["train_shares"]
+    train, samples, n = bias["train_shares"], bias["sample_shares"], bias["n_samples"]
+    if classes in accepted:
+        gaps = "; ".join(f"{c}: {100 * samples[c]:.1f}% of samples against {100 * train[c]:.1f}% of training, "
+                         f"{(train[c] - samples[c]) / _share_sd(train[c], n):.1f} standard deviations below"
+                         for c in sorted(classes))
+        note = ("" if classes == answer else
+                " (your standard deviations were taken at the sample shares; chance alone draws from the training "
+                f"shares, and with those the set is {sorted(answer)})")
+        return report(CheckResult(name, True, f"{gaps or 'no digit falls more than two standard deviations below its training share'}"
+                                              f"{note}. Any other shortfall is one chance alone could produce among "
+                                              f"{n:,} samples."))
     rare = {c for c in range(10) if train[c] < max(train)}
+    over = "those are the classes the generator makes MORE often than the training set holds them."
     known = [
-        ({c for c in range(10) if bias["sample_shares"][c] > train[c]},
-         "those are the classes the generator makes MORE often than the training set holds them."),
+        (_below(bias, sds=0), "that is every digit below its training share, and it includes shortfalls that chance "
+                              "alone could produce: a share among the samples strays from the training share by "
+                              "about one standard deviation without any bias. The question asks for more than two "
+                              "standard deviations below."),
+        (_below(bias, sds=1), "you counted digits more than ONE standard deviation below their training share; "
+                              "chance alone puts a share that far below about one time in six. The question asks for "
+                              "more than two."),
+        (_above(bias), over),
+        (_above(bias, sds=0), over),
         (rare, "those are the classes that were rare in training; the question compares each class's share among the "
                "samples with its own share in training, and a rare class need not fall further."),
-        ({c for c in range(10) if bias["sample_shares"][c] < 0.1},
+        ({c for c in range(10) if samples[c] < 0.1},
          "you compared the sample shares with a tenth, the share of a balanced set; compare each with that class's "
          "share in training."),
-        ({c for c in range(10)} - answer, "those are the classes that are NOT below their training share."),
+        (set(range(10)) - answer, "those are the classes that are NOT under-drawn."),
     ]
     for wrong, message in known:
-        if classes == wrong and wrong != answer:
+        if classes == wrong and wrong not in accepted:
             return report(CheckResult(name, False, f"Recognised mistake: {message}"))
     extra, missing = classes - answer, answer - classes
     parts = []
     if extra:
-        parts.append("at least one digit you listed is not below its training share")
+        parts.append("at least one digit you listed is not more than two standard deviations below its training share")
     if missing:
-        parts.append("at least one digit that is below its training share is missing")
-    return report(CheckResult(name, False, "; ".join(parts).capitalize() + ". Compare each digit's two shares."))
+        parts.append("at least one digit that is more than two standard deviations below its training share is missing")
+    return report(CheckResult(name, False, "; ".join(parts).capitalize() + ". For each digit, set the gap between its "
+                                           "two shares beside the standard deviation chance alone would give it."))
