@@ -11,7 +11,7 @@ Writes data/results/membership.json, which notebook 06 reads:
   runs/bench_membership/ let an interrupted run resume at its last milestone.
 - "shipped": the black-box attack on the shipped generators trained on the embedded digits only
   (dcgan_embedded, cdcgan_embedded): 500 of their training digits against the 500 test digits.
-- "dp": notebook 06's small MLP GAN on DP_N digits, without and with DP-SGD (gu.privacy), seeds 0-2:
+- "dp": notebook 06's small MLP GAN on DP["n"] digits, without and with DP-SGD (gu.privacy), seeds 0-2:
   both attacks' AUCs, epsilon from dp_accounting and the MNIST score of 2,000 samples.
 - "bias": the course recipe on an unbalanced subset (BIAS_COUNTS digits of each class) and the class
   histogram of BIAS_SAMPLES = 10,000 samples ("n_samples") beside the training shares.
@@ -40,8 +40,8 @@ RUNS = gu.paths.REPO_ROOT / "runs" / "bench_membership"
 SIZES = (100, 500, 4500)
 MILESTONES = (500, 1000, 2000, 4000, 6000)
 N_SAMPLES = 5000
-DP = {"model": "mlp", "n": 500, "steps": 4000, "batch_size": 64, "clip_norm": 1.0, "noise_multiplier": 0.6,
-      "lr": 1e-3, "delta": 1e-5}
+DP = {"model": "mlp", "hidden": 64, "n": 100, "steps": 3000, "batch_size": 32, "clip_norm": 1.0,
+      "noise_multiplier": 1.0, "lr": 1e-3, "delta": 1e-5}  # notebook 06's live run (DP_SETTINGS there)
 DP_SEEDS = (0, 1, 2)
 BIAS_COUNTS = (450, 450, 450, 450, 450, 45, 45, 45, 45, 45)  # digits 0-4 plentiful, 5-9 a tenth as many
 BIAS_STEPS = 4000
@@ -150,8 +150,8 @@ def dp(results: dict, path, data) -> None:
             if str(seed) in rows:
                 continue
             kw = dict(clip_norm=DP["clip_norm"], noise_multiplier=DP["noise_multiplier"]) if private else {}
-            run = privacy.train_small_gan(members, DP["steps"], model=DP["model"], batch_size=DP["batch_size"],
-                                          lr=DP["lr"], seed=seed, delta=DP["delta"], **kw)
+            run = privacy.train_small_gan(members, DP["steps"], model=DP["model"], hidden=DP["hidden"],
+                                          batch_size=DP["batch_size"], lr=DP["lr"], seed=seed, delta=DP["delta"], **kw)
             aucs = privacy.membership_aucs(run, members, held_out, n_samples=N_SAMPLES, seed=seed)
             rows[str(seed)] = {**aucs, "epsilon": None if not private else run.epsilon,
                                "mnist_score": gu.metrics.mnist_score(run.sample(2000, seed=seed)),
