@@ -22,7 +22,7 @@ if importlib.util.find_spec("gan_utils") is None:
 # %% [markdown]
 # # 06 · GANs at work: faithful, diverse, useful, and what they give away
 #
-# **Running time:** about 5 minutes on a 2-core laptop.
+# **Running time:** about 3 minutes on a 2-core laptop.
 #
 # The article this course grew from names three uses of GANs (making images, making training data,
 # sharing data without sharing people) and one danger: a generator can give away its training data.
@@ -522,21 +522,24 @@ gu.checks.check_predict_psi_zero(recall=recall_at_zero, precision_values=precisi
 # %% [markdown]
 # **2. Diagnose: which generator to add (section 2).** Three conditional generators were measured as in
 # section 2. You have 10 real digits per class and will add 450 generated ones per class. Which
-# generator do you pick? Set `augmenter` to `"A"`, `"B"` or `"C"`.
+# generator do you pick, and why not the other two? Set `augmenter` to `"A"`, `"B"` or `"C"`.
 
 # %%
-display(pd.DataFrame({"FD ↓": [2.1, 9.5, 2.4], "CAS ↑": ["42%", "93%", "95%"]}, index=["A", "B", "C"]))
+display(pd.DataFrame({"FD ↓": [2.1, 9.5, 2.4], "CAS ↑": ["42%", "91%", "84%"]}, index=["A", "B", "C"]))
 augmenter = None  # "A", "B" or "C"
 gu.checks.check_diagnose_augmenter(augmenter);
 
 # %% [markdown]
-# **3. An AUC by hand (section 3).** An attack gives members the scores 0.9, 0.4 and 0.7, and
-# non-members 0.4, 0.1, 0.3 and 0.8. Without code, work out the attack's AUC. Set `auc_answer`; once
-# it passes, the check confirms it with your `attack_auc`.
+# **3. AUCs by hand (section 3).** An attack gives members the membership scores 0.9, 0.4 and 0.7,
+# and non-members 0.4, 0.1, 0.3 and 0.8. Without code, work out its AUC; then the AUC of an attacker
+# who ranks by minus these scores, and of one who gives every candidate the same score. Once all
+# three pass, the check confirms the first with your `attack_auc`.
 
 # %%
-auc_answer = None  # a number
-gu.checks.check_auc_by_hand(auc_answer, confirm_with=attack_auc);
+auc_answer = None  # a number: the attack's AUC
+reversed_auc = None  # a number: the AUC when ranking by minus the score
+constant_auc = None  # a number: the AUC when every candidate gets the same score
+gu.checks.check_auc_by_hand(auc_answer, reversed_auc, constant_auc, confirm_with=attack_auc);
 
 # %% [markdown]
 # **4. Design: noise for a budget (section 3).** You will train a private $D$ on all 4,500 training
@@ -550,9 +553,11 @@ noise_needed = None  # a number on the grid
 gu.checks.check_noise_for_budget(noise_needed);
 
 # %% [markdown]
-# **5. Measure the bias (section 4).** From the committed bias run (`membership["bias"]`, with
-# `train_shares` and `sample_shares`, one number per digit 0-9), find the digits whose share among the
-# samples is below their share in training. Set `under_drawn` to a set of digits.
+# **5. Is the gap real? (section 4).** The committed bias run (`membership["bias"]`) holds
+# `train_shares` and `sample_shares` (one number per digit 0-9) and `n_samples`. Even a perfect
+# generator's shares stray by chance: a share $p$ among $N_{\text{samples}}$ draws has standard deviation
+# $\sqrt{p(1-p)/N_{\text{samples}}}$. Find the digits drawn more than two standard deviations below
+# their training share ($p$). Set `under_drawn` to a set of digits.
 
 # %%
 under_drawn = None  # a set of digits, e.g. {1, 2}
@@ -567,25 +572,27 @@ print(f"running time up to here: {time.perf_counter() - start_time:.0f} s (the h
 # Open the collapsed cell to compare with your answers.
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
-# 1. Every sample is G(0), so all 4,500 generated feature vectors are identical. A generated vector's
+# 1. Every sample is G(0) (the limit psi -> 0), so all 4,500 generated feature vectors are identical. A generated vector's
 # 3rd-nearest other generated vector is an identical copy at distance 0: every ball around a sample has
 # radius 0, and no real vector lies exactly on G(0)'s, so recall is 0. Precision asks one question 4,500
 # times (is G(0) inside a real ball?), so it is 1 if it is and 0 if not.
 recall_at_zero, precision_values = 0.0, "only 0 or 1"
 assert gu.checks.check_predict_psi_zero(recall=recall_at_zero, precision_values=precision_values)
 
-# 2. "C". A's low FD says its digits look right, but a classifier trained on them scores 42% on real
-# digits: many carry the wrong label, which would teach your classifier wrong answers. B's digits are
-# labelled right (CAS 93%) but blurry (FD 9.5): they help, less than C's, which are both realistic and
-# right.
-augmenter = "C"
+# 2. "B". CAS is the real-digit accuracy of a classifier trained only on a generator's digits: exactly what
+# augmentation uses. B's digits look worse (FD 9.5) but teach the most (91%); A looks real but is often
+# mislabelled (42%); C looks more real than B (FD 2.4) but teaches less (84%): FD compares the features'
+# mean and spread whatever the labels.
+augmenter = "B"
 assert gu.checks.check_diagnose_augmenter(augmenter)
 
-# 3. Compare each of the 3 member scores with each of the 4 non-member scores: 12 pairs.
-# 0.9 beats all 4; 0.4 beats 0.1 and 0.3 and ties 0.4 (half); 0.7 beats 0.4, 0.1 and 0.3.
-# (4 + 2.5 + 3) / 12 = 9.5 / 12 = 0.79.
+# 3. 12 pairs: 0.9 beats all 4; 0.4 beats 0.1 and 0.3 and ties 0.4 (half); 0.7 beats 0.4, 0.1 and 0.3.
+# (4 + 2.5 + 3) / 12 = 9.5 / 12 = 0.79. Minus the score turns each win into a loss and keeps the tie:
+# (0 + 1.5 + 1) / 12 = 2.5 / 12 = 1 - 0.79. One score for all makes every pair a tie: 0.5.
 auc_answer = 9.5 / 12
-assert gu.checks.check_auc_by_hand(auc_answer, confirm_with=attack_auc)
+reversed_auc = 2.5 / 12
+constant_auc = 0.5
+assert gu.checks.check_auc_by_hand(auc_answer, reversed_auc, constant_auc, confirm_with=attack_auc)
 
 # 4. Walk up the grid with the accountant until epsilon drops to 3 or below.
 sample_rate = 64 / 4500
@@ -594,10 +601,13 @@ noise_needed = next(nu for nu in np.round(np.arange(0.1, 5.01, 0.1), 1)
 print(f"nu = {noise_needed}: epsilon_DP = {gu.privacy.dp_epsilon(noise_needed, sample_rate, 4000, 1e-5):.2f}")
 assert gu.checks.check_noise_for_budget(noise_needed)
 
-# 5. Compare the two lists digit by digit.
+# 5. A share p among n draws strays from p by about sqrt(p (1 - p) / n) by chance alone.
 if membership is not None and membership["bias"]:
-    under_drawn = {d for d in range(10) if membership["bias"]["sample_shares"][d] < membership["bias"]["train_shares"][d]}
-    print("under-drawn digits:", sorted(under_drawn))
+    bias = membership["bias"]
+    p, share, n = np.array(bias["train_shares"]), np.array(bias["sample_shares"]), bias["n_samples"]
+    sd = np.sqrt(p * (1 - p) / n)
+    under_drawn = {d for d in range(10) if share[d] < p[d] - 2 * sd[d]}
+    print("under-drawn digits:", sorted(under_drawn), " gaps in standard deviations:", np.round((share - p) / sd, 1))
     assert gu.checks.check_bias_classes(under_drawn)
 
 # %% [markdown]
