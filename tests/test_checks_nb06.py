@@ -274,7 +274,7 @@ def test_diagnose_augmenter():
 def test_the_augmenter_hints_teach_what_each_column_measures():
     question, step, maths, code = nb06.HINTS["diagnose_augmenter"]
     assert "which of the two is closer to the job" in question
-    assert "CAS" in step and "FD" in step and "labels" in step
+    assert "CAS" in step and "FD" not in step, "level 2 stops at the CAS: that FD ignores labels is level 3's"
     assert not re.search(r"\b[ABC]\b", question + step), "the first two levels name no generator"
     assert "blurry" not in maths and "whatever labels" in maths and "trained only on" in maths
     assert "augmenter = 'B'" in code
@@ -521,8 +521,9 @@ def test_every_hint_has_four_levels_and_the_first_two_hold_no_formula_or_code():
 def test_the_second_hints_are_partial_steps():
     steps = {name: levels[1] for name, levels in nb06.HINTS.items()}
     psi = steps["predict_psi_zero"]
-    assert not any(ch.isdigit() for ch in psi) and "zero" not in psi and "precision" not in psi
-    assert "third smallest" in psi and "real vector" in psi
+    # level 2 starts on precision and leaves the radius (which settles recall) to level 3
+    assert not any(ch.isdigit() for ch in psi) and "zero" not in psi and "radius" not in psi
+    assert "precision" in psi and "how many different answers" in psi
     assert "12" not in steps["auc_by_hand"] and "9.5" not in steps["auc_by_hand"] and "half" not in steps["auc_by_hand"]
     assert not any(ch.isdigit() for ch in steps["noise_for_budget"])
     bias = steps["bias_classes"]

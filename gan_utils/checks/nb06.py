@@ -76,8 +76,8 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
     "predict_psi_zero": (
         "Precision and recall each draw balls around one of the two sets. Which set's balls change when every "
         "generated vector is the same point?",
-        "List the distances from one generated vector to the other generated vectors: what is the third smallest, "
-        "and what would it take for a real vector to lie inside a ball that size?",
+        "Start with precision: it asks one question of every generated vector (is it inside some real ball?). When "
+        "every generated vector is the same point, how many different answers can those questions get?",
         r"Write $F_i$ for the feature vector of real digit $i$ ($i = 1, \ldots, N$) and $F(G(0))$ for that of the one "
         r"image every sample is (the limit $\psi \to 0$). Every generated vector is $F(G(0))$, so each one's "
         r"3rd-nearest other generated vector lies at distance 0: every generated ball has radius $0$, and "
@@ -90,7 +90,7 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
         "What does each column measure about a generator's digits, and which of the two is closer to the job you "
         "want the digits to do?",
         "For each generator, say in words what its CAS number is an accuracy of: which classifier, trained on "
-        "which digits, tested on which. Then ask whether FD looks at the labels at all.",
+        "which digits, tested on which.",
         r"$\mathrm{CAS}$ is the accuracy on real test digits of a classifier trained only on a generator's digits, "
         r"each with the label the generator was asked for: the very quantity augmentation relies on, since you "
         r"will train a classifier on those digits. FD compares the mean and the spread (covariance) of the features "

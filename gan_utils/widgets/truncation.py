@@ -165,8 +165,8 @@ class TruncationExplorer(GeneratorView):
                 linestyle="-", linewidth=1.2, label="measured")
         for i, (psi, recall, precision) in enumerate(zip(self.measured_psi, self.measured_recall, self.measured_precision)):
             # alternate above and below the curve, so neighbouring labels of close points do not overlap
-            ax.annotate(f"ψ={psi:g}", (recall, precision), textcoords="offset points",
-                        xytext=(-6, 7) if i % 2 == 0 else (-6, -12), fontsize=small)
+            ax.annotate(f"ψ={psi:g}", (recall, precision), textcoords="offset points", zorder=6,
+                        xytext=(6, 5) if i % 2 == 0 else (6, -11), ha="left", fontsize=small)
         (self._marker,) = ax.plot([], [], linestyle="none", marker="*", markersize=14, color=current.colour,
                                   markeredgecolor="black", markeredgewidth=0.6, label="this ψ", zorder=5)
         ax.set_xlim(0.0, 1.05)

@@ -250,7 +250,8 @@ if augmentation is not None:
     display(gu.at_work.cas_table(augmentation))
 
 # %% [markdown]
-# The last row is the ceiling: the same classifier trained on the 4,500 real training digits.
+# The last row is the ceiling: the same classifier trained on all 450 real digits per class (the
+# augmentation run's "real only" row).
 # `cdcgan`'s row is flagged: it was trained on all 60,000 MNIST digits, which include these 500 test
 # digits, so its score is not a fair test. `cdcgan_embedded`'s digits teach about five points less
 # than the real digits they imitate, although its MNIST score is near the maximum of 10.
@@ -335,9 +336,11 @@ if leaky is not None:
               "100 digits, black-box": (gu.privacy.black_box_scores(samples, members),
                                         gu.privacy.black_box_scores(samples, nonmembers)), **curves}
 fig, ax = plt.subplots(figsize=(4.2, 4))
-for (label, (member_scores, nonmember_scores)), role in zip(curves.items(), ("failure", "metric", "real")):
+for label, (member_scores, nonmember_scores) in curves.items():
     fpr, tpr = gu.privacy.roc_curve(member_scores, nonmember_scores)
-    ax.plot(fpr, tpr, color=gu.plotting.PALETTE[role].colour,
+    # the same colours as the membership curves below: red for 100 digits, blue for 4,500
+    ax.plot(fpr, tpr, color=gu.plotting.PALETTE["fix" if "dcgan" in label else "failure"].colour,
+            linestyle="--" if "black" in label else "-",
             label=f"{label}: AUC {attack_auc(member_scores, nonmember_scores):.2f}")
 ax.plot([0, 1], [0, 1], color=gu.plotting.PALETTE["D says fake"].colour, lw=0.8, ls=":")
 ax.set_xlabel("false-positive rate"), ax.set_ylabel("true-positive rate"), ax.legend(fontsize=7)
@@ -448,9 +451,9 @@ if membership is not None and membership["dp"]:
 # score of 1). The small GAN without DP is weak too (rough digits), yet its $D$ gives its members away.
 
 # %% [markdown]
-# On 100 digits, noise loud enough to hide each digit drowns everything $D$ could learn. A meaningful
-# budget needs many more training digits per unit of noise: exercise 4 asks how much noise a budget
-# of 3 needs on all 4,500 digits.
+# On 100 digits, even noise far too weak for any guarantee drowned everything $D$ could learn. A
+# meaningful budget needs many more training digits per unit of noise: exercise 4 asks how much noise
+# a budget of 3 needs on all 4,500 digits.
 
 # %% [markdown]
 # ## 4. Use with care
@@ -601,12 +604,12 @@ noise_needed = next(nu for nu in np.round(np.arange(0.1, 5.01, 0.1), 1)
 print(f"nu = {noise_needed}: epsilon_DP = {gu.privacy.dp_epsilon(noise_needed, sample_rate, 4000, 1e-5):.2f}")
 assert gu.checks.check_noise_for_budget(noise_needed)
 
-# 5. A share p among n draws strays from p by about sqrt(p (1 - p) / n) by chance alone.
+# 5. A share p among n_samples draws strays from p by about sqrt(p (1 - p) / n_samples) by chance alone.
 if membership is not None and membership["bias"]:
     bias = membership["bias"]
-    p, share, n = np.array(bias["train_shares"]), np.array(bias["sample_shares"]), bias["n_samples"]
-    sd = np.sqrt(p * (1 - p) / n)
-    under_drawn = {d for d in range(10) if share[d] < p[d] - 2 * sd[d]}
+    p, share, n_samples = np.array(bias["train_shares"]), np.array(bias["sample_shares"]), bias["n_samples"]
+    sd = np.sqrt(p * (1 - p) / n_samples)
+    under_drawn = {c for c in range(10) if share[c] < p[c] - 2 * sd[c]}
     print("under-drawn digits:", sorted(under_drawn), " gaps in standard deviations:", np.round((share - p) / sd, 1))
     assert gu.checks.check_bias_classes(under_drawn)
 
