@@ -256,7 +256,7 @@ def test_every_third_party_module_the_package_imports_is_declared():
     """gan_utils' own imports (read from its source) each name a distribution pyproject.toml depends on."""
     import ast
 
-    module_to_distribution = {"PIL": "pillow", "IPython": "ipython"}
+    module_to_distribution = {"PIL": "pillow", "IPython": "ipython", "dp_accounting": "dp-accounting"}
     imported = set()
     for path in (REPO / "gan_utils").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
