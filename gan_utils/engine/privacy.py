@@ -27,6 +27,7 @@ import tensorflow as tf
 from .answers import course_answer
 from .metrics import nearest_neighbours
 from .models import build_gan, is_conditional
+from .pretrained import generate
 from .runtime import set_seed
 from .training import check_images
 from .validate import check_int, check_number
@@ -149,9 +150,7 @@ class SmallRun:
 
     def sample(self, n: int, seed: int = 0) -> np.ndarray:
         """Return n generated digits in [-1, 1], (n, 28, 28, 1)."""
-        z = np.random.default_rng(seed).standard_normal((n, self.generator.inputs[0].shape[-1])).astype(np.float32)
-        return np.concatenate([np.asarray(self.generator(tf.constant(z[i:i + 500]), training=False))
-                               for i in range(0, n, 500)])
+        return generate(self.generator, n, seed=seed)
 
 
 def _flatten(grads) -> tf.Tensor:
@@ -262,13 +261,10 @@ def membership_aucs(run_or_models, members, nonmembers, n_samples: int = 5000, s
     """
     if hasattr(run_or_models, "sample") and hasattr(run_or_models, "discriminator"):
         generator, discriminator = run_or_models.generator, run_or_models.discriminator
-        samples = run_or_models.sample(n_samples) if isinstance(run_or_models, SmallRun) else \
-            run_or_models.sample(n_samples)
+        samples = run_or_models.sample(n_samples)
     else:
         generator, discriminator = run_or_models
-        z = np.random.default_rng(seed).standard_normal((n_samples, generator.inputs[0].shape[-1])).astype(np.float32)
-        samples = np.concatenate([np.asarray(generator(tf.constant(z[i:i + 500]), training=False))
-                                  for i in range(0, n_samples, 500)])
+        samples = generate(generator, n_samples, seed=seed)
     out = {"black_box": attack_auc(black_box_scores(samples, members), black_box_scores(samples, nonmembers))}
     if discriminator is not None:
         out["white_box"] = attack_auc(white_box_scores(discriminator, members), white_box_scores(discriminator, nonmembers))
