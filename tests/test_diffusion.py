@@ -112,9 +112,11 @@ def test_repeated_steps_on_a_fixed_batch_lower_the_loss(schedule, digits):
 
 
 def test_the_train_step_is_the_course_answer_and_refuses_inside_its_check(schedule, network):
-    assert ANSWERS["ddpm_train_step"] is Df.make_ddpm_train_step
+    assert ANSWERS["ddpm_train_step"] is Df.ddpm_train_step
+    x0 = np.zeros((2, 28, 28, 1), np.float32)
     with learner_code("ddpm_train_step"), pytest.raises(WriteItYourself):
-        Df.make_ddpm_train_step(network, keras.optimizers.Adam(), schedule)
+        Df.ddpm_train_step(network, keras.optimizers.Adam(), schedule, x0, np.array([1, 2], np.int32), x0)
+
 
 
 # ----- the samplers ------------------------------------------------------------------------------

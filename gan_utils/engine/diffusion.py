@@ -174,24 +174,28 @@ def build_noise_predictor(widths: tuple = WIDTHS, embedding_dim: int = EMBEDDING
     return keras.Model([images, levels], h, name="noise_predictor")
 
 
-def _squared_error_step(model: keras.Model, optimizer, schedule: NoiseSchedule, x0, t, noise):
-    """One Adam step on mean ||noise - xi_hat(x_t, t)||^2 per pixel (the unmarked body of the course's step)."""
-    x_t = noise_images(x0, t, noise, schedule)
+@course_answer("ddpm_train_step")
+def ddpm_train_step(network: keras.Model, optimizer, schedule: NoiseSchedule, x0, levels, noise) -> tf.Tensor:
+    """One optimizer step on DDPM's loss, the mean squared error between the noise and its prediction; return the loss.
+
+    Introduced in notebook 07 (the course's answer to its build exercise). ``x0`` clean digits in
+    [-1, 1], ``levels`` one noise level j in 1..T per digit, ``noise`` standard normal with x0's shape:
+    the digits are noised to x_j = sqrt(zeta_j) x0 + sqrt(1 - zeta_j) noise in one step, and the
+    network, given x_j and j, is trained to name the noise.
+    """
+    x_j = noise_images(x0, levels, noise, schedule)
     with tf.GradientTape() as tape:
-        loss = tf.reduce_mean(tf.square(noise - model([x_t, t], training=True)))
-    variables = model.trainable_variables
+        loss = tf.reduce_mean(tf.square(noise - network([x_j, levels], training=True)))
+    variables = network.trainable_variables
     optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
     return loss
 
 
-@course_answer("ddpm_train_step")
 def make_ddpm_train_step(model: keras.Model, optimizer, schedule: NoiseSchedule, seed: int = 0) -> Callable:
-    """Return a compiled step(x0, t=None, noise=None) -> loss: one update of DDPM's squared error on the noise.
+    """Return a compiled step(x0, t=None, noise=None) -> loss: ddpm_train_step with its own level and noise draws.
 
-    Not used in a notebook: yet; for notebook 07 (not written yet). The course's answer to its build
-    exercise: for a batch of clean digits x0 draw a level t uniform in 1..T and noise ~ N(0, I) (from a
-    generator seeded by ``seed``, unless given), noise the digits to x_t in closed form, and take one
-    optimizer step on the mean squared error between the noise and model([x_t, t]).
+    Introduced in notebook 07. For a batch of clean digits x0 it draws a level t uniform in 1..T and
+    noise ~ N(0, I) (from a generator seeded by ``seed``, unless given), then takes ddpm_train_step.
     """
     schedule = _check_schedule(schedule)
     rng = tf.random.Generator.from_seed(check_int("seed", seed, 0))
@@ -203,7 +207,7 @@ def make_ddpm_train_step(model: keras.Model, optimizer, schedule: NoiseSchedule,
             t = rng.uniform([tf.shape(x0)[0]], 1, schedule.T + 1, dtype=tf.int32)
         if noise is None:
             noise = rng.normal(tf.shape(x0))
-        return _squared_error_step(model, optimizer, schedule, x0, t, noise)
+        return ddpm_train_step(model, optimizer, schedule, x0, t, noise)
 
     return step
 
@@ -375,7 +379,7 @@ class DiffusionModel:
         n = tf.shape(self._images)[0]
         x0 = tf.gather(self._images, self._rng.uniform([self.batch_size], 0, n, dtype=tf.int32))
         t = self._rng.uniform([self.batch_size], 1, self.schedule.T + 1, dtype=tf.int32)
-        loss = _squared_error_step(self.network, self.optimizer, self.schedule, x0, t, self._rng.normal(tf.shape(x0)))
+        loss = ddpm_train_step(self.network, self.optimizer, self.schedule, x0, t, self._rng.normal(tf.shape(x0)))
         if self.ema_network is not None:
             s = tf.cast(self.optimizer.iterations, tf.float32)
             decay = tf.minimum(self._ema, (1.0 + s) / (10.0 + s))
