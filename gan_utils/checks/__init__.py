@@ -13,7 +13,7 @@ Build, then use: a notebook's build cell defines a function, its check runs next
 version, in one printed line; the cells after it use what it hands back. While a check runs the
 learner's code, the course's own answer to that exercise (``engine/answers.py``) refuses to run.
 
-Each notebook's checks live in their own module (``nb00``, ``nb01``, ... ``nb06``), and so do its
+Each notebook's checks live in their own module (``nb00``, ``nb01``, ... ``nb07``), and so do its
 hints: a module-level ``HINTS`` dict beside the checks, exercise -> (question, step, maths, code). The shared
 machinery lives in ``core`` (the verdict, the comparison, the never-raise helpers) and ``hints``
 (``hint``, ``reset_hints``, ``all_hints``, which gathers the notebooks' ``HINTS`` on first use).
@@ -40,6 +40,8 @@ from .nb05 import (check_copy_diagnosis, check_samples_needed, check_fd_by_hand,
                    check_parzen_log_density, check_predict_fid_samples, check_predict_truncation, check_slerp)
 from .nb06 import (check_attack_auc, check_auc_by_hand, check_bias_classes, check_diagnose_augmenter, check_noise_for_budget,
                    check_precision_recall, check_predict_psi_zero, check_privatise)
+from .nb07 import (check_ddpm_train_step, check_diagnose_flat_loss, check_fast_enough, check_predict_relativistic,
+                   check_relativistic_loss, check_signal_half, check_which_density)
 
 __all__ = [
     "CheckResult", "check_function", "build_exercise", "yours_or_reference", "hint", "max_hint_level", "reset_hints",
@@ -67,4 +69,7 @@ __all__ = [
     # notebook 06
     "check_precision_recall", "check_attack_auc", "check_privatise", "check_predict_psi_zero",
     "check_diagnose_augmenter", "check_auc_by_hand", "check_noise_for_budget", "check_bias_classes",
+    # notebook 07
+    "check_relativistic_loss", "check_ddpm_train_step", "check_which_density", "check_predict_relativistic",
+    "check_signal_half", "check_diagnose_flat_loss", "check_fast_enough",
 ]

@@ -3,7 +3,7 @@
 Level 1 is a question that points at the idea without stating it; level 2 a partial step (the
 first line of a derivation, or what is wrong in this kind of answer); level 3 the maths; level 4
 the code. The hints live beside their checks, in each notebook module's ``HINTS`` dict
-(``nb00.HINTS``, ..., ``nb06.HINTS``): exercise -> (question, step, maths, code). This module
+(``nb00.HINTS``, ..., ``nb07.HINTS``): exercise -> (question, step, maths, code). This module
 holds only the machinery, and gathers those dicts on first use.
 
 A failing verdict shows level 1 only. ``gu.checks.hint("bce_loss")`` gives the next level at each
@@ -21,7 +21,7 @@ from types import MappingProxyType
 from typing import Mapping
 
 # The notebook modules whose HINTS this module gathers, in course order.
-NOTEBOOKS = ("nb00", "nb01", "nb02", "nb03", "nb04", "nb05", "nb06")
+NOTEBOOKS = ("nb00", "nb01", "nb02", "nb03", "nb04", "nb05", "nb06", "nb07")
 
 # How many levels a hint has, and their names (the Markdown heading of each).
 LEVELS = 4

@@ -1,0 +1,521 @@
+"""Notebook 07's exercise checks: the relativistic pairing loss, DDPM's training step, and five end exercises."""
+from __future__ import annotations
+
+import math
+import re
+from typing import Any, Callable
+
+import numpy as np
+
+from ..engine.diffusion import NoiseSchedule
+from ..engine.diffusion import ddpm_train_step as ddpm_train_step_reference
+from ..engine.losses import relativistic_d_loss as relativistic_d_loss_reference
+from ..engine.runtime import quiet_retracing
+from ..engine.answers import learner_code
+from .core import (CheckResult, _named, build_exercise, check_function, known_mistake, read_choice, read_number,
+                   report)
+
+# This notebook's graded help (hints.py gathers it): exercise -> (question, step, maths, code).
+# Level 1 is shown by a failing verdict: a question, never a formula or code. Level 2 is a first step.
+HINTS: dict[str, tuple[str, str, str, str]] = {
+    "relativistic_loss": (
+        "The relativistic D never judges an image alone: it judges a pair, one real and one generated. What single "
+        "number about the pair should be large when D is doing its job?",
+        "Pair the i-th real score with the i-th generated score and take their difference, real minus generated. "
+        "D is right about a pair when that difference is large; turn it into a loss that is small then and large "
+        "when the difference is negative, one value per pair, then average over the pairs.",
+        r"$L_D = \frac{1}{B}\sum_{i=1}^{B} f\big(-(s(x_i) - s(G(z_i)))\big)$ with $f(u) = \log(1 + e^{u})$, the "
+        r"softplus (Huang et al. 2024). The same function with the two arguments swapped is $G$'s loss.",
+        "```python\nreal = tf.reshape(tf.cast(real_scores, tf.float32), [-1])\n"
+        "fake = tf.reshape(tf.cast(fake_scores, tf.float32), [-1])\n"
+        "return tf.reduce_mean(tf.nn.softplus(-(real - fake)))\n```",
+    ),
+    "ddpm_train_step": (
+        "The network is shown a noisy digit and its noise level. What is the one thing it is asked to say about "
+        "that digit, and what do you need to know to grade its answer?",
+        "First build the noisy digits in one step from the clean ones: look up each digit's signal fraction at "
+        "its level (one number per digit, shaped to broadcast over 28 x 28 x 1). Only the network's call and the "
+        "loss go inside the tape; the update uses the tape's gradients.",
+        r"$x_j = \sqrt{\zeta_j}\,x_0 + \sqrt{1 - \zeta_j}\,\xi$ and $L = \frac{1}{B\,d}\sum_{i}\lVert \xi_i - "
+        r"\hat\xi(x_{j_i}, j_i)\rVert^2$, the mean over digits and pixels (Ho et al. 2020); one optimizer step on $L$.",
+        "```python\nzeta = tf.gather(tf.constant(schedule.signal_fractions, tf.float32), levels)\n"
+        "zeta = tf.reshape(zeta, [-1, 1, 1, 1])\n"
+        "x_j = tf.sqrt(zeta) * x0 + tf.sqrt(1.0 - zeta) * noise\n"
+        "with tf.GradientTape() as tape:\n"
+        "    loss = tf.reduce_mean(tf.square(noise - network([x_j, levels], training=True)))\n"
+        "grads = tape.gradient(loss, network.trainable_variables)\n"
+        "optimizer.apply_gradients(zip(grads, network.trainable_variables))\nreturn loss\n```",
+    ),
+    "which_density": (
+        "For each model, could you write down, for a digit you hold, a formula that the trained model evaluates? "
+        "Is the training objective the log-likelihood itself or something below it?",
+        "The GAN only maps noise to images: nothing in it evaluates p(x). The VAE is trained on a quantity that "
+        "section 7 of notebook 05 called a lower bound. The diffusion model's squared error comes from the same "
+        "kind of bound, taken over the T noise levels.",
+        r"VAE: $\log p(x) \ge \mathrm{ELBO}(x)$. DDPM: $\log p(x) \ge -\mathbb{E}_q[\ldots]$, a variational bound "
+        r"whose terms reduce, up to weights, to $\lVert \xi - \hat\xi(x_j, j)\rVert^2$ (Ho et al. 2020). GAN: "
+        r"$G$ defines $p_g$ only through samples $G(z)$.",
+        "```python\ndensity = {\"GAN\": \"none\", \"VAE\": \"bound\", \"diffusion\": \"bound\"}\n```",
+    ),
+    "predict_relativistic": (
+        "The loss only ever sees a difference of two scores. What is that difference when D cannot tell the two "
+        "images apart, and what happens to a difference when both scores move together?",
+        "Set the two scores of every pair equal and evaluate the softplus at 0. Then add the same number to "
+        "both scores of a pair and write out the difference.",
+        r"$f(0) = \log(1 + e^0) = \log 2$, and $(s(x) + c) - (s(G(z)) + c) = s(x) - s(G(z))$.",
+        "```python\nloss_when_equal = math.log(2)\nloss_after_shift = \"unchanged\"\n```",
+    ),
+    "signal_half": (
+        "With the same variance added at every level, what fraction of the signal's variance survives one level, "
+        "and how does that combine over j levels?",
+        "Write the signal fraction after j levels as a power, set it equal to one half and solve for j with "
+        "logarithms. The level must be a whole number: the first one BELOW one half.",
+        r"$\zeta_j = \prod_{i\le j}(1 - \omega_i) = (1 - \omega)^j < \tfrac12 \iff j > \frac{\log 2}{-\log(1 - \omega)}$.",
+        "```python\nj = math.floor(math.log(2) / -math.log(1 - 0.01)) + 1\n```",
+    ),
+    "diagnose_flat_loss": (
+        "A loss of exactly 1 is what a network gets for always answering 0. When is 0 the best answer it can give "
+        "about the noise?",
+        "Ask for each bug what the network can see. If its input holds no trace of the noise, the noise is "
+        "independent of everything it sees, and the best guess of a standard normal is its mean.",
+        r"If the input does not depend on $\xi$, $\mathbb{E}\lVert\xi - c\rVert^2/d$ is smallest at $c = \mathbb{E}\xi = 0$, "
+        r"where it equals $\mathbb{E}\,\xi^2 = 1$ per pixel.",
+        "```python\nbug = \"A\"\n```",
+    ),
+    "fast_enough": (
+        "How many milliseconds may 1,000 digits take if 100,000 must be ready in a minute?",
+        "60 seconds for 100 batches of 1,000 digits: compute the allowed milliseconds per 1,000 and compare every "
+        "row's 'ms per 1,000 samples' with it.",
+        r"allowed $= 60{,}000\ \text{ms} / 100 = 600$ ms per 1,000 samples; a row qualifies when its time is at most that.",
+        "```python\nfast_enough = set(table.index[table[\"ms per 1,000 samples\"] <= 600])\n```",
+    ),
+}
+
+EQUAL_LOSS = math.log(2)
+
+
+# ---------------------------------------------------------------------------------------------
+# Build 1: the relativistic pairing loss (R3GAN, Huang et al. 2024).
+
+def _softplus(u) -> np.ndarray:
+    return np.logaddexp(0.0, np.asarray(u, np.float64))
+
+
+def _relativistic_cases() -> list[tuple]:
+    rng = np.random.default_rng(70)
+    return [
+        (np.array([2.0, 0.5, -1.0]), np.array([-1.0, 0.5, 1.5])),
+        (rng.normal(size=8).astype(np.float32), rng.normal(size=8).astype(np.float32)),
+        (rng.normal(2.0, 3.0, size=(16, 1)).astype(np.float32), rng.normal(-1.0, 3.0, size=(16, 1)).astype(np.float32)),
+        (np.array([40.0, -35.0]), np.array([-40.0, 30.0])),  # far from 0: a naive log(1 + exp) overflows
+    ]
+
+
+RELATIVISTIC_MISTAKES = [
+    (lambda r, f: float(np.mean(_softplus(np.ravel(r) - np.ravel(f)))),
+     "the sign is flipped: this loss is small when the generated image is rated MORE realistic than the real one. "
+     "D's loss must be small when the real score is the larger."),
+    (lambda r, f: float(np.mean(_softplus(-np.ravel(r))) + np.mean(_softplus(np.ravel(f)))),
+     "this is notebook 02's non-saturating D loss, each image judged alone. The relativistic loss judges each "
+     "PAIR: the real score minus its generated partner's."),
+    (lambda r, f: float(_softplus(-(np.mean(r) - np.mean(f)))),
+     "the scores were averaged before the softplus. Take the softplus of each pair's difference, then average."),
+    (lambda r, f: float(np.mean(1.0 / (1.0 + np.exp(np.ravel(r) - np.ravel(f))))),
+     "a sigmoid of the difference is a probability, not a loss: the loss is minus its logarithm, the softplus."),
+]
+
+
+def _compiled(learner: Callable) -> Callable:
+    """The learner's function inside a tf.function, as the notebook's training step runs it."""
+    import tensorflow as tf
+
+    step = tf.function(lambda *args: learner(*args))
+
+    def run(*args):
+        try:
+            with quiet_retracing():
+                return step(*[tf.constant(a, tf.float32) for a in args])
+        except Exception as error:  # keep the error's own words, not autograph's listing of the learner's code
+            lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+            short = lines[-1] if lines else ""
+            short = re.sub(r"\btf\.", "TensorFlow ", short.removeprefix(f"{type(error).__name__}: ").rstrip("."))
+            raise RuntimeError(f"{type(error).__name__}: {short}") from None
+
+    return run
+
+
+@build_exercise("relativistic_loss", reference=lambda: relativistic_d_loss_reference, names=("relativistic_d_loss",))
+def check_relativistic_loss(relativistic_d_loss: Callable | None) -> CheckResult:
+    """Check notebook 07's build exercise: the mean of softplus(-(real - fake)) over the pairs, eagerly and compiled.
+
+    Introduced in notebook 07.
+    """
+    name = "relativistic_loss"
+    cases = _relativistic_cases()
+    names = ["real_scores", "fake_scores"]
+
+    def diagnose(got, expected):
+        return known_mistake(relativistic_d_loss, cases, RELATIVISTIC_MISTAKES)
+
+    eager = check_function(name, relativistic_d_loss, relativistic_d_loss_reference, cases, diagnose=diagnose,
+                           atol=1e-4, arg_names=names, verbose=False)
+    if eager.passed:
+        compiled = check_function(name, _compiled(relativistic_d_loss), relativistic_d_loss_reference, cases,
+                                  diagnose=diagnose, atol=1e-4, arg_names=names, verbose=False)
+        compiled.learner = relativistic_d_loss
+        if compiled.passed:
+            compiled.message = (f"correct on all {len(cases)} cases, eagerly and inside a compiled TensorFlow "
+                                "function (as the training step runs it), far from 0 too.")
+        else:
+            compiled.message = ("it works on NumPy arrays, but inside a compiled TensorFlow function (the training "
+                                "step) " + compiled.message + " Write it with TensorFlow operations.")
+        return report(compiled)
+    if "inf" in eager.message or "nan" in eager.message:
+        eager.message += (" Recognised mistake: log(1 + exp(u)) overflows for large u; TensorFlow's softplus "
+                          "computes it safely.")
+    return report(eager)
+
+
+# ---------------------------------------------------------------------------------------------
+# Build 2: DDPM's training step (Ho et al. 2020).
+
+STEP_SCHEDULE_T = 50
+
+
+def _step_case(seed: int) -> dict:
+    """A batch of 6 digits, one level each and standard normal noise."""
+    rng = np.random.default_rng(seed)
+    batch = 6
+    x0 = np.clip(rng.normal(0, 0.6, (batch, 28, 28, 1)), -1, 1).astype(np.float32)
+    levels = rng.integers(1, STEP_SCHEDULE_T + 1, batch).astype(np.int32)
+    noise = rng.standard_normal(x0.shape).astype(np.float32)
+    return {"x0": x0, "levels": levels, "noise": noise, "seed": seed}
+
+
+def _network(seed: int):
+    """A two-layer noise predictor, (x_j, j) -> noise-shaped output, whose output clearly depends on its input."""
+    import keras
+    import tensorflow as tf
+    from keras import layers
+
+    class TinyPredictor(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.first = layers.Conv2D(4, 3, padding="same", activation="tanh")
+            self.second = layers.Conv2D(1, 3, padding="same")
+            self.level = layers.Embedding(STEP_SCHEDULE_T + 1, 1)
+
+        def call(self, inputs, training=False):
+            x, levels = inputs
+            return self.second(self.first(x)) + tf.reshape(self.level(levels), [-1, 1, 1, 1])
+
+    keras.utils.set_random_seed(seed)
+    network = TinyPredictor()
+    network([tf.zeros((1, 28, 28, 1)), tf.ones((1,), tf.int32)])
+    return network
+
+
+def _variant_loss(network, schedule: NoiseSchedule, case: dict, how: str) -> float:
+    """The first loss a step reports, written right or with one recognised mistake (no update)."""
+    zeta = schedule.signal_fractions[case["levels"]].reshape(-1, 1, 1, 1).astype(np.float32)
+    x0, noise, levels = case["x0"], case["noise"], case["levels"]
+    x_j = np.sqrt(zeta) * x0 + np.sqrt(1 - zeta) * noise
+    if how == "no_sqrt":
+        x_j = zeta * x0 + (1 - zeta) * noise
+    if how == "clean_input":
+        x_j = x0
+    if how == "variance_fraction":  # omega_j instead of zeta_j
+        omega = schedule.variances[levels].reshape(-1, 1, 1, 1).astype(np.float32)
+        x_j = np.sqrt(1 - omega) * x0 + np.sqrt(omega) * noise
+    predicted = np.asarray(network([np.asarray(x_j, np.float32), levels], training=True), np.float64)
+    target = x0 if how == "target_x0" else noise
+    squared = (target - predicted) ** 2
+    return float(squared.sum() / len(x0)) if how == "summed" else float(squared.mean())
+
+
+STEP_MISTAKES = {
+    "no_sqrt": "the noisy digit used zeta_j and 1 - zeta_j as they are; they are fractions of the VARIANCE, so the "
+               "digit and the noise are scaled by their square roots.",
+    "clean_input": "the network was shown the clean digit x_0: it must be shown the noisy x_j, or it has no way to "
+                   "tell what the noise was.",
+    "variance_fraction": "the noise variance of the single level j (omega_j) was used where the product over all "
+                         "levels up to j (the signal fraction zeta_j) belongs.",
+    "target_x0": "the network was graded against the clean digit; it is asked to name the NOISE.",
+    "summed": "the squared errors were summed over pixels; take the mean over digits and pixels.",
+}
+
+
+def _run_step(learner: Callable, case: dict, compiled: bool):
+    """(loss, weights after) of one learner step on a fresh copy of the case's network."""
+    import keras
+    import tensorflow as tf
+
+    schedule = NoiseSchedule(STEP_SCHEDULE_T)
+    network = _network(case["seed"])
+    optimizer = keras.optimizers.SGD(0.05)  # linear in the gradient: equal steps for equal losses
+    optimizer.build(network.trainable_variables)
+    args = (tf.constant(case["x0"]), tf.constant(case["levels"]), tf.constant(case["noise"]))
+    if compiled:
+        step = tf.function(lambda x0, levels, noise: learner(network, optimizer, schedule, x0, levels, noise))
+        with quiet_retracing():
+            loss = step(*args)
+    else:
+        loss = learner(network, optimizer, schedule, *args)
+    return loss, [np.asarray(v) for v in network.trainable_variables]
+
+
+def check_ddpm_train_step_impl(ddpm_train_step: Callable | None) -> CheckResult:
+    """The body of check_ddpm_train_step (kept apart so the registered check stays one call)."""
+    name = "ddpm_train_step"
+    if not callable(ddpm_train_step):
+        return report(CheckResult(name, False, f"expected a function, got {ddpm_train_step!r}."))
+    cases = [_step_case(7), _step_case(8)]
+    for i, case in enumerate(cases, 1):
+        where = f"case {i} of {len(cases)} (6 digits, levels {case['levels'].tolist()}, T = {STEP_SCHEDULE_T})"
+        expected_loss, expected_weights = _run_step(ddpm_train_step_reference, case, compiled=True)
+        for compiled in (False, True):
+            how = "inside a compiled TensorFlow function" if compiled else "eagerly"
+            try:
+                with learner_code(name):
+                    got_loss, got_weights = _run_step(ddpm_train_step, case, compiled)
+            except Exception as error:  # a learner's bug is reported, never raised
+                extra = (" Inside a compiled function the inputs are symbolic tensors: write every step with "
+                         "TensorFlow operations (no .numpy(), no NumPy indexing by a tensor).") if compiled else ""
+                return report(CheckResult(name, False, f"{where}, {how}: raised {_named(error)}{extra}"))
+            if got_loss is None:
+                return report(CheckResult(name, False, "your function gave back None: it must return the loss."))
+            got = read_number(np.asarray(got_loss).reshape(-1)[0]) if np.size(got_loss) == 1 else None
+            if got is None:
+                return report(CheckResult(name, False, f"{where}: the loss should be one number, got an array of "
+                                                       f"shape {np.shape(got_loss)}: average over digits and pixels."))
+            if not np.isclose(got, float(expected_loss), rtol=1e-4, atol=1e-5):
+                network = _network(case["seed"])
+                schedule = NoiseSchedule(STEP_SCHEDULE_T)
+                recognised = next((why for how_, why in STEP_MISTAKES.items()
+                                   if np.isclose(got, _variant_loss(network, schedule, case, how_), rtol=1e-4)), "")
+                message = f"{where}, {how}: the loss is {got:.6g}, expected {float(expected_loss):.6g}."
+                return report(CheckResult(name, False, message + (f" Recognised mistake: {recognised}" if recognised
+                                                                  else "")))
+            moved = [not np.allclose(g, w0) for g, w0 in zip(got_weights, [np.asarray(v) for v in
+                                                                           _network(case["seed"]).trainable_variables])]
+            if not any(moved):
+                return report(CheckResult(name, False, f"{where}, {how}: the loss is right but no weight changed: "
+                                                       "take the optimizer step with the tape's gradients."))
+            if not all(np.allclose(g, e, atol=1e-5) for g, e in zip(got_weights, expected_weights)):
+                return report(CheckResult(name, False, f"{where}, {how}: the loss is right but the weights after the "
+                                                       "step differ from one optimizer step on that loss. Record only the "
+                                                       "network call and the loss on the tape, and apply the "
+                                                       "gradients of THAT loss to network.trainable_variables once."))
+    return report(CheckResult(name, True, f"correct on {len(cases)} cases: the same loss and the same weights after "
+                                          "one step as the course's, eagerly and inside a compiled function."))
+
+
+@build_exercise("ddpm_train_step", reference=lambda: ddpm_train_step_reference, names=("ddpm_train_step",))
+def check_ddpm_train_step(ddpm_train_step: Callable | None) -> CheckResult:
+    """Check notebook 07's build exercise: noise the digits in one step, one optimizer step on the noise's squared error.
+
+    Introduced in notebook 07. Runs the learner's step on a small network with non-zero weights,
+    eagerly and inside a tf.function, and compares the loss and the weights after the step.
+    """
+    return check_ddpm_train_step_impl(ddpm_train_step)
+
+
+# ---------------------------------------------------------------------------------------------
+# Exercise 1: which model gives a number for log p(x)?
+
+DENSITY_CHOICES = ("exact", "bound", "none")
+DENSITY_ANSWER = {"GAN": "none", "VAE": "bound", "diffusion": "bound"}
+DENSITY_WHY = {
+    "GAN": "G maps noise to images and D scores images; neither evaluates p_g(x) at a digit you hold (hence notebook "
+           "05's Parzen windows)",
+    "VAE": "it maximises the ELBO, a lower bound on log p(x) (notebook 05, section 7)",
+    "diffusion": "its squared error comes from a variational bound over the T levels, like the ELBO: a bound, not "
+                 "the exact log p(x)",
+}
+
+
+def check_which_density(density: Any) -> CheckResult:
+    """Check notebook 07's exercise 1: for GAN, VAE and diffusion model, 'exact', 'bound' or 'none' for log p(x).
+
+    Introduced in notebook 07.
+    """
+    name = "which_density"
+    if not isinstance(density, dict) or set(density) != set(DENSITY_ANSWER):
+        return report(CheckResult(name, False, "set density to a dict with the keys 'GAN', 'VAE' and 'diffusion', "
+                                               "each 'exact', 'bound' or 'none', then run this cell."))
+    wrong = []
+    for model, answer in DENSITY_ANSWER.items():
+        choice, failed = read_choice(name, density[model], DENSITY_CHOICES, "")
+        if failed is not None:
+            return report(CheckResult(name, False, f"density[{model!r}]: {failed.message}"))
+        if choice != answer:
+            wrong.append(f"{model}: not {choice!r}")
+    if wrong:
+        return report(CheckResult(name, False, "; ".join(wrong) + ". For each, ask what number its training "
+                                               "objective is, and whether the trained model can evaluate it."))
+    return report(CheckResult(name, True, "; ".join(f"{m}: {a} ({DENSITY_WHY[m]})" for m, a in DENSITY_ANSWER.items())
+                              + "."))
+
+
+# ---------------------------------------------------------------------------------------------
+# Exercise 2: predict the relativistic loss when D rates everything alike, and after a shift.
+
+SHIFT_CHOICES = ("unchanged", "larger", "smaller")
+
+
+def check_predict_relativistic(loss_when_equal: Any = None, loss_after_shift: Any = None,
+                               confirm_with: Callable | None = None) -> CheckResult:
+    """Check notebook 07's exercise 2: D's relativistic loss for equal scores (log 2) and after adding 5 to all (unchanged).
+
+    Introduced in notebook 07. With both right, ``confirm_with`` (the learner's loss) is run on the case.
+    """
+    name = "predict_relativistic"
+    value = None if isinstance(loss_when_equal, (str, bytes, bool)) else read_number(loss_when_equal)
+    if value is None:
+        return report(CheckResult(name, False, "set loss_when_equal to a number (the loss when every pair of scores "
+                                               "is equal), then run this cell."))
+    if not np.isclose(value, EQUAL_LOSS, atol=2e-3):
+        recognised = ""
+        if np.isclose(value, 0.0, atol=1e-3):
+            recognised = " Recognised mistake: the softplus of 0 is not 0 (the softplus is never 0)."
+        elif np.isclose(value, 2 * EQUAL_LOSS, atol=2e-3):
+            recognised = (" Recognised mistake: that is the non-saturating D loss's value (two terms); the relativistic "
+                          "loss has one softplus per pair.")
+        elif np.isclose(value, 0.5, atol=1e-3):
+            recognised = " Recognised mistake: 0.5 is the sigmoid of 0, a probability; the loss is minus its logarithm."
+        return report(CheckResult(name, False, f"{value:g} is not the loss when every pair's scores are equal.{recognised}"))
+    choice, failed = read_choice(name, loss_after_shift, SHIFT_CHOICES,
+                                 f"set loss_after_shift to one of {list(SHIFT_CHOICES)}, then run this cell.")
+    if failed is not None:
+        return report(failed)
+    if choice != "unchanged":
+        return report(CheckResult(name, False, f"{choice!r}: write out one pair's difference after adding 5 to both "
+                                               "scores; the loss reads nothing else."))
+    confirm = ""
+    if callable(confirm_with):
+        try:
+            scores = np.array([1.5, -2.0, 0.25], np.float32)
+            same = float(confirm_with(scores, scores))
+            before = float(confirm_with(scores, scores[::-1].copy()))
+            after = float(confirm_with(scores + 5, scores[::-1] + 5))
+            confirm = (f" Your relativistic_d_loss gives {same:.4f} for equal scores, and {before:.4f} before and "
+                       f"{after:.4f} after adding 5 to every score.")
+        except Exception as error:  # noqa: BLE001 - the learner's function may fail in any way
+            confirm = f" Your relativistic_d_loss raised {type(error).__name__}: go back to its check."
+    return report(CheckResult(name, True, f"log 2 = {EQUAL_LOSS:.4f}, and unchanged: only differences of scores enter, so "
+                                          "D's scores mean nothing on their own (the loss's only anchor is the "
+                                          f"pairing).{confirm}"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Exercise 3: the first level whose signal fraction is below one half, for a constant variance.
+
+CONSTANT_VARIANCE = 0.01
+
+
+def signal_half_answer(omega: float = CONSTANT_VARIANCE) -> int:
+    """The first level j with (1 - omega)^j < 1/2."""
+    return math.floor(math.log(2) / -math.log(1 - omega)) + 1
+
+
+def check_signal_half(level: Any) -> CheckResult:
+    """Check notebook 07's exercise 3: the first j with (1 - 0.01)^j below one half (69).
+
+    Introduced in notebook 07.
+    """
+    name = "signal_half"
+    value = None if isinstance(level, (str, bytes, bool)) else read_number(level)
+    if value is None or value != int(value):
+        return report(CheckResult(name, False, "set first_level to a whole number (a level j), then run this cell."))
+    value, answer = int(value), signal_half_answer()
+    if value == answer:
+        zeta = (1 - CONSTANT_VARIANCE) ** np.array([answer - 1, answer])
+        return report(CheckResult(name, True, f"j = {answer}: the signal fraction is {zeta[0]:.4f} at level "
+                                              f"{answer - 1} and {zeta[1]:.4f} at level {answer}."))
+    recognised = ""
+    linear = math.floor(0.5 / CONSTANT_VARIANCE) + 1
+    if value == linear:
+        recognised = (" Recognised mistake: the fractions multiply, (1 - omega) per level; subtracting omega once per "
+                      "level is only the first-order approximation.")
+    elif value == answer - 1:
+        recognised = f" Recognised mistake: at level {value} the fraction is still above one half; the first level below it comes next."
+    elif value == round(math.log(0.5) / math.log(1 - CONSTANT_VARIANCE) / 2):
+        recognised = " Recognised mistake: zeta_j is already the fraction of the variance; do not square or halve it."
+    return report(CheckResult(name, False, f"at level {value} the signal fraction is "
+                                           f"{(1 - CONSTANT_VARIANCE) ** value:.4f}.{recognised}"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Exercise 4: a training loss stuck at 1.0.
+
+FLAT_BUGS = ("A", "B", "C")
+FLAT_ANSWER = "A"
+FLAT_VERDICTS = {
+    "B": "with every level given as 0 the network still sees the noisy x_j, so it can guess part of the noise "
+         "(a wrong level blurs its guess but does not erase the clue): the loss would fall below 1.",
+    "C": "a learning rate ten times too small slows the fall, but 5,000 Adam steps would still take the loss well "
+         "below 1; a loss pinned at exactly 1 is a network that can see nothing of the noise.",
+}
+
+
+def check_diagnose_flat_loss(bug: Any) -> CheckResult:
+    """Check notebook 07's exercise 4: which bug keeps a DDPM's loss at 1.0 (A: the network sees the clean digit).
+
+    Introduced in notebook 07.
+    """
+    name = "diagnose_flat_loss"
+    answer, failed = read_choice(name, bug, FLAT_BUGS, "set bug to 'A', 'B' or 'C', then run this cell.",
+                                 normalise=lambda text: text.upper())
+    if failed is not None:
+        return report(failed)
+    if answer == FLAT_ANSWER:
+        return report(CheckResult(name, True, "A: shown the clean digit, the network sees nothing of the noise, so "
+                                              "its best guess is the noise's mean, 0, and the squared error stays at "
+                                              "the noise's variance, 1 per pixel."))
+    return report(CheckResult(name, False, f"you chose {answer}: {FLAT_VERDICTS[answer]}"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Exercise 5: which models can draw 100,000 digits in a minute on this machine (read from the learner's table)?
+
+TIME_COLUMN = "ms per 1,000 samples"
+BUDGET_MS_PER_1000 = 60_000 / 100
+
+
+def fast_enough_answer(table) -> set[str]:
+    """The rows of the side-by-side table that draw 1,000 samples in at most 600 ms."""
+    times = table[TIME_COLUMN]
+    return {str(name) for name, ms in times.items() if float(ms) <= BUDGET_MS_PER_1000}
+
+
+def check_fast_enough(fast_enough: Any, table: Any = None) -> CheckResult:
+    """Check notebook 07's exercise 5: the table's rows that draw 100,000 digits within a minute on this machine.
+
+    Introduced in notebook 07. The answer depends on the machine, so the check reads the learner's own table.
+    """
+    name = "fast_enough"
+    if table is None or not hasattr(table, "index") or TIME_COLUMN not in getattr(table, "columns", ()):
+        return report(CheckResult(name, False, f"pass the side-by-side table (section 4) as table=; it needs its "
+                                               f"{TIME_COLUMN!r} column."))
+    rows = {str(r) for r in table.index}
+    if fast_enough is None:
+        return report(CheckResult(name, False, "set fast_enough to a set of row names of the table, then run this cell."))
+    if isinstance(fast_enough, str):
+        fast_enough = {fast_enough}
+    try:
+        chosen = {str(r) for r in fast_enough}
+    except TypeError:
+        return report(CheckResult(name, False, f"expected a set of row names, got a {type(fast_enough).__name__}."))
+    unknown = sorted(chosen - rows)
+    if unknown:
+        return report(CheckResult(name, False, f"{unknown} are not rows of the table; its rows: {sorted(rows)}."))
+    answer = fast_enough_answer(table)
+    if chosen == answer:
+        slow = sorted(rows - answer)
+        return report(CheckResult(name, True, f"{sorted(answer)} fit in the 600 ms per 1,000 samples that a minute "
+                                              f"allows on this machine; {slow} do not: many network evaluations per "
+                                              "sample cost time on every sample."))
+    missing, extra = sorted(answer - chosen), sorted(chosen - answer)
+    parts = ([f"{missing} also fit the budget"] if missing else []) + ([f"{extra} do not" ] if extra else [])
+    return report(CheckResult(name, False, "; ".join(parts) + ": compare each row's time per 1,000 samples with the "
+                                                              "time one minute allows per 1,000."))
