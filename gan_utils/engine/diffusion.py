@@ -217,7 +217,8 @@ def _predictor(model: keras.Model) -> Callable:
     """model([x, t]) compiled once per model for any batch size."""
     predict = getattr(model, "_gu_predict", None)
     if predict is None:
-        predict = tf.function(lambda x, t: model([x, t], training=False), reduce_retracing=True)
+        signature = [tf.TensorSpec([None, *IMAGE_SHAPE], tf.float32), tf.TensorSpec([None], tf.int32)]
+        predict = tf.function(lambda x, t: model([x, t], training=False), input_signature=signature)
         object.__setattr__(model, "_gu_predict", predict)
     return predict
 
