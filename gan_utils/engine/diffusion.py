@@ -1,6 +1,6 @@
 """A small denoising diffusion model (DDPM, Ho et al. 2020) for 28x28 digits, with DDIM's fast sampler.
 
-Not used in a notebook: yet; for notebook 07 (not written yet). The course's symbols (the papers'
+Introduced in notebook 07. The course's symbols (the papers'
 in brackets, which mean other things in this course): a noise level j in 1..T [t]; the variance
 omega_j of the noise added at level j [beta_t]; the signal fraction zeta_j = prod_{i <= j} (1 - omega_i)
 [alpha-bar_t]; standard normal noise xi [epsilon]. The forward process has a closed form,
@@ -40,7 +40,7 @@ _CHUNK = 500  # images denoised together when sampling
 class NoiseSchedule:
     """DDPM's fixed linear schedule: T noise levels whose noise variances omega_j grow linearly.
 
-    Not used in a notebook: yet; for notebook 07 (not written yet). By default the variances run from
+    Introduced in notebook 07. By default the variances run from
     1e-4 to 0.02 times 1000 / T (Ho et al.'s values at T = 1000, scaled as Nichol and Dhariwal 2021 do
     so that the last level is almost pure noise for a smaller T too; capped at 0.999).
     """
@@ -91,7 +91,7 @@ def _check_levels(t, schedule: NoiseSchedule, low: int = 0) -> tf.Tensor:
 def noise_images(x0, t, noise, schedule: NoiseSchedule) -> tf.Tensor:
     """Return x_t = sqrt(zeta_t) x0 + sqrt(1 - zeta_t) noise: clean images noised to level t in one step.
 
-    Not used in a notebook: yet; for notebook 07 (not written yet). ``t`` is one level for all images or
+    Introduced in notebook 07. ``t`` is one level for all images or
     one per image, each in [0, T] (0 leaves an image clean); ``noise`` has x0's shape.
     """
     schedule = _check_schedule(schedule)
@@ -112,7 +112,7 @@ def noise_images(x0, t, noise, schedule: NoiseSchedule) -> tf.Tensor:
 class LevelEmbedding(layers.Layer):
     """The sinusoidal embedding of noise levels (Vaswani et al. 2017, as DDPM uses it): (N,) -> (N, dim).
 
-    Not used in a notebook: yet; for notebook 07 (not written yet).
+    Introduced in notebook 07.
     """
 
     def __init__(self, dim: int = EMBEDDING_DIM, **kwargs):
@@ -145,7 +145,7 @@ def _res_block(h, embedding, width: int):
 def build_noise_predictor(widths: tuple = WIDTHS, embedding_dim: int = EMBEDDING_DIM) -> keras.Model:
     """Return a small U-Net xi_hat(x_t, t): [images (N, 28, 28, 1), levels (N,)] -> predicted noise (N, 28, 28, 1).
 
-    Not used in a notebook: yet; for notebook 07 (not written yet). Each 2x2 patch of pixels becomes
+    Introduced in notebook 07. Each 2x2 patch of pixels becomes
     one 14x14 position with 4 channels (as vision transformers cut patches), so no layer runs at
     28x28, where elementwise work dominates a CPU's time. ``widths`` are the channels at 14x14 and
     7x7: a residual block at 14x14 (kept as the skip), two at 7x7, one at 14x14 on the skip, and a
@@ -243,7 +243,7 @@ def sample_ddpm(model: keras.Model, n: int, schedule: NoiseSchedule, seed: int =
                 clip_x0: bool = True):
     """Draw n digits (float32 (n, 28, 28, 1) in [-1, 1]) with DDPM's ancestral sampler: T network evaluations each.
 
-    Not used in a notebook: yet; for notebook 07 (not written yet). From x_T ~ N(0, I), each level j
+    Introduced in notebook 07. From x_T ~ N(0, I), each level j
     takes the mean of q(x_{j-1} | x_j, x0_hat) and adds noise of variance omega_j (none at j = 1), as
     Ho et al.'s Algorithm 2; x0_hat is clipped to [-1, 1] as their code does unless clip_x0=False.
     With return_path=True also returns x_T, ..., x_0 as float32 (T + 1, n, 28, 28, 1).
@@ -276,7 +276,7 @@ def sample_ddpm(model: keras.Model, n: int, schedule: NoiseSchedule, seed: int =
 def ddim_levels(schedule: NoiseSchedule, steps: int = 50) -> np.ndarray:
     """Return the `steps` noise levels DDIM visits, from T down (evenly spaced, ending at 1 when steps > 1).
 
-    Not used in a notebook: yet; for notebook 07 (not written yet).
+    Introduced in notebook 07.
     """
     schedule = _check_schedule(schedule)
     steps = check_int("steps", steps, 1, schedule.T)
@@ -287,7 +287,7 @@ def sample_ddim(model: keras.Model, n: int, schedule: NoiseSchedule, steps: int 
                 return_path: bool = False, clip_x0: bool = True):
     """Draw n digits (float32 (n, 28, 28, 1) in [-1, 1]) with DDIM's deterministic sampler: `steps` evaluations each.
 
-    Not used in a notebook: yet; for notebook 07 (not written yet). Song et al. 2021 with eta = 0: at
+    Introduced in notebook 07. Song et al. 2021 with eta = 0: at
     each visited level, predict the noise, form the clean digit x0_hat it implies, and move to the next
     level as x = sqrt(zeta') x0_hat + sqrt(1 - zeta') xi_hat, adding no fresh noise. The same seed
     starts from the same x_T as sample_ddpm. With return_path=True also returns the visited x's,
@@ -319,7 +319,7 @@ def sample_ddim(model: keras.Model, n: int, schedule: NoiseSchedule, steps: int 
 def evaluations_per_sample(sampler: str, schedule: NoiseSchedule | None = None, steps: int = 50) -> int:
     """Return the network evaluations one sample costs: T for "ddpm", `steps` for "ddim", 1 for "gan" or "vae".
 
-    Not used in a notebook: yet; for notebook 07 (not written yet).
+    Introduced in notebook 07.
     """
     if sampler in ("gan", "vae"):
         return 1
@@ -333,7 +333,7 @@ def evaluations_per_sample(sampler: str, schedule: NoiseSchedule | None = None, 
 class DiffusionModel:
     """A noise predictor, its schedule, Adam and an EMA copy, trained step by step on digits in [-1, 1].
 
-    Not used in a notebook: yet; for notebook 07 (not written yet). ``images`` (float32 (N, 28, 28, 1)
+    Introduced in notebook 07. ``images`` (float32 (N, 28, 28, 1)
     in [-1, 1]) may be None for a model that only samples (a loaded one). The samplers use the EMA
     copy of the weights (decay ``ema_decay``, warmed up as (1 + s) / (10 + s) after s steps) unless
     ema_decay is None.
@@ -483,7 +483,7 @@ class DiffusionModel:
 def load_diffusion(name: str = "ddpm", directory=None) -> DiffusionModel:
     """Return a shipped diffusion model by name (data/pretrained/NAME.npz), ready to sample.
 
-    Not used in a notebook: yet; for notebook 07 (not written yet).
+    Introduced in notebook 07.
     """
     directory = Path(directory or shipped_path("pretrained"))
     path = directory / f"{name}.npz"

@@ -167,7 +167,7 @@ def _relativistic_per_example(first, second) -> tf.Tensor:
 def relativistic_d_loss(real_logits, fake_logits) -> tf.Tensor:
     """Return R3GAN's D loss: the mean of softplus(-(D(x) - D(G(z)))) over paired real and generated images.
 
-    Not used in a notebook: yet; for notebook 07 (not written yet). The course's answer to its build
+    Introduced in notebook 07. The course's answer to its build
     exercise "relativistic_loss". Add the penalties (lambda/2) (R1 + R2) from zero_centred_penalty.
     """
     return tf.reduce_mean(_relativistic_per_example(real_logits, fake_logits))
@@ -176,7 +176,7 @@ def relativistic_d_loss(real_logits, fake_logits) -> tf.Tensor:
 def relativistic_g_loss(real_logits, fake_logits) -> tf.Tensor:
     """Return R3GAN's G loss: the mean of softplus(-(D(G(z)) - D(x))) over paired real and generated images.
 
-    Not used in a notebook: yet; for notebook 07 (not written yet).
+    Introduced in notebook 07.
     """
     return tf.reduce_mean(_relativistic_per_example(fake_logits, real_logits))
 
@@ -184,7 +184,7 @@ def relativistic_g_loss(real_logits, fake_logits) -> tf.Tensor:
 def zero_centred_penalty(discriminator: Callable, images) -> tf.Tensor:
     """Return the mean over images of ||grad_x D(x)||^2: R1 on real images, R2 on generated ones.
 
-    Not used in a notebook: yet; for notebook 07 (not written yet). Zero-centred (Mescheder et al.
+    Introduced in notebook 07. Zero-centred (Mescheder et al.
     2018): it pulls D's gradient towards 0 at the data, unlike WGAN-GP's pull towards 1 between them.
     R3GAN adds (lambda/2) (R1 + R2) to D's loss; GANTrainer's r1_weight and r2_weight are that lambda.
     """
