@@ -5,8 +5,8 @@
 
 For issue 33 (a shipped unconditional generator past the paper's 225 nats). The paper's model trained
 on digits 0-49,999 and its parzen_ll.py chose the window width on digits 50,000-50,999; this script
-does the same (benchmarks/parzen_paper.py, which scores the shipped generators, still uses the last
-1,000 training digits). It trains `python -m gan_utils train --model dcgan` (the recipe of
+does the same (gu.parzen.paper_split, the split benchmarks/parzen_paper.py scores the shipped
+generators on). It trains `python -m gan_utils train --model dcgan` (the recipe of
 gan_utils/recipes.py) into runs/parzen-steps/, in pieces that resume, copies a snapshot at each
 requested step count, and scores each snapshot's EMA generator on 10,000 samples against the 10,000
 test digits. Results: data/results/parzen_steps.json (one row per step count; rows already there are
@@ -34,7 +34,7 @@ import gan_utils as gu  # noqa: E402
 ROOT = gu.paths.REPO_ROOT
 OUT = ROOT / "data" / "results" / "parzen_steps.json"
 RUN = ROOT / "runs" / "parzen-steps"
-TRAIN_STOP, VALIDATION = 50_000, slice(50_000, 51_000)
+TRAIN_STOP = gu.parzen.PAPER_TRAIN_DIGITS
 PROTOCOL = ("10,000 raw samples of the EMA generator (seed 2014), pixels in [0, 1], width from logspace(-1, 0, 10) "
             "chosen on training digits 50,000-50,999, mean over all 10,000 test digits; trained on digits 0-49,999 "
             "(Goodfellow et al. 2014, parzen_ll.py)")
@@ -72,7 +72,7 @@ def score(snapshot: Path, full) -> dict:
     """The Parzen figure of a snapshot's EMA generator on the protocol, with the run's own metrics."""
     generator = gu.pretrained.load_generator(snapshot)
     samples = gu.pretrained.generate(generator, 10_000, seed=2014)
-    r = gu.parzen.parzen_log_likelihood(samples, full.x_test, full.x_train[VALIDATION])
+    r = gu.parzen.parzen_log_likelihood(samples, full.x_test, gu.parzen.paper_split(full.x_train)[1])
     metrics = json.loads((snapshot / "metrics.json").read_text())
     return {"steps": metrics["steps"], "mean_nats": r.mean, "sem": r.sem, "h": r.h, "at_grid_edge": r.at_grid_edge,
             "train_seconds": metrics.get("train_seconds"), "mnist_score": metrics.get("mnist_score"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import importlib.util
 import json
 import math
@@ -179,6 +180,9 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     train.add_argument("--source", default=None,
                        help="where the images come from: " + ", ".join(SOURCES) + ", or a path to an .npz "
                             f"(default: {DEFAULTS['source']}, or the run's own with --resume)")
+    train.add_argument("--first", type=positive_int, default=None, metavar="N",
+                       help="train on the first N training images only, e.g. 50000: digits 0-49,999 of full "
+                            "MNIST, as the 2014 paper's model (default: all of them, or the run's own with --resume)")
     train.add_argument("--loss", choices=LOSS_NAMES, default=None, help=f"GAN loss ({_recipe_default('loss')})")
     train.add_argument("--lr-g", type=positive_float, default=None, metavar="LR",
                        help=f"generator learning rate, Adam ({_recipe_default('lr_g')})")
@@ -290,7 +294,7 @@ def _run_config(out: Path) -> dict:
             from None
     data = config.get("data", {})
     return {"model": model, "data": data.get("name", DEFAULTS["data"]), "source": data.get("source", DEFAULTS["source"]),
-            **{key: settings.get(key) for key in RUN_SETTINGS}}
+            "first": data.get("first"), **{key: settings.get(key) for key in RUN_SETTINGS}}
 
 
 def _take_run_settings(args: argparse.Namespace) -> None:
@@ -301,7 +305,7 @@ def _take_run_settings(args: argparse.Namespace) -> None:
         given = getattr(args, key, None)
         if given is not None and given != value:
             clashes.append(f"--{key.replace('_', '-')} {given!r} but the run has {value!r}")
-        if key in ("model", "data", "source"):
+        if key in ("model", "data", "source", "first"):
             setattr(args, key, value)
     if clashes:
         raise UsageError(f"--resume {args.out}: " + "; ".join(clashes) + " (a resumed run keeps its own settings, "
@@ -340,6 +344,18 @@ def _load_data(name: str, source: str, verbose: bool = True):
     from .engine.data import load_fashion_mnist, load_mnist
 
     return load_mnist(source, verbose) if name == "mnist" else load_fashion_mnist(source, verbose)
+
+
+def _first_images(data, first: int | None):
+    """The data with only its first `first` training images (all when None), saying which in its description."""
+    if first is None:
+        return data
+    if first > len(data.x_train):
+        raise UsageError(f"--first {first}: {data.name} from {data.origin or data.source} has only "
+                         f"{len(data.x_train):,} training images")
+    kept = f"training {'digits' if data.name == 'MNIST' else 'images'} 0-{first - 1:,} of its {len(data.x_train):,}"
+    return dataclasses.replace(data, x_train=data.x_train[:first], y_train=data.y_train[:first],
+                               note=f"{data.note}; {kept}" if data.note else kept)
 
 
 def _recipe(args: argparse.Namespace) -> dict:
@@ -413,7 +429,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     after saving the checkpoint, with no samples.png or metrics.
     """
     check_train_args(args)
-    data = _load_data(args.data, args.source)
+    data = _first_images(_load_data(args.data, args.source), args.first)
     if args.batch_size is not None and args.batch_size > len(data.x_train):
         raise UsageError(f"--batch-size {args.batch_size} is larger than the {len(data.x_train)} training images")
     from .engine import metrics, plotting
@@ -430,7 +446,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         settings = _recipe(args)
         model_sizes = settings.pop("sizes", {})
         trainer = GANTrainer(args.model, images, labels, **settings, **model_sizes, strategy=strategy)
-    trainer.run_info = {"data": {"name": args.data, "source": args.source}}
+    trainer.run_info = {"data": {"name": args.data, "source": args.source,
+                                 **({"first": args.first} if args.first is not None else {})}}
     print(f"training {args.model} on {data.name} for "
           f"{f'{args.seconds:g} s' if args.steps is None else f'{args.steps} steps'} -> {args.out} "
           f"(saved every {args.save_every:g} s)")

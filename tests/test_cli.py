@@ -152,6 +152,23 @@ def test_sample_and_evaluate(tiny_run, tmp_path, capsys):
     assert proc.returncode == 2 and "expected uint8 (N, 28, 28)" in proc.stderr
 
 
+def test_first_trains_on_the_first_n_training_digits_and_resume_keeps_them(tmp_path, capsys):
+    """--first N (make pretrained's dcgan_50k: digits 0-49,999 of full MNIST) cuts the training images and says so."""
+    out = tmp_path / "first"
+    assert call("train", "--model", "dcgan", "--steps", "2", "--source", "embedded", "--first", "300",
+                "--samples", "100", "--out", out) == 0
+    assert json.loads((out / "config.json").read_text())["data"]["first"] == 300
+    said = json.loads((out / "metrics.json").read_text())["data"]
+    assert said.startswith("MNIST: 300 train + 500 test") and "training digits 0-299 of its 4,500" in said, said
+    assert call("train", "--resume", "--out", out, "--steps", "1", "--samples", "100") == 0
+    assert "training digits 0-299 of its 4,500" in json.loads((out / "metrics.json").read_text())["data"]
+    assert call("train", "--resume", "--out", out, "--steps", "1", "--first", "200") == 2
+    assert "--first 200 but the run has 300" in capsys.readouterr().err
+    assert call("train", "--steps", "1", "--source", "embedded", "--first", "4501", "--out", tmp_path / "x") == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "--first 4501: MNIST" in err and "has only 4,500 training images" in err, err
+
+
 def test_resume_takes_the_model_and_settings_from_the_run(tiny_run, capsys):
     out, _ = tiny_run
     assert call("train", "--resume", "--out", out, "--steps", "2", "--samples", "100") == 0

@@ -42,6 +42,7 @@ def test_protocol_runs_and_records_the_figure_in_the_manifest(tmp_path, shipped,
     monkeypatch.setattr(parzen_paper, "FULL_TRAIN", 300)
     monkeypatch.setattr(parzen_paper, "FULL_TEST", 80)
     monkeypatch.setattr(parzen_paper, "N_SAMPLES", 120)
+    monkeypatch.setattr(parzen_paper, "TRAIN_DIGITS", 200)
     monkeypatch.setattr(parzen_paper, "N_VALIDATION", 40)
     out = tmp_path / "parzen.json"
     assert parzen_paper.main(["--source", str(tmp_path / "mnist.npz"), "--manifest", "--out", str(out)]) == 0
@@ -52,12 +53,46 @@ def test_protocol_runs_and_records_the_figure_in_the_manifest(tmp_path, shipped,
     assert np.isclose(gu.parzen.WIDTHS, tiny["h"]).any()
     data = gu.load_mnist(tmp_path / "mnist.npz", verbose=False)
     samples = gu.pretrained.generate(gu.load_pretrained("tiny"), 120, seed=2014)
-    expected = gu.parzen.parzen_log_likelihood(samples, data.x_test, data.x_train[-40:])
-    assert tiny["mean_nats"] == pytest.approx(expected.mean)
+    # the paper's split: h chosen on the digits right after the training ones (here 200-239), not the last ones
+    expected = gu.parzen.parzen_log_likelihood(samples, data.x_test, data.x_train[200:240])
+    assert tiny["mean_nats"] == pytest.approx(expected.mean) and tiny["h"] == expected.h
+    assert tiny["validation_means"] == pytest.approx(list(expected.validation_means))
+    last = gu.parzen.parzen_log_likelihood(samples, data.x_test, data.x_train[-40:])
+    assert not np.allclose(last.validation_means, tiny["validation_means"]), "h must not be chosen on the last digits"
+    # the reference set: real digits from the training part only (0-199), none of the validation digits
+    rng = np.random.default_rng(2014)
+    reference = data.x_train[:200][rng.choice(200, 120, replace=False)]
+    assert real["mean_nats"] == pytest.approx(
+        gu.parzen.parzen_log_likelihood(reference, data.x_test, data.x_train[200:240]).mean)
+    assert tiny["trained_on"] == entry_data(shipped)
     entry = gu.pretrained.pretrained_manifest()["tiny"]
     assert entry["mnist_score"] == 1.0, "recording a figure must keep what the manifest held"
     assert entry["parzen_paper_protocol"]["mean_nats"] == pytest.approx(tiny["mean_nats"])
-    assert "last 40 training digits" in entry["parzen_paper_protocol"]["protocol"]
+    assert "chosen on training digits 200-239" in entry["parzen_paper_protocol"]["protocol"]
+    assert "real training digits from 0-199" in record["protocol"]
+
+
+def entry_data(folder) -> str | None:
+    """The "data" line of the tiny generator's manifest entry."""
+    return json.loads((folder / "manifest.json").read_text())["tiny"].get("data")
+
+
+def test_diffusion_models_are_skipped(shipped, capsys) -> None:
+    assert parzen_paper.generator_names() == ["tiny"]
+    pretrained.record_in_manifest("tiny", {"kind": "diffusion"})
+    assert parzen_paper.generator_names() == [] and parzen_paper.generator_names(["tiny"]) == []
+    assert "skipping tiny: a diffusion model" in capsys.readouterr().out
+
+
+def test_the_paper_split_and_its_refusals() -> None:
+    x = np.arange(60_000)
+    train, validation = gu.parzen.paper_split(x)
+    assert (train[0], train[-1], len(train)) == (0, 49_999, 50_000)
+    assert (validation[0], validation[-1], len(validation)) == (50_000, 50_999, 1_000)
+    with pytest.raises(ValueError, match="x_train holds 4,500 digits; the split needs at least"):
+        gu.parzen.paper_split(np.zeros((4500, 28, 28)))
+    with pytest.raises(ValueError, match="n_validation must be a positive integer"):
+        gu.parzen.paper_split(x, 100, 0)
 
 
 def test_record_in_manifest_names_a_missing_entry(shipped) -> None:

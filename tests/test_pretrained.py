@@ -67,10 +67,14 @@ def test_shipped_generators_fit_the_budget_and_the_embedded_ones_never_saw_the_t
 
     directory = P.pretrained_dir()
     names = P.pretrained_names()
-    assert {"dcgan", "cdcgan", "dcgan_embedded", "cdcgan_embedded"} <= set(names), names
+    assert {"dcgan", "cdcgan", "dcgan_50k", "dcgan_embedded", "cdcgan_embedded"} <= set(names), names
     total = sum((directory / f"{name}.npz").stat().st_size for name in names)
     assert total < 10e6, f"shipped generators take {total / 1e6:.1f} MB"
     manifest = P.pretrained_manifest()
     for name in ("dcgan_embedded", "cdcgan_embedded"):
         assert manifest[name]["data_source"] == "embedded", manifest[name]["data_source"]
         assert manifest[name]["data"].startswith("MNIST: 4,500 train + 500 test"), manifest[name]["data"]
+    # dcgan_50k trained as the 2014 paper's model did, on digits 0-49,999 only: h is chosen on 50,000-50,999
+    said = manifest["dcgan_50k"]["data"]
+    assert said.startswith("MNIST: 50,000 train") and "training digits 0-49,999 of full MNIST's 60,000" in said, said
+    assert manifest["dcgan_50k"]["config"]["model"] == "dcgan" and manifest["dcgan_50k"]["steps"] == 48_000

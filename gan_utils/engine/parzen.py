@@ -4,7 +4,8 @@ Introduced in notebook 05. Put a Gaussian of width h on each generated sample, g
 density p(x) = 1/n * sum_i N(x; g_i, h^2 I), and report the mean log p(x) over test digits in
 nats, with the pixels scaled to [0, 1] as in the paper. The width h is chosen on a validation split from
 the paper's grid, numpy.logspace(-1, 0, 10), exactly as its ``parzen_ll.py`` did (10,000 samples,
-1,000 validation digits). Distances are computed in chunks and summed with the log-sum-exp trick, so nothing
+1,000 validation digits: training digits 50,000-50,999, which its G, trained on 0-49,999, never saw;
+``paper_split`` cuts them). Distances are computed in chunks and summed with the log-sum-exp trick, so nothing
 underflows and memory stays small. Theis et al. (2016) show why the estimate is unreliable.
 """
 from __future__ import annotations
@@ -26,7 +27,31 @@ PAPER_TABLE_1 = {
     "Adversarial nets": (225.0, 2.0),
 }
 
+#: the 2014 paper's split of MNIST's 60,000 training digits: its G trained on digits 0-49,999 and its
+#: parzen_ll.py chose the width h on the next 1,000, digits 50,000-50,999
+PAPER_TRAIN_DIGITS, PAPER_VALIDATION_DIGITS = 50_000, 1_000
+
 CHUNK = 1000
+
+
+def _count(value, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be a positive integer (a number of digits), got {value!r}")
+    return int(value)
+
+
+def paper_split(x_train, train_digits: int = PAPER_TRAIN_DIGITS,
+                n_validation: int = PAPER_VALIDATION_DIGITS) -> tuple[np.ndarray, np.ndarray]:
+    """Return (training digits 0 .. train_digits-1, the n_validation digits after them): the 2014 paper's split.
+
+    Not used in a notebook: benchmarks/parzen_paper.py and benchmarks/parzen_steps.py cut full MNIST with it.
+    """
+    train_digits, n_validation = _count(train_digits, "train_digits"), _count(n_validation, "n_validation")
+    x = np.asarray(x_train)
+    if x.ndim == 0 or len(x) < train_digits + n_validation:
+        raise ValueError(f"x_train holds {len(x) if x.ndim else 0:,} digits; the split needs at least "
+                         f"train_digits + n_validation = {train_digits + n_validation:,} (full MNIST has 60,000)")
+    return x[:train_digits], x[train_digits:train_digits + n_validation]
 
 
 def unit_rows(images, name: str = "images") -> np.ndarray:
