@@ -61,6 +61,8 @@ def show_value(value: Any, width: int = 6) -> str:
     """
     if callable(value) and not hasattr(value, "shape"):
         return f"the function {getattr(value, '__name__', 'given')!s}"
+    if value is None:
+        return "None"
     try:
         arr = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):
@@ -106,8 +108,11 @@ def check_function(
     return result
 
 
-def _named(err: Exception) -> str:
-    """How a verdict names an exception from the learner's code (calling the course's answer is a known mistake)."""
+def named_error(err: Exception) -> str:
+    """How a verdict names an exception from the learner's code (calling the course's answer is a known mistake).
+
+    Introduced in notebook 01.
+    """
     if isinstance(err, WriteItYourself):
         return f"WriteItYourself. Recognised mistake: {err}"
     return f"{type(err).__name__}: {err}."
@@ -123,7 +128,7 @@ def _compare(name, learner, reference, cases, diagnose, atol, arg_names, exercis
             with learner_code(exercise):
                 got = learner(*args)
         except Exception as err:  # a learner's bug is reported, never raised
-            return CheckResult(name, False, f"{where} raised {_named(err)}")
+            return CheckResult(name, False, f"{where} raised {named_error(err)}")
         if got is None:
             return CheckResult(name, False, "your function gave back None: the exercise is not written yet "
                                             "(or its last line does not hand the value back).")
@@ -177,7 +182,7 @@ def run_safely(name: str, fn: Callable | None, *args: Any, exercise: str | None 
         with learner_code(exercise or name):
             value = fn(*args)
     except Exception as err:  # a learner's bug is reported, never raised
-        return None, CheckResult(name, False, f"calling it raised {_named(err)}")
+        return None, CheckResult(name, False, f"calling it raised {named_error(err)}")
     if value is None:
         return None, CheckResult(name, False, "your function gave back None: the exercise is not written yet "
                                               "(or its last line does not hand the value back).")

@@ -1,4 +1,4 @@
-"""Notebook 07's exercise checks: the relativistic pairing loss, DDPM's training step, and five end exercises."""
+"""Notebook 07's checks: the relativistic pairing loss, DDPM's training step, section 5's question, four exercises."""
 from __future__ import annotations
 
 import math
@@ -11,8 +11,8 @@ from ..engine.diffusion import NoiseSchedule
 from ..engine.diffusion import ddpm_train_step as ddpm_train_step_reference
 from ..engine.losses import relativistic_d_loss as relativistic_d_loss_reference
 from ..engine.runtime import quiet_retracing
-from ..engine.answers import learner_code
-from .core import (CheckResult, _named, build_exercise, check_function, known_mistake, read_choice, read_number,
+from ..engine.answers import WriteItYourself, learner_code
+from .core import (CheckResult, build_exercise, check_function, known_mistake, named_error, read_choice, read_number,
                    report)
 
 # This notebook's graded help (hints.py gathers it): exercise -> (question, step, maths, code).
@@ -107,7 +107,7 @@ def _relativistic_cases() -> list[tuple]:
         (np.array([2.0, 0.5, -1.0]), np.array([-1.0, 0.5, 1.5])),
         (rng.normal(size=8).astype(np.float32), rng.normal(size=8).astype(np.float32)),
         (rng.normal(2.0, 3.0, size=(16, 1)).astype(np.float32), rng.normal(-1.0, 3.0, size=(16, 1)).astype(np.float32)),
-        (np.array([40.0, -35.0]), np.array([-40.0, 30.0])),  # far from 0: a naive log(1 + exp) overflows
+        (np.array([40.0, -400.0]), np.array([-40.0, 400.0])),  # far from 0: a naive log(1 + exp) overflows
     ]
 
 
@@ -125,6 +125,14 @@ RELATIVISTIC_MISTAKES = [
 ]
 
 
+def _short_error(error: Exception) -> str:
+    """An error raised inside a tf.function in its own words, without autograph's listing of the learner's code."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    short = lines[-1] if lines else ""
+    short = re.sub(r"\btf\.", "TensorFlow ", short.removeprefix(f"{type(error).__name__}: ").rstrip("."))
+    return f"{type(error).__name__}: {short}"
+
+
 def _compiled(learner: Callable) -> Callable:
     """The learner's function inside a tf.function, as the notebook's training step runs it."""
     import tensorflow as tf
@@ -136,10 +144,7 @@ def _compiled(learner: Callable) -> Callable:
             with quiet_retracing():
                 return step(*[tf.constant(a, tf.float32) for a in args])
         except Exception as error:  # keep the error's own words, not autograph's listing of the learner's code
-            lines = [line.strip() for line in str(error).splitlines() if line.strip()]
-            short = lines[-1] if lines else ""
-            short = re.sub(r"\btf\.", "TensorFlow ", short.removeprefix(f"{type(error).__name__}: ").rstrip("."))
-            raise RuntimeError(f"{type(error).__name__}: {short}") from None
+            raise RuntimeError(_short_error(error)) from None
 
     return run
 
@@ -170,9 +175,9 @@ def check_relativistic_loss(relativistic_d_loss: Callable | None) -> CheckResult
             compiled.message = ("it works on NumPy arrays, but inside a compiled TensorFlow function (the training "
                                 "step) " + compiled.message + " Write it with TensorFlow operations.")
         return report(compiled)
-    if "inf" in eager.message or "nan" in eager.message:
-        eager.message += (" Recognised mistake: log(1 + exp(u)) overflows for large u; TensorFlow's softplus "
-                          "computes it safely.")
+    if callable(relativistic_d_loss) and re.search(r"\bgot (?:\[\s*)?-?(?:inf|nan)\b", eager.message):
+        eager.message += (" Recognised mistake: the logarithm of 1 plus an exponential overflows for large "
+                          "differences of scores; TensorFlow's softplus computes it safely.")
     return report(eager)
 
 
@@ -265,7 +270,7 @@ def _run_step(learner: Callable, case: dict, compiled: bool):
 
 
 def check_ddpm_train_step_impl(ddpm_train_step: Callable | None) -> CheckResult:
-    """The body of check_ddpm_train_step (kept apart so the registered check stays one call)."""
+    """The body of check_ddpm_train_step (notebook 07), kept apart so the registered check stays one call."""
     name = "ddpm_train_step"
     if not callable(ddpm_train_step):
         return report(CheckResult(name, False, f"expected a function, got {ddpm_train_step!r}."))
@@ -279,11 +284,15 @@ def check_ddpm_train_step_impl(ddpm_train_step: Callable | None) -> CheckResult:
                 with learner_code(name):
                     got_loss, got_weights = _run_step(ddpm_train_step, case, compiled)
             except Exception as error:  # a learner's bug is reported, never raised
-                extra = (" Inside a compiled function the inputs are symbolic tensors: write every step with "
-                         "TensorFlow operations (no .numpy(), no NumPy indexing by a tensor).") if compiled else ""
-                return report(CheckResult(name, False, f"{where}, {how}: raised {_named(error)}{extra}"))
+                if compiled and not isinstance(error, WriteItYourself):
+                    return report(CheckResult(name, False, f"{where}: it works eagerly, but inside a compiled "
+                                              f"TensorFlow function it raised {_short_error(error)}. Inside a compiled "
+                                              "function the inputs are symbolic tensors: write every step with "
+                                              "TensorFlow operations (no .numpy(), no NumPy indexing by a tensor)."))
+                return report(CheckResult(name, False, f"{where}, {how}: raised {named_error(error)}"))
             if got_loss is None:
-                return report(CheckResult(name, False, "your function gave back None: it must return the loss."))
+                return report(CheckResult(name, False, "your function gave back None: the exercise is not written "
+                                                       "yet (or its last line does not hand the loss back)."))
             got = read_number(np.asarray(got_loss).reshape(-1)[0]) if np.size(got_loss) == 1 else None
             if got is None:
                 return report(CheckResult(name, False, f"{where}: the loss should be one number, got an array of "
@@ -345,9 +354,11 @@ def check_which_density(density: Any) -> CheckResult:
                                                "each 'exact', 'bound' or 'none', then run this cell."))
     wrong = []
     for model, answer in DENSITY_ANSWER.items():
-        choice, failed = read_choice(name, density[model], DENSITY_CHOICES, "")
+        choice, failed = read_choice(name, density[model], DENSITY_CHOICES,
+                                     f"set density[{model!r}] to 'exact', 'bound' or 'none', then run this cell.")
         if failed is not None:
-            return report(CheckResult(name, False, f"density[{model!r}]: {failed.message}"))
+            return report(CheckResult(name, False, failed.message if density[model] is None
+                                      else f"density[{model!r}]: {failed.message}"))
         if choice != answer:
             wrong.append(f"{model}: not {choice!r}")
     if wrong:
@@ -374,7 +385,7 @@ def check_predict_relativistic(loss_when_equal: Any = None, loss_after_shift: An
     if value is None:
         return report(CheckResult(name, False, "set loss_when_equal to a number (the loss when every pair of scores "
                                                "is equal), then run this cell."))
-    if not np.isclose(value, EQUAL_LOSS, atol=2e-3):
+    if not np.isclose(value, EQUAL_LOSS, atol=5e-3):  # 0.69 is log 2 to two decimals
         recognised = ""
         if np.isclose(value, 0.0, atol=1e-3):
             recognised = " Recognised mistake: the softplus of 0 is not 0 (the softplus is never 0)."
@@ -414,8 +425,14 @@ CONSTANT_VARIANCE = 0.01
 
 
 def signal_half_answer(omega: float = CONSTANT_VARIANCE) -> int:
-    """The first level j with (1 - omega)^j < 1/2."""
+    """The first level j with (1 - omega)^j < 1/2 (notebook 07's exercise 3)."""
     return math.floor(math.log(2) / -math.log(1 - omega)) + 1
+
+
+def _first_levels_below(fraction: float) -> set[int]:
+    """The first level whose zeta_j = (1 - omega)^j is below `fraction`, and that level rounded from the real j."""
+    real = math.log(fraction) / math.log(1 - CONSTANT_VARIANCE)
+    return {math.floor(real) + 1, round(real)}
 
 
 def check_signal_half(level: Any) -> CheckResult:
@@ -438,9 +455,14 @@ def check_signal_half(level: Any) -> CheckResult:
         recognised = (" Recognised mistake: the fractions multiply, (1 - omega) per level; subtracting omega once per "
                       "level is only the first-order approximation.")
     elif value == answer - 1:
-        recognised = f" Recognised mistake: at level {value} the fraction is still above one half; the first level below it comes next."
-    elif value == round(math.log(0.5) / math.log(1 - CONSTANT_VARIANCE) / 2):
-        recognised = " Recognised mistake: zeta_j is already the fraction of the variance; do not square or halve it."
+        recognised = (f" Recognised mistake: at level {value} the fraction is still above one half; the first level "
+                      "below it comes next.")
+    elif value in _first_levels_below(0.5 ** 0.5):  # zeta_j squared below one half
+        recognised = (" Recognised mistake: that is where zeta_j squared drops below one half; zeta_j is already the "
+                      "fraction of the variance: do not square it.")
+    elif value in _first_levels_below(0.25):  # the square root of zeta_j, the digit's scale in x_j, below one half
+        recognised = (" Recognised mistake: that is where the square root of zeta_j, the digit's scale in x_j, drops "
+                      "below one half; the signal fraction is zeta_j itself, a fraction of the variance.")
     return report(CheckResult(name, False, f"at level {value} the signal fraction is "
                                            f"{(1 - CONSTANT_VARIANCE) ** value:.4f}.{recognised}"))
 
@@ -476,20 +498,20 @@ def check_diagnose_flat_loss(bug: Any) -> CheckResult:
 
 
 # ---------------------------------------------------------------------------------------------
-# Exercise 5: which models can draw 100,000 digits in a minute on this machine (read from the learner's table)?
+# Section 5's question: which models draw 100,000 digits in a minute on this machine (from the learner's table)?
 
 TIME_COLUMN = "ms per 1,000 samples"
 BUDGET_MS_PER_1000 = 60_000 / 100
 
 
 def fast_enough_answer(table) -> set[str]:
-    """The rows of the side-by-side table that draw 1,000 samples in at most 600 ms."""
+    """The rows of the side-by-side table that draw 1,000 samples in at most 600 ms (notebook 07, section 5)."""
     times = table[TIME_COLUMN]
     return {str(name) for name, ms in times.items() if float(ms) <= BUDGET_MS_PER_1000}
 
 
 def check_fast_enough(fast_enough: Any, table: Any = None) -> CheckResult:
-    """Check notebook 07's exercise 5: the table's rows that draw 100,000 digits within a minute on this machine.
+    """Check notebook 07's section 5 question: the table's rows that draw 100,000 digits in a minute on this machine.
 
     Introduced in notebook 07. The answer depends on the machine, so the check reads the learner's own table.
     """
@@ -505,7 +527,7 @@ def check_fast_enough(fast_enough: Any, table: Any = None) -> CheckResult:
     try:
         chosen = {str(r) for r in fast_enough}
     except TypeError:
-        return report(CheckResult(name, False, f"expected a set of row names, got a {type(fast_enough).__name__}."))
+        return report(CheckResult(name, False, f"expected a set of row names, got {fast_enough!r}."))
     unknown = sorted(chosen - rows)
     if unknown:
         return report(CheckResult(name, False, f"{unknown} are not rows of the table; its rows: {sorted(rows)}."))
