@@ -75,6 +75,17 @@ def test_a_changed_cell_is_reported(tmp_path, demo_source):
     assert "cell 2 differs" in nbtool.differs("99_demo")
 
 
+def test_a_jupytext_header_gives_way_to_the_install_cell(tmp_path, demo_source):
+    """A source saved with a jupytext header keeps one install cell, first, and loses the header (jupytext.toml pairs)."""
+    header = "# ---\n# jupyter:\n#   jupytext:\n#     formats: py:percent,ipynb\n# ---\n\n"
+    demo_source(header + "# %%\n" + nbtool.INSTALL_CELL + "\n\n\n# %% [markdown]\n# Hello\n")
+    text = (tmp_path / "src" / "99_demo.py").read_text()
+    assert text.startswith("# %%\n" + nbtool.INSTALL_CELL) and "# ---" not in text
+    assert text.count(nbtool.INSTALL_MARK) == 1
+    assert nbtool.differs("99_demo") is None
+    assert not nbtool.ensure_install_cell("99_demo"), "a second build leaves the source as it is"
+
+
 def test_solution_cells_stay_collapsed_and_tagged():
     for path in NOTEBOOKS:
         cells = json.loads(path.read_text())["cells"]

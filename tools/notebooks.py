@@ -115,16 +115,24 @@ def _tidy(nb) -> None:
             cell.outputs = []
 
 
+# A jupytext header ("# ---" ... "# ---") at the top of a source: notebooks/jupytext.toml holds the pairing's
+# settings, so the course's sources carry none, and the install cell must come first.
+JUPYTEXT_HEADER = re.compile(r"\A# ---\n(?:#.*\n)*?# ---\n\s*")
+
+
 def ensure_install_cell(name: str) -> bool:
-    """Make INSTALL_CELL the first cell of notebooks/src/NAME.py (replacing an older version); True if it changed."""
+    """Make INSTALL_CELL the first cell of notebooks/src/NAME.py (an older one replaced, a header dropped); True if changed."""
     source = SOURCES / f"{name}.py"
-    text = source.read_text()
+    original = source.read_text()
+    text = JUPYTEXT_HEADER.sub("", original, count=1)
     wanted = f"# %%\n{INSTALL_CELL}\n\n"
-    if text.startswith(wanted):
+    if not text.startswith(wanted):
+        if text.startswith(f"# %%\n{INSTALL_MARK}"):
+            text = text[text.index("\n# %%", 1) + 1:]
+        text = wanted + text.lstrip("\n")
+    if text == original:
         return False
-    if text.startswith(f"# %%\n{INSTALL_MARK}"):
-        text = text[text.index("\n# %%", 1) + 1:]
-    source.write_text(wanted + text.lstrip("\n"))
+    source.write_text(text)
     return True
 
 
