@@ -78,6 +78,18 @@ PATTERNS: dict[str, tuple[str, ...]] = {
     "ROC curve": (r"\bROC\b",),
     "Truncation trick $\\psi$": (r"truncation",),
     "White-box and black-box attacks": (r"white-box", r"black-box"),
+    "Autoregressive model": (r"autoregressive",),
+    "DDIM (denoising diffusion implicit models)": (r"(?-i:\bDDIM\b)",),  # capitals: not sampler="ddim"
+    "DDPM (denoising diffusion probabilistic model)": (r"(?-i:\bDDPM\b)",),  # not the shipped model "ddpm"
+    "Diffusion model": (r"diffusion models?\b",),
+    "Explicit and implicit density models": (r"\bexplicit\b", r"\bimplicit\b"),
+    "Noise level $j$ and variance $\\omega_j$": (r"noise levels?\b", r"\\omega_j"),
+    "Noise predictor $\\hat\\xi(x_j, j)$ / U-net": (r"noise predictor", r"\bU-net\b"),
+    "Patch discriminator (PatchGAN)": (r"patch discriminator", r"PatchGAN"),
+    "R2 penalty": (r"\bR2\b",),
+    "Relativistic pairing loss": (r"relativistic pairing", r"relativistic_d_loss"),
+    "Signal fraction $\\zeta_j$": (r"signal fraction", r"\\zeta_j"),
+    "Zero-centred gradient penalty": (r"zero[-_]centred",),
 }
 
 POINTER = re.compile(r"^\*Introduced in:\*.*$", re.M)
