@@ -32,7 +32,7 @@ from conftest import REPO
 
 GUIDE = Path(os.environ.get("GAN_GUIDE") or REPO / "docs" / "instructor_guide.md")
 SOURCES = REPO / "notebooks" / "src"
-NOTEBOOKS = ("00", "01", "02", "03", "04", "05", "06")
+NOTEBOOKS = ("00", "01", "02", "03", "04", "05", "06", "07")
 
 NUMBERS = r"\d+(?:\s*(?:-|–|,\s*and|,|and|or)\s*\d(?!\d))*"  # "1-3", "2, 4 and 5"; not "..., and 05 ..."
 EXERCISE_CITE = re.compile(rf"\b[Ee]xercises?\s+({NUMBERS})")
