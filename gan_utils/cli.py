@@ -1,4 +1,4 @@
-"""Command line: train, sample and evaluate GANs without a notebook (`python -m gan_utils --help`).
+"""Command line: train, sample and evaluate GANs (and a diffusion model) without a notebook (`python -m gan_utils --help`).
 
 Every argument is checked before TensorFlow is imported, so a typo is answered at once with exit
 code 2 and nothing is written. A failure while running exits 1 with a one-line message (a diverged
@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .engine import paths
 from .engine.checkpoints import CHECKPOINT_FILE
-from .engine.names import DATA_NAMES, FASHION_SOURCES, LOSS_NAMES, MNIST_SOURCES, MODEL_NAMES
+from .engine.names import DATA_NAMES, DIFFUSION_NAMES, FASHION_SOURCES, LOSS_NAMES, MNIST_SOURCES, MODEL_NAMES
 from .engine.paths import display_path, runs_dir, shipped_path
 from .engine.pretrained import pretrained_names
 from .engine.recipes import recipe
@@ -28,7 +28,14 @@ from .engine.recipes import recipe
 SOURCES = tuple(dict.fromkeys(MNIST_SOURCES + FASHION_SOURCES))
 DEFAULTS = {"model": "cdcgan", "seconds": 300.0, "data": "mnist", "source": "auto", "seed": 0}
 # A resumed run keeps these from its config.json; giving one that disagrees is an error.
-RUN_SETTINGS = ("loss", "lr_g", "lr_d", "batch_size", "d_steps", "label_smoothing", "seed")
+RUN_SETTINGS = ("loss", "lr_g", "lr_d", "batch_size", "d_steps", "label_smoothing", "r1_weight", "r2_weight", "seed")
+PENALTIES = ("r1_weight", "r2_weight")  # off (0) in a run saved before they existed
+# the GAN-only train options (their dest): --model ddpm refuses them
+GAN_OPTIONS = {"loss": "--loss", "lr_g": "--lr-g", "lr_d": "--lr-d", "d_steps": "--d-steps",
+               "label_smoothing": "--label-smoothing", "r1_weight": "--r1", "r2_weight": "--r2"}
+DIFFUSION_FILE = "diffusion.npz"  # a ddpm run folder's model, as checkpoint.npz is a GAN run's
+SAMPLER_STEPS = 50  # DDIM's network evaluations per image unless --sampler-steps says otherwise
+SAMPLED_KINDS = ("generator", "diffusion", "vae")  # the shipped kinds sample --pretrained draws from
 PREVIEW = 64  # sample draws this many of its images into the PNG grid beside the .npy
 INTERRUPTED = 130  # the shell's code for a program stopped by Ctrl-C (128 + SIGINT)
 LAB_FOLDER = Path("gan-classroom")  # the course folder `lab` opens when none is given, in the current folder
@@ -80,6 +87,7 @@ def _number_type(convert, low: float, high: float = math.inf, low_open: bool = F
 
 
 positive_float = _number_type(float, 0, low_open=True, what="a positive number")
+non_negative_float = _number_type(float, 0, what="a number >= 0")
 positive_int = _number_type(int, 1, what="an integer")
 non_negative_int = _number_type(int, 0, what="an integer")
 digit_label = _number_type(int, 0, 9, what="a label")
@@ -141,15 +149,17 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     from . import __version__
 
     prog = prog or program_name()
-    shipped = pretrained_names()
+    shipped = {kind: pretrained_names(kind) for kind in SAMPLED_KINDS}
     parser = argparse.ArgumentParser(
         prog=prog, formatter_class=_HelpFormatter,
-        description="Train, sample, evaluate and export GANs without a notebook.\n"
+        description="Train, sample, evaluate and export GANs (and a diffusion model) without a notebook.\n"
                     f"Run `{prog} COMMAND --help` for a command's options and examples.",
         epilog=_examples(prog, "train --model dcgan --seconds 300 --out runs/my-gan",
                          "train --resume --out runs/my-gan --seconds 120",
                          "sample --run runs/my-gan --n 10000 --out samples.npy",
                          "sample --pretrained cdcgan --label 7 --n 64 --out sevens.npy",
+                         "train --model ddpm --steps 8000 --source embedded --out runs/my-ddpm",
+                         "sample --pretrained ddpm --sampler-steps 20 --n 64 --out ddpm.npy",
                          "evaluate samples.npy > metrics.json",
                          "export --run runs/my-gan --name my_dcgan",
                          "notebooks my-course", "lab my-course") + "\n\n" + EXIT_CODES)
@@ -161,9 +171,12 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
         return sub.add_parser(name, help=summary, description=summary[0].upper() + summary[1:] + ".",
                               formatter_class=_HelpFormatter, epilog=_examples(f"{prog} {name}", *examples))
 
-    train = command("train", "train a GAN and write a run folder (checkpoint, config, history, samples, metrics)",
+    train = command("train", "train a GAN (or a diffusion model, --model ddpm) and write a run folder "
+                    "(checkpoint, config, history, samples, metrics)",
                     "--seconds 60", "--model dcgan --steps 2000 --out runs/my-gan",
                     "--model mlp --lr-g 1e-4 --lr-d 1e-4 --batch-size 128 --seed 1",
+                    "--model dcgan --loss relativistic --r1 0.1 --r2 0.1 --steps 2000",
+                    "--model ddpm --steps 8000 --source embedded --out runs/my-ddpm",
                     "--resume --out runs/my-gan --seconds 120")
     budget = train.add_mutually_exclusive_group()
     budget.add_argument("--seconds", type=positive_float, default=None,
@@ -172,8 +185,10 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     budget.add_argument("--steps", type=positive_int, default=None,
                         help="train for this many steps instead, the same budget on any machine "
                              "(default: none, --seconds sets the budget)")
-    train.add_argument("--model", choices=MODEL_NAMES, default=None,
-                       help="cdcgan (conditioned on the digit, best per CPU-second), dcgan or mlp "
+    train.add_argument("--model", choices=MODEL_NAMES + DIFFUSION_NAMES, default=None,
+                       help="cdcgan (conditioned on the digit, best per CPU-second), dcgan or mlp; ddpm: a "
+                            "diffusion model (gu.diffusion; it takes --steps or --seconds, --batch-size, --seed, "
+                            "--source and --sampler-steps, no GAN option) "
                             f"(default: {DEFAULTS['model']}, or the run's own with --resume)")
     train.add_argument("--data", choices=DATA_NAMES, default=None,
                        help=f"digits or clothes (default: {DEFAULTS['data']}, or the run's own with --resume)")
@@ -195,6 +210,16 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     train.add_argument("--label-smoothing", type=smoothing, default=None, metavar="S",
                        help="one-sided label smoothing: D's target for real images is 1 - S, S in [0, 0.5) "
                             f"({_recipe_default('label_smoothing', 0)})")
+    train.add_argument("--r1", type=non_negative_float, default=None, metavar="GAMMA", dest="r1_weight",
+                       help="weight of the R1 penalty GAMMA/2 E||grad D(x)||^2 on real images, added to D's loss "
+                            "(default: 0, off); R3GAN's recipe is --loss relativistic with --r1 and --r2 both "
+                            "set to its gamma")
+    train.add_argument("--r2", type=non_negative_float, default=None, metavar="GAMMA", dest="r2_weight",
+                       help="weight of the same penalty on generated images, R2 (default: 0, off); "
+                            "R3GAN uses R1 and R2 together, with --loss relativistic")
+    train.add_argument("--sampler-steps", type=positive_int, default=None, metavar="N",
+                       help=f"--model ddpm: DDIM's network evaluations per image for the final samples "
+                            f"(default: {SAMPLER_STEPS}; the full DDPM sampler takes T = 1000)")
     train.add_argument("--seed", type=non_negative_int, default=None,
                        help=f"seeds the weights, batches and noise (default: {DEFAULTS['seed']}, "
                             "or the run's own with --resume)")
@@ -209,14 +234,17 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     train.add_argument("--devices", type=positive_int, default=1, metavar="N",
                        help="split each batch over this many GPUs (tf.distribute.MirroredStrategy)")
 
-    sample = command("sample", "draw images from a trained run or a shipped generator: a uint8 .npy and a PNG grid",
+    sample = command("sample", "draw images from a trained run or a shipped model: a uint8 .npy and a PNG grid",
                      "--run runs/my-gan --n 10000 --out samples.npy",
-                     "--pretrained cdcgan --label 7 --n 64 --out sevens.npy")
+                     "--pretrained cdcgan --label 7 --n 64 --out sevens.npy",
+                     "--pretrained ddpm --sampler-steps 20 --n 1000 --out ddpm.npy")
     origin = sample.add_mutually_exclusive_group(required=True)
     origin.add_argument("--run", type=Path, default=None, metavar="DIR",
                         help="a run folder written by train (or a checkpoint or exported .npz file)")
     origin.add_argument("--pretrained", default=None, metavar="NAME",
-                        help="a shipped generator: " + (", ".join(shipped) or "none shipped"))
+                        help="a shipped generator: " + (", ".join(shipped["generator"]) or "none shipped")
+                             + "; diffusion model (DDIM, --sampler-steps): " + (", ".join(shipped["diffusion"]) or "none")
+                             + "; VAE: " + (", ".join(shipped["vae"]) or "none"))
     sample.add_argument("--n", type=positive_int, default=10000, help="how many images to draw")
     sample.add_argument("--out", type=Path, required=True, metavar="FILE.npy",
                         help="the .npy to write, uint8 (N, 28, 28) with 0 = background and 255 = ink; "
@@ -224,6 +252,9 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     sample.add_argument("--label", type=digit_label, default=None, metavar="DIGIT",
                         help="draw only this digit, 0..9 (conditional models; default: the digits 0..9 in turn)")
     sample.add_argument("--seed", type=non_negative_int, default=0, help="seed of the noise z")
+    sample.add_argument("--sampler-steps", type=positive_int, default=None, metavar="N",
+                        help=f"a diffusion model's network evaluations per image with DDIM's sampler, 1..T "
+                             f"(default: {SAMPLER_STEPS}; fewer is faster and rougher)")
 
     evaluate = command("evaluate", "print the metrics of samples (.npy) or of a run as one JSON document on stdout",
                        "samples.npy", "samples.npy --source embedded > metrics.json",
@@ -236,7 +267,8 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     evaluate.add_argument("--source", default="auto",
                           help="the real MNIST to compare with: " + ", ".join(MNIST_SOURCES) + ", or a path")
 
-    export = command("export", "ship a run's generator as NAME.npz with a manifest entry (make pretrained)",
+    export = command("export", "ship a run's generator (or diffusion model) as NAME.npz with a manifest entry "
+                     "(make pretrained)",
                      "--run runs/my-gan --name my_dcgan",
                      "--run runs/my-gan --name my_dcgan --out my-generators",
                      "--run runs/pretrained-dcgan --name dcgan --force")
@@ -277,7 +309,11 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
 
 
 def _check_run(run: Path) -> Path:
-    path = run if run.suffix == ".npz" else run / CHECKPOINT_FILE
+    """The saved model of a run folder (checkpoint.npz, or diffusion.npz for --model ddpm) or the .npz given."""
+    if run.suffix == ".npz":
+        path = run
+    else:
+        path = run / DIFFUSION_FILE if (run / DIFFUSION_FILE).is_file() else run / CHECKPOINT_FILE
     if not path.is_file():
         raise UsageError(f"no trained run at {run}: expected {path} (written by `{program_name()} train`)")
     return path
@@ -294,7 +330,9 @@ def _run_config(out: Path) -> dict:
             from None
     data = config.get("data", {})
     return {"model": model, "data": data.get("name", DEFAULTS["data"]), "source": data.get("source", DEFAULTS["source"]),
-            "first": data.get("first"), **{key: settings.get(key) for key in RUN_SETTINGS}}
+            "first": data.get("first"),
+            **{key: settings.get(key, 0.0 if key in PENALTIES and model not in DIFFUSION_NAMES else None)
+               for key in RUN_SETTINGS}}
 
 
 def _take_run_settings(args: argparse.Namespace) -> None:
@@ -304,7 +342,7 @@ def _take_run_settings(args: argparse.Namespace) -> None:
     for key, value in stored.items():
         given = getattr(args, key, None)
         if given is not None and given != value:
-            clashes.append(f"--{key.replace('_', '-')} {given!r} but the run has {value!r}")
+            clashes.append(f"{GAN_OPTIONS.get(key, '--' + key.replace('_', '-'))} {given!r} but the run has {value!r}")
         if key in ("model", "data", "source", "first"):
             setattr(args, key, value)
     if clashes:
@@ -323,7 +361,7 @@ def check_train_args(args: argparse.Namespace) -> argparse.Namespace:
         raise UsageError("--resume needs --out, the run folder to continue")
     if args.out is None:
         args.out = runs_dir() / f"{args.model or DEFAULTS['model']}-{time.strftime('%Y%m%d-%H%M%S')}"
-    has_checkpoint = (args.out / CHECKPOINT_FILE).exists()
+    has_checkpoint = (args.out / CHECKPOINT_FILE).exists() or (args.out / DIFFUSION_FILE).exists()
     if args.resume and not has_checkpoint:
         raise UsageError(f"--resume: no checkpoint in {args.out} to continue")
     if has_checkpoint and not args.resume:
@@ -337,6 +375,15 @@ def check_train_args(args: argparse.Namespace) -> argparse.Namespace:
     if args.source not in SOURCES and not Path(args.source).exists():
         raise UsageError(f"--source {args.source!r}: not a known source ({', '.join(SOURCES)}) "
                          f"nor an existing path")
+    if args.model in DIFFUSION_NAMES:
+        refused = [option for key, option in GAN_OPTIONS.items() if getattr(args, key, None) is not None]
+        refused += ["--devices"] if args.devices != 1 else []
+        if refused:
+            raise UsageError(f"{', '.join(refused)}: GAN options; --model {args.model} trains a diffusion model "
+                             f"(it takes --steps or --seconds, --batch-size, --seed, --source and --sampler-steps)")
+    elif args.sampler_steps is not None:
+        raise UsageError(f"--sampler-steps: a diffusion model's option (--model ddpm); {args.model} is a GAN, "
+                         f"which draws each image in one network evaluation")
     return args
 
 
@@ -361,7 +408,8 @@ def _first_images(data, first: int | None):
 def _recipe(args: argparse.Namespace) -> dict:
     settings = recipe(args.model)
     overrides = {"loss": args.loss, "lr_g": args.lr_g, "lr_d": args.lr_d, "batch_size": args.batch_size,
-                 "d_steps": args.d_steps, "label_smoothing": args.label_smoothing}
+                 "d_steps": args.d_steps, "label_smoothing": args.label_smoothing,
+                 "r1_weight": args.r1_weight, "r2_weight": args.r2_weight}
     settings.update({k: v for k, v in overrides.items() if v is not None})
     settings["seed"] = args.seed
     return settings
@@ -432,6 +480,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     data = _first_images(_load_data(args.data, args.source), args.first)
     if args.batch_size is not None and args.batch_size > len(data.x_train):
         raise UsageError(f"--batch-size {args.batch_size} is larger than the {len(data.x_train)} training images")
+    if args.model in DIFFUSION_NAMES:
+        return train_diffusion(args, data)
     from .engine import metrics, plotting
     from .engine.data import to_float, to_uint8
     from .engine.training import GANTrainer, TrainingDiverged
@@ -478,34 +528,185 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def train_diffusion(args: argparse.Namespace, data) -> int:
+    """Train (or resume) --model ddpm: write diffusion.npz, config.json, history.csv, samples.png, metrics.json.
+
+    Not used in a notebook: part of the command line, python -m gan_utils (cli.py).
+
+    The model is gu.diffusion.DiffusionModel, saved (EMA weights, float16) every --save-every seconds;
+    Ctrl-C saves it and exits 130. A resumed run starts from the saved weights with a fresh Adam.
+    The final samples use DDIM's sampler with --sampler-steps network evaluations per image.
+    """
+    from .engine import metrics, plotting
+    from .engine.data import to_float, to_uint8
+    from .engine.diffusion import HISTORY_KEYS, DiffusionModel
+
+    images = to_float(data.x_train)
+    path, history_path = args.out / DIFFUSION_FILE, args.out / "history.csv"
+    if args.resume:
+        stored = json.loads((args.out / "config.json").read_text()).get("settings", {})
+        settings = {key: stored[key] for key in ("lr", "batch_size", "seed", "ema_decay") if key in stored}
+        model = DiffusionModel.load(path, images, **settings)
+        print(f"resuming {args.out} at step {model.step_count}")
+    else:
+        model = DiffusionModel(images, batch_size=args.batch_size or 64, seed=args.seed)
+    evaluations = model.evaluations_per_sample("ddim", args.sampler_steps or SAMPLER_STEPS)  # a bad value: now
+    args.out.mkdir(parents=True, exist_ok=True)
+    if not (args.resume and history_path.is_file()):
+        history_path.write_text(",".join(HISTORY_KEYS) + "\n")
+    written = [0]  # rows of model.history already in history.csv
+
+    def save() -> None:
+        model.save(path)
+        rows = list(zip(*(model.history[key][written[0]:] for key in HISTORY_KEYS)))
+        with history_path.open("a") as f:
+            f.writelines(f"{step},{loss:.6g},{seconds:.3f}\n" for step, loss, seconds in rows)
+        written[0] += len(rows)
+        first = {"first": args.first} if getattr(args, "first", None) is not None else {}
+        config = {"config": model.config(), "step": model.step_count,
+                  "settings": {"lr": model.lr, "batch_size": model.batch_size, "seed": model.seed,
+                               "ema_decay": model.ema_decay},
+                  "data": {"name": args.data, "source": args.source, **first}}
+        paths.atomic_write(args.out / "config.json", lambda f: f.write(json.dumps(config, indent=2).encode()))
+
+    print(f"training {args.model} on {data.name} for "
+          f"{f'{args.seconds:g} s' if args.steps is None else f'{args.steps} steps'} -> {args.out} "
+          f"(saved every {args.save_every:g} s)")
+    start_step, start_time, last_save = model.step_count, model.train_time, time.monotonic()
+    try:
+        while True:
+            done, spent = model.step_count - start_step, model.train_time - start_time
+            if (done >= args.steps) if args.steps is not None else (spent >= args.seconds):
+                break
+            if args.steps is not None:
+                model.fit(steps=min(100, args.steps - done))
+            else:
+                model.fit(seconds=min(10.0, args.seconds - spent))
+            loss = model.history["loss"][-1]
+            if not math.isfinite(loss):
+                raise RunFailed(f"training diverged at step {model.step_count}: the loss is {loss}; "
+                                f"{display_path(path)} keeps the last save")
+            if time.monotonic() - last_save >= args.save_every:
+                save()
+                last_save = time.monotonic()
+    except KeyboardInterrupt:
+        save()
+        print(f"{program_name()} train: interrupted at step {model.step_count}; model saved in {display_path(path)} "
+              f"(continue with --resume --out {display_path(args.out)}); no samples.png or metrics computed",
+              file=sys.stderr)
+        return INTERRUPTED
+    save()
+    start = time.perf_counter()
+    samples = model.sample(args.samples, "ddim", steps=args.sampler_steps or SAMPLER_STEPS, seed=0)
+    sample_seconds = time.perf_counter() - start
+    plotting.save_image_grid(samples[:PREVIEW], args.out / "samples.png")
+    result = {"data": data.describe(), "steps": model.step_count, "train_seconds": round(model.train_time, 1),
+              "sampler": "ddim", "evaluations_per_sample": evaluations,
+              "sample_ms_per_1000": round(1e6 * sample_seconds / args.samples, 1)}
+    if data.name == "MNIST":
+        result.update(metrics.evaluate(to_uint8(samples), data))
+    (args.out / "metrics.json").write_text(json.dumps(result, indent=2))
+    print(json.dumps(result, indent=2))
+    print(f"wrote {args.out}/: {DIFFUSION_FILE}, config.json, history.csv, samples.png, metrics.json")
+    return 0
+
+
+def _saved_format(path: Path) -> str | None:
+    """The format tag in an .npz file's meta (a GAN checkpoint's, a diffusion model's, a VAE's), None if unreadable."""
+    import zipfile
+
+    import numpy as np
+
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            meta = json.loads(str(npz["meta"]))
+    except (ValueError, OSError, KeyError, EOFError, zipfile.BadZipFile):
+        return None
+    return meta.get("format") if isinstance(meta, dict) else None
+
+
+def _shipped_kinds() -> dict[str, str]:
+    """Every shipped model sample --pretrained draws from: name -> kind (generator, diffusion or vae)."""
+    return {name: kind for kind in SAMPLED_KINDS for name in pretrained_names(kind)}
+
+
+def _load_model(run: Path | None, name: str | None = None) -> tuple:
+    """(kind, model): the model saved in a run folder or .npz file (run), or the shipped one called name."""
+    from .engine.diffusion import DIFFUSION_FORMAT, DiffusionModel, load_diffusion
+    from .engine.pretrained import load_generator, load_pretrained, pretrained_dir
+    from .engine.vae import VAE, VAE_FORMAT, load_vae
+
+    if name is not None:
+        kind = _shipped_kinds()[name]
+        loaders = {"generator": load_pretrained, "diffusion": lambda n: load_diffusion(n, pretrained_dir()),
+                   "vae": lambda n: load_vae(n, pretrained_dir())}
+        return kind, loaders[kind](name)
+    path = _check_run(run)
+    form = _saved_format(path)
+    if form == DIFFUSION_FORMAT:
+        return "diffusion", DiffusionModel.load(path)
+    if form == VAE_FORMAT:
+        return "vae", VAE.load(path)
+    return "generator", load_generator(run)
+
+
+def _check_sampling(kind: str, model, origin: str, args: argparse.Namespace) -> None:
+    """UsageError for --label on an unconditional model and --sampler-steps on anything but a diffusion model."""
+    if args.label is not None and kind == "generator":
+        from .engine.models import is_conditional  # TensorFlow starts here: only for a generator in hand
+
+        conditional = is_conditional(model)
+    else:
+        conditional = False
+    if args.label is not None and not conditional:
+        raise UsageError(f"{origin} is an unconditional model; --label needs a conditional one "
+                         f"(train --model cdcgan, or --pretrained cdcgan)")
+    if args.sampler_steps is not None and kind != "diffusion":
+        raise UsageError(f"--sampler-steps: {origin} is not a diffusion model; it draws each image in one "
+                         f"network evaluation")
+
+
+def _draw(kind: str, model, n: int, seed: int = 0, label: int | None = None, sampler_steps: int | None = None):
+    """n images in [-1, 1] from a generator (z seeded), a diffusion model (DDIM) or a VAE (z from its prior)."""
+    if kind == "diffusion":
+        return model.sample(n, "ddim", steps=sampler_steps or SAMPLER_STEPS, seed=seed)
+    if kind == "vae":
+        return model.sample(n, seed=seed)
+    from .engine.pretrained import generate
+
+    return generate(model, n, seed, label)
+
+
 def cmd_sample(args: argparse.Namespace) -> int:
     """Write n generated digits as uint8 (N, 28, 28), 0 = background, 255 = ink, and a PNG grid of the first 64 beside them.
 
     Not used in a notebook: part of the command line, python -m gan_utils (cli.py).
+
+    Draws from a GAN's generator, a diffusion model (DDIM, --sampler-steps evaluations per image) or a VAE.
     """
     if args.run is not None:
         _check_run(args.run)
         origin = str(args.run)
     else:
-        names = pretrained_names()
-        if args.pretrained not in names:
-            raise UsageError(f"--pretrained {args.pretrained!r}: no such shipped generator; "
-                             f"available: {', '.join(names) or 'none'} (make pretrained builds them)")
-        origin = f"the shipped generator {args.pretrained!r}"
+        shipped = _shipped_kinds()
+        if args.pretrained not in shipped:
+            raise UsageError(f"--pretrained {args.pretrained!r}: no such shipped model; "
+                             f"available: {', '.join(sorted(shipped)) or 'none'} (make pretrained builds them)")
+        kind = shipped[args.pretrained]
+        origin = f"the shipped {'VAE' if kind == 'vae' else kind + (' model' if kind == 'diffusion' else '')} " \
+                 f"{args.pretrained!r}"
+        if kind != "generator":
+            _check_sampling(kind, None, origin, args)  # answered before TensorFlow starts
     if args.out.suffix != ".npy":
         raise UsageError(f"--out {args.out}: must end in .npy")
     import numpy as np
 
     from .engine.data import to_uint8
-    from .engine.models import is_conditional
     from .engine.plotting import save_image_grid
-    from .engine.pretrained import generate, load_generator, load_pretrained
 
-    generator = load_generator(args.run) if args.run is not None else load_pretrained(args.pretrained)
-    if args.label is not None and not is_conditional(generator):
-        raise UsageError(f"{origin} is an unconditional model; --label needs a conditional one "
-                         f"(train --model cdcgan, or --pretrained cdcgan)")
-    images = to_uint8(generate(generator, args.n, args.seed, args.label))
+    kind, model = _load_model(args.run, args.pretrained)
+    _check_sampling(kind, model, origin, args)
+    images = to_uint8(_draw(kind, model, args.n, args.seed, args.label, args.sampler_steps))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     np.save(args.out, images)
     grid = save_image_grid(images[:PREVIEW], args.out.with_suffix(".png"))
@@ -519,9 +720,8 @@ def _samples_to_score(args: argparse.Namespace):
 
     if args.run is not None:
         from .engine.data import to_uint8
-        from .engine.pretrained import generate, load_generator
 
-        return to_uint8(generate(load_generator(args.run), args.n))
+        return to_uint8(_draw(*_load_model(args.run), args.n))
     try:
         images = np.load(args.samples, allow_pickle=False)
     except ValueError as err:
@@ -557,7 +757,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    """Copy a run's generator weights (float16) into data/pretrained/ (or --out) with its metrics in the manifest.
+    """Copy a run's generator (or --model ddpm's diffusion model) weights, float16, into data/pretrained/ (or --out).
+
+    Its metrics go into the folder's manifest.json with it.
 
     Not used in a notebook: part of the command line, python -m gan_utils (cli.py).
 
@@ -586,9 +788,14 @@ def cmd_export(args: argparse.Namespace) -> int:
                          f"nothing was overwritten (add --force to replace it, or choose another --name)")
     metrics_file = args.run / "metrics.json"
     info = json.loads(metrics_file.read_text()) if metrics_file.exists() else {}
+    from .engine.diffusion import DIFFUSION_FORMAT, DiffusionModel
     from .engine.pretrained import export_pretrained
 
-    path = export_pretrained(args.run, args.name, info, directory)
+    if _saved_format(_check_run(args.run)) == DIFFUSION_FORMAT:  # a --model ddpm run: kind "diffusion"
+        path = DiffusionModel.load(_check_run(args.run)).export(args.name, {"source_run": str(args.run), **info},
+                                                                directory)
+    else:
+        path = export_pretrained(args.run, args.name, info, directory)
     print(f"wrote {display_path(path)} ({path.stat().st_size / 1e6:.2f} MB) and its entry in "
           f"{display_path(directory / 'manifest.json')}")
     return 0

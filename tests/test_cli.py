@@ -81,7 +81,13 @@ def fake_run(folder: Path) -> Path:
         (["evaluate", "missing.npy"], "no samples file at missing.npy"),
         (["sample", "--out", "x.npy"], "one of the arguments --run --pretrained is required"),
         (["sample", "--run", "runs/x", "--pretrained", "dcgan", "--out", "x.npy"], "not allowed with argument"),
-        (["sample", "--pretrained", "nope", "--out", "x.npy"], "no such shipped generator; available: cdcgan"),
+        (["sample", "--pretrained", "nope", "--out", "x.npy"], "no such shipped model; available: cdcgan"),
+        (["train", "--model", "ddpm", "--loss", "hinge", "--r1", "1"], "--loss, --r1: GAN options; --model ddpm"),
+        (["train", "--model", "ddpm", "--devices", "2"], "--devices: GAN options"),
+        (["train", "--model", "dcgan", "--sampler-steps", "5"], "--sampler-steps: a diffusion model's option"),
+        (["train", "--r1", "-1"], "argument --r1: '-1' must be a number >= 0"),
+        (["train", "--r2", "x"], "argument --r2: 'x' is not a number"),
+        (["sample", "--run", "runs/x", "--out", "x.npy", "--sampler-steps", "0"], "must be an integer >= 1"),
         (["train", "--label-smoothing", "0.5"], "must be in [0, 0.5)"),
     ],
 )
@@ -599,3 +605,85 @@ def test_lab_without_jupyterlab_says_what_to_install_and_writes_nothing(tmp_path
     assert call("lab", tmp_path / "course") == 1
     assert 'pip install "gan-utils[notebooks]"' in capsys.readouterr().err
     assert not (tmp_path / "course").exists() and not fake_lab.started
+
+
+# -- --model ddpm: the diffusion model (gu.diffusion) from the command line -------------------------
+
+@pytest.fixture(scope="module")
+def ddpm_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cli-ddpm") / "run"
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        rc = call("train", "--model", "ddpm", "--steps", "3", "--source", "embedded", "--samples", "40",
+                  "--sampler-steps", "2", "--batch-size", "16", "--seed", "3", "--out", out)
+    assert rc == 0, stderr.getvalue()
+    return out
+
+
+def test_train_ddpm_writes_a_run_folder_and_resumes(ddpm_run, capsys):
+    out = ddpm_run
+    for name in ("diffusion.npz", "config.json", "history.csv", "samples.png", "metrics.json"):
+        assert (out / name).is_file(), name
+    assert not (out / "checkpoint.npz").exists()
+    config = json.loads((out / "config.json").read_text())
+    assert config["config"]["model"] == "ddpm" and config["step"] == 3
+    assert config["settings"]["batch_size"] == 16 and config["settings"]["seed"] == 3
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["steps"] == 3 and metrics["evaluations_per_sample"] == 2 and metrics["sampler"] == "ddim"
+    assert metrics["n_samples"] == 40 and "frechet_distance" in metrics and metrics["sample_ms_per_1000"] > 0
+    assert (out / "history.csv").read_text().splitlines()[0] == "step,loss,time"
+    assert len((out / "history.csv").read_text().splitlines()) == 4
+    assert call("train", "--model", "ddpm", "--steps", "1", "--source", "embedded", "--out", out) == 2
+    assert "already holds a trained run" in capsys.readouterr().err
+    assert call("train", "--resume", "--out", out, "--steps", "2", "--samples", "20", "--sampler-steps", "1") == 0
+    assert "resuming" in capsys.readouterr().out
+    assert json.loads((out / "config.json").read_text())["step"] == 5
+    assert [int(line.split(",")[0]) for line in (out / "history.csv").read_text().splitlines()[1:]] == [1, 2, 3, 4, 5]
+    assert json.loads((out / "config.json").read_text())["settings"]["batch_size"] == 16, "resume keeps the settings"
+    assert call("train", "--resume", "--out", out, "--steps", "1", "--batch-size", "8") == 2
+    assert "--batch-size 8 but the run has 16" in capsys.readouterr().err
+
+
+def test_sample_and_export_a_ddpm_run_then_sample_it_by_name(ddpm_run, tmp_path, monkeypatch, capsys):
+    from gan_utils.engine import pretrained
+
+    out = ddpm_run
+    npy = tmp_path / "ddpm.npy"
+    assert call("sample", "--run", out, "--n", "5", "--sampler-steps", "2", "--seed", "1", "--out", npy) == 0
+    first = np.load(npy)
+    assert first.shape == (5, 28, 28) and first.dtype == np.uint8 and (tmp_path / "ddpm.png").is_file()
+    assert call("sample", "--run", out, "--n", "8", "--out", npy, "--label", "3") == 2
+    assert "unconditional" in capsys.readouterr().err
+    assert call("sample", "--run", out, "--n", "2", "--sampler-steps", "1001", "--out", npy) == 1
+    assert "steps must be" in capsys.readouterr().err
+    folder = tmp_path / "shipped"
+    assert call("export", "--run", out, "--name", "tiny_ddpm", "--out", folder) == 0
+    entry = json.loads((folder / "manifest.json").read_text())["tiny_ddpm"]
+    assert entry["kind"] == "diffusion" and entry["source_run"] == str(out) and "frechet_distance" in entry
+    monkeypatch.setattr(pretrained, "pretrained_dir", lambda: folder)
+    assert pretrained.pretrained_names() == [] and pretrained.pretrained_names("diffusion") == ["tiny_ddpm"]
+    assert call("sample", "--pretrained", "tiny_ddpm", "--n", "5", "--sampler-steps", "2", "--seed", "1",
+                "--out", npy) == 0
+    assert np.array_equal(np.load(npy), first), "the exported model draws what its run drew (same seed)"
+    assert call("sample", "--help") == 0
+    assert "diffusion model (DDIM, --sampler-steps): tiny_ddpm" in " ".join(capsys.readouterr().out.split())
+
+
+def test_sampler_steps_is_refused_for_a_gan(tiny_run, tmp_path, capsys):
+    out, _ = tiny_run
+    assert call("sample", "--run", out, "--n", "4", "--sampler-steps", "3", "--out", tmp_path / "x.npy") == 2
+    assert "is not a diffusion model" in capsys.readouterr().err
+
+
+def test_r1_and_r2_reach_the_trainer_and_resume_keeps_them(tmp_path, capsys):
+    out = tmp_path / "r3gan"
+    assert call("train", "--model", "mlp", "--loss", "relativistic", "--r1", "0.5", "--r2", "0.25", "--steps", "2",
+                "--source", "embedded", "--samples", "50", "--out", out) == 0
+    settings = json.loads((out / "config.json").read_text())["settings"]
+    assert (settings["loss"], settings["r1_weight"], settings["r2_weight"]) == ("relativistic", 0.5, 0.25)
+    assert call("train", "--resume", "--out", out, "--steps", "1", "--r1", "1") == 2
+    assert "--r1 1.0 but the run has 0.5" in capsys.readouterr().err
+    assert call("train", "--resume", "--out", out, "--steps", "1", "--r2", "0.25", "--samples", "50") == 0
+    assert call("train", "--help") == 0
+    blocks = option_blocks(capsys.readouterr().out)
+    assert "R3GAN" in blocks["--r1"] and "(default: 0, off)" in blocks["--r2"]

@@ -78,3 +78,43 @@ def test_shipped_generators_fit_the_budget_and_the_embedded_ones_never_saw_the_t
     said = manifest["dcgan_50k"]["data"]
     assert said.startswith("MNIST: 50,000 train") and "training digits 0-49,999 of full MNIST's 60,000" in said, said
     assert manifest["dcgan_50k"]["config"]["model"] == "dcgan" and manifest["dcgan_50k"]["steps"] == 48_000
+
+
+def test_names_list_generators_unless_another_kind_is_asked_for(saved_run, tmp_path, monkeypatch):
+    """A VAE or a diffusion model shipped beside the generators is no generator: pretrained_names() leaves it out."""
+    _, run = saved_run
+    monkeypatch.setattr(pretrained, "pretrained_dir", lambda: tmp_path)
+    pretrained.export_pretrained(run, "tiny", {})
+    (tmp_path / "unlisted.npz").write_bytes(b"")  # no manifest entry: a generator, as before kinds existed
+    for name, kind in (("my_vae", "vae"), ("my_ddpm", "diffusion"), ("old_gan", "generator")):
+        (tmp_path / f"{name}.npz").write_bytes(b"")
+        pretrained.write_manifest_entry(name, {"kind": kind, "weights": f"{name}.npz"})
+    assert pretrained.pretrained_names() == ["old_gan", "tiny", "unlisted"]
+    assert pretrained.pretrained_names("vae") == ["my_vae"] and pretrained.pretrained_names("diffusion") == ["my_ddpm"]
+    assert pretrained.pretrained_names(None) == ["my_ddpm", "my_vae", "old_gan", "tiny", "unlisted"]
+    assert pretrained.pretrained_names("vae", directory=tmp_path) == ["my_vae"]
+    assert json.loads((tmp_path / "manifest.json").read_text())["tiny"]["weights"] == "tiny.npz", "entries kept"
+    with pytest.raises(ValueError, match="kind must be one of"):
+        pretrained.pretrained_names("gan")
+    with pytest.raises(ValueError, match="is a shipped vae model: load it with gu.vae.load_vae"):
+        gu.load_pretrained("my_vae")
+    with pytest.raises(ValueError, match="gu.diffusion.load_diffusion\\('my_ddpm'\\)"):
+        gu.load_pretrained("my_ddpm")
+
+
+def test_every_shipped_file_has_a_manifest_entry_of_a_known_kind_and_all_stay_under_15_mb():
+    """Issue 33: all shipped weights together (generators, the VAE, the diffusion model) stay under 15 MB."""
+    from gan_utils.engine import pretrained as P
+
+    directory = P.pretrained_dir()
+    manifest = P.pretrained_manifest()
+    files = sorted(directory.glob("*.npz"))
+    for path in files:
+        entry = manifest.get(path.stem)
+        assert entry is not None, f"{path.name} has no entry in manifest.json"
+        assert entry.get("kind", "generator") in P.KINDS and entry["weights"] == path.name, entry
+        assert entry["bytes"] == path.stat().st_size, f"{path.name}: the manifest's size is stale"
+    assert "vae_embedded" in P.pretrained_names("vae") and "vae_embedded" not in P.pretrained_names()
+    assert set(P.pretrained_names()).isdisjoint(P.pretrained_names("diffusion"))
+    total = sum(path.stat().st_size for path in directory.iterdir() if path.is_file())
+    assert total < 15e6, f"data/pretrained holds {total / 1e6:.1f} MB"

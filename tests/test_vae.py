@@ -1,6 +1,8 @@
 """gu.vae: the reparameterisation trick, the ELBO's two terms, shapes, training and input checks (notebook 05)."""
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -117,3 +119,97 @@ def test_bad_inputs_raise_clear_errors() -> None:
         model.decode(np.zeros((2, 5)))
     with pytest.raises(ValueError, match="n must be an integer"):
         model.sample(0)
+
+
+# -- saved, loaded and shipped (notebook 07 loads vae_embedded instead of training one) ---------------
+
+@pytest.fixture(scope="module")
+def small_vae():
+    digits = gu.load_mnist("embedded", verbose=False).x_train[:256]
+    return digits, vae.VAE(digits, latent_dim=4, batch_size=32, seed=1).fit(3)
+
+
+def test_save_and_load_round_trip_gives_identical_samples(small_vae, tmp_path) -> None:
+    digits, model = small_vae
+    path = model.save(tmp_path / "v.npz")
+    loaded = vae.VAE.load(path)
+    for a, b in zip(loaded.encoder.weights + loaded.decoder.weights, model.encoder.weights + model.decoder.weights):
+        assert np.array_equal(np.asarray(a), np.asarray(b).astype(np.float16).astype(np.float32))  # float16 on disk
+    again = vae.VAE.load(loaded.save(tmp_path / "w.npz"))
+    assert np.array_equal(loaded.sample(6, seed=2), again.sample(6, seed=2))
+    assert np.array_equal(vae.VAE.load(path).sample(6, seed=2), loaded.sample(6, seed=2))
+    assert np.allclose(loaded.sample(6, seed=2), model.sample(6, seed=2), atol=0.05)
+    assert (loaded.latent_dim, loaded.step_count, loaded.batch_size, loaded.seed, loaded.lr) == (4, 3, 32, 1, 1e-3)
+    assert loaded.train_time == round(model.train_time, 1)
+    with pytest.raises(ValueError, match="no training images"):
+        loaded.fit(1)
+    resumed = vae.VAE.load(path, digits, batch_size=16)
+    assert resumed.fit(2).step_count == 5 and resumed.batch_size == 16
+    assert not list(tmp_path.glob(".*.tmp")), "the atomic write left a temporary file"
+    assert path.stat().st_mode & 0o444 == 0o444, "a saved model is readable by all, as a shipped one must be"
+
+
+def test_a_missing_corrupt_truncated_or_foreign_file_is_refused(small_vae, tmp_path) -> None:
+    _, model = small_vae
+    with pytest.raises(FileNotFoundError, match="no saved VAE"):
+        vae.VAE.load(tmp_path / "missing.npz")
+    with pytest.raises(ValueError, match="must name an .npz file"):
+        model.save(tmp_path / "v.h5")
+    good = model.save(tmp_path / "v.npz").read_bytes()
+    bad = tmp_path / "bad.npz"
+    flipped = bytearray(good)
+    flipped[len(good) // 2:len(good) // 2 + 64] = bytes(64)
+    for content in (good[: len(good) // 2], good[:100], b"not an npz at all", bytes(flipped)):
+        bad.write_bytes(content)
+        with pytest.raises(ValueError, match="not a readable VAE file"):
+            vae.VAE.load(bad)
+    np.savez(bad, meta=np.array(json.dumps({"format": "gan_utils.DiffusionModel/1"})))
+    with pytest.raises(ValueError, match="is not a gan_utils.VAE/1 file"):
+        vae.VAE.load(bad)
+    np.savez(bad, weights=np.zeros(3))
+    with pytest.raises(ValueError, match="not a readable VAE file"):
+        vae.VAE.load(bad)
+    arrays = dict(np.load(tmp_path / "v.npz"))
+    meta = json.loads(str(arrays.pop("meta")))
+    np.savez(bad, meta=np.array(json.dumps({**meta, "config": {**meta["config"], "latent_dim": 8}})), **arrays)
+    with pytest.raises(ValueError, match="encoder weights do not fit"):
+        vae.VAE.load(bad)
+    np.savez(bad, meta=np.array(json.dumps({k: v for k, v in meta.items() if k != "step"})), **arrays)
+    with pytest.raises(ValueError, match="metadata lacks or garbles"):
+        vae.VAE.load(bad)
+
+
+def test_export_records_kind_vae_beside_the_other_entries_and_load_vae_reads_it(small_vae, tmp_path) -> None:
+    _, model = small_vae
+    (tmp_path / "manifest.json").write_text(json.dumps({"gan": {"weights": "gan.npz", "steps": 9}}))
+    path = model.export("tiny_vae", {"mnist_score": 1.5}, directory=tmp_path)
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["gan"] == {"weights": "gan.npz", "steps": 9}, "another model's entry was lost"
+    entry = manifest["tiny_vae"]
+    assert entry["kind"] == "vae" and entry["weights"] == "tiny_vae.npz" and entry["bytes"] == path.stat().st_size
+    assert entry["steps"] == 3 and entry["train_seconds"] == round(model.train_time, 1) and entry["mnist_score"] == 1.5
+    assert entry["config"] == {"model": "vae", "latent_dim": 4, "image_shape": [28, 28, 1]}
+    shipped = vae.load_vae("tiny_vae", tmp_path)
+    assert np.array_equal(shipped.sample(4, seed=5), vae.VAE.load(path).sample(4, seed=5))
+    with pytest.raises(ValueError, match="no shipped VAE 'gan'"):
+        vae.load_vae("gan", tmp_path)
+    with pytest.raises(ValueError, match="name must use letters"):
+        model.export("no way", directory=tmp_path)
+    manifest["tiny_vae"]["config"]["latent_dim"] = 5
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(ValueError, match="does not match its manifest entry"):
+        vae.load_vae("tiny_vae", tmp_path)
+
+
+def test_the_shipped_vae_saw_the_embedded_digits_for_as_many_steps_as_dcgan_embedded() -> None:
+    manifest = gu.pretrained.pretrained_manifest()
+    entry = manifest["vae_embedded"]
+    assert entry["kind"] == "vae" and entry["data_source"] == "embedded"
+    assert entry["steps"] == manifest["dcgan_embedded"]["steps"]
+    assert entry["batch_size"] == gu.recipes.recipe("dcgan")["batch_size"]
+    assert entry["data"].startswith("MNIST: 4,500 train + 500 test"), entry["data"]
+    model = gu.vae.load_vae()
+    assert model.step_count == entry["steps"] and model.config() == entry["config"]
+    samples = model.sample(200, seed=0)
+    assert samples.shape == (200, 28, 28, 1) and -1.0 <= samples.min() and samples.max() <= 1.0
+    assert samples.std() > 0.3, "the shipped VAE draws near-constant images"

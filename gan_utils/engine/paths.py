@@ -106,8 +106,10 @@ def atomic_write(path: Path, write: Callable) -> None:
     Not used in a notebook: checkpoints, history files and downloads are written with it.
     """
     path = Path(path)
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644  # mkstemp's 0600 would hide a shipped file
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.chmod(tmp, mode)
         with os.fdopen(fd, "wb") as f:
             write(f)
             f.flush()

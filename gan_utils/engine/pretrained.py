@@ -10,8 +10,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .paths import shipped_path
+from .paths import atomic_write, shipped_path
 from .checkpoints import CHECKPOINT_FORMAT, read_checkpoint
+
+#: the kinds of model data/pretrained/ ships, as manifest entries name them ("kind"; absent means "generator")
+KINDS = ("generator", "vae", "diffusion")
 
 if TYPE_CHECKING:  # Keras loads only where a model is built, so listing the shipped names stays light
     import keras
@@ -55,17 +58,47 @@ def load_generator(run: str | Path, ema: bool = True) -> keras.Model:
     return generator_from_arrays(arrays, meta, Path(run), ema)
 
 
-def pretrained_names() -> list[str]:
-    """Names of the generators shipped in data/pretrained/. Introduced in notebook 03."""
-    return sorted(p.stem for p in pretrained_dir().glob("*.npz"))
+def pretrained_names(kind: str | None = "generator", directory: Path | None = None) -> list[str]:
+    """Names of the models of one kind shipped in data/pretrained/ (generators by default; kind=None: all).
+
+    Introduced in notebook 03. A file's kind is its manifest entry's "kind": absent or "generator" for a
+    GAN's generator, "vae" for gu.vae.VAE, "diffusion" for gu.diffusion.DiffusionModel. ``directory``
+    lists another folder laid out the same way.
+    """
+    if kind is not None and kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS} or None (every kind), got {kind!r}")
+    directory = Path(directory or pretrained_dir())
+    manifest = pretrained_manifest(directory)
+    names = sorted(p.stem for p in directory.glob("*.npz"))
+    return [name for name in names if kind is None or _kind(manifest.get(name)) == kind]
 
 
-def pretrained_manifest() -> dict:
-    """Return data/pretrained/manifest.json: per model, its data, steps, seconds and metrics.
+def _kind(entry) -> str:
+    """The kind a manifest entry records: "generator" when it names none (or there is no entry)."""
+    return (entry.get("kind") if isinstance(entry, dict) else None) or "generator"
+
+
+def write_manifest_entry(name: str, entry: dict, directory: Path | None = None) -> dict:
+    """Set (or replace) one model's entry in a pretrained folder's manifest.json, read and written at once; return it.
+
+    Not used in a notebook: gu.vae.VAE.export writes the shipped VAE's entry with it.
+    """
+    if not isinstance(name, str) or not name.isidentifier():
+        raise ValueError(f"name must use letters, digits and underscores, got {name!r}")
+    manifest_path = Path(directory or pretrained_dir()) / "manifest.json"
+    manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
+    manifest[name] = entry
+    text = json.dumps(manifest, indent=2) + "\n"
+    atomic_write(manifest_path, lambda f: f.write(text.encode("utf-8")))
+    return entry
+
+
+def pretrained_manifest(directory: Path | None = None) -> dict:
+    """Return data/pretrained/manifest.json (or directory's): per model, its data, steps, seconds and metrics.
 
     Introduced in notebook 03.
     """
-    path = pretrained_dir() / "manifest.json"
+    path = Path(directory or pretrained_dir()) / "manifest.json"
     return json.loads(path.read_text()) if path.exists() else {}
 
 
@@ -73,7 +106,11 @@ def load_pretrained(name: str = "dcgan") -> keras.Model:
     """Return a shipped pretrained generator by name (offline, no training). Introduced in notebook 03."""
     names = pretrained_names()
     if name not in names:
-        raise ValueError(f"no pretrained generator {name!r}; available: {names} (make pretrained builds them)")
+        other = _kind(pretrained_manifest().get(name)) if name in pretrained_names(None) else None
+        loader = {"vae": "gu.vae.load_vae", "diffusion": "gu.diffusion.load_diffusion"}.get(other)
+        hint = f"; {name!r} is a shipped {other} model: load it with {loader}({name!r})" if loader else ""
+        raise ValueError(f"no pretrained generator {name!r}; available: {names} (make pretrained builds them)"
+                         + hint)
     path = pretrained_dir() / f"{name}.npz"
     arrays, meta = read_checkpoint(path)
     entry = pretrained_manifest().get(name)

@@ -8,24 +8,31 @@ negative ELBO, per digit and in nats: a Bernoulli reconstruction term (binary cr
 over the d = 784 pixels) plus KL(q(z | x) || N(0, I)) in closed form. One loss, no discriminator:
 a VAE is not adversarial. Images enter as uint8 digits or floats in [-1, 1] (the GAN's scale) and
 are scaled to [0, 1] inside; decoded images come back in [-1, 1], so gu.metrics can score them.
+A trained VAE saves to an .npz (float16 weights) and loads back; `make pretrained` ships `vae_embedded`
+(trained on the embedded 4,500 digits, as `dcgan_embedded` is) for notebook 07, which load_vae loads.
 """
 from __future__ import annotations
 
+import json
 import time
+import zlib
+from pathlib import Path
 
 import keras
 import numpy as np
 import tensorflow as tf
 from keras import layers
 
-from .runtime import set_seed
 from .parzen import unit_rows
+from .paths import NPZ_ERRORS, atomic_write, load_npz, shipped_path
+from .runtime import set_seed
 from .validate import check_int
 
 IMAGE_SHAPE = (28, 28, 1)
 LATENT_DIM = 16
 EPS = 1e-7  # pixel probabilities are clipped to [EPS, 1 - EPS] before the logarithm, as Keras does
 HISTORY_KEYS = ("loss", "reconstruction", "kl")
+VAE_FORMAT = "gan_utils.VAE/1"  # the format tag save() writes and load() requires
 
 
 def unit_images(images, name: str = "images") -> np.ndarray:
@@ -102,22 +109,23 @@ def negative_elbo(x, x_hat, mean, log_var):
 class VAE:
     """Encoder, decoder and an Adam optimiser trained on the negative ELBO, step by step (notebook 05, section 7)."""
 
-    def __init__(self, images, latent_dim: int = LATENT_DIM, lr: float = 1e-3, batch_size: int = 64,
+    def __init__(self, images=None, latent_dim: int = LATENT_DIM, lr: float = 1e-3, batch_size: int = 64,
                  seed: int = 0):
         self.latent_dim = check_int("latent_dim", latent_dim)
         self.batch_size = check_int("batch_size", batch_size)
         self.seed = check_int("seed", seed, 0)
         if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not 0 < lr < 1:
             raise ValueError(f"lr must be a number in (0, 1), got {lr!r}")
-        x = unit_images(images)
-        if self.batch_size > len(x):
+        self.lr = float(lr)
+        x = None if images is None else unit_images(images)  # None: a model that only samples (a loaded one)
+        if x is not None and self.batch_size > len(x):
             raise ValueError(f"batch_size={batch_size} is larger than the {len(x)} training images")
         set_seed(self.seed)
         self.encoder, self.decoder = build_encoder(self.latent_dim), build_decoder(self.latent_dim)
         self.variables = self.encoder.trainable_variables + self.decoder.trainable_variables
         self.optimizer = keras.optimizers.Adam(lr)
         self.optimizer.build(self.variables)
-        self._images, self._n = tf.constant(x), len(x)
+        self._images, self._n = (None, 0) if x is None else (tf.constant(x), len(x))
         self._rng = tf.random.Generator.from_seed(self.seed)
         self.history = {key: [] for key in HISTORY_KEYS}
         self.step_count, self.train_time = 0, 0.0
@@ -138,6 +146,9 @@ class VAE:
     def fit(self, steps: int) -> "VAE":
         """Train for `steps` Adam steps on random batches; losses go to self.history (nats per digit)."""
         steps = check_int("steps", steps)
+        if self._images is None:
+            raise ValueError("this VAE has no training images: build it with VAE(images, ...) or "
+                             "VAE.load(path, images)")
         start = time.perf_counter()
         for _ in range(steps):
             values = self._train_step()
@@ -177,3 +188,100 @@ class VAE:
         xi = np.random.default_rng(seed).standard_normal(mean.shape).astype(np.float32)
         x_hat = self.decoder(reparameterise(mean, log_var, xi), training=False)
         return -float(tf.reduce_mean(negative_elbo(x, x_hat, mean, log_var)))
+
+    def config(self) -> dict:
+        """Return what rebuilds this VAE's networks (what a saved file and its manifest entry record).
+
+        Not used in a notebook: yet; for notebook 07 (not written yet), which loads the shipped one.
+        """
+        return {"model": "vae", "latent_dim": self.latent_dim, "image_shape": list(IMAGE_SHAPE)}
+
+    def save(self, path) -> Path:
+        """Write the encoder's and decoder's weights (float16) and config to an .npz file, atomically; return its path.
+
+        Not used in a notebook: yet; for notebook 07 (not written yet), which loads the shipped one.
+        """
+        path = Path(path)
+        if path.suffix != ".npz":
+            raise ValueError(f"path must name an .npz file, got {str(path)!r}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        meta = {"format": VAE_FORMAT, "config": self.config(), "step": self.step_count,
+                "train_seconds": round(self.train_time, 1),
+                "settings": {"lr": self.lr, "batch_size": self.batch_size, "seed": self.seed}}
+        arrays = {f"{part}/{i:04d}": np.asarray(v).astype(np.float16)
+                  for part, network in (("encoder", self.encoder), ("decoder", self.decoder))
+                  for i, v in enumerate(network.weights)}
+        atomic_write(path, lambda f: np.savez_compressed(f, meta=np.array(json.dumps(meta)), **arrays))
+        return path
+
+    @classmethod
+    def load(cls, path, images=None, **settings) -> "VAE":
+        """Rebuild a VAE saved by save(), ready to sample; give images (and lr, batch_size, seed) to train it on.
+
+        Not used in a notebook: yet; for notebook 07 (not written yet), which loads the shipped one.
+        FileNotFoundError when there is no file; ValueError when it is not a whole gu.vae.VAE file.
+        """
+        path = Path(path)
+        if not path.is_file():
+            raise FileNotFoundError(f"no saved VAE at {path}")
+        try:
+            arrays = load_npz(path)
+            meta = json.loads(str(arrays.pop("meta")))
+        except (*NPZ_ERRORS, zlib.error) as err:
+            raise ValueError(f"{path} is not a readable VAE file (truncated or corrupt?): {err}") from None
+        if not isinstance(meta, dict) or meta.get("format") != VAE_FORMAT:
+            found = meta.get("format") if isinstance(meta, dict) else None
+            raise ValueError(f"{path} is not a {VAE_FORMAT} file (its format: {found!r})")
+        try:
+            config, step, seconds = meta["config"], int(meta["step"]), float(meta["train_seconds"])
+            latent_dim = config["latent_dim"]
+            kept = {k: v for k, v in dict(meta.get("settings", {})).items() if k in ("lr", "batch_size", "seed")}
+        except (KeyError, TypeError, ValueError) as err:
+            raise ValueError(f"{path}: its metadata lacks or garbles {err} ({VAE_FORMAT})") from None
+        if config.get("image_shape", list(IMAGE_SHAPE)) != list(IMAGE_SHAPE):
+            raise ValueError(f"{path} holds a VAE for images of shape {config.get('image_shape')}; "
+                             f"this version builds {list(IMAGE_SHAPE)}")
+        model = cls(images, latent_dim=latent_dim, **{**kept, **settings})
+        for part, network in (("encoder", model.encoder), ("decoder", model.decoder)):
+            stored = [arrays[k] for k in sorted(arrays) if k.startswith(part + "/")]
+            if [a.shape for a in stored] != [tuple(v.shape) for v in network.weights]:
+                raise ValueError(f"{path}: its {part} weights do not fit the {part} its config {config} builds")
+            for variable, value in zip(network.weights, stored):
+                variable.assign(value.astype(np.float32))
+        model.step_count, model.train_time = step, seconds
+        return model
+
+    def export(self, name: str = "vae_embedded", info: dict | None = None, directory=None) -> Path:
+        """Save as data/pretrained/NAME.npz (float16) and record it in the manifest with "kind": "vae".
+
+        Not used in a notebook: make pretrained ships `vae_embedded` with it (tools/pretrain_vae.py).
+        """
+        from .pretrained import write_manifest_entry
+
+        if not isinstance(name, str) or not name.isidentifier():
+            raise ValueError(f"name must use letters, digits and underscores, got {name!r}")
+        directory = Path(directory or shipped_path("pretrained"))
+        path = self.save(directory / f"{name}.npz")
+        write_manifest_entry(name, {"kind": "vae", "config": self.config(), "weights": path.name,
+                                    "bytes": path.stat().st_size, "steps": self.step_count,
+                                    "train_seconds": round(self.train_time, 1), **(info or {})}, directory)
+        return path
+
+
+def load_vae(name: str = "vae_embedded", directory=None) -> VAE:
+    """Return a shipped VAE by name (data/pretrained/NAME.npz), ready to sample, encode and decode.
+
+    Not used in a notebook: yet; for notebook 07 (not written yet).
+    """
+    from .pretrained import pretrained_dir, pretrained_manifest, pretrained_names
+
+    directory = Path(directory or pretrained_dir())
+    names, entry = pretrained_names("vae", directory), pretrained_manifest(directory).get(name)
+    if name not in names:
+        raise ValueError(f"no shipped VAE {name!r} in {directory}; VAEs there: {names} "
+                         f"(make pretrained builds vae_embedded)")
+    model = VAE.load(directory / f"{name}.npz")
+    if entry is not None and entry.get("config") != model.config():
+        raise ValueError(f"{directory / (name + '.npz')} does not match its manifest entry: "
+                         f"file says {model.config()}, manifest says {entry.get('config')}")
+    return model
