@@ -269,7 +269,7 @@ def _run_step(learner: Callable, case: dict, compiled: bool):
     return loss, [np.asarray(v) for v in network.trainable_variables]
 
 
-def check_ddpm_train_step_impl(ddpm_train_step: Callable | None) -> CheckResult:
+def _check_ddpm_train_step(ddpm_train_step: Callable | None) -> CheckResult:
     """The body of check_ddpm_train_step (notebook 07), kept apart so the registered check stays one call."""
     name = "ddpm_train_step"
     if not callable(ddpm_train_step):
@@ -326,7 +326,7 @@ def check_ddpm_train_step(ddpm_train_step: Callable | None) -> CheckResult:
     Introduced in notebook 07. Runs the learner's step on a small network with non-zero weights,
     eagerly and inside a tf.function, and compares the loss and the weights after the step.
     """
-    return check_ddpm_train_step_impl(ddpm_train_step)
+    return _check_ddpm_train_step(ddpm_train_step)
 
 
 # ---------------------------------------------------------------------------------------------
