@@ -220,26 +220,25 @@ def test_the_step_must_run_inside_a_tf_function():
     assert GIVEAWAY.search(text.split("Hint 1/4")[0].replace("no .numpy()", "")) is None, text
 
 
-# --- exercise 1: which density ------------------------------------------------------------------------
+# --- exercise 4: a distilled student's cost, from the learner's table ------------------------------------
 
-def test_which_density():
-    check = gu.checks.check_which_density
-    right = {"GAN": "none", "VAE": "bound", "diffusion": "bound"}
-    assert _quiet(check, right) and _quiet(check, {"GAN": " None ", "VAE": "Bound", "diffusion": "BOUND"})
-    stub = _verdict(check, {"GAN": None, "VAE": None, "diffusion": None})  # the notebook's cell as handed out
-    assert "set density['GAN'] to 'exact', 'bound' or 'none'" in stub and "Hint 1/4:" in stub
-    assert "set density to a dict" in _verdict(check, None) and "set density to a dict" in _verdict(check, {"GAN": "none"})
-    assert "is not one of" in _verdict(check, {**right, "VAE": "lower bound"})
-    exact = _verdict(check, {**right, "VAE": "exact", "diffusion": "exact"})
-    assert "VAE: not 'exact'" in exact and "diffusion: not 'exact'" in exact and "GAN" not in exact.split("Hint")[0]
-    assert "GAN: not 'bound'" in _verdict(check, {**right, "GAN": "bound"})
-    for wrong, said in (({**right, "GAN": "exact"}, "GAN: not 'exact'"), ({**right, "diffusion": "none"},
-                                                                          "diffusion: not 'none'")):
-        head = _verdict(check, wrong).split("Hint 1/4")[0]
-        assert said in head and head.count("'") == 2, head  # names the wrong choice, never the right one
+def test_student_cost_is_read_from_the_table_it_is_given():
+    check = gu.checks.check_student_cost
+    for times in ([20.0, 15.0, 4000.0, 900.0], [90.0, 60.0, 20000.0, 4200.0]):
+        table = _table(times)
+        from_ddim10, from_ddim50 = times[3] * 4 / 10, times[2] * 4 / 50
+        assert _quiet(check, from_ddim10, table=table) and _quiet(check, from_ddim50, table=table)
+        assert not _quiet(check, times[0] * 4, table=table)
+        assert "own time" in _verdict(check, times[3], table=table)
+        assert "multiplies" in _verdict(check, times[3] * 4, table=table)
+        assert "upside down" in _verdict(check, times[3] * 10 / 4, table=table)
+    stub = _verdict(check, None, table=_table([20.0, 15.0, 4000.0, 900.0]))
+    assert stub.startswith("NOT YET") and "set student_ms" in stub and "Hint 1/4:" in stub
+    assert "pass the side-by-side table" in _verdict(check, 10.0)
+    assert "is not what your table implies" in _verdict(check, 1e6, table=_table([20.0, 15.0, 4000.0, 900.0]))
 
 
-# --- exercise 2: predict the relativistic loss ------------------------------------------------------
+# --- exercise 1: predict the relativistic loss ------------------------------------------------------
 
 def test_predict_relativistic():
     check = gu.checks.check_predict_relativistic
@@ -280,7 +279,7 @@ def test_predict_relativistic_confirms_with_your_loss_only_after_both_are_right(
     assert crashed.startswith("PASSED") and "raised ZeroDivisionError" in crashed
 
 
-# --- exercise 3: half the signal ------------------------------------------------------------------------
+# --- exercise 2: half the signal ------------------------------------------------------------------------
 
 def test_signal_half():
     check = gu.checks.check_signal_half
@@ -306,7 +305,7 @@ def test_signal_half():
         assert "69" not in _verdict(check, wrong).split("Hint 1/4")[0].replace("0.", ""), wrong
 
 
-# --- exercise 4: a loss stuck at 1 ----------------------------------------------------------------------
+# --- exercise 3: a loss stuck at 1 ----------------------------------------------------------------------
 
 def test_diagnose_flat_loss():
     check = gu.checks.check_diagnose_flat_loss
@@ -369,11 +368,10 @@ SOURCE = (REPO / "notebooks" / "src" / "07_after_the_gan.py").read_text(encoding
 
 
 def test_the_notebook_calls_every_check_and_its_stubs_get_a_first_verdict():
-    for name in ("check_relativistic_loss", "check_ddpm_train_step", "check_which_density",
+    for name in ("check_relativistic_loss", "check_ddpm_train_step", "check_student_cost",
                  "check_predict_relativistic", "check_signal_half", "check_diagnose_flat_loss", "check_fast_enough"):
         assert f"gu.checks.{name}(" in SOURCE, name
     stubs = {  # the exercise cells as a learner first runs them
-        gu.checks.check_which_density: ({"GAN": None, "VAE": None, "diffusion": None},),
         gu.checks.check_predict_relativistic: (None, None),
         gu.checks.check_signal_half: (None,),
         gu.checks.check_diagnose_flat_loss: (None,),
@@ -386,8 +384,7 @@ def test_the_notebook_calls_every_check_and_its_stubs_get_a_first_verdict():
 
 
 def test_the_worked_solutions_answers_pass():
-    assert 'density = {"GAN": "none", "VAE": "bound", "diffusion": "bound"}' in SOURCE
-    assert _quiet(gu.checks.check_which_density, nb07.DENSITY_ANSWER)
+    assert 'student_ms = table.loc["diffusion, DDIM 10", "ms per 1,000 samples"] * 4 / 10' in SOURCE
     assert 'loss_when_equal, loss_after_shift = math.log(2), "unchanged"' in SOURCE
     assert "first_level = math.floor(math.log(2) / -math.log(0.99)) + 1" in SOURCE
     assert 'bug = "A"' in SOURCE and nb07.FLAT_ANSWER == "A"
@@ -398,7 +395,7 @@ def test_the_worked_solutions_answers_pass():
 # --- hints -----------------------------------------------------------------------------------------
 
 def test_every_hint_has_four_levels_and_the_first_two_hold_no_formula_or_code():
-    assert set(nb07.HINTS) == {"relativistic_loss", "ddpm_train_step", "which_density", "predict_relativistic",
+    assert set(nb07.HINTS) == {"relativistic_loss", "ddpm_train_step", "student_cost", "predict_relativistic",
                                "signal_half", "diagnose_flat_loss", "fast_enough"}
     for name, levels in nb07.HINTS.items():
         assert len(levels) == 4 and all(levels) and len(set(levels)) == 4, name
@@ -415,7 +412,7 @@ def test_the_first_hints_state_no_answer():
     first = {name: levels[0] for name, levels in nb07.HINTS.items()}
     assert "softplus" not in first["relativistic_loss"] and "difference" not in first["relativistic_loss"]
     assert "square" not in first["ddpm_train_step"] and "zeta" not in first["ddpm_train_step"]
-    assert not re.search(r"\b(none|bound|exact)\b", first["which_density"])
+    assert "4" not in first["student_cost"] and "/" not in first["student_cost"]
     assert "log 2" not in first["predict_relativistic"] and "unchanged" not in first["predict_relativistic"]
     assert not any(ch.isdigit() for ch in first["signal_half"])
     assert not re.search(r"\b[BC]\b|\bA\b(?! loss)", first["diagnose_flat_loss"])  # names no bug ("A loss" is English)
@@ -435,9 +432,8 @@ def test_the_code_hints_pass_their_checks():
         function = namespace[signature.split("(")[0]]
         assert _quiet(BUILDS[name][0], function), name
     answers: dict = {"math": math}
-    for name in ("which_density", "predict_relativistic", "signal_half", "diagnose_flat_loss"):
+    for name in ("predict_relativistic", "signal_half", "diagnose_flat_loss"):
         exec(body_of(nb07.HINTS[name][3]), answers)
-    assert _quiet(gu.checks.check_which_density, answers["density"])
     assert _quiet(gu.checks.check_predict_relativistic, answers["loss_when_equal"], answers["loss_after_shift"])
     assert _quiet(gu.checks.check_signal_half, answers["j"])
     assert _quiet(gu.checks.check_diagnose_flat_loss, answers["bug"])
@@ -445,6 +441,8 @@ def test_the_code_hints_pass_their_checks():
     answers["table"] = table
     exec(body_of(nb07.HINTS["fast_enough"][3]), answers)
     assert _quiet(gu.checks.check_fast_enough, answers["fast_enough"], table=table)
+    exec(body_of(nb07.HINTS["student_cost"][3]), answers)
+    assert _quiet(gu.checks.check_student_cost, answers["student_ms"], table=table)
 
 
 def test_the_hints_keep_the_course_notation():
@@ -457,7 +455,7 @@ def test_the_hints_keep_the_course_notation():
 
 
 def test_every_check_is_registered():
-    for name in ("check_relativistic_loss", "check_ddpm_train_step", "check_which_density",
+    for name in ("check_relativistic_loss", "check_ddpm_train_step", "check_student_cost",
                  "check_predict_relativistic", "check_signal_half", "check_diagnose_flat_loss", "check_fast_enough"):
         assert name in gu.checks.__all__ and getattr(gu.checks, name).__module__ == "gan_utils.checks.nb07"
     assert "nb07" in hints.NOTEBOOKS

@@ -41,7 +41,7 @@ from .nb05 import (check_copy_diagnosis, check_samples_needed, check_fd_by_hand,
 from .nb06 import (check_attack_auc, check_auc_by_hand, check_bias_classes, check_diagnose_augmenter, check_noise_for_budget,
                    check_precision_recall, check_predict_psi_zero, check_privatise)
 from .nb07 import (check_ddpm_train_step, check_diagnose_flat_loss, check_fast_enough, check_predict_relativistic,
-                   check_relativistic_loss, check_signal_half, check_which_density)
+                   check_relativistic_loss, check_signal_half, check_student_cost)
 
 __all__ = [
     "CheckResult", "check_function", "build_exercise", "yours_or_reference", "hint", "max_hint_level", "reset_hints",
@@ -70,6 +70,6 @@ __all__ = [
     "check_precision_recall", "check_attack_auc", "check_privatise", "check_predict_psi_zero",
     "check_diagnose_augmenter", "check_auc_by_hand", "check_noise_for_budget", "check_bias_classes",
     # notebook 07
-    "check_relativistic_loss", "check_ddpm_train_step", "check_which_density", "check_predict_relativistic",
+    "check_relativistic_loss", "check_ddpm_train_step", "check_student_cost", "check_predict_relativistic",
     "check_signal_half", "check_diagnose_flat_loss", "check_fast_enough",
 ]

@@ -46,16 +46,14 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
         "grads = tape.gradient(loss, network.trainable_variables)\n"
         "optimizer.apply_gradients(zip(grads, network.trainable_variables))\nreturn loss\n```",
     ),
-    "which_density": (
-        "For each model, could you write down, for a digit you hold, a formula that the trained model evaluates? "
-        "Is the training objective the log-likelihood itself or something below it?",
-        "The GAN only maps noise to images: nothing in it evaluates p(x). The VAE is trained on a quantity that "
-        "section 7 of notebook 05 called a lower bound. The diffusion model's squared error comes from the same "
-        "kind of bound, taken over the T noise levels.",
-        r"VAE: $\log p(x) \ge \mathrm{ELBO}(x)$. DDPM: $\log p(x) \ge -\mathbb{E}_q[\ldots]$, a variational bound "
-        r"whose terms reduce, up to weights, to $\lVert \xi - \hat\xi(x_j, j)\rVert^2$ (Ho et al. 2020). GAN: "
-        r"$G$ defines $p_g$ only through samples $G(z)$.",
-        "```python\ndensity = {\"GAN\": \"none\", \"VAE\": \"bound\", \"diffusion\": \"bound\"}\n```",
+    "student_cost": (
+        "What does one sample cost a sampler that runs a network several times, compared with one that runs it "
+        "fewer times, when everything else is the same network?",
+        "Pick one diffusion row of your table and find what ONE network evaluation costs per 1,000 samples; a "
+        "student of the same size takes that cost once per step.",
+        r"time per sample $\approx S \times$ (time of one evaluation), so $\text{ms}_{\text{student}} \approx "
+        r"\text{ms}_{\text{DDIM}\,S} \times 4 / S$ for a 4-step student of the same network.",
+        "```python\nstudent_ms = table.loc[\"diffusion, DDIM 10\", \"ms per 1,000 samples\"] * 4 / 10\n```",
     ),
     "predict_relativistic": (
         "The loss only ever sees a difference of two scores. What is that difference when D cannot tell the two "
@@ -330,53 +328,67 @@ def check_ddpm_train_step(ddpm_train_step: Callable | None) -> CheckResult:
 
 
 # ---------------------------------------------------------------------------------------------
-# Exercise 1: which model gives a number for log p(x)?
+# Exercise 4: the cost of a 4-step distilled student, estimated from the learner's own table.
 
-DENSITY_CHOICES = ("exact", "bound", "none")
-DENSITY_ANSWER = {"GAN": "none", "VAE": "bound", "diffusion": "bound"}
-DENSITY_WHY = {
-    "GAN": "G maps noise to images and D scores images; neither evaluates p_g(x) at a digit you hold (hence notebook "
-           "05's Parzen windows)",
-    "VAE": "it maximises the ELBO, a lower bound on log p(x) (notebook 05, section 7)",
-    "diffusion": "its squared error comes from a variational bound over the T levels, like the ELBO: a bound, not "
-                 "the exact log p(x)",
-}
+STUDENT_STEPS = 4
+DIFFUSION_ROWS = {"diffusion, DDIM 50": 50, "diffusion, DDIM 10": 10}
 
 
-def check_which_density(density: Any) -> CheckResult:
-    """Check notebook 07's exercise 1: for GAN, VAE and diffusion model, 'exact', 'bound' or 'none' for log p(x).
+def student_cost_estimates(table) -> dict[str, float]:
+    """Each DDIM row's time per 1,000 samples scaled to 4 evaluations. Introduced in notebook 07 (its check's answer)."""
+    return {row: float(table.loc[row, TIME_COLUMN]) * STUDENT_STEPS / steps
+            for row, steps in DIFFUSION_ROWS.items() if row in table.index}
 
-    Introduced in notebook 07.
+
+def check_student_cost(student_ms: Any, table: Any = None) -> CheckResult:
+    """Check notebook 07's exercise 4: a 4-step student's ms per 1,000 samples, from a DDIM row of the learner's table.
+
+    Introduced in notebook 07. Within 25% of either DDIM row's time scaled to 4 evaluations passes.
     """
-    name = "which_density"
-    if not isinstance(density, dict) or set(density) != set(DENSITY_ANSWER):
-        return report(CheckResult(name, False, "set density to a dict with the keys 'GAN', 'VAE' and 'diffusion', "
-                                               "each 'exact', 'bound' or 'none', then run this cell."))
-    wrong = []
-    for model, answer in DENSITY_ANSWER.items():
-        choice, failed = read_choice(name, density[model], DENSITY_CHOICES,
-                                     f"set density[{model!r}] to 'exact', 'bound' or 'none', then run this cell.")
-        if failed is not None:
-            return report(CheckResult(name, False, failed.message if density[model] is None
-                                      else f"density[{model!r}]: {failed.message}"))
-        if choice != answer:
-            wrong.append(f"{model}: not {choice!r}")
-    if wrong:
-        return report(CheckResult(name, False, "; ".join(wrong) + ". For each, ask what number its training "
-                                               "objective is, and whether the trained model can evaluate it."))
-    return report(CheckResult(name, True, "; ".join(f"{m}: {a} ({DENSITY_WHY[m]})" for m, a in DENSITY_ANSWER.items())
-                              + "."))
+    name = "student_cost"
+    if table is None or not hasattr(table, "index") or TIME_COLUMN not in getattr(table, "columns", ()):
+        return report(CheckResult(name, False, f"pass the side-by-side table (section 4) as table=; it needs its "
+                                               f"{TIME_COLUMN!r} column."))
+    estimates = student_cost_estimates(table)
+    if not estimates:
+        return report(CheckResult(name, False, f"the table has none of the rows {sorted(DIFFUSION_ROWS)}: pass "
+                                               "section 4's table."))
+    value = None if isinstance(student_ms, (str, bytes, bool)) else read_number(student_ms)
+    if value is None:
+        return report(CheckResult(name, False, "set student_ms to one number (milliseconds per 1,000 samples), then "
+                                               "run this cell."))
+    if any(abs(value - e) <= 0.25 * e for e in estimates.values()):
+        gan = [float(table.loc[r, TIME_COLUMN]) for r in table.index if str(r).startswith("GAN")]
+        versus = f"; the GAN's is {gan[0]:.0f} ms" if gan else ""
+        return report(CheckResult(name, True, f"about {value:.0f} ms per 1,000 samples: 4 network evaluations where "
+                                              f"DDIM used 10 or 50{versus}. Distillation closes most of the gap in "
+                                              "sampling cost, which is why it trains the student against a "
+                                              "discriminator to keep the quality."))
+    recognised = ""
+    for row, steps in DIFFUSION_ROWS.items():
+        if row not in table.index:
+            continue
+        ms = float(table.loc[row, TIME_COLUMN])
+        if abs(value - ms) <= 0.05 * ms:
+            recognised = f" Recognised mistake: that is the {row} row's own time, for {steps} evaluations, not 4."
+        elif abs(value - ms * STUDENT_STEPS) <= 0.05 * ms * STUDENT_STEPS:
+            recognised = (f" Recognised mistake: that multiplies the {row} row's time by 4; that row already pays "
+                          f"for {steps} evaluations.")
+        elif abs(value - ms * steps / STUDENT_STEPS) <= 0.05 * ms * steps / STUDENT_STEPS:
+            recognised = " Recognised mistake: the ratio is upside down: 4 evaluations cost less than 10 or 50."
+    return report(CheckResult(name, False, f"{value:g} ms per 1,000 samples is not what your table implies for 4 "
+                                           f"network evaluations per sample.{recognised}"))
 
 
 # ---------------------------------------------------------------------------------------------
-# Exercise 2: predict the relativistic loss when D rates everything alike, and after a shift.
+# Exercise 1: predict the relativistic loss when D rates everything alike, and after a shift.
 
 SHIFT_CHOICES = ("unchanged", "larger", "smaller")
 
 
 def check_predict_relativistic(loss_when_equal: Any = None, loss_after_shift: Any = None,
                                confirm_with: Callable | None = None) -> CheckResult:
-    """Check notebook 07's exercise 2: D's relativistic loss for equal scores (log 2) and after adding 5 to all (unchanged).
+    """Check notebook 07's exercise 1: D's relativistic loss for equal scores (log 2) and after adding 5 to all (unchanged).
 
     Introduced in notebook 07. With both right, ``confirm_with`` (the learner's loss) is run on the case.
     """
@@ -419,13 +431,13 @@ def check_predict_relativistic(loss_when_equal: Any = None, loss_after_shift: An
 
 
 # ---------------------------------------------------------------------------------------------
-# Exercise 3: the first level whose signal fraction is below one half, for a constant variance.
+# Exercise 2: the first level whose signal fraction is below one half, for a constant variance.
 
 CONSTANT_VARIANCE = 0.01
 
 
 def signal_half_answer(omega: float = CONSTANT_VARIANCE) -> int:
-    """The first level j with (1 - omega)^j < 1/2 (notebook 07's exercise 3)."""
+    """The first level j with (1 - omega)^j < 1/2 (notebook 07's exercise 2)."""
     return math.floor(math.log(2) / -math.log(1 - omega)) + 1
 
 
@@ -436,7 +448,7 @@ def _first_levels_below(fraction: float) -> set[int]:
 
 
 def check_signal_half(level: Any) -> CheckResult:
-    """Check notebook 07's exercise 3: the first j with (1 - 0.01)^j below one half (69).
+    """Check notebook 07's exercise 2: the first j with (1 - 0.01)^j below one half (69).
 
     Introduced in notebook 07.
     """
@@ -468,7 +480,7 @@ def check_signal_half(level: Any) -> CheckResult:
 
 
 # ---------------------------------------------------------------------------------------------
-# Exercise 4: a training loss stuck at 1.0.
+# Exercise 3: a training loss stuck at 1.0.
 
 FLAT_BUGS = ("A", "B", "C")
 FLAT_ANSWER = "A"
@@ -481,7 +493,7 @@ FLAT_VERDICTS = {
 
 
 def check_diagnose_flat_loss(bug: Any) -> CheckResult:
-    """Check notebook 07's exercise 4: which bug keeps a DDPM's loss at 1.0 (A: the network sees the clean digit).
+    """Check notebook 07's exercise 3: which bug keeps a DDPM's loss at 1.0 (A: the network sees the clean digit).
 
     Introduced in notebook 07.
     """
