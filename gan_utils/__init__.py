@@ -15,8 +15,8 @@ Where things live (each folder's ``__init__`` says more):
 - ``widgets/``: the ipywidgets dashboards and explorers a lesson shows, and the large-font
   display mode. They drive the engine; the engine never calls them.
 - ``studies/``: experiments that run the engine many times and read their committed results:
-  notebook 03's bug reproductions (``bugs``) and notebook 04's variant runner, study, pairs and
-  ablation.
+  notebook 03's bug reproductions (``bugs``), notebook 04's variant runner, study, pairs and
+  ablation, notebook 06's results (``at_work``) and notebook 07's modern-loss study (``after_gan``).
 - ``checks/``: the exercise checks, one module per notebook (``nb00`` ... ``nb06``) holding that
   notebook's checks and hints; ``core`` and ``hints`` are the shared machinery.
 - ``cli.py``: the command line, ``python -m gan_utils`` (engine only).
@@ -58,7 +58,7 @@ _ENGINE = ("answers", "augment", "checkpoints", "classifier", "data", "densities
            "privacy", "recipes", "replicas", "runtime", "switches", "toy", "training", "usefulness", "vae", "validate")
 _WIDGETS = ("break_it", "controls", "dashboard", "display_mode", "gradient_descent", "latent_explorer",
             "toy_dashboard", "truncation")
-_STUDIES = ("ablation", "at_work", "bugs", "pairs", "study", "variants")
+_STUDIES = ("ablation", "after_gan", "at_work", "bugs", "pairs", "study", "variants")
 
 # name -> module that defines it (relative to gan_utils); imported lazily (PEP 562).
 _LAZY = {

@@ -149,7 +149,7 @@ def test_caption_names_say_the_colours():
 DRAWING_MODULES = ["gan_utils/engine/plotting.py", "gan_utils/widgets/toy_dashboard.py",
                    "gan_utils/widgets/gradient_descent.py", "gan_utils/widgets/dashboard.py",
                    "gan_utils/studies/pairs.py", "gan_utils/widgets/truncation.py",
-                   "gan_utils/studies/at_work.py"]
+                   "gan_utils/studies/at_work.py", "gan_utils/studies/after_gan.py"]
 PALETTE_NAMES = {"_BLACK", "_ORANGE", "_BLUE", "_VERMILLION", "_REDDISH_PURPLE", "_GREY", "PALETTE"}
 NOT_ROLES = {"#FFFFFF", "#B00020"}  # the white middle of a map; the red of an error message
 OWN_COLOURS = re.compile(r"^(tab:\w+|C\d|#[0-9a-fA-F]{6}|red|green|blue|orange|purple|coolwarm\w*|RdBu\w*)$")
