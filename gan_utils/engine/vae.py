@@ -192,14 +192,14 @@ class VAE:
     def config(self) -> dict:
         """Return what rebuilds this VAE's networks (what a saved file and its manifest entry record).
 
-        Not used in a notebook: yet; for notebook 07 (not written yet), which loads the shipped one.
+        Not used in a notebook: notebook 07 loads the shipped one with load_vae.
         """
         return {"model": "vae", "latent_dim": self.latent_dim, "image_shape": list(IMAGE_SHAPE)}
 
     def save(self, path) -> Path:
         """Write the encoder's and decoder's weights (float16) and config to an .npz file, atomically; return its path.
 
-        Not used in a notebook: yet; for notebook 07 (not written yet), which loads the shipped one.
+        Not used in a notebook: notebook 07 loads the shipped one with load_vae.
         """
         path = Path(path)
         if path.suffix != ".npz":
@@ -218,7 +218,7 @@ class VAE:
     def load(cls, path, images=None, **settings) -> "VAE":
         """Rebuild a VAE saved by save(), ready to sample; give images (and lr, batch_size, seed) to train it on.
 
-        Not used in a notebook: yet; for notebook 07 (not written yet), which loads the shipped one.
+        Not used in a notebook: notebook 07 loads the shipped one with load_vae.
         FileNotFoundError when there is no file; ValueError when it is not a whole gu.vae.VAE file.
         """
         path = Path(path)
@@ -271,7 +271,7 @@ class VAE:
 def load_vae(name: str = "vae_embedded", directory=None) -> VAE:
     """Return a shipped VAE by name (data/pretrained/NAME.npz), ready to sample, encode and decode.
 
-    Not used in a notebook: yet; for notebook 07 (not written yet).
+    Introduced in notebook 07.
     """
     from .pretrained import pretrained_dir, pretrained_manifest, pretrained_names
 

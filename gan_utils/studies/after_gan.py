@@ -45,7 +45,7 @@ LIVE = ("gu.after_gan.train_ring(loss, seed) for the ring (seconds), or gu.after
 def make_trainer(setting: str, data, seed: int = 0, gamma: float = GAMMA):
     """The course's DCGAN with the course recipe (COURSE) or the same recipe with the relativistic loss and R1 = R2 = gamma (MODERN).
 
-    Not used in a notebook: yet; for notebook 07 (not written yet).
+    Introduced in notebook 07.
     """
     from ..engine.data import to_float
     from ..engine.recipes import recipe
@@ -91,7 +91,7 @@ def _ring_losses(loss: str, gamma: float, G, D, pairing_loss: Callable | None = 
 def ring_measure(samples, data=None) -> dict:
     """Modes covered (of 8) by generated ring samples and the share of high-quality ones (within 3 std of a mode).
 
-    Not used in a notebook: yet; for notebook 07 (not written yet). gu.densities.modes_covered counts them.
+    Introduced in notebook 07. gu.densities.modes_covered counts them.
     """
     from ..engine.densities import modes_covered, ring_of_gaussians
 
@@ -105,7 +105,7 @@ def train_ring(loss: str = MODERN, seed: int = 0, steps: int = 3000, every: int 
                pairing_loss: Callable | None = None, keep_samples: bool = False) -> dict:
     """Train notebook 04's toy G and D on the ring of 8 with one loss ("non-saturating" or MODERN); return a run record.
 
-    Not used in a notebook: yet; for notebook 07 (not written yet). Both losses use RING_SETTINGS (k
+    Introduced in notebook 07. Both losses use RING_SETTINGS (k
     D updates per G update, the same learning rates); the record holds ``ring_measure`` of n_samples
     fixed-z samples every `every` steps, in the format of notebook 04's study (variant, settings,
     seed, steps, seconds, metrics). `settings` replaces some of RING_SETTINGS. `pairing_loss(real, fake)`
@@ -188,7 +188,7 @@ def train_ring(loss: str = MODERN, seed: int = 0, steps: int = 3000, every: int 
 def results_path():
     """Where the committed study lives: data/results/modern_loss.json.
 
-    Not used in a notebook: yet; for notebook 07 (not written yet).
+    Introduced in notebook 07.
     """
     return shipped_path("results", "modern_loss.json")
 
@@ -219,7 +219,7 @@ def _check_rows(rows, part: str, names, measures) -> None:
 def validate_modern_loss(results, source: str = "modern_loss.json") -> dict:
     """Return `results` if it holds the study's three parts ("ring", "runs", "timing"), else ValueError naming the fault.
 
-    Not used in a notebook: yet; for notebook 07 (not written yet).
+    Introduced in notebook 07.
     """
     if not isinstance(results, dict):
         raise ValueError(f"{source}: expected a JSON object with 'ring', 'runs' and 'timing', "
@@ -238,7 +238,7 @@ def validate_modern_loss(results, source: str = "modern_loss.json") -> dict:
 def load_modern_loss(path=None) -> dict | None:
     """Return the committed study, or print why it cannot be read (and what to run instead) and return None.
 
-    Not used in a notebook: yet; for notebook 07 (not written yet).
+    Introduced in notebook 07.
     """
     path = path if path is not None else results_path()
     try:
@@ -284,7 +284,7 @@ DCGAN_LABELS = {"mnist_score": "score", "frechet_distance": "FD", "classes_cover
 def modern_loss_table(results: dict, budgets=None):
     """The DCGAN part as a DataFrame: one row per (seed, step), each measure of the course recipe beside the relativistic loss.
 
-    Not used in a notebook: yet; for notebook 07 (not written yet). `budgets` (default: the
+    Introduced in notebook 07. `budgets` (default: the
     file's "budgets", else every shared step) picks the steps; ms/step is the run's own training
     seconds over its steps (the side-by-side timing is in results["timing"]).
     """
@@ -307,7 +307,7 @@ def modern_loss_table(results: dict, budgets=None):
 def ring_table(results: dict, steps=None):
     """The ring part as a DataFrame: one row per (seed, step), modes covered and high-quality share of each loss.
 
-    Not used in a notebook: yet; for notebook 07 (not written yet).
+    Introduced in notebook 07.
     """
     import pandas as pd
 
@@ -333,7 +333,7 @@ def _winner(values: dict, higher: bool) -> str:
 def verdict_table(results: dict, budgets=None):
     """Which setting wins each measure at each budget on each seed (course, relativistic or tie) as a DataFrame.
 
-    Not used in a notebook: yet; for notebook 07 (not written yet). Rows (step, seed); one column per
+    Introduced in notebook 07. Rows (step, seed); one column per
     DCGAN measure, and "ring modes" (the ring's modes covered at its last shared step, the same on
     every row of a seed) when the ring part is there.
     """
@@ -368,7 +368,7 @@ def _seed_list(seeds: list) -> str:
 def verdict(results: dict, budgets=None) -> list[str]:
     """One line per budget: which setting won the MNIST score and the Fréchet distance on which seeds.
 
-    Not used in a notebook: yet; for notebook 07 (not written yet). ``verdict_table`` has every
+    Introduced in notebook 07. ``verdict_table`` has every
     measure; a ring line ends the list when the ring part is there.
     """
     table = verdict_table(results, budgets)
@@ -414,7 +414,7 @@ def _plot_part(results: dict, part: str, names, key: str, ax):
 def plot_ring_modes(results: dict, ax=None):
     """Modes covered (of 8) on the ring against steps, one line per loss and seed.
 
-    Not used in a notebook: yet; for notebook 07 (not written yet).
+    Introduced in notebook 07.
     """
     import matplotlib.pyplot as plt
 
@@ -429,7 +429,7 @@ def plot_ring_modes(results: dict, ax=None):
 def plot_dcgan(results: dict, key: str = "mnist_score", ax=None):
     """One DCGAN measure against steps, one line per setting and seed.
 
-    Not used in a notebook: yet; for notebook 07 (not written yet).
+    Introduced in notebook 07.
     """
     import matplotlib.pyplot as plt
 
