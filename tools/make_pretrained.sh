@@ -16,7 +16,8 @@
 # Beside the generators, for notebook 07 and on the same embedded 4,500 training digits as dcgan_embedded:
 # vae_embedded (gu.vae.VAE, notebook 05's VAE, tools/pretrain_vae.py; PRETRAIN_STEPS_VAE_EMBEDDED, default
 # 8000, as dcgan_embedded, at the course recipe's batch size) and ddpm (gu.diffusion.DiffusionModel,
-# tools/pretrain_ddpm.py; PRETRAIN_STEPS_DDPM, default 24000); their manifest entries say "kind".
+# tools/pretrain_ddpm.py; PRETRAIN_STEPS_DDPM, default 24000: about 28 min where one of its steps takes 71 ms,
+# as on this project's 2-core machines when quiet); their manifest entries say "kind".
 # PRETRAIN_MODELS="dcgan" trains only that one.
 # With full MNIST it then records the 2014 paper's Parzen figure for each (benchmarks/parzen_paper.py).
 set -euo pipefail
