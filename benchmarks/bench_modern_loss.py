@@ -90,7 +90,7 @@ def header(args: argparse.Namespace, data) -> dict:
                            "pairing loss with R1/R2 zero-centred penalties (R3GAN, Huang et al. 2024) against the "
                            "non-saturating loss on the ring of 8 Gaussians and against the course recipe (hinge) on "
                            "the course DCGAN, equal steps, several seeds.",
-            "command": "python benchmarks/bench_modern_loss.py " + " ".join(shlex.quote(a) for a in args.argv),
+            "command": " ".join(["python benchmarks/bench_modern_loss.py", *(shlex.quote(a) for a in args.argv)]),
             "machine": gu.variants.machine(), "cpus": os.cpu_count(), "tensorflow": tf.__version__,
             "keras": keras.__version__, "date": datetime.date.today().isoformat(),
             "data": data.describe(), "gamma": args.gamma, "ring_gamma": args.ring_gamma, "settings": list(A.SETTINGS),
