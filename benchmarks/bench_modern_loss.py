@@ -36,6 +36,10 @@ quick check on seed 0 before the study, starting from R3GAN's small gammas for s
   The ring's modes are 0.02 wide, so D must be steep there; a large gamma flattens it and G's
   samples drift between the modes.
 
+Each check is this script on one seed: `--parts dcgan --seeds 0 --steps 1000 --gamma G --out /tmp/g.json`
+or `--parts ring --seeds 0 --ring-gamma G --out /tmp/g.json` (runs are deterministic: the study's seed-0
+runs repeat the check's numbers above).
+
 The top budget is 3,000 steps, not 4,000: measured under this machine's load (other training jobs
 beside it) a step took 90-200 ms, so 6 runs x 4,000 steps would have needed over an hour. Each
 point records the process's CPU seconds ("cpu_seconds").
