@@ -36,7 +36,7 @@ quick check on seed 0 before the study, starting from R3GAN's small gammas for s
   The ring's modes are 0.02 wide, so D must be steep there; a large gamma flattens it and G's
   samples drift between the modes.
 
-Each check is this script on one seed: `--parts dcgan --seeds 0 --steps 1000 --gamma G --out /tmp/g.json`
+Each check is this script on one seed: `--parts dcgan --seeds 0 --steps 1000 --budgets 500,1000 --gamma G --out /tmp/g.json`
 or `--parts ring --seeds 0 --ring-gamma G --out /tmp/g.json` (runs are deterministic: the study's seed-0
 runs repeat the check's numbers above).
 
