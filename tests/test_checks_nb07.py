@@ -242,22 +242,19 @@ def test_student_cost_is_read_from_the_table_it_is_given():
 
 def test_predict_relativistic():
     check = gu.checks.check_predict_relativistic
-    for value in (math.log(2), 0.6931, 0.693, 0.69, np.float32(math.log(2))):
-        assert _quiet(check, value, "unchanged"), value
-    assert _quiet(check, math.log(2), " Unchanged ")
-    assert "softplus of 0 is not 0" in _verdict(check, 0, "unchanged")
-    assert "non-saturating D loss's value" in _verdict(check, 2 * math.log(2), "unchanged")
-    assert "sigmoid of 0" in _verdict(check, 0.5, "unchanged")
-    assert "Recognised mistake" not in _verdict(check, 1.0, "unchanged")
-    assert "set loss_when_equal to a number" in _verdict(check)
-    assert "set loss_when_equal to a number" in _verdict(check, "0.69", "unchanged")
-    assert "set loss_after_shift" in _verdict(check, math.log(2))
-    for wrong in ("larger", "smaller"):
-        assert "one pair's difference" in _verdict(check, math.log(2), wrong)
-    assert "is not one of" in _verdict(check, math.log(2), "the same")
-    for text in (_verdict(check, 0, "unchanged"), _verdict(check, math.log(2), "larger")):
-        head = text.split("Hint 1/4")[0]
-        assert "0.693" not in head and "log 2" not in head and "'unchanged'" not in head, text
+    d, g = math.log(4 / 3), math.log(4)
+    for pair in ((d, g), (0.2877, 1.3863), (0.29, 1.39), (np.float32(d), np.float32(g))):
+        assert _quiet(check, *pair), pair
+    assert "swapped" in _verdict(check, g, d)
+    assert "EQUAL" in _verdict(check, math.log(2), math.log(2))
+    assert "sigmoids of the difference" in _verdict(check, 0.25, 0.75)
+    assert "loss_g is not right" in _verdict(check, d, 1.0) and "loss_d is not right" in _verdict(check, 1.0, g)
+    assert "Recognised mistake" not in _verdict(check, 1.0, 2.0)
+    assert "set loss_d to a number" in _verdict(check) and "set loss_d to a number" in _verdict(check, "0.29", g)
+    assert "set loss_g to a number" in _verdict(check, d)
+    for text in (_verdict(check, 1.0, 2.0), _verdict(check, g, d)):
+        head = text.split("Hint 1/4")[0].split("(loss_d =")[0]
+        assert "0.2877" not in head and "1.386" not in head and "log(4" not in head, text
 
 
 def test_predict_relativistic_confirms_with_your_loss_only_after_both_are_right():
@@ -268,14 +265,12 @@ def test_predict_relativistic_confirms_with_your_loss_only_after_both_are_right(
         calls.append(1)
         return relativistic_right(real, fake)
 
-    for equal, shift in ((None, None), (0, "unchanged"), (math.log(2), "larger"), (math.log(2), None)):
-        assert not _quiet(check, equal, shift, confirm_with=spy)
+    for pair in ((None, None), (1.0, math.log(4)), (math.log(4 / 3), None)):
+        assert not _quiet(check, *pair, confirm_with=spy)
     assert not calls, "the confirmation ran before both were right: the cell would show the answer"
-    text = _verdict(check, math.log(2), "unchanged", confirm_with=spy)
-    assert calls and "gives 0.6931 for equal scores" in text
-    before, after = re.search(r"and ([\d.]+) before and ([\d.]+) after", text).groups()
-    assert before == after
-    crashed = _verdict(check, math.log(2), "unchanged", confirm_with=lambda r, f: 1 / 0)
+    text = _verdict(check, math.log(4 / 3), math.log(4), confirm_with=spy)
+    assert calls and "gives 0.2877 for D and 1.3863 with the pair swapped" in text
+    crashed = _verdict(check, math.log(4 / 3), math.log(4), confirm_with=lambda r, f: 1 / 0)
     assert crashed.startswith("PASSED") and "raised ZeroDivisionError" in crashed
 
 
@@ -385,7 +380,7 @@ def test_the_notebook_calls_every_check_and_its_stubs_get_a_first_verdict():
 
 def test_the_worked_solutions_answers_pass():
     assert 'student_ms = table.loc["diffusion, DDIM 10", "ms per 1,000 samples"] * 4 / 10' in SOURCE
-    assert 'loss_when_equal, loss_after_shift = math.log(2), "unchanged"' in SOURCE
+    assert "loss_d, loss_g = math.log(1 + 1 / 3), math.log(1 + 3)" in SOURCE
     assert "first_level = math.floor(math.log(2) / -math.log(0.99)) + 1" in SOURCE
     assert 'bug = "A"' in SOURCE and nb07.FLAT_ANSWER == "A"
     assert 'table["ms per 1,000 samples"] <= 600' in SOURCE and nb07.BUDGET_MS_PER_1000 == 600
@@ -413,7 +408,7 @@ def test_the_first_hints_state_no_answer():
     assert "softplus" not in first["relativistic_loss"] and "difference" not in first["relativistic_loss"]
     assert "square" not in first["ddpm_train_step"] and "zeta" not in first["ddpm_train_step"]
     assert "4" not in first["student_cost"] and "/" not in first["student_cost"]
-    assert "log 2" not in first["predict_relativistic"] and "unchanged" not in first["predict_relativistic"]
+    assert "log" not in first["predict_relativistic"] and "swap" not in first["predict_relativistic"]
     assert not any(ch.isdigit() for ch in first["signal_half"])
     assert not re.search(r"\b[BC]\b|\bA\b(?! loss)", first["diagnose_flat_loss"])  # names no bug ("A loss" is English)
     assert "clean" not in first["diagnose_flat_loss"]
@@ -434,7 +429,7 @@ def test_the_code_hints_pass_their_checks():
     answers: dict = {"math": math}
     for name in ("predict_relativistic", "signal_half", "diagnose_flat_loss"):
         exec(body_of(nb07.HINTS[name][3]), answers)
-    assert _quiet(gu.checks.check_predict_relativistic, answers["loss_when_equal"], answers["loss_after_shift"])
+    assert _quiet(gu.checks.check_predict_relativistic, answers["loss_d"], answers["loss_g"])
     assert _quiet(gu.checks.check_signal_half, answers["j"])
     assert _quiet(gu.checks.check_diagnose_flat_loss, answers["bug"])
     table = _table([90.0, 60.0, 2300.0, 610.0])

@@ -19,7 +19,7 @@ bench = sys.modules["bench_classroom"]
 
 # How many cells of each notebook swap their long training for what the course ships (or a shorter run).
 NOTES = {"00_start_here": 0, "01_neural_networks": 0, "02_gan_objective": 0, "03_mnist_gan": 1,
-         "04_training_stability": 4, "05_evaluate_and_explore": 2, "06_gans_at_work": 2, "07_after_the_gan": 1}
+         "04_training_stability": 4, "05_evaluate_and_explore": 2, "06_gans_at_work": 2, "07_after_the_gan": 3}
 SOURCES = sorted(p.stem for p in (REPO / "notebooks" / "src").glob("[0-9][0-9]_*.py"))
 NOTE = re.compile(r"Classroom mode: .+ instead of .+; gu\.classroom\(False\) and rerun this cell to .+\.")
 

@@ -25,7 +25,7 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
         "D is right about a pair when that difference is large; turn it into a loss that is small then and large "
         "when the difference is negative, one value per pair, then average over the pairs.",
         r"$L_D = \frac{1}{B}\sum_{i=1}^{B} f\big(-(s(x_i) - s(G(z_i)))\big)$ with $f(u) = \log(1 + e^{u})$, the "
-        r"softplus (Huang et al. 2024). The same function with the two arguments swapped is $G$'s loss.",
+        r"softplus (Jolicoeur-Martineau 2019; R3GAN, Huang et al. 2024). The same function with the two arguments swapped is $G$'s loss.",
         "```python\nreal = tf.reshape(tf.cast(real_scores, tf.float32), [-1])\n"
         "fake = tf.reshape(tf.cast(fake_scores, tf.float32), [-1])\n"
         "return tf.reduce_mean(tf.nn.softplus(-(real - fake)))\n```",
@@ -49,19 +49,19 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
     "student_cost": (
         "What does one sample cost a sampler that runs a network several times, compared with one that runs it "
         "fewer times, when everything else is the same network?",
-        "Pick one diffusion row of your table and find what ONE network evaluation costs per 1,000 samples; a "
-        "student of the same size takes that cost once per step.",
+        "Check in your table whether DDIM at 50 steps costs about five times DDIM at 10. What does that say "
+        "about where the time goes?",
         r"time per sample $\approx S \times$ (time of one evaluation), so $\text{ms}_{\text{student}} \approx "
         r"\text{ms}_{\text{DDIM}\,S} \times 4 / S$ for a 4-step student of the same network.",
         "```python\nstudent_ms = table.loc[\"diffusion, DDIM 10\", \"ms per 1,000 samples\"] * 4 / 10\n```",
     ),
     "predict_relativistic": (
-        "The loss only ever sees a difference of two scores. What is that difference when D cannot tell the two "
-        "images apart, and what happens to a difference when both scores move together?",
-        "Set the two scores of every pair equal and evaluate the softplus at 0. Then add the same number to "
-        "both scores of a pair and write out the difference.",
-        r"$f(0) = \log(1 + e^0) = \log 2$, and $(s(x) + c) - (s(G(z)) + c) = s(x) - s(G(z))$.",
-        "```python\nloss_when_equal = math.log(2)\nloss_after_shift = \"unchanged\"\n```",
+        "Which single quantity of a pair does the loss read, and which way round does G read it?",
+        "Write one pair's term for D with that quantity set to the value given, then G's term with the pair "
+        "swapped. The exponential of a logarithm is the number inside it.",
+        r"$L_D = \mathrm{softplus}(-\log 3) = \log(1 + e^{-\log 3}) = \log(1 + \tfrac13)$ and "
+        r"$L_G = \mathrm{softplus}(\log 3) = \log(1 + 3)$.",
+        "```python\nloss_d, loss_g = math.log(1 + 1 / 3), math.log(1 + 3)\n```",
     ),
     "signal_half": (
         "With the same variance added at every level, what fraction of the signal's variance survives one level, "
@@ -72,18 +72,17 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
         "```python\nj = math.floor(math.log(2) / -math.log(1 - 0.01)) + 1\n```",
     ),
     "diagnose_flat_loss": (
-        "A loss of exactly 1 is what a network gets for always answering 0. When is 0 the best answer it can give "
-        "about the noise?",
-        "Ask for each bug what the network can see. If its input holds no trace of the noise, the noise is "
-        "independent of everything it sees, and the best guess of a standard normal is its mean.",
+        "For each bug, what can the network see of the noise it is asked to name?",
+        "A loss of exactly 1 is what a network gets for always answering 0. When is 0 the best answer it can "
+        "give?",
         r"If the input does not depend on $\xi$, $\mathbb{E}\lVert\xi - c\rVert^2/d$ is smallest at $c = \mathbb{E}\xi = 0$, "
         r"where it equals $\mathbb{E}\,\xi^2 = 1$ per pixel.",
         "```python\nbug = \"A\"\n```",
     ),
     "fast_enough": (
-        "How many milliseconds may 1,000 digits take if 100,000 must be ready in a minute?",
-        "60 seconds for 100 batches of 1,000 digits: compute the allowed milliseconds per 1,000 and compare every "
-        "row's 'ms per 1,000 samples' with it.",
+        "What does a one-minute budget allow for each sample, and which column of your table says what a sample "
+        "costs?",
+        "Turn the budget into the unit of the table's time column, then compare every row with it.",
         r"allowed $= 60{,}000\ \text{ms} / 100 = 600$ ms per 1,000 samples; a row qualifies when its time is at most that.",
         "```python\nfast_enough = set(table.index[table[\"ms per 1,000 samples\"] <= 600])\n```",
     ),
@@ -381,53 +380,52 @@ def check_student_cost(student_ms: Any, table: Any = None) -> CheckResult:
 
 
 # ---------------------------------------------------------------------------------------------
-# Exercise 1: predict the relativistic loss when D rates everything alike, and after a shift.
+# Exercise 1: predict D's and G's relativistic losses when every real score beats its partner's by log 3.
 
-SHIFT_CHOICES = ("unchanged", "larger", "smaller")
+SHIFT_LOSSES = (math.log(4 / 3), math.log(4))  # L_D and L_G when s(x) - s(G(z)) = log 3 for every pair
 
 
-def check_predict_relativistic(loss_when_equal: Any = None, loss_after_shift: Any = None,
+def check_predict_relativistic(loss_d: Any = None, loss_g: Any = None,
                                confirm_with: Callable | None = None) -> CheckResult:
-    """Check notebook 07's exercise 1: D's relativistic loss for equal scores (log 2) and after adding 5 to all (unchanged).
+    """Check notebook 07's exercise 1: L_D and L_G when every real score beats its partner by log 3 (log 4/3 and log 4).
 
     Introduced in notebook 07. With both right, ``confirm_with`` (the learner's loss) is run on the case.
     """
     name = "predict_relativistic"
-    value = None if isinstance(loss_when_equal, (str, bytes, bool)) else read_number(loss_when_equal)
-    if value is None:
-        return report(CheckResult(name, False, "set loss_when_equal to a number (the loss when every pair of scores "
-                                               "is equal), then run this cell."))
-    if not np.isclose(value, EQUAL_LOSS, atol=5e-3):  # 0.69 is log 2 to two decimals
+    values = []
+    for label, given in (("loss_d", loss_d), ("loss_g", loss_g)):
+        value = None if isinstance(given, (str, bytes, bool)) else read_number(given)
+        if value is None:
+            return report(CheckResult(name, False, f"set {label} to a number (D's loss, then G's, when every real "
+                                                   "score is higher than its partner's by log 3), then run this cell."))
+        values.append(value)
+    d, g = values
+    right_d, right_g = SHIFT_LOSSES
+    ok_d, ok_g = np.isclose(d, right_d, atol=5e-3), np.isclose(g, right_g, atol=5e-3)
+    if not (ok_d and ok_g):
         recognised = ""
-        if np.isclose(value, 0.0, atol=1e-3):
-            recognised = " Recognised mistake: the softplus of 0 is not 0 (the softplus is never 0)."
-        elif np.isclose(value, 2 * EQUAL_LOSS, atol=2e-3):
-            recognised = (" Recognised mistake: that is the non-saturating D loss's value (two terms); the relativistic "
-                          "loss has one softplus per pair.")
-        elif np.isclose(value, 0.5, atol=1e-3):
-            recognised = " Recognised mistake: 0.5 is the sigmoid of 0, a probability; the loss is minus its logarithm."
-        return report(CheckResult(name, False, f"{value:g} is not the loss when every pair's scores are equal.{recognised}"))
-    choice, failed = read_choice(name, loss_after_shift, SHIFT_CHOICES,
-                                 f"set loss_after_shift to one of {list(SHIFT_CHOICES)}, then run this cell.")
-    if failed is not None:
-        return report(failed)
-    if choice != "unchanged":
-        return report(CheckResult(name, False, f"{choice!r}: write out one pair's difference after adding 5 to both "
-                                               "scores; the loss reads nothing else."))
+        if np.isclose(d, right_g, atol=5e-3) and np.isclose(g, right_d, atol=5e-3):
+            recognised = (" Recognised mistake: the two are swapped. D is doing well here (the real images score "
+                          "higher), so D's loss is the smaller one.")
+        elif np.isclose(d, EQUAL_LOSS, atol=5e-3) or np.isclose(g, EQUAL_LOSS, atol=5e-3):
+            recognised = " Recognised mistake: log 2 is the loss when the two scores are EQUAL; here they differ by log 3."
+        elif np.isclose(d, 0.25, atol=5e-3) or np.isclose(d, 0.75, atol=5e-3) or np.isclose(g, 0.75, atol=5e-3):
+            recognised = (" Recognised mistake: 1/4 and 3/4 are sigmoids of the difference, probabilities; the loss is "
+                          "minus the logarithm of one of them.")
+        which = "both are" if not (ok_d or ok_g) else ("loss_d is" if not ok_d else "loss_g is")
+        return report(CheckResult(name, False, f"{which} not right yet (loss_d = {d:g}, loss_g = {g:g}).{recognised}"))
     confirm = ""
     if callable(confirm_with):
         try:
-            scores = np.array([1.5, -2.0, 0.25], np.float32)
-            same = float(confirm_with(scores, scores))
-            before = float(confirm_with(scores, scores[::-1].copy()))
-            after = float(confirm_with(scores + 5, scores[::-1] + 5))
-            confirm = (f" Your relativistic_d_loss gives {same:.4f} for equal scores, and {before:.4f} before and "
-                       f"{after:.4f} after adding 5 to every score.")
+            real = np.array([math.log(3), 1.0 + math.log(3), -2.0 + math.log(3)], np.float32)
+            fake = real - np.float32(math.log(3))
+            confirm = (f" Your relativistic_d_loss gives {float(confirm_with(real, fake)):.4f} for D and "
+                       f"{float(confirm_with(fake, real)):.4f} with the pair swapped, for G.")
         except Exception as error:  # noqa: BLE001 - the learner's function may fail in any way
             confirm = f" Your relativistic_d_loss raised {type(error).__name__}: go back to its check."
-    return report(CheckResult(name, True, f"log 2 = {EQUAL_LOSS:.4f}, and unchanged: only differences of scores enter, so "
-                                          "D's scores mean nothing on their own (the loss's only anchor is the "
-                                          f"pairing).{confirm}"))
+    return report(CheckResult(name, True, f"log(4/3) = {right_d:.4f} for D and log 4 = {right_g:.4f} for G: the same "
+                                          "softplus read from the two sides of the pair. Only the difference enters, "
+                                          f"so adding a constant to every score changes neither.{confirm}"))
 
 
 # ---------------------------------------------------------------------------------------------
