@@ -22,7 +22,7 @@ if importlib.util.find_spec("gan_utils") is None:
 # %% [markdown]
 # # 07 · After the GAN: a modern GAN loss and a diffusion model, measured side by side
 #
-# **Running time:** about 3 minutes on a 2-core laptop.
+# **Running time:** about 4 minutes on a 2-core laptop.
 #
 # Since 2021 diffusion models, not GANs, make most generated images. Is the GAN dead, and why learn
 # it? Terms: the [glossary](../docs/glossary.md).
