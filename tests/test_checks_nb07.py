@@ -446,7 +446,7 @@ def test_the_hints_keep_the_course_notation():
     assert not re.search(r"\bx_t\b|\bepsilon\b", text)
     assert r"\zeta_j" in nb07.HINTS["ddpm_train_step"][2] and r"\hat\xi(x_{j_i}, j_i)" in nb07.HINTS["ddpm_train_step"][2]
     assert r"\omega_i" in nb07.HINTS["signal_half"][2]
-    assert "s(x_i)" in nb07.HINTS["relativistic_loss"][2] and "D(x_i)" not in nb07.HINTS["relativistic_loss"][2]
+    assert "s(x^{(i)})" in nb07.HINTS["relativistic_loss"][2] and "D(x" not in nb07.HINTS["relativistic_loss"][2]
 
 
 def test_every_check_is_registered():

@@ -24,7 +24,7 @@ HINTS: dict[str, tuple[str, str, str, str]] = {
         "Pair the i-th real score with the i-th generated score and take their difference, real minus generated. "
         "D is right about a pair when that difference is large; turn it into a loss that is small then and large "
         "when the difference is negative, one value per pair, then average over the pairs.",
-        r"$L_D = \frac{1}{B}\sum_{i=1}^{B} f\big(-(s(x_i) - s(G(z_i)))\big)$ with $f(u) = \log(1 + e^{u})$, the "
+        r"$L_D = \frac{1}{B}\sum_{i=1}^{B} \mathrm{softplus}\big(-(s(x^{(i)}) - s(G(z^{(i)})))\big)$ with $\mathrm{softplus}(u) = \log(1 + e^{u})$, the "
         r"softplus (Jolicoeur-Martineau 2019; R3GAN, Huang et al. 2024). The same function with the two arguments swapped is $G$'s loss.",
         "```python\nreal = tf.reshape(tf.cast(real_scores, tf.float32), [-1])\n"
         "fake = tf.reshape(tf.cast(fake_scores, tf.float32), [-1])\n"

@@ -68,19 +68,19 @@ for name in ("dcgan_embedded", "vae_embedded", "ddpm"):
 # ## 1. Explicit against implicit density
 #
 # Goodfellow's NIPS 2016 tutorial sorts generative models by how they treat the density $p(x)$, the
-# function that says how likely a digit $x$ is under the model ($p_g$ for a GAN). An **explicit** model writes $p(x)$ down: exactly (an
-# autoregressive model, one pixel at a time) or through a bound it can compute (the VAE's ELBO,
-# notebook 05). An **implicit** model never writes it: it only draws samples. The GAN is implicit:
-# $G(z)$ is a sample, and nothing in $G$ or $D$ evaluates $p_g(x)$.
+# function that says how likely a digit $x$ is under the model. An **explicit** model writes $p(x)$
+# down: exactly (an autoregressive model, one pixel at a time) or through a bound it can compute (the
+# VAE's ELBO, notebook 05). An **implicit** model never writes it: it only draws samples.
 
 # %% [markdown]
+# The GAN is implicit: $G(z)$ is a sample, and nothing in $G$ or $D$ evaluates its density $p_g(x)$.
 # Where each of this notebook's three models sits, and what that buys or costs:
 #
 # | | GAN | VAE | diffusion model |
 # |---|---|---|---|
 # | density | implicit: none | explicit: a lower bound (ELBO) | explicit: a lower bound |
 # | trained by | a game against $D$ | maximising the ELBO | a squared error on noise |
-# | one sample costs | 1 network pass | 1 decoder pass | tens to a thousand passes (section 3) |
+# | one sample costs | 1 network pass | 1 decoder pass | 5 to 1,000 passes (section 3) |
 # | typical failure | missed modes, unstable training | blur | slow sampling |
 
 # %% [markdown]
@@ -174,7 +174,7 @@ if modern is not None:
 # %% [markdown]
 # On every seed and budget the relativistic loss covered at least as many modes as the non-saturating
 # loss, and more in 7 of the 9 cases. It did not make the samples cleaner: the share of its samples
-# near a mode was lower in 6 of the 9. It spreads $G$ over the whole ring, with some samples between
+# near a mode was lower in 6 of the 9. It spreads $G$ along the ring, with many samples between
 # modes: better coverage, not yet better fidelity.
 
 # %% [markdown]
@@ -216,7 +216,8 @@ if modern is not None:
           f"({ms[gu.after_gan.MODERN] / ms[gu.after_gan.COURSE]:.2f} times as long)")
 
 # %% [markdown]
-# At equal steps the modern loss is ahead on most seeds and budgets, by small margins. But each of its
+# At equal steps the modern loss is ahead on most seeds and budgets: clearly at 1,000 steps, by small
+# margins at 2,000 and 3,000. But each of its
 # steps costs more: the penalties take a second backward pass through $D$. The nearest equal-time
 # comparison the table allows: the course recipe's 3,000 steps, about the time of 2,300 modern ones,
 # beat the modern loss's 2,000 on every seed.
@@ -232,8 +233,9 @@ if modern is not None:
 #
 # A diffusion model (Sohl-Dickstein et al. 2015; Ho et al. 2020's denoising diffusion probabilistic
 # model, DDPM) learns to undo noise. Fix $T$ noise levels ($T = 1000$ here), a chain $x_0 \to x_1 \to
-# \dots \to x_T$: at level $j$ Gaussian noise of variance $\omega_j$ is added, the variances growing
-# linearly from $10^{-4}$ to $0.02$. The share of the clean digit's variance
+# \dots \to x_T$: at level $j$ the image is scaled by $\sqrt{1-\omega_j}$ and Gaussian noise of
+# variance $\omega_j$ is added, so a share $1-\omega_j$ of the signal's variance survives; the
+# $\omega_j$ grow linearly from $10^{-4}$ to $0.02$. The share of the clean digit's variance
 # left after $j$ levels is the **signal fraction** $\zeta_j = \prod_{i\le j}(1 - \omega_i)$.
 
 # %% [markdown]
@@ -333,8 +335,8 @@ plt.show()
 print(f"DDPM: {schedule.T:,} network evaluations per digit; 8 digits took {ddpm_seconds:.1f} s")
 
 # %% [markdown]
-# The digit appears late: down to level 400 the images look like noise; by level 300 it shows, and
-# the last levels clean it. **DDIM** (Song et al. 2021's denoising diffusion implicit models) samples
+# The digit appears late: down to level 600 the images look like noise; at 400 faint outlines
+# appear, by 300 the digit shows, and the last levels clean it. **DDIM** (Song et al. 2021's denoising diffusion implicit models) samples
 # the same network at $S$ of the $T$ levels, moving deterministically to the next level visited,
 # $j'$: $x_{j'} = \sqrt{\zeta_{j'}}\,\hat x_0 + \sqrt{1-\zeta_{j'}}\,\hat\xi$, no fresh noise. The next cell tries several $S$ on the same 300
 # starting noises.
@@ -435,8 +437,8 @@ display(table.round(2).astype({"evaluations per sample": int, "training steps": 
 # %% [markdown]
 # This is a small network on a CPU budget. At scale, with far larger networks and far longer
 # training, diffusion models overtook GANs on image quality (Dhariwal and Nichol 2021). What the table
-# shows at any scale is the cost of a sample: one network pass for the GAN, tens to a thousand for
-# the diffusion model.
+# shows at any scale is the cost of a sample: one network pass for the GAN, a handful to a thousand
+# for the diffusion model.
 
 # %% [markdown]
 # ## 5. Where the adversarial loss lives now
@@ -466,15 +468,14 @@ gu.checks.check_fast_enough(fast_enough, table=table);
 # %% [markdown]
 # ## Summary
 #
-# - A GAN is an implicit model: it samples but gives no $p(x)$. The VAE and the diffusion model
-#   are explicit: each is trained on a bound on $\log p(x)$.
-# - The relativistic pairing loss judges a real and a generated image together; with the R1 and R2
-#   penalties it is R3GAN's modern GAN loss.
-# - A diffusion model learns to name the noise in $x_j = \sqrt{\zeta_j}x_0 + \sqrt{1-\zeta_j}\xi$;
-#   sampling takes one network pass per level, fewer with DDIM, at some cost in quality.
-# - A GAN draws a digit in one pass: the reason a discriminator lives on inside fast diffusion systems.
-# - Here the GAN had the best MNIST score and FD and by far the fastest sampling; the modern loss won
-#   per step on most seeds but lost per second.
+# - A GAN samples but gives no $p(x)$; the VAE is trained on a bound on $\log p(x)$, the diffusion
+#   model on a squared error derived from one.
+# - The relativistic pairing loss judges a real and a generated image together; with R1 and R2 it
+#   is R3GAN's loss. Here it won per step on most seeds but lost per second.
+# - A diffusion model learns to name the noise in $x_j$; sampling costs one network pass per level
+#   visited, fewer with DDIM, at some cost in quality.
+# - Here the GAN had the best MNIST score and FD and, with the VAE, one-pass sampling, 20 to 100
+#   times faster than the diffusion model: why a discriminator lives on inside fast diffusion systems.
 
 # %% [markdown]
 # ## Exercises
