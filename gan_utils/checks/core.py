@@ -108,6 +108,16 @@ def check_function(
     return result
 
 
+def compiled_error_words(error: Exception) -> str:
+    """An error raised inside a tf.function in its own words: its last line, without its type's name or autograph's listing.
+
+    Introduced in notebook 06 (the checks that run a learner's function compiled).
+    """
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    short = lines[-1] if lines else ""
+    return re.sub(r"\btf\.", "TensorFlow ", short.removeprefix(f"{type(error).__name__}: ").rstrip("."))
+
+
 def named_error(err: Exception) -> str:
     """How a verdict names an exception from the learner's code (calling the course's answer is a known mistake).
 

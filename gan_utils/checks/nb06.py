@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 from typing import Any, Callable
 
 import numpy as np
@@ -14,7 +13,8 @@ from ..engine.privacy import attack_auc as attack_auc_reference
 from ..engine.privacy import dp_epsilon
 from ..engine.privacy import privatise as privatise_reference
 from ..engine.runtime import quiet_retracing
-from .core import CheckResult, build_exercise, check_function, known_mistake, read_choice, read_number, report
+from .core import (CheckResult, build_exercise, check_function, compiled_error_words, known_mistake, read_choice,
+                   read_number, report)
 
 # This notebook's graded help (hints.py gathers it): exercise -> (question, step, maths, code).
 # Level 1 is shown by a failing verdict: a question, never a formula or code. Level 2 is a first step.
@@ -381,9 +381,7 @@ def _compiled(learner: Callable) -> Callable:
             with quiet_retracing():
                 return step(g, tf.constant(c, tf.float32), tf.constant(s, tf.float32), n)
         except Exception as error:  # keep the error's own words, not autograph's listing of the learner's code
-            lines = [line.strip() for line in str(error).splitlines() if line.strip()]
-            short = lines[-1] if lines else ""
-            short = re.sub(r"\btf\.", "TensorFlow ", short.removeprefix(f"{type(error).__name__}: ").rstrip("."))
+            short = compiled_error_words(error)
             if short == str(error).strip():
                 raise
             try:

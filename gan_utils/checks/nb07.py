@@ -12,8 +12,8 @@ from ..engine.diffusion import ddpm_train_step as ddpm_train_step_reference
 from ..engine.losses import relativistic_d_loss as relativistic_d_loss_reference
 from ..engine.runtime import quiet_retracing
 from ..engine.answers import WriteItYourself, learner_code
-from .core import (CheckResult, build_exercise, check_function, known_mistake, named_error, read_choice, read_number,
-                   report)
+from .core import (CheckResult, build_exercise, check_function, compiled_error_words, known_mistake, named_error,
+                   read_choice, read_number, report)
 
 # This notebook's graded help (hints.py gathers it): exercise -> (question, step, maths, code).
 # Level 1 is shown by a failing verdict: a question, never a formula or code. Level 2 is a first step.
@@ -124,10 +124,7 @@ RELATIVISTIC_MISTAKES = [
 
 def _short_error(error: Exception) -> str:
     """An error raised inside a tf.function in its own words, without autograph's listing of the learner's code."""
-    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
-    short = lines[-1] if lines else ""
-    short = re.sub(r"\btf\.", "TensorFlow ", short.removeprefix(f"{type(error).__name__}: ").rstrip("."))
-    return f"{type(error).__name__}: {short}"
+    return f"{type(error).__name__}: {compiled_error_words(error)}"
 
 
 def _compiled(learner: Callable) -> Callable:
