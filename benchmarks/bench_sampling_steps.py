@@ -19,7 +19,6 @@ import datetime
 import json
 import os
 import platform
-import shlex
 import sys
 import time
 from pathlib import Path
@@ -82,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         "description": "Notebook 07's sampling-steps trade-off (benchmarks/bench_sampling_steps.py): the shipped "
                        "diffusion model with DDIM at several step counts and DDPM over all T levels, the same "
                        "starting noise, beside the shipped GAN timed in the same run.",
-        "command": " ".join(["python benchmarks/bench_sampling_steps.py", *map(shlex.quote, argv)]),
+        "command": gu.paths.command_line("benchmarks/bench_sampling_steps.py", argv),
         "machine": f"{platform.platform()}; {gu.variants.machine()}", "cpus": os.cpu_count(),
         "date": datetime.date.today().isoformat(), "data": data.describe(), "n_samples": n, "seed": args.seed,
         "diffusion": {"name": "ddpm", "T": T, "steps": manifest.get("ddpm", {}).get("steps") if not args.fast else 0},

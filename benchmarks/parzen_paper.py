@@ -21,7 +21,6 @@ import argparse
 import datetime
 import json
 import os
-import shlex
 import sys
 import time
 
@@ -93,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'2014 paper (Table 1)':>22}: {paper[0]:.0f} ± {paper[1]:.1f} nats")
     record = {"protocol": protocol_text(), "paper_gan": {"mean_nats": paper[0], "sem": paper[1]},
               "results": results, "data": data.describe(), "seed": args.seed,
-              "command": "python benchmarks/parzen_paper.py " + " ".join(shlex.quote(a) for a in argv),
+              "command": gu.paths.command_line("benchmarks/parzen_paper.py", argv),
               "machine": gu.variants.machine(), "date": datetime.date.today().isoformat()}
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     with open(args.out, "w") as f:

@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         paper = gu.parzen.PAPER_TABLE_1["Adversarial nets"]
         record.update({"protocol": PROTOCOL, "paper_gan": {"mean_nats": paper[0], "sem": paper[1]},
                        "recipe": gu.recipes.recipe("dcgan"), "data": full.describe(),
-                       "command": "python benchmarks/parzen_steps.py " + " ".join(argv),
+                       "command": gu.paths.command_line("benchmarks/parzen_steps.py", argv),
                        "machine": gu.variants.machine(), "date": datetime.date.today().isoformat()})
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(record, indent=1) + "\n")

@@ -283,6 +283,9 @@ def test_paths_are_named_as_a_user_sees_them(monkeypatch, tmp_path):
     assert paths.display_path(gu.repo_root() / "data" / "mnist.npz") == "data/mnist.npz"
     monkeypatch.setenv("HOME", str(tmp_path))
     assert paths.display_path(tmp_path / ".keras" / "datasets" / "mnist.npz") == "~/.keras/datasets/mnist.npz"
+    beside = gu.repo_root().absolute().parent / "shared" / "data" / "mnist.npz"
+    if not beside.is_relative_to(tmp_path):  # a folder beside the checkout is named from the repository
+        assert paths.display_path(beside) == "../shared/data/mnist.npz"
 
 
 def test_fast_knob(monkeypatch):

@@ -85,14 +85,29 @@ def cache_dir() -> Path:
     return Path(os.environ.get("GAN_UTILS_CACHE_DIR") or data_dir() / "cache")
 
 
+def command_line(script: str, argv) -> str:
+    """The command that ran `script` with `argv`, as a results file records it: files named by display_path, shell-quoted.
+
+    Not used in a notebook: the benchmarks write it into data/results/.
+    """
+    import shlex
+
+    def shown(arg: str) -> str:
+        return display_path(arg) if os.path.isfile(arg) else arg
+
+    return " ".join(["python", script, *(shlex.quote(shown(str(a))) for a in argv)])
+
+
 def display_path(path) -> str:
     """Name a path as a user would see it: relative to the repository (in a checkout) or the current folder, or with ~ for home.
 
-    Introduced in notebook 03.
+    Introduced in notebook 03. In a checkout, a file in a folder beside the repository (such as a
+    shared data folder) is named from the repository too, as ../folder/file.
     """
     path = Path(path).expanduser().absolute()
     bases = ([REPO_ROOT] if in_checkout() else []) + [Path.cwd()]
-    for base, prefix in [(b, "") for b in bases] + [(Path.home(), "~/")]:
+    beside = [(REPO_ROOT.absolute().parent, "../")] if in_checkout() else []
+    for base, prefix in [(b, "") for b in bases] + [(Path.home(), "~/")] + beside:
         try:
             return prefix + str(path.relative_to(base.absolute()))
         except ValueError:
